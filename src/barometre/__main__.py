@@ -1,0 +1,5 @@
+"""Allow ``python -m barometre``."""
+
+from barometre.cli import main
+
+main()

@@ -1,0 +1,100 @@
+"""Settings: one declared list, read from ``BAROMETRE_*`` environment variables.
+
+Every setting has a default and a help text; the README's table is checked against this list by a
+test, so a setting cannot exist without being documented.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+ENV_PREFIX = "BAROMETRE_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configurable value: its name, default (as text) and what it does."""
+
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", "./data", "Dossier des données locales (base SQLite, cache fichier)."),
+    Setting(
+        "database_url",
+        "",
+        "Base de données : sqlite:///chemin.sqlite3 ou postgresql://… "
+        "(par défaut : <data_dir>/barometre.sqlite3).",
+    ),
+    Setting(
+        "cache_url",
+        "",
+        "Cache partagé : redis://hôte:port/n ; vide = cache fichier dans <data_dir>/cache, "
+        "partagé par les processus gunicorn.",
+    ),
+    Setting("cache_timeout", "86400", "Durée de vie d'une entrée de cache, en secondes."),
+    Setting(
+        "catalogue",
+        "",
+        "Fichier catalogue des indicateurs (TOML) ; vide = le catalogue livré avec le paquet.",
+    ),
+    Setting("url_prefix", "/", "Préfixe d'URL quand l'application est servie sous un sous-chemin."),
+    Setting("secrecy_threshold", "5", "Seuil du secret statistique : effectifs masqués sous ce seuil."),
+)
+
+_DEFAULTS = {s.name: s.default for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The application's configuration, immutable once read."""
+
+    data_dir: Path = Path(_DEFAULTS["data_dir"])
+    database_url: str = ""
+    cache_url: str = ""
+    cache_timeout: int = int(_DEFAULTS["cache_timeout"])
+    catalogue: str = ""
+    url_prefix: str = "/"
+    secrecy_threshold: int = int(_DEFAULTS["secrecy_threshold"])
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data_dir", Path(self.data_dir))
+        prefix = "/" + self.url_prefix.strip("/") + "/" if self.url_prefix.strip("/") else "/"
+        object.__setattr__(self, "url_prefix", prefix)
+        if not self.database_url:
+            sqlite_path = (self.data_dir / "barometre.sqlite3").resolve()
+            object.__setattr__(self, "database_url", f"sqlite:///{sqlite_path}")
+        if self.cache_timeout < 0:
+            raise ValueError("BAROMETRE_CACHE_TIMEOUT doit être un nombre positif de secondes.")
+        if self.secrecy_threshold < 1:
+            raise ValueError("BAROMETRE_SECRECY_THRESHOLD doit être un entier supérieur ou égal à 1.")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
+        """Return settings read from ``BAROMETRE_*`` variables, then ``overrides``."""
+        environ = os.environ if environ is None else environ
+        values: dict = {}
+        types = {f.name: f.type for f in fields(cls)}
+        for setting in SETTINGS:
+            raw = environ.get(ENV_PREFIX + setting.name.upper(), setting.default)
+            if types[setting.name] == "int":
+                try:
+                    values[setting.name] = int(raw)
+                except ValueError:
+                    raise ValueError(
+                        f"{ENV_PREFIX}{setting.name.upper()}={raw!r} : un nombre entier est attendu."
+                    ) from None
+            else:
+                values[setting.name] = raw
+        values.update(overrides)
+        return cls(**values)
+
+    @property
+    def cache_dir(self) -> Path:
+        """Folder of the file cache shared by the worker processes."""
+        return self.data_dir / "cache"

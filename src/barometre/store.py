@@ -1,0 +1,505 @@
+"""The store: the only module that speaks SQL. Reads return pandas DataFrames.
+
+SQL is written once, in a portable subset (bound parameters, ``ON CONFLICT`` upserts, window
+functions); what differs between engines (connection, placeholders, period arithmetic, migration
+scripts) lives in a small ``Dialect`` class, so that a PostgreSQL backend is one more dialect and no
+caller changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from barometre.catalogue import Catalogue, Indicator
+
+OBSERVATION_COLUMNS = ["indicator", "dimension", "member", "date", "value", "weight"]
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or queried; the message is meant for an operator."""
+
+
+class QueryTimeout(StoreError):
+    """A read query ran past the configured time limit and was interrupted."""
+
+
+@dataclass(frozen=True)
+class UpdateSummary:
+    """What one write did to the store."""
+
+    update_id: int
+    added: int
+    corrected: int
+    unchanged: int
+    data_version: int
+
+
+class SQLiteDialect:
+    """SQLite: one file, WAL journal so that readers never wait for a writer."""
+
+    name = "sqlite"
+
+    def __init__(self, url: str):
+        path = url.removeprefix("sqlite:///")
+        if not url.startswith("sqlite:///") or not path:
+            raise StoreError(f"Adresse de base SQLite invalide : {url!r} (attendu sqlite:///chemin).")
+        self.path = Path(path)
+
+    def connect(self, read_timeout_ms: int) -> sqlite3.Connection:
+        """Open a connection tuned for many readers and one writer at a time."""
+        if not self.path.parent.exists():
+            raise StoreError(f"Le dossier de la base {self.path.parent} n'existe pas.")
+        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("PRAGMA mmap_size = 268435456")
+        connection.execute("PRAGMA cache_size = -32000")
+        return connection
+
+    def prepare(self, sql: str) -> str:
+        """Return ``sql`` with this engine's placeholders (SQLite takes ``?`` as written)."""
+        return sql
+
+    def period(self, granularity: str, column: str = "date") -> str:
+        """Return an SQL expression giving the first day (ISO text) of the period of ``column``."""
+        return {
+            "jour": column,
+            # strftime('%w') is 0 on Sunday: step back to the Monday of the ISO week.
+            "semaine": f"date({column}, '-' || ((CAST(strftime('%w', {column}) AS INTEGER) + 6) % 7)"
+            " || ' days')",
+            "mois": f"substr({column}, 1, 7) || '-01'",
+            "annee": f"substr({column}, 1, 4) || '-01-01'",
+        }[granularity]
+
+    def begin_write(self, connection) -> None:
+        """Start a write transaction that takes the write lock at once."""
+        connection.execute("BEGIN IMMEDIATE")
+
+
+DIALECTS = {"sqlite": SQLiteDialect}
+
+
+def dialect_for(url: str):
+    """Return the dialect object for a database URL."""
+    scheme = url.split(":", 1)[0]
+    if scheme not in DIALECTS:
+        raise StoreError(
+            f"Base de données non prise en charge : {scheme!r}. "
+            f"BAROMETRE_DATABASE_URL doit commencer par {', '.join(s + ':' for s in DIALECTS)}."
+        )
+    return DIALECTS[scheme](url)
+
+
+class Store:
+    """Read and write the Baromètre's observations, catalogue and update log."""
+
+    def __init__(self, url: str, read_timeout_ms: int = 5000):
+        self.url = url
+        self.dialect = dialect_for(url)
+        self.read_timeout_ms = read_timeout_ms
+        self._local = threading.local()
+
+    # -- connections -------------------------------------------------------------------------
+
+    def _connection(self):
+        # One connection per thread and per process: gunicorn forks workers after import, and a
+        # SQLite connection must never cross a fork.
+        owner = (os.getpid(), threading.get_ident())
+        if getattr(self._local, "owner", None) != owner:
+            self._local.connection = self.dialect.connect(self.read_timeout_ms)
+            self._local.owner = owner
+        return self._local.connection
+
+    def close(self) -> None:
+        """Close this thread's connection, if any."""
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None
+            self._local.owner = None
+
+    @contextmanager
+    def _deadline(self, connection) -> Iterator[None]:
+        # Interrupt a read that runs too long instead of letting one request hold a worker.
+        if not isinstance(connection, sqlite3.Connection):
+            yield
+            return
+        limit = time.monotonic() + self.read_timeout_ms / 1000
+        connection.set_progress_handler(lambda: int(time.monotonic() > limit), 10_000)
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            if "interrupted" in str(error):
+                raise QueryTimeout("La requête a dépassé la durée maximale autorisée.") from None
+            raise
+        finally:
+            connection.set_progress_handler(None, 0)
+
+    def _read(self, sql: str, params: Sequence = ()) -> pd.DataFrame:
+        connection = self._connection()
+        with self._deadline(connection):
+            cursor = connection.execute(self.dialect.prepare(sql), tuple(params))
+            columns = [d[0] for d in cursor.description]
+            return pd.DataFrame(cursor.fetchall(), columns=columns)
+
+    def _scalar(self, sql: str, params: Sequence = ()):
+        row = self._connection().execute(self.dialect.prepare(sql), tuple(params)).fetchone()
+        return None if row is None else row[0]
+
+    @contextmanager
+    def _transaction(self) -> Iterator:
+        connection = self._connection()
+        self.dialect.begin_write(connection)
+        try:
+            yield connection
+        except BaseException:
+            connection.rollback()
+            raise
+        else:
+            connection.commit()
+
+    # -- schema ------------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        """Return the number of the last migration applied (0 for an empty database)."""
+        exists = self._scalar(
+            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_migrations'"
+        )
+        if not exists:
+            return 0
+        return int(self._scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"))
+
+    def migrations(self) -> list[tuple[int, str]]:
+        """Return the packaged migration scripts of this dialect, in order."""
+        folder = resources.files("barometre") / "sql" / self.dialect.name
+        scripts = sorted(p for p in folder.iterdir() if p.name.endswith(".sql"))
+        return [(int(p.name.split("_", 1)[0]), p.read_text(encoding="utf-8")) for p in scripts]
+
+    def init_schema(self) -> list[int]:
+        """Create or migrate the schema; return the migrations applied (none if up to date)."""
+        if isinstance(self.dialect, SQLiteDialect):
+            self.dialect.path.parent.mkdir(parents=True, exist_ok=True)
+        connection = self._connection()
+        applied = []
+        with self._transaction():
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+        current = self.schema_version()
+        for version, script in self.migrations():
+            if version <= current:
+                continue
+            with self._transaction():
+                for statement in _statements(script):
+                    connection.execute(statement)
+                connection.execute(
+                    self.dialect.prepare(
+                        "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"
+                    ),
+                    (version, _now()),
+                )
+            applied.append(version)
+        return applied
+
+    def sync_catalogue(self, catalogue: Catalogue) -> None:
+        """Write the catalogue's indicators into the store, replacing what was there."""
+        rows = [
+            (i.id, i.family, i.title, i.unit, i.aggregation, i.start.isoformat(), i.frequency)
+            for i in catalogue.indicators
+        ]
+        with self._transaction() as connection:
+            connection.execute("DELETE FROM indicators")
+            connection.executemany(
+                self.dialect.prepare(
+                    "INSERT INTO indicators (id, family, title, unit, aggregation, start_date,"
+                    " frequency) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                ),
+                rows,
+            )
+
+    # -- facts about the data ----------------------------------------------------------------
+
+    def data_version(self) -> int:
+        """Return a number that changes with every committed write (0 before any data)."""
+        try:
+            value = self._scalar("SELECT value FROM meta WHERE key = 'data_version'")
+        except sqlite3.OperationalError as error:
+            raise StoreError(f"Base non initialisée ({error}) : lancez « barometre init ».") from None
+        return int(value or 0)
+
+    def content(self) -> str:
+        """Return what the store holds: 'vide', 'demo' or 'reel'."""
+        return str(self._scalar("SELECT value FROM meta WHERE key = 'content'") or "vide")
+
+    def is_demo(self) -> bool:
+        """Return whether the observations shown are (at least partly) demo data."""
+        return self.content() == "demo"
+
+    def last_update(self) -> str | None:
+        """Return the ISO timestamp of the last committed write, or ``None``."""
+        return self._scalar("SELECT MAX(at) FROM updates")
+
+    def bounds(self, indicator_id: str) -> tuple[dt.date, dt.date] | None:
+        """Return the first and last dates of an indicator's national series, or ``None``."""
+        row = self._connection().execute(
+            self.dialect.prepare(
+                "SELECT MIN(date), MAX(date) FROM observations"
+                " WHERE indicator = ? AND dimension = '' AND member = ''"
+            ),
+            (indicator_id,),
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return dt.date.fromisoformat(row[0]), dt.date.fromisoformat(row[1])
+
+    def status(self) -> pd.DataFrame:
+        """Return, per indicator: first and last date, observation count and last update."""
+        return self._read(
+            "SELECT i.id AS indicateur, MIN(o.date) AS premiere_date, MAX(o.date) AS derniere_date,"
+            " COUNT(o.date) AS observations,"
+            " (SELECT MAX(u.at) FROM updates u"
+            "   WHERE ',' || u.indicators || ',' LIKE '%,' || i.id || ',%') AS derniere_mise_a_jour"
+            " FROM indicators i LEFT JOIN observations o"
+            "   ON o.indicator = i.id AND o.dimension = '' AND o.member = ''"
+            " GROUP BY i.id ORDER BY i.id"
+        )
+
+    def updates(self, limit: int = 50) -> pd.DataFrame:
+        """Return the most recent entries of the update log."""
+        return self._read(
+            "SELECT id, at, kind, source, rows_added, rows_corrected, rows_unchanged, indicators"
+            " FROM updates ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+
+    # -- reading series ----------------------------------------------------------------------
+
+    def series(
+        self,
+        indicator: Indicator,
+        start: dt.date,
+        end: dt.date,
+        granularity: str,
+        dimension: str = "",
+    ) -> pd.DataFrame:
+        """Return the indicator aggregated per period (and per member of ``dimension``).
+
+        Columns: ``periode`` (first day of the period), ``membre`` ('' for the national total),
+        ``valeur`` (aggregated by the indicator's rule) and ``jours`` (days with data).
+        """
+        period = self.dialect.period(granularity)
+        frame = self._aggregate(indicator, period, start, end, dimension)
+        frame["periode"] = pd.to_datetime(frame["periode"])
+        return frame
+
+    def breakdown(
+        self, indicator: Indicator, dimension: str, start: dt.date, end: dt.date
+    ) -> pd.DataFrame:
+        """Return the indicator per member of ``dimension`` over the whole period.
+
+        Columns: ``membre``, ``valeur``, ``jours``.
+        """
+        frame = self._aggregate(indicator, "''", start, end, dimension)
+        return frame.drop(columns="periode")
+
+    def _aggregate(
+        self, indicator: Indicator, period: str, start: dt.date, end: dt.date, dimension: str
+    ) -> pd.DataFrame:
+        where = "indicator = ? AND dimension = ? AND date >= ? AND date <= ?"
+        params = (indicator.id, dimension, start.isoformat(), end.isoformat())
+        if indicator.aggregation == "dernier":
+            sql = (
+                "SELECT periode, membre, value AS valeur, jours FROM ("
+                f" SELECT {period} AS periode, member AS membre, value,"
+                f" COUNT(*) OVER (PARTITION BY {period}, member) AS jours,"
+                f" ROW_NUMBER() OVER (PARTITION BY {period}, member ORDER BY date DESC) AS rang"
+                f" FROM observations WHERE {where}) AS ranked"
+                " WHERE rang = 1 ORDER BY periode, membre"
+            )
+        else:
+            value = "SUM(value)" if indicator.aggregation == "somme" else (
+                "SUM(value * weight) / NULLIF(SUM(weight), 0)"
+            )
+            sql = (
+                f"SELECT {period} AS periode, member AS membre, {value} AS valeur,"
+                " COUNT(*) AS jours"
+                f" FROM observations WHERE {where}"
+                f" GROUP BY {period}, member ORDER BY periode, membre"
+            )
+        frame = self._read(sql, params)
+        frame["valeur"] = frame["valeur"].astype(float)
+        frame["jours"] = frame["jours"].astype(int)
+        return frame
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def apply(
+        self, frame: pd.DataFrame, *, kind: str, source: str, content_hash: str = ""
+    ) -> UpdateSummary:
+        """Upsert observations in one transaction and log the update.
+
+        ``frame`` has the columns of ``OBSERVATION_COLUMNS``. New keys are added, changed values are
+        corrected (the old value is kept in ``revisions``), equal values are left alone. The data
+        version changes only if something changed, and only when the transaction commits.
+        """
+        frame = _normalised(frame)
+        with self._transaction() as connection:
+            existing = self._existing(connection, frame)
+            merged = frame.merge(
+                existing, on=["indicator", "dimension", "member", "date"], how="left"
+            )
+            is_new = merged["old_value"].isna()
+            is_changed = ~is_new & (
+                (merged["old_value"] != merged["value"]) | (merged["old_weight"] != merged["weight"])
+            )
+            written = merged[is_new | is_changed]
+            connection.executemany(
+                self.dialect.prepare(
+                    "INSERT INTO observations (indicator, dimension, member, date, value, weight)"
+                    " VALUES (?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (indicator, dimension, member, date)"
+                    " DO UPDATE SET value = excluded.value, weight = excluded.weight"
+                ),
+                written[OBSERVATION_COLUMNS].itertuples(index=False, name=None),
+            )
+            update_id = self._log(
+                connection,
+                kind=kind,
+                source=source,
+                content_hash=content_hash,
+                counts=(int(is_new.sum()), int(is_changed.sum()), int((~is_new & ~is_changed).sum())),
+                indicators=sorted(frame["indicator"].unique()),
+            )
+            corrected = merged[is_changed]
+            connection.executemany(
+                self.dialect.prepare(
+                    "INSERT INTO revisions (update_id, indicator, dimension, member, date,"
+                    " old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                ),
+                (
+                    (update_id, *row)
+                    for row in corrected[
+                        ["indicator", "dimension", "member", "date", "old_value", "value"]
+                    ].itertuples(index=False, name=None)
+                ),
+            )
+            if kind == "demo":
+                self._set_meta(connection, "content", "demo")
+            elif self.content() == "vide":
+                self._set_meta(connection, "content", "reel")
+            version = self._bump_version(connection) if len(written) else self.data_version()
+        return UpdateSummary(
+            update_id=update_id,
+            added=int(is_new.sum()),
+            corrected=int(is_changed.sum()),
+            unchanged=int((~is_new & ~is_changed).sum()),
+            data_version=version,
+        )
+
+    def clear_observations(self) -> None:
+        """Delete every observation and revision (used before regenerating demo data)."""
+        with self._transaction() as connection:
+            connection.execute("DELETE FROM revisions")
+            connection.execute("DELETE FROM observations")
+            self._set_meta(connection, "content", "vide")
+            self._bump_version(connection)
+
+    def has_real_data(self) -> bool:
+        """Return whether any ingestion (not demo) has been committed."""
+        return bool(self._scalar("SELECT COUNT(*) FROM updates WHERE kind = 'ingestion'"))
+
+    def has_observations(self) -> bool:
+        """Return whether the store holds any observation."""
+        return self._scalar("SELECT 1 FROM observations LIMIT 1") is not None
+
+    def _existing(self, connection, frame: pd.DataFrame) -> pd.DataFrame:
+        # Read back only the rows that share an indicator and date range with the new data.
+        parts = []
+        for indicator, group in frame.groupby("indicator"):
+            cursor = connection.execute(
+                self.dialect.prepare(
+                    "SELECT indicator, dimension, member, date, value AS old_value,"
+                    " weight AS old_weight FROM observations"
+                    " WHERE indicator = ? AND date >= ? AND date <= ?"
+                ),
+                (indicator, group["date"].min(), group["date"].max()),
+            )
+            parts.append(
+                pd.DataFrame(
+                    cursor.fetchall(),
+                    columns=[
+                        "indicator", "dimension", "member", "date", "old_value", "old_weight",
+                    ],
+                )
+            )
+        existing = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+            columns=["indicator", "dimension", "member", "date", "old_value", "old_weight"]
+        )
+        for column in ("indicator", "dimension", "member", "date"):
+            existing[column] = existing[column].astype(str)
+        for column in ("old_value", "old_weight"):
+            existing[column] = existing[column].astype(float)
+        return existing
+
+    def _log(self, connection, *, kind, source, content_hash, counts, indicators) -> int:
+        cursor = connection.execute(
+            self.dialect.prepare(
+                "INSERT INTO updates (at, kind, source, content_hash, rows_added, rows_corrected,"
+                " rows_unchanged, indicators) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+            ),
+            (_now(), kind, source, content_hash, *counts, ",".join(indicators)),
+        )
+        return int(cursor.fetchone()[0])
+
+    def _set_meta(self, connection, key: str, value: str) -> None:
+        connection.execute(
+            self.dialect.prepare(
+                "INSERT INTO meta (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            ),
+            (key, value),
+        )
+
+    def _bump_version(self, connection) -> int:
+        cursor = connection.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
+            " WHERE key = 'data_version' RETURNING value"
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _normalised(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    if "weight" not in frame:
+        frame["weight"] = 1.0
+    for column in ("dimension", "member"):
+        frame[column] = frame[column].fillna("") if column in frame else ""
+    frame["date"] = pd.to_datetime(frame["date"]).dt.strftime("%Y-%m-%d")
+    for column in ("indicator", "dimension", "member"):
+        frame[column] = frame[column].astype(str)
+    frame["value"] = frame["value"].astype(float)
+    frame["weight"] = frame["weight"].astype(float)
+    return frame[OBSERVATION_COLUMNS]
+
+
+def _statements(script: str) -> list[str]:
+    # Migration scripts hold plain DDL and inserts: no semicolons inside literals.
+    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
