@@ -138,7 +138,9 @@ def parse(raw: dict, where: str = "catalogue") -> Catalogue:
     seen: set[str] = set()
     for indicator in indicators:
         if indicator.id in seen:
-            raise CatalogueError(f"{where} : l'identifiant « {indicator.id} » est déclaré deux fois.")
+            raise CatalogueError(
+                f"{where} : l'identifiant « {indicator.id} » est déclaré deux fois."
+            )
         seen.add(indicator.id)
     return Catalogue(families=families, breakdowns=breakdowns, indicators=indicators)
 
@@ -162,7 +164,9 @@ def _indicator(entry: dict, families: set[str], breakdowns: dict, where: str) ->
     where = f"{where} (« {indicator_id} »)"
     family = _text(entry, "famille", where)
     if family not in families:
-        raise CatalogueError(f"{where} : famille « {family} » inconnue ; attendue : {sorted(families)}.")
+        raise CatalogueError(
+            f"{where} : famille « {family} » inconnue ; attendue : {sorted(families)}."
+        )
     aggregation = _choice(entry, "agregation", AGGREGATIONS, where)
     unknown = [b for b in entry.get("ventilations", []) if b not in breakdowns]
     if unknown:
@@ -207,7 +211,8 @@ def _identifier(entry: dict, key: str, where: str) -> str:
     value = _text(entry, key, where)
     if not IDENTIFIER.match(value):
         raise CatalogueError(
-            f"{where} : identifiant « {value} » invalide : minuscules, chiffres et tirets seulement."
+            f"{where} : identifiant « {value} » invalide : "
+            "minuscules, chiffres et tirets seulement."
         )
     return value
 

@@ -44,7 +44,9 @@ SETTINGS: tuple[Setting, ...] = (
         "Fichier catalogue des indicateurs (TOML) ; vide = le catalogue livré avec le paquet.",
     ),
     Setting("url_prefix", "/", "Préfixe d'URL quand l'application est servie sous un sous-chemin."),
-    Setting("secrecy_threshold", "5", "Seuil du secret statistique : effectifs masqués sous ce seuil."),
+    Setting(
+        "secrecy_threshold", "5", "Seuil du secret statistique : effectifs masqués sous ce seuil."
+    ),
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -72,7 +74,9 @@ class Settings:
         if self.cache_timeout < 0:
             raise ValueError("BAROMETRE_CACHE_TIMEOUT doit être un nombre positif de secondes.")
         if self.secrecy_threshold < 1:
-            raise ValueError("BAROMETRE_SECRECY_THRESHOLD doit être un entier supérieur ou égal à 1.")
+            raise ValueError(
+                "BAROMETRE_SECRECY_THRESHOLD doit être un entier supérieur ou égal à 1."
+            )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
@@ -87,7 +91,8 @@ class Settings:
                     values[setting.name] = int(raw)
                 except ValueError:
                     raise ValueError(
-                        f"{ENV_PREFIX}{setting.name.upper()}={raw!r} : un nombre entier est attendu."
+                        f"{ENV_PREFIX}{setting.name.upper()}={raw!r} : "
+                        "un nombre entier est attendu."
                     ) from None
             else:
                 values[setting.name] = raw

@@ -53,7 +53,9 @@ class SQLiteDialect:
     def __init__(self, url: str):
         path = url.removeprefix("sqlite:///")
         if not url.startswith("sqlite:///") or not path:
-            raise StoreError(f"Adresse de base SQLite invalide : {url!r} (attendu sqlite:///chemin).")
+            raise StoreError(
+                f"Adresse de base SQLite invalide : {url!r} (attendu sqlite:///chemin)."
+            )
         self.path = Path(path)
 
     def connect(self, read_timeout_ms: int) -> sqlite3.Connection:
@@ -77,7 +79,8 @@ class SQLiteDialect:
         return {
             "jour": column,
             # strftime('%w') is 0 on Sunday: step back to the Monday of the ISO week.
-            "semaine": f"date({column}, '-' || ((CAST(strftime('%w', {column}) AS INTEGER) + 6) % 7)"
+            "semaine": f"date({column}, '-' ||"
+            f" ((CAST(strftime('%w', {column}) AS INTEGER) + 6) % 7)"
             " || ' days')",
             "mois": f"substr({column}, 1, 7) || '-01'",
             "annee": f"substr({column}, 1, 4) || '-01-01'",
@@ -174,9 +177,7 @@ class Store:
 
     def schema_version(self) -> int:
         """Return the number of the last migration applied (0 for an empty database)."""
-        exists = self._scalar(
-            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_migrations'"
-        )
+        exists = self._scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_migrations'")
         if not exists:
             return 0
         return int(self._scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"))
@@ -237,7 +238,9 @@ class Store:
         try:
             value = self._scalar("SELECT value FROM meta WHERE key = 'data_version'")
         except sqlite3.OperationalError as error:
-            raise StoreError(f"Base non initialisée ({error}) : lancez « barometre init ».") from None
+            raise StoreError(
+                f"Base non initialisée ({error}) : lancez « barometre init »."
+            ) from None
         return int(value or 0)
 
     def content(self) -> str:
@@ -254,13 +257,17 @@ class Store:
 
     def bounds(self, indicator_id: str) -> tuple[dt.date, dt.date] | None:
         """Return the first and last dates of an indicator's national series, or ``None``."""
-        row = self._connection().execute(
-            self.dialect.prepare(
-                "SELECT MIN(date), MAX(date) FROM observations"
-                " WHERE indicator = ? AND dimension = '' AND member = ''"
-            ),
-            (indicator_id,),
-        ).fetchone()
+        row = (
+            self._connection()
+            .execute(
+                self.dialect.prepare(
+                    "SELECT MIN(date), MAX(date) FROM observations"
+                    " WHERE indicator = ? AND dimension = '' AND member = ''"
+                ),
+                (indicator_id,),
+            )
+            .fetchone()
+        )
         if row is None or row[0] is None:
             return None
         return dt.date.fromisoformat(row[0]), dt.date.fromisoformat(row[1])
@@ -318,11 +325,13 @@ class Store:
     def _aggregate(
         self, indicator: Indicator, period: str, start: dt.date, end: dt.date, dimension: str
     ) -> pd.DataFrame:
+        # ``period`` and ``value`` come from fixed tables of SQL fragments, never from input;
+        # every value from a request is a bound parameter.
         where = "indicator = ? AND dimension = ? AND date >= ? AND date <= ?"
         params = (indicator.id, dimension, start.isoformat(), end.isoformat())
         if indicator.aggregation == "dernier":
             sql = (
-                "SELECT periode, membre, value AS valeur, jours FROM ("
+                "SELECT periode, membre, value AS valeur, jours FROM ("  # noqa: S608  # nosec
                 f" SELECT {period} AS periode, member AS membre, value,"
                 f" COUNT(*) OVER (PARTITION BY {period}, member) AS jours,"
                 f" ROW_NUMBER() OVER (PARTITION BY {period}, member ORDER BY date DESC) AS rang"
@@ -330,11 +339,13 @@ class Store:
                 " WHERE rang = 1 ORDER BY periode, membre"
             )
         else:
-            value = "SUM(value)" if indicator.aggregation == "somme" else (
-                "SUM(value * weight) / NULLIF(SUM(weight), 0)"
+            value = (
+                "SUM(value)"
+                if indicator.aggregation == "somme"
+                else ("SUM(value * weight) / NULLIF(SUM(weight), 0)")
             )
             sql = (
-                f"SELECT {period} AS periode, member AS membre, {value} AS valeur,"
+                f"SELECT {period} AS periode, member AS membre, {value} AS valeur,"  # noqa: S608  # nosec
                 " COUNT(*) AS jours"
                 f" FROM observations WHERE {where}"
                 f" GROUP BY {period}, member ORDER BY periode, membre"
@@ -363,7 +374,8 @@ class Store:
             )
             is_new = merged["old_value"].isna()
             is_changed = ~is_new & (
-                (merged["old_value"] != merged["value"]) | (merged["old_weight"] != merged["weight"])
+                (merged["old_value"] != merged["value"])
+                | (merged["old_weight"] != merged["weight"])
             )
             written = merged[is_new | is_changed]
             connection.executemany(
@@ -380,7 +392,11 @@ class Store:
                 kind=kind,
                 source=source,
                 content_hash=content_hash,
-                counts=(int(is_new.sum()), int(is_changed.sum()), int((~is_new & ~is_changed).sum())),
+                counts=(
+                    int(is_new.sum()),
+                    int(is_changed.sum()),
+                    int((~is_new & ~is_changed).sum()),
+                ),
                 indicators=sorted(frame["indicator"].unique()),
             )
             corrected = merged[is_changed]
@@ -441,12 +457,21 @@ class Store:
                 pd.DataFrame(
                     cursor.fetchall(),
                     columns=[
-                        "indicator", "dimension", "member", "date", "old_value", "old_weight",
+                        "indicator",
+                        "dimension",
+                        "member",
+                        "date",
+                        "old_value",
+                        "old_weight",
                     ],
                 )
             )
-        existing = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-            columns=["indicator", "dimension", "member", "date", "old_value", "old_weight"]
+        existing = (
+            pd.concat(parts, ignore_index=True)
+            if parts
+            else pd.DataFrame(
+                columns=["indicator", "dimension", "member", "date", "old_value", "old_weight"]
+            )
         )
         for column in ("indicator", "dimension", "member", "date"):
             existing[column] = existing[column].astype(str)

@@ -1,0 +1,197 @@
+"""Fixtures: settings over temporary folders, stores, apps, a live gunicorn server, a browser.
+
+Named variants in the spirit of Datasette's ``tests/fixtures.py``: ``empty_store`` (schema only),
+``demo_settings`` (a session-wide demo database, read-only for tests), ``app``/``client`` over it,
+``live_server`` (the real ``barometre serve``) and ``browser`` (Debian Chromium via Playwright).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from barometre import catalogue
+from barometre.config import Settings
+from barometre.store import Store
+
+# The demo data ends on a fixed day, so that tests do not depend on today's date.
+DEMO_TODAY = dt.date(2026, 11, 15)
+CHROMIUM = "/usr/bin/chromium"
+IN_CI = os.environ.get("CI") == "true"
+
+
+def require(condition: bool, what: str) -> None:
+    """Skip a test whose tool is missing — except in CI, where a missing tool is a failure."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} est requis en CI (CI=true) et n'est pas disponible.")
+    pytest.skip(f"{what} n'est pas disponible.")
+
+
+@pytest.fixture(scope="session")
+def the_catalogue() -> catalogue.Catalogue:
+    return catalogue.load()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path)
+
+
+@pytest.fixture
+def empty_store(settings: Settings, the_catalogue) -> Store:
+    store = Store(settings.database_url)
+    store.init_schema()
+    store.sync_catalogue(the_catalogue)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def demo_settings(tmp_path_factory, the_catalogue) -> Settings:
+    """Settings over a session-wide demo database. Tests must not write to it."""
+    from barometre import demo
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("demo"))
+    store = Store(settings.database_url)
+    store.init_schema()
+    demo.install(store, the_catalogue, today=DEMO_TODAY)
+    store.close()
+    return settings
+
+
+@pytest.fixture(scope="session")
+def demo_store(demo_settings) -> Store:
+    store = Store(demo_settings.database_url)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def app(demo_settings):
+    from barometre.app import create_app
+
+    return create_app(demo_settings)
+
+
+@pytest.fixture
+def client(app):
+    return app.server.test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+class LiveServer:
+    """A real ``barometre serve`` (gunicorn) process on a free port of 127.0.0.1."""
+
+    def __init__(self, settings: Settings, workers: int = 2, env: dict | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        environ = {
+            **os.environ,
+            "BAROMETRE_DATA_DIR": str(settings.data_dir),
+            "BAROMETRE_DATABASE_URL": settings.database_url,
+            **(env or {}),
+        }
+        self.log = open(settings.data_dir / f"server-{self.port}.log", "w+")  # noqa: SIM115
+        self.process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "barometre", "serve", "--port", str(self.port),
+             "--workers", str(workers)],
+            env=environ,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(self.url + "/healthz")
+        except OSError:
+            self.stop()
+            self.log.seek(0)
+            raise RuntimeError(f"le serveur n'a pas démarré :\n{self.log.read()}") from None
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_settings) -> LiveServer:
+    server = LiveServer(demo_settings)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require(shutil.which(CHROMIUM) is not None, "Chromium (/usr/bin/chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page that records console errors and requests to other hosts."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.console_errors = []
+    page.foreign_requests = []
+    page.on(
+        "console",
+        lambda message: page.console_errors.append(message.text)
+        if message.type == "error"
+        else None,
+    )
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    page.on(
+        "request",
+        lambda request: page.foreign_requests.append(request.url)
+        if not request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+        else None,
+    )
+    yield page
+    context.close()
