@@ -1,0 +1,9 @@
+"""Callbacks: one module a page; each exposes plain functions and ``register(app, services)``."""
+
+from barometre.callbacks import indicator, pages
+
+
+def register_all(app, services) -> None:
+    """Attach every callback to ``app`` (per app, never the global ``dash.callback``)."""
+    pages.register(app, services)
+    indicator.register(app, services)

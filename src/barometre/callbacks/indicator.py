@@ -1,0 +1,39 @@
+"""The indicator page: new period or granularity in, charts and a status message out."""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, html, no_update
+
+from barometre import ids, validation, views
+from barometre.layouts import indicator as layout
+from barometre.services import Services
+
+
+def update(services: Services, indicator_id, start, end, granularity) -> tuple:
+    """Return the new charts and message for the submitted controls (validated here)."""
+    chosen = services.catalogue.get(indicator_id) if isinstance(indicator_id, str) else None
+    if chosen is None:
+        return no_update, "Indicateur inconnu."
+    try:
+        query = validation.query(chosen, services.store.bounds(chosen.id), start, end, granularity)
+    except validation.InvalidInput as error:
+        return no_update, html.Span(error.message, className="text-danger-emphasis")
+    charts = views.indicator_charts(services, query)
+    return layout.results(charts), "Graphiques mis à jour."
+
+
+def register(app, services: Services) -> None:
+    """Attach the indicator page's callback to ``app``."""
+    app.callback(
+        Output(ids.RESULTS, "children"),
+        Output(ids.MESSAGE, "children"),
+        Input(ids.START, "value"),
+        Input(ids.END, "value"),
+        Input(ids.GRANULARITY, "value"),
+        State(ids.INDICATOR, "data"),
+        prevent_initial_call=True,
+    )(
+        lambda start, end, granularity, indicator_id: update(
+            services, indicator_id, start, end, granularity
+        )
+    )

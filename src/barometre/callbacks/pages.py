@@ -1,0 +1,78 @@
+"""Routing: the URL decides which page fills the main region, and the document title."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from urllib.parse import parse_qs
+
+from dash import Input, Output
+
+from barometre import ids, validation
+from barometre.layouts import errors, family, home, indicator
+from barometre.layouts.common import Page
+from barometre.services import Services
+from barometre.store import StoreError
+from barometre.urls import Urls
+
+log = logging.getLogger(__name__)
+
+
+def render(services: Services, pathname: str | None, search: str | None, today: dt.date) -> Page:
+    """Return the page for a URL (``Page introuvable`` for an unknown one)."""
+    urls = Urls(services.settings.url_prefix)
+    path = urls.strip(pathname)
+    parts = path.strip("/").split("/")
+    catalogue = services.catalogue
+    try:
+        if path == "/":
+            return home.page(services, today)
+        if path == "/indicateurs":
+            return family.catalogue_page(services)
+        if len(parts) == 2 and parts[0] == "indicateurs" and catalogue.get(parts[1]):
+            return _indicator_page(services, catalogue.indicator(parts[1]), search)
+        if (
+            len(parts) == 2
+            and parts[0] == "familles"
+            and parts[1] in {f.id for f in catalogue.families}
+        ):
+            return family.page(services, parts[1], today)
+    except StoreError as error:
+        log.error("base indisponible : %s", error)
+        return errors.unavailable()
+    return errors.not_found(urls)
+
+
+def _indicator_page(services: Services, chosen, search: str | None) -> Page:
+    params = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    bounds = services.store.bounds(chosen.id)
+    if bounds is None:
+        return indicator.page(services, chosen, None)
+    try:
+        query = validation.query(
+            chosen, bounds, params.get("debut"), params.get("fin"), params.get("granularite")
+        )
+    except validation.InvalidInput:
+        # A stale or hand-edited link still opens the page, on the default view.
+        query = validation.query(chosen, bounds, None, None, None)
+    return indicator.page(services, chosen, query)
+
+
+def register(app, services: Services) -> None:
+    """Attach the routing callback and the client-side title update."""
+
+    def route(pathname, search):
+        page = render(services, pathname, search, dt.date.today())
+        return page.content, page.title
+
+    app.callback(
+        Output(ids.PAGE, "children"),
+        Output(ids.PAGE_TITLE, "data"),
+        Input(ids.URL, "pathname"),
+        Input(ids.URL, "search"),
+    )(route)
+    app.clientside_callback(
+        "function (title) { if (title) { document.title = title; } return null; }",
+        Output(ids.PAGE_TITLE_SINK, "data"),
+        Input(ids.PAGE_TITLE, "data"),
+    )

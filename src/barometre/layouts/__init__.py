@@ -1,0 +1,1 @@
+"""Page layouts: one module a page, pure functions returning Dash components."""

@@ -1,0 +1,173 @@
+"""Pieces shared by every page: header, footer, demo notice, chart blocks, key figure cards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from barometre import figures, ids
+from barometre.services import Services
+from barometre.urls import Urls
+from barometre.views import Chart, KeyFigureCard
+
+SITE_NAME = "Baromètre numérique"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page's title (for ``<title>``) and the content of its main region."""
+
+    title: str
+    content: list
+
+
+def shell(services: Services) -> html.Div:
+    """Return the frame of every page: skip link, header, main region, footer."""
+    urls = Urls(services.settings.url_prefix)
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            html.A("Aller au contenu", href="#contenu", className="skip-link"),
+            header(services, urls),
+            html.Main(id=ids.PAGE, className="container py-4", tabIndex="-1"),
+            footer(urls),
+            dcc.Store(id=ids.PAGE_TITLE),
+            dcc.Store(id=ids.PAGE_TITLE_SINK),
+        ]
+    )
+
+
+def header(services: Services, urls: Urls) -> html.Header:
+    """Return the site header: name, navigation by family, and the demo-data notice."""
+    links = [html.Li(dcc.Link("Accueil", href=urls.path("/"), className="nav-link"))]
+    links += [
+        html.Li(dcc.Link(family.title, href=urls.family(family.id), className="nav-link"))
+        for family in services.catalogue.families
+    ]
+    return html.Header(
+        [
+            html.Div(
+                [
+                    html.P(
+                        [
+                            dcc.Link(SITE_NAME, href=urls.path("/"), className="site-name"),
+                            html.Span("version test", className="badge text-bg-secondary ms-2"),
+                        ],
+                        className="mb-1",
+                    ),
+                    html.P("Gendarmerie nationale", className="site-owner mb-2"),
+                    html.Nav(
+                        html.Ul(links, className="nav"),
+                        **{"aria-label": "Navigation principale"},
+                    ),
+                ],
+                className="container",
+            ),
+            demo_notice(services),
+        ],
+        className="site-header",
+    )
+
+
+def demo_notice(services: Services) -> html.Div | None:
+    """Return the notice shown on every page while the store holds demo data."""
+    if not services.store.is_demo():
+        return None
+    return html.Div(
+        html.P(
+            [
+                html.Strong("Données de démonstration"),
+                " : les chiffres affichés sont générés pour illustrer le Baromètre ; "
+                "ce ne sont pas des chiffres officiels.",
+            ],
+            className="container mb-0",
+        ),
+        className="demo-notice",
+        role="note",
+    )
+
+
+def footer(urls: Urls) -> html.Footer:
+    """Return the site footer."""
+    return html.Footer(
+        html.Div(
+            [
+                html.P(
+                    "Baromètre numérique de la Gendarmerie nationale — données publiées sous "
+                    "Licence Ouverte 2.0. Aucun cookie, aucun traceur.",
+                    className="mb-1",
+                ),
+                html.Ul(
+                    html.Li(dcc.Link("Tous les indicateurs", href=urls.path("/indicateurs"))),
+                    className="list-inline mb-0",
+                ),
+            ],
+            className="container",
+        ),
+        className="site-footer",
+    )
+
+
+def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
+    """Return a chart with its heading, its text summary and its note."""
+    title_id = f"{chart.id}-titre"
+    heading_tag = getattr(html, heading.upper())
+    return html.Section(
+        [
+            heading_tag(chart.title, id=title_id),
+            dcc.Graph(
+                id=f"{chart.id}-graphique",
+                figure=chart.figure,
+                config=figures.GRAPH_CONFIG,
+                className="chart",
+            ),
+            html.P(chart.summary, className="chart-summary"),
+            html.P(chart.note, className="chart-note small") if chart.note else None,
+        ],
+        className="chart-block",
+        **{"aria-labelledby": title_id},
+    )
+
+
+def key_figure_card(card: KeyFigureCard, urls: Urls) -> dbc.Card:
+    """Return a card with an indicator's key figure and its change over a year."""
+    indicator, figure = card.indicator, card.figure
+    if figure is None:
+        body = [html.P("Pas encore de données.", className="mb-0")]
+    else:
+        body = [
+            html.P(figure.value_text, className="key-value mb-1"),
+            html.P(figure.label, className="key-period small mb-1"),
+            html.P(
+                [
+                    html.Span(figure.change.arrow, **{"aria-hidden": "true"}),
+                    " ",
+                    figure.change_text,
+                ],
+                className="key-change small mb-0",
+            ),
+        ]
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H3(
+                    dcc.Link(indicator.title, href=urls.indicator(indicator.id)),
+                    className="h6 card-title",
+                ),
+                *body,
+            ]
+        ),
+        className="key-figure h-100",
+    )
+
+
+def key_figure_grid(cards: list[KeyFigureCard], urls: Urls) -> dbc.Row:
+    """Return the key figure cards of a family, in a responsive grid."""
+    return dbc.Row(
+        [
+            dbc.Col(key_figure_card(card, urls), xs=12, sm=6, lg=4, className="mb-3")
+            for card in cards
+        ]
+    )

@@ -1,0 +1,156 @@
+"""An indicator's page: controls for the period and granularity, charts, methodology."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from barometre import ids, summaries, views
+from barometre.catalogue import GRANULARITY_LABELS, Indicator
+from barometre.layouts.common import SITE_NAME, Page, chart_block
+from barometre.services import Services
+from barometre.urls import Urls
+from barometre.validation import Query
+
+
+def page(services: Services, indicator: Indicator, query: Query | None) -> Page:
+    """Return the page of one indicator with its charts for ``query`` (the default period)."""
+    urls = Urls(services.settings.url_prefix)
+    family = services.catalogue.family(indicator.family)
+    bounds = services.store.bounds(indicator.id)
+    content = [
+        html.Nav(
+            html.Ol(
+                [
+                    html.Li(dcc.Link("Accueil", href=urls.path("/")), className="breadcrumb-item"),
+                    html.Li(
+                        dcc.Link(family.title, href=urls.family(family.id)),
+                        className="breadcrumb-item",
+                    ),
+                    html.Li(
+                        indicator.title,
+                        className="breadcrumb-item active",
+                        **{"aria-current": "page"},
+                    ),
+                ],
+                className="breadcrumb",
+            ),
+            **{"aria-label": "Fil d'Ariane"},
+        ),
+        html.H1(indicator.title),
+        html.P(indicator.description, className="lead"),
+        dcc.Store(id=ids.INDICATOR, data=indicator.id),
+    ]
+    if query is None:
+        content.append(html.P("Aucune donnée n'est encore disponible pour cet indicateur."))
+    else:
+        content += [
+            controls(indicator, query, bounds),
+            html.Div(id=ids.MESSAGE, role="status", className="form-message"),
+            html.Div(results(views.indicator_charts(services, query)), id=ids.RESULTS),
+        ]
+    content.append(about(services, indicator, bounds))
+    return Page(title=f"{indicator.title} — {SITE_NAME}", content=content)
+
+
+def controls(indicator: Indicator, query: Query, bounds) -> html.Form:
+    """Return the period and granularity form (native, labelled controls)."""
+    first, last = (d.isoformat() for d in bounds)
+    return html.Form(
+        dbc.Row(
+            [
+                dbc.Col(
+                    [
+                        dbc.Label("Début de la période", html_for=ids.START),
+                        dbc.Input(
+                            id=ids.START,
+                            type="date",
+                            value=query.start.isoformat(),
+                            min=first,
+                            max=last,
+                            debounce=True,
+                        ),
+                    ],
+                    xs=12,
+                    sm=4,
+                    className="mb-2",
+                ),
+                dbc.Col(
+                    [
+                        dbc.Label("Fin de la période", html_for=ids.END),
+                        dbc.Input(
+                            id=ids.END,
+                            type="date",
+                            value=query.end.isoformat(),
+                            min=first,
+                            max=last,
+                            debounce=True,
+                        ),
+                    ],
+                    xs=12,
+                    sm=4,
+                    className="mb-2",
+                ),
+                dbc.Col(
+                    [
+                        dbc.Label("Regrouper par", html_for=ids.GRANULARITY),
+                        dbc.Select(
+                            id=ids.GRANULARITY,
+                            options=[
+                                {"label": GRANULARITY_LABELS[g], "value": g}
+                                for g in indicator.granularities
+                            ],
+                            value=query.granularity,
+                        ),
+                    ],
+                    xs=12,
+                    sm=4,
+                    className="mb-2",
+                ),
+            ]
+        ),
+        className="controls mb-3",
+        **{"aria-label": "Choix de la période et du regroupement"},
+    )
+
+
+def results(charts: list[views.Chart]) -> list:
+    """Return the chart blocks of an indicator page."""
+    return [chart_block(chart) for chart in charts]
+
+
+def about(services: Services, indicator: Indicator, bounds) -> html.Section:
+    """Return the methodology, source, coverage and last update of an indicator."""
+    last_update = services.store.last_update()
+    coverage = (
+        f"du {summaries.format_date(bounds[0])} au {summaries.format_date(bounds[1])}"
+        if bounds
+        else "aucune donnée"
+    )
+    facts = [
+        ("Source", indicator.source),
+        ("Période couverte", coverage),
+        ("Dernière mise à jour", _format_timestamp(last_update)),
+        ("Fréquence de mise à jour", indicator.frequency),
+        ("Unité", indicator.unit),
+    ]
+    return html.Section(
+        [
+            html.H2("À propos de cet indicateur", id="a-propos"),
+            html.P(indicator.methodology),
+            html.Dl(
+                [item for term, value in facts for item in (html.Dt(term), html.Dd(value))],
+                className="facts",
+            ),
+        ],
+        className="about mt-4",
+        **{"aria-labelledby": "a-propos"},
+    )
+
+
+def _format_timestamp(value: str | None) -> str:
+    if not value:
+        return "jamais"
+    return summaries.format_date(dt.datetime.fromisoformat(value).date())

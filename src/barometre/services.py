@@ -1,0 +1,76 @@
+"""The objects a running app shares: settings, catalogue, store and cache, plus memoization."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import flask
+from flask_caching import Cache
+
+from barometre.catalogue import Catalogue
+from barometre.config import Settings
+from barometre.store import Store
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+EXTENSION = "barometre"
+
+
+@dataclass
+class Services:
+    """What callbacks, routes and layouts need, created once per app by ``create_app``."""
+
+    settings: Settings
+    catalogue: Catalogue
+    store: Store
+    cache: Cache
+
+    def memoized(self, name: str, params: tuple, compute: Callable[[], T]) -> T:
+        """Return ``compute()``, cached under ``name``, ``params`` and the store's data version.
+
+        The data version is part of the key, so a committed write makes every older entry
+        unreachable: new data is never hidden behind a stale cache. A cache that fails (Redis
+        down) is bypassed with a warning, never turned into an error page.
+        """
+        digest = hashlib.sha256(json.dumps(params, default=str).encode()).hexdigest()[:32]
+        key = f"barometre:{name}:{self.store.data_version()}:{digest}"
+        try:
+            value = self.cache.get(key)
+        except Exception as error:  # noqa: BLE001 - any cache backend failure is bypassed
+            log.warning("cache indisponible, lecture directe : %s", error)
+            return compute()
+        if value is not None:
+            return value
+        value = compute()
+        try:
+            self.cache.set(key, value)
+        except Exception as error:  # noqa: BLE001
+            log.warning("cache indisponible, valeur non conservée : %s", error)
+        return value
+
+
+def cache_config(settings: Settings) -> dict[str, Any]:
+    """Return the flask-caching configuration: Redis if configured, else a shared file cache."""
+    common = {"CACHE_DEFAULT_TIMEOUT": settings.cache_timeout, "CACHE_KEY_PREFIX": ""}
+    if settings.cache_url:
+        if not settings.cache_url.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError(
+                f"BAROMETRE_CACHE_URL={settings.cache_url!r} : une adresse redis://… est attendue."
+            )
+        return {**common, "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_url}
+    return {
+        **common,
+        "CACHE_TYPE": "FileSystemCache",
+        "CACHE_DIR": str(settings.cache_dir),
+        "CACHE_THRESHOLD": 5000,
+    }
+
+
+def current() -> Services:
+    """Return the services of the app handling the current request."""
+    return flask.current_app.extensions[EXTENSION]

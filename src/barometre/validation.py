@@ -1,0 +1,71 @@
+"""Validation of what users send: periods, granularities, breakdowns — with French messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from barometre.catalogue import GRANULARITIES, Indicator
+
+
+class InvalidInput(ValueError):
+    """A request parameter is wrong; ``parameter`` names it and the message says how to fix it."""
+
+    def __init__(self, parameter: str, message: str):
+        super().__init__(message)
+        self.parameter = parameter
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Query:
+    """A validated request for one indicator's series."""
+
+    indicator: Indicator
+    start: dt.date
+    end: dt.date
+    granularity: str
+
+
+def parse_date(value: object, parameter: str) -> dt.date | None:
+    """Return the ISO date in ``value`` (``None`` if empty); ``InvalidInput`` otherwise."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or len(value) != 10:
+        raise InvalidInput(parameter, f"« {parameter} » doit être une date au format AAAA-MM-JJ.")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(
+            parameter, f"« {parameter} » : la date {value} n'existe pas (format AAAA-MM-JJ)."
+        ) from None
+
+
+def query(
+    indicator: Indicator,
+    bounds: tuple[dt.date, dt.date] | None,
+    start: object,
+    end: object,
+    granularity: object,
+) -> Query:
+    """Validate a period and granularity for ``indicator``; missing values take defaults.
+
+    The default period is the whole series; the default granularity is the month.
+    """
+    first, last = bounds or (indicator.start, indicator.start)
+    if granularity in (None, ""):
+        granularity = "mois" if "mois" in indicator.granularities else indicator.granularities[0]
+    if granularity not in indicator.granularities:
+        allowed = ", ".join(g for g in GRANULARITIES if g in indicator.granularities)
+        raise InvalidInput("granularite", f"Granularité inconnue ; valeurs possibles : {allowed}.")
+    start_date = parse_date(start, "debut") or first
+    end_date = parse_date(end, "fin") or last
+    if start_date > end_date:
+        raise InvalidInput("debut", "La date de début doit précéder la date de fin.")
+    if end_date < first or start_date > last:
+        raise InvalidInput(
+            "debut",
+            f"Aucune donnée sur cette période : les données couvrent du {first:%d/%m/%Y} "
+            f"au {last:%d/%m/%Y}.",
+        )
+    return Query(indicator, max(start_date, first), min(end_date, last), str(granularity))
