@@ -117,9 +117,12 @@ bench: $(STAMP_RUN)
 	  echo "aucun benchmark (benchmarks/run.py absent)"; \
 	fi
 
+# pip-audit lists the packages it could not look up as skipped; AUDIT_ARGS=--strict makes that an
+# error (a registry mirror without PyPI's per-version JSON API leaves every package skipped).
+AUDIT_ARGS ?=
 audit: $(STAMP_RUN)
 	@[ -x $(BIN)/pip-audit ] || $(PIP) install --quiet pip-audit
-	$(BIN)/pip-audit --skip-editable
+	$(BIN)/pip-audit --skip-editable $(AUDIT_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist tmp src/*.egg-info .pytest_cache .ruff_cache test-results
