@@ -155,7 +155,10 @@ def test_the_wheel_contains_every_file_of_the_package(wheel_names: set[str]) -> 
     files = {
         p.relative_to(PACKAGE.parent).as_posix()
         for p in PACKAGE.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in {".pyc", ".pyo"}
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and p.suffix not in {".pyc", ".pyo"}
+        and not p.name.startswith(".")  # editors' lock and swap files
     }
     assert files - wheel_names == set(), "fichiers absents de la roue : pyproject package-data"
 
