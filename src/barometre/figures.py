@@ -1,0 +1,415 @@
+"""Figures: pure functions, data in, ``go.Figure`` out, in a French, accessible theme.
+
+Every builder takes ``theme`` ('clair' or 'sombre'). Series differ by line dash and marker symbol
+as well as by colour (Okabe–Ito hues, adjusted so that each has a contrast of at least 3:1 against
+the theme's background). Numbers use plotly's d3 formats with ``SEPARATORS``: decimal comma, and a
+narrow no-break space (U+202F) between thousands. Month names in ticks and hover labels come from
+the French plotly.js locale registered by ``assets/plotly-locale-fr.js`` and selected by
+``GRAPH_CONFIG``; without it (a figure exported elsewhere) they fall back to English.
+
+Figures carry each value once, rounded to the indicator's decimals, as plain lists (plotly would
+base64-encode numpy arrays, which is larger for numbers of this size).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from barometre.catalogue import Breakdown, Indicator
+from barometre.summaries import (
+    NBSP,
+    NNBSP,
+    NO_DATA,
+    UNIT_SYMBOLS,
+    is_hour_breakdown,
+    round_half_up,
+)
+
+SEPARATORS = ",\u202f"
+FONT_FAMILY = (
+    'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", '
+    "Arial, sans-serif"
+)
+THEME_NAMES = ("clair", "sombre")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Colours of one theme; ``background`` is the page colour the contrasts are computed for."""
+
+    name: str
+    background: str
+    text: str
+    grid: str
+    axis: str
+    hover_background: str
+    colours: tuple[str, ...]
+
+
+THEMES = {
+    # Okabe–Ito hues in a fixed order (blue, vermillion, bluish green, reddish purple, orange, sky
+    # blue, yellow, grey), darkened on white and lightened on dark grey where needed for 3:1.
+    "clair": Theme(
+        name="clair",
+        background="#ffffff",
+        text="#212529",
+        grid="#dee2e6",
+        axis="#6c757d",
+        hover_background="#ffffff",
+        colours=(
+            "#0072B2",
+            "#D55E00",
+            "#009E73",
+            "#C76C9F",
+            "#B87F00",
+            "#1C92D4",
+            "#958B0C",
+            "#555555",
+        ),
+    ),
+    "sombre": Theme(
+        name="sombre",
+        background="#1e1e1e",
+        text="#e9ecef",
+        grid="#3a3f44",
+        axis="#adb5bd",
+        hover_background="#2b3035",
+        colours=(
+            "#56B4E9",
+            "#D55E00",
+            "#009E73",
+            "#CC79A7",
+            "#E69F00",
+            "#008CDB",
+            "#F0E442",
+            "#BDBDBD",
+        ),
+    ),
+}
+# Line dashes and marker symbols that tell series apart without colour (index-aligned).
+DASHES = (
+    "solid",
+    "dash",
+    "dot",
+    "dashdot",
+    "longdash",
+    "longdashdot",
+    "8px,3px,2px,3px,2px,3px",
+    "2px,6px",
+)
+SYMBOLS = (
+    "circle",
+    "square",
+    "diamond",
+    "triangle-up",
+    "x",
+    "cross",
+    "triangle-down",
+    "star",
+)
+# Up to this many points a line also shows its markers (a lone point has no line to draw).
+MARKERS_MAX_POINTS = 40
+# On longer breakdown lines, this many markers still show which symbol belongs to which series.
+MARKERS_SHOWN = 12
+SERIES_MAX_MEMBERS = len(DASHES)
+# d3 time formats of a period in hover labels, by granularity.
+HOVER_DATES = {
+    "jour": "%-d %B %Y",
+    "semaine": "semaine du %-d %B %Y",
+    "mois": "%B %Y",
+    "annee": "%Y",
+}
+
+GRAPH_CONFIG: dict = {
+    "locale": "fr",
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showTips": False,
+    "scrollZoom": False,
+    "modeBarButtonsToRemove": [
+        "select2d",
+        "lasso2d",
+        "autoScale2d",
+        "toggleSpikelines",
+        "hoverClosestCartesian",
+        "hoverCompareCartesian",
+    ],
+    "toImageButtonOptions": {
+        "format": "png",
+        "filename": "barometre-numerique",
+        "width": 1200,
+        "height": 675,
+        "scale": 1,
+    },
+    "responsive": True,
+}
+
+
+def theme_colours(theme: str) -> Theme:
+    """Return the colours of a theme; ``ValueError`` for an unknown name."""
+    try:
+        return THEMES[theme]
+    except KeyError:
+        raise ValueError(f"thème inconnu : {theme!r} ; attendu : {THEME_NAMES}") from None
+
+
+def template(theme: str = "clair") -> go.layout.Template:
+    """Return the French plotly template of a theme (built on each call, never registered)."""
+    colours = theme_colours(theme)
+    axis = {
+        "automargin": True,
+        "color": colours.text,
+        "gridcolor": colours.grid,
+        "linecolor": colours.axis,
+        "zerolinecolor": colours.axis,
+        "spikecolor": colours.axis,
+        "separatethousands": True,
+        "exponentformat": "none",
+        "title": {"standoff": 8},
+    }
+    return go.layout.Template(
+        layout={
+            "separators": SEPARATORS,
+            "font": {"family": FONT_FAMILY, "size": 14, "color": colours.text},
+            "colorway": list(colours.colours),
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+            "margin": {"l": 8, "r": 8, "t": 16, "b": 8, "pad": 0},
+            "hoverlabel": {
+                "bgcolor": colours.hover_background,
+                "bordercolor": colours.axis,
+                "font": {"color": colours.text},
+                "align": "left",
+            },
+            "xaxis": dict(axis, showgrid=False),
+            "yaxis": dict(axis),
+        }
+    )
+
+
+def _layout(theme: str, **layout) -> go.Layout:
+    return go.Layout(template=template(theme), **layout)
+
+
+def _values(series: pd.Series, decimals: int) -> list:
+    """Return values rounded to ``decimals`` as a JSON-friendly list (ints when 0, None if NaN)."""
+    rounded = [round_half_up(v, decimals) for v in series]
+    if decimals == 0:
+        return [None if v is None else int(v) for v in rounded]
+    return rounded
+
+
+def _dates(series: pd.Series) -> list[str]:
+    return [ts.strftime("%Y-%m-%d") for ts in pd.to_datetime(series)]
+
+
+def number_format(indicator: Indicator) -> str:
+    """Return the d3 format of the indicator's values: ",.0f", ",.1f"…"""
+    return f",.{indicator.decimals}f"
+
+
+def value_hover(indicator: Indicator, field: str = "y") -> str:
+    """Return the hover text of one value: "%{y:,.0f} demandes", "%{x:,.0f} €"."""
+    number = f"%{{{field}:{number_format(indicator)}}}"
+    if indicator.unit in UNIT_SYMBOLS:
+        return f"{number}{NNBSP}{UNIT_SYMBOLS[indicator.unit]}"
+    return f"{number}{NBSP}{indicator.unit}"
+
+
+def bar_text(indicator: Indicator) -> str:
+    """Return the value written after a bar: the number, with its symbol if the unit has one."""
+    symbol = UNIT_SYMBOLS.get(indicator.unit)
+    number = f"%{{x:{number_format(indicator)}}}"
+    return f"{number}{NNBSP}{symbol}" if symbol else number
+
+
+def _time_axis(granularity: str) -> dict:
+    axis = {"type": "date", "hoverformat": HOVER_DATES[granularity]}
+    if granularity == "annee":
+        axis.update(dtick="M12", tickformat="%Y")
+    return axis
+
+
+def _value_axis(indicator: Indicator) -> dict:
+    # Counts, stocks and durations are never negative: start the axis at zero, honestly.
+    return {"title": {"text": indicator.unit}, "rangemode": "tozero"}
+
+
+def empty_figure(message: str, theme: str = "clair") -> go.Figure:
+    """Return a figure with no data, only ``message`` in its middle and no axes."""
+    return go.Figure(
+        layout=_layout(
+            theme,
+            xaxis={"visible": False},
+            yaxis={"visible": False},
+            annotations=[
+                {
+                    "text": message,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 0.5,
+                    "y": 0.5,
+                    "showarrow": False,
+                    "font": {"size": 16},
+                }
+            ],
+        )
+    )
+
+
+def time_series_figure(
+    frame: pd.DataFrame, indicator: Indicator, granularity: str, theme: str = "clair"
+) -> go.Figure:
+    """Return the national series of an indicator as one line (markers when points are few)."""
+    if "membre" in frame:
+        frame = frame[frame["membre"] == ""]
+    frame = frame.sort_values("periode")
+    if frame["valeur"].notna().sum() == 0:
+        return empty_figure(NO_DATA, theme)
+    colours = theme_colours(theme)
+    trace = go.Scatter(
+        x=_dates(frame["periode"]),
+        y=_values(frame["valeur"], indicator.decimals),
+        name=indicator.title,
+        mode="lines+markers" if len(frame) <= MARKERS_MAX_POINTS else "lines",
+        line={"color": colours.colours[0], "width": 2.5},
+        marker={"size": 7},
+        # The unified hover label heads with the period (xaxis.hoverformat): no date here.
+        hovertemplate=f"{value_hover(indicator)}<extra></extra>",
+    )
+    return go.Figure(
+        data=[trace],
+        layout=_layout(
+            theme,
+            showlegend=False,
+            # One label for the whole abscissa: easy to reach with a finger on a phone.
+            hovermode="x unified",
+            xaxis=_time_axis(granularity),
+            yaxis=_value_axis(indicator),
+        ),
+    )
+
+
+def breakdown_series_figure(
+    frame: pd.DataFrame,
+    indicator: Indicator,
+    breakdown: Breakdown,
+    granularity: str,
+    theme: str = "clair",
+) -> go.Figure:
+    """Return one line per member of a small breakdown (at most 8), each with its own dash."""
+    if "membre" in frame:
+        frame = frame[frame["membre"] != ""]
+    frame = frame.dropna(subset=["valeur"])
+    if frame.empty:
+        return empty_figure(NO_DATA, theme)
+    present = set(frame["membre"])
+    codes = [c for c in breakdown.codes if c in present]
+    codes += sorted(present - set(codes))
+    if len(codes) > SERIES_MAX_MEMBERS:
+        raise ValueError(
+            f"{len(codes)} séries pour « {breakdown.id} » : au plus {SERIES_MAX_MEMBERS} ; "
+            "utiliser breakdown_bar_figure."
+        )
+    colours = theme_colours(theme)
+    traces = []
+    for index, code in enumerate(codes):
+        member = frame[frame["membre"] == code].sort_values("periode")
+        traces.append(
+            go.Scatter(
+                x=_dates(member["periode"]),
+                y=_values(member["valeur"], indicator.decimals),
+                name=breakdown.label(code),
+                mode="lines+markers",
+                line={"color": colours.colours[index], "dash": DASHES[index], "width": 2.5},
+                marker={
+                    "symbol": SYMBOLS[index],
+                    "size": 8,
+                    "maxdisplayed": 0 if len(member) <= MARKERS_MAX_POINTS else MARKERS_SHOWN,
+                },
+                hovertemplate=f"%{{fullData.name}}{NBSP}: {value_hover(indicator)}<extra></extra>",
+            )
+        )
+    return go.Figure(
+        data=traces,
+        layout=_layout(
+            theme,
+            showlegend=True,
+            hovermode="x unified",
+            legend={
+                "orientation": "h",
+                "x": 0,
+                "xanchor": "left",
+                "y": -0.15,
+                "yanchor": "top",
+                "title": {"text": ""},
+            },
+            xaxis=_time_axis(granularity),
+            yaxis=_value_axis(indicator),
+        ),
+    )
+
+
+def breakdown_bar_figure(
+    frame: pd.DataFrame,
+    indicator: Indicator,
+    breakdown: Breakdown,
+    theme: str = "clair",
+    top: int | None = None,
+) -> go.Figure:
+    """Return a breakdown's totals as bars: hours upright in hour order, others flat, largest first.
+
+    ``top`` keeps the N largest members only; the caller says so next to the chart.
+    """
+    if "membre" in frame:
+        frame = frame[frame["membre"] != ""]
+    frame = frame.dropna(subset=["valeur"])
+    if frame.empty:
+        return empty_figure(NO_DATA, theme)
+    colour = theme_colours(theme).colours[0]
+    hours = is_hour_breakdown(breakdown)
+    ranked = frame.sort_values(["valeur", "membre"], ascending=[False, True])
+    if top is not None:
+        ranked = ranked.head(top)
+    if hours:
+        ranked = ranked.sort_values("membre")
+    labels = [breakdown.label(code) for code in ranked["membre"]]
+    values = _values(ranked["valeur"], indicator.decimals)
+    if hours:
+        trace = go.Bar(
+            x=labels,
+            y=values,
+            marker={"color": colour},
+            hovertemplate=f"%{{x}}<br>{value_hover(indicator, 'y')}<extra></extra>",
+        )
+        layout = {
+            "xaxis": {"type": "category", "title": {"text": breakdown.title}},
+            "yaxis": _value_axis(indicator),
+        }
+    else:
+        trace = go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            marker={"color": colour},
+            texttemplate=bar_text(indicator),
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"%{{y}}<br>{value_hover(indicator, 'x')}<extra></extra>",
+        )
+        layout = {
+            # Largest first, at the top: categories keep the data's order, read downwards.
+            "yaxis": {"type": "category", "autorange": "reversed", "showgrid": False},
+            # Each bar carries its value: the value axis keeps only its title (the unit).
+            "xaxis": dict(_value_axis(indicator), showticklabels=False, showgrid=False),
+            # Room for the value written after the longest bar.
+            "margin": {"r": 72},
+        }
+    return go.Figure(
+        data=[trace],
+        layout=_layout(theme, showlegend=False, hovermode="closest", bargap=0.25, **layout),
+    )

@@ -1,0 +1,421 @@
+"""Figures: what each builder draws, in French formats, readable without colour, small to send."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import plotly
+import pytest
+
+from barometre import figures
+from barometre.catalogue import GRANULARITIES, Breakdown, Indicator
+from barometre.figures import (
+    DASHES,
+    GRAPH_CONFIG,
+    SYMBOLS,
+    THEMES,
+    breakdown_bar_figure,
+    breakdown_series_figure,
+    empty_figure,
+    time_series_figure,
+)
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+LOCALE_ASSET = Path(figures.__file__).parent / "assets" / "plotly-locale-fr.js"
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def make_indicator(**changes) -> Indicator:
+    base = Indicator(
+        id="brigade-numerique-demandes",
+        title="Demandes à la Brigade numérique",
+        description="Demandes reçues.",
+        family="brigade-numerique",
+        unit="demandes",
+        aggregation="somme",
+        decimals=0,
+        breakdowns=(),
+        source="Source",
+        methodology="Méthode",
+        start=dt.date(2018, 1, 1),
+        frequency="quotidienne",
+        granularities=GRANULARITIES,
+    )
+    return replace(base, **changes)
+
+
+DEMANDES = make_indicator()
+MINUTES = make_indicator(id="delai", unit="minutes", decimals=1, aggregation="moyenne")
+EUROS = make_indicator(id="montant", unit="euros")
+MOTIF = Breakdown(
+    id="motif",
+    title="Motif de contact",
+    members=(
+        ("je-m-informe", "Je m'informe"),
+        ("je-signale", "Je signale"),
+        ("je-suis-victime", "Je suis victime"),
+    ),
+)
+HEURE = Breakdown(
+    id="heure",
+    title="Heure de la journée",
+    members=tuple((f"{h:02d}", f"{h} h") for h in range(24)),
+)
+DEPARTEMENTS = Breakdown(
+    id="departement",
+    title="Département",
+    members=tuple((f"{n:02d}", f"Département {n:02d}") for n in range(1, 96) if n != 20)
+    + (("2A", "Corse-du-Sud"), ("2B", "Haute-Corse"), ("971", "Guadeloupe"))
+    + (("972", "Martinique"), ("973", "Guyane"), ("974", "La Réunion"), ("976", "Mayotte")),
+)
+
+
+def national(values: list[float], start: str = "2025-01-01", freq: str = "MS") -> pd.DataFrame:
+    periods = pd.date_range(start, periods=len(values), freq=freq)
+    return pd.DataFrame({"periode": periods, "membre": "", "valeur": values, "jours": 30})
+
+
+def per_member(values: dict[str, list[float]], start: str = "2025-01-01") -> pd.DataFrame:
+    return pd.concat(
+        [national(v, start).assign(membre=code) for code, v in values.items()], ignore_index=True
+    )
+
+
+def totals(values: dict[str, float]) -> pd.DataFrame:
+    return pd.DataFrame({"membre": list(values), "valeur": list(values.values()), "jours": 30})
+
+
+def relative_luminance(colour: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG 2 contrast ratio of two colours."""
+    light, dark = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def every_builder(theme: str) -> list:
+    return [
+        time_series_figure(national([1.0, 2.0]), DEMANDES, "mois", theme),
+        breakdown_series_figure(
+            per_member({"je-signale": [1.0, 2.0]}), DEMANDES, MOTIF, "mois", theme
+        ),
+        breakdown_bar_figure(totals({"je-signale": 3.0}), DEMANDES, MOTIF, theme),
+        breakdown_bar_figure(totals({"03": 3.0}), DEMANDES, HEURE, theme),
+        empty_figure("Rien", theme),
+    ]
+
+
+# -- the theme ---------------------------------------------------------------------------------
+
+
+def test_contrast_helper_matches_known_ratios():
+    assert contrast("#000000", "#ffffff") == pytest.approx(21)
+    assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_series_colours_reach_3_to_1_against_the_theme_background(theme):
+    colours = THEMES[theme]
+    for colour in colours.colours:
+        assert contrast(colour, colours.background) >= 3, colour
+    assert contrast(colours.text, colours.background) >= 4.5
+    assert contrast(colours.text, colours.hover_background) >= 4.5
+    assert len(set(colours.colours)) == len(colours.colours) == len(DASHES) == len(SYMBOLS)
+
+
+def test_dark_theme_has_its_own_colours():
+    clair, sombre = THEMES["clair"], THEMES["sombre"]
+    assert clair.colours != sombre.colours
+    assert clair.text != sombre.text
+    light = time_series_figure(national([1.0, 2.0]), DEMANDES, "mois", "clair")
+    dark = time_series_figure(national([1.0, 2.0]), DEMANDES, "mois", "sombre")
+    assert light.data[0].line.color == clair.colours[0]
+    assert dark.data[0].line.color == sombre.colours[0]
+    assert dark.layout.template.layout.font.color == sombre.text
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_figure_speaks_french_on_a_transparent_background(theme):
+    for figure in every_builder(theme):
+        layout = figure.layout.template.layout
+        assert layout.separators == ",\u202f"  # decimal comma, narrow no-break space
+        assert layout.paper_bgcolor == layout.plot_bgcolor == "rgba(0,0,0,0)"
+        assert "sans-serif" in layout.font.family
+        assert "://" not in figure.to_json()  # no web font, no remote resource
+        assert figure.layout.title.text is None  # the page's heading titles the chart
+
+
+def test_an_unknown_theme_is_refused():
+    with pytest.raises(ValueError, match="violet"):
+        time_series_figure(national([1.0]), DEMANDES, "mois", theme="violet")
+
+
+def test_graph_config_has_a_french_locale_and_no_cloud_or_logo():
+    assert GRAPH_CONFIG["locale"] == "fr"
+    assert GRAPH_CONFIG["displaylogo"] is False
+    assert GRAPH_CONFIG["showSendToCloud"] is False
+    assert GRAPH_CONFIG["showEditInChartStudio"] is False
+    assert {"lasso2d", "select2d"} <= set(GRAPH_CONFIG["modeBarButtonsToRemove"])
+    assert GRAPH_CONFIG["responsive"] is True
+    assert "filename" in GRAPH_CONFIG["toImageButtonOptions"]
+    json.dumps(GRAPH_CONFIG)  # dcc.Graph sends it as JSON
+
+
+def test_locale_asset_names_its_source_and_licence():
+    head = LOCALE_ASSET.read_text(encoding="utf-8")[:3000]
+    assert "plotly.js@4.1.1" in head
+    assert "MIT" in head
+    assert plotly.offline.get_plotlyjs_version() == "4.1.1"  # upgrade the asset with plotly.js
+
+
+# -- time series -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("indicator", "values", "expected"),
+    [
+        (DEMANDES, [1234.4, 1234.5, 99.0], [1234, 1235, 99]),
+        (MINUTES, [12.34, 12.35, 9.0], [12.3, 12.4, 9.0]),
+    ],
+)
+def test_time_series_values_equal_the_input_rounded(indicator, values, expected):
+    figure = time_series_figure(national(values), indicator, "mois")
+    (trace,) = figure.data
+    assert list(trace.y) == expected
+    assert list(trace.x) == ["2025-01-01", "2025-02-01", "2025-03-01"]
+
+
+def test_time_series_draws_the_national_rows_only_in_date_order():
+    frame = pd.concat([national([5.0, 6.0]), national([99.0, 99.0]).assign(membre="je-signale")])
+    figure = time_series_figure(frame.iloc[::-1], DEMANDES, "mois")
+    assert len(figure.data) == 1
+    assert list(figure.data[0].y) == [5, 6]
+
+
+@pytest.mark.parametrize(
+    ("points", "mode"),
+    [(1, "lines+markers"), (40, "lines+markers"), (41, "lines"), (400, "lines")],
+)
+def test_time_series_shows_markers_only_when_points_are_few(points, mode):
+    figure = time_series_figure(national([1.0] * points, freq="D"), DEMANDES, "jour")
+    assert figure.data[0].mode == mode
+
+
+@pytest.mark.parametrize(
+    ("granularity", "hoverformat"),
+    [
+        ("jour", "%-d %B %Y"),
+        ("semaine", "semaine du %-d %B %Y"),
+        ("mois", "%B %Y"),
+        ("annee", "%Y"),
+    ],
+)
+def test_time_series_hover_tells_the_period_and_value_in_french(granularity, hoverformat):
+    figure = time_series_figure(national([1.0, 2.0]), DEMANDES, granularity)
+    assert figure.layout.xaxis.hoverformat == hoverformat
+    assert figure.data[0].hovertemplate == f"%{{y:,.0f}}{NBSP}demandes<extra></extra>"
+
+
+@pytest.mark.parametrize(
+    ("indicator", "hover"),
+    [
+        (MINUTES, f"%{{y:,.1f}}{NBSP}minutes"),
+        (EUROS, f"%{{y:,.0f}}{NNBSP}€"),
+    ],
+)
+def test_hover_formats_follow_the_unit_and_decimals(indicator, hover):
+    figure = time_series_figure(national([1.0, 2.0]), indicator, "mois")
+    assert figure.data[0].hovertemplate.startswith(hover)
+
+
+def test_time_series_axes_and_legend():
+    figure = time_series_figure(national([1.0, 2.0]), DEMANDES, "mois")
+    assert figure.layout.yaxis.title.text == "demandes"
+    assert figure.layout.yaxis.rangemode == "tozero"
+    assert figure.layout.showlegend is False
+    assert figure.layout.template.layout.yaxis.separatethousands is True
+    assert figure.layout.template.layout.yaxis.exponentformat == "none"  # "50 000", not "50k"
+    margin = figure.layout.template.layout.margin
+    assert max(margin.l, margin.r) <= 16  # the plot keeps its width on a 320 px phone
+
+
+def test_figures_are_small_plain_lists_without_duplicated_data():
+    figure = time_series_figure(national([1234.56] * 36), DEMANDES, "mois")
+    text = figure.to_json()
+    assert "bdata" not in text  # no base64 arrays
+    assert "1234.56" not in text  # rounded
+    trace = figure.to_plotly_json()["data"][0]
+    assert not {"text", "customdata", "hovertext"} & set(trace)
+    assert len(text) < 3000
+
+
+# -- breakdown series --------------------------------------------------------------------------
+
+
+def test_breakdown_series_draws_one_line_per_member_told_apart_without_colour():
+    frame = per_member(
+        {"je-suis-victime": [3.0, 4.0], "je-m-informe": [1.0, 2.0], "je-signale": [5.0, 6.0]}
+    )
+    figure = breakdown_series_figure(frame, DEMANDES, MOTIF, "mois")
+    assert [t.name for t in figure.data] == ["Je m'informe", "Je signale", "Je suis victime"]
+    assert [list(t.y) for t in figure.data] == [[1, 2], [5, 6], [3, 4]]
+    assert len({t.line.dash for t in figure.data}) == 3
+    assert len({t.marker.symbol for t in figure.data}) == 3
+    assert len({t.line.color for t in figure.data}) == 3
+    assert figure.layout.showlegend is True
+    assert figure.layout.legend.orientation == "h"
+    assert figure.layout.legend.y < 0  # below the plot
+
+
+def test_breakdown_series_ignores_the_national_rows():
+    frame = pd.concat([national([100.0, 100.0]), per_member({"je-signale": [1.0, 2.0]})])
+    figure = breakdown_series_figure(frame, DEMANDES, MOTIF, "mois")
+    assert [t.name for t in figure.data] == ["Je signale"]
+
+
+def test_breakdown_series_keeps_markers_visible_on_long_lines():
+    frame = per_member({"je-signale": [1.0] * 100, "je-m-informe": [2.0] * 100})
+    figure = breakdown_series_figure(frame, DEMANDES, MOTIF, "mois")
+    assert all(t.mode == "lines+markers" and 0 < t.marker.maxdisplayed <= 20 for t in figure.data)
+
+
+def test_breakdown_series_refuses_too_many_members():
+    frame = per_member({f"{h:02d}": [1.0] for h in range(9)})
+    with pytest.raises(ValueError, match="breakdown_bar_figure"):
+        breakdown_series_figure(frame, DEMANDES, HEURE, "mois")
+
+
+# -- breakdown bars ----------------------------------------------------------------------------
+
+
+def test_bars_lie_sorted_largest_first_with_french_labels():
+    frame = totals({"je-signale": 30.0, "je-m-informe": 61.4, "je-suis-victime": 9.0})
+    figure = breakdown_bar_figure(frame, DEMANDES, MOTIF)
+    (trace,) = figure.data
+    assert trace.orientation == "h"
+    assert list(trace.x) == [61, 30, 9]
+    assert list(trace.y) == ["Je m'informe", "Je signale", "Je suis victime"]
+    assert figure.layout.yaxis.autorange == "reversed"  # the first category on top
+    assert trace.texttemplate == "%{x:,.0f}"  # each bar carries its value
+
+
+def test_bars_keep_the_top_n():
+    values = {code: float(n) for n, code in enumerate(DEPARTEMENTS.codes)}
+    figure = breakdown_bar_figure(totals(values), DEMANDES, DEPARTEMENTS, top=15)
+    (trace,) = figure.data
+    assert len(trace.x) == 15
+    assert list(trace.x) == list(range(100, 85, -1))
+    assert trace.y[0] == "Mayotte"
+
+
+@pytest.mark.parametrize(
+    "breakdown",
+    [HEURE, replace(HEURE, id="tranche-horaire")],
+    ids=["by name", "by codes"],
+)
+def test_hour_bars_stand_in_hour_order(breakdown):
+    values = {f"{h:02d}": float((h * 7) % 24) for h in range(24)}
+    shuffled = totals(dict(sorted(values.items(), key=lambda item: -item[1])))
+    figure = breakdown_bar_figure(shuffled, DEMANDES, breakdown)
+    (trace,) = figure.data
+    assert trace.orientation in (None, "v")
+    assert list(trace.x) == [f"{h} h" for h in range(24)]
+    assert list(trace.y) == [(h * 7) % 24 for h in range(24)]
+
+
+def test_hour_bars_with_top_keep_the_largest_hours_in_hour_order():
+    values = {"08": 10.0, "14": 30.0, "03": 20.0, "22": 5.0}
+    figure = breakdown_bar_figure(totals(values), DEMANDES, HEURE, top=3)
+    assert list(figure.data[0].x) == ["3 h", "8 h", "14 h"]
+
+
+def test_bar_text_carries_a_unit_symbol_but_not_a_unit_word():
+    assert breakdown_bar_figure(totals({"x": 1.0}), EUROS, MOTIF).data[0].texttemplate == (
+        f"%{{x:,.0f}}{NNBSP}€"
+    )
+    assert breakdown_bar_figure(totals({"x": 1.0}), MINUTES, MOTIF).data[0].texttemplate == (
+        "%{x:,.1f}"
+    )
+
+
+# -- empty figures -----------------------------------------------------------------------------
+
+
+def test_empty_figure_shows_its_message_without_axes():
+    figure = empty_figure("Aucune donnée sur la période choisie.", theme="sombre")
+    assert figure.data == ()
+    assert figure.layout.annotations[0].text == "Aucune donnée sur la période choisie."
+    assert figure.layout.xaxis.visible is False
+    assert figure.layout.yaxis.visible is False
+
+
+EMPTY_SERIES = national([])
+ALL_MISSING = national([float("nan")] * 3)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: time_series_figure(EMPTY_SERIES, DEMANDES, "mois"),
+        lambda: time_series_figure(ALL_MISSING, DEMANDES, "mois"),
+        lambda: time_series_figure(national([1.0]).assign(membre="x"), DEMANDES, "mois"),
+        lambda: breakdown_series_figure(EMPTY_SERIES, DEMANDES, MOTIF, "mois"),
+        lambda: breakdown_series_figure(national([1.0]), DEMANDES, MOTIF, "mois"),
+        lambda: breakdown_bar_figure(totals({}), DEMANDES, MOTIF),
+        lambda: breakdown_bar_figure(totals({"03": float("nan")}), DEMANDES, HEURE),
+    ],
+    ids=[
+        "series, no rows",
+        "series, only missing values",
+        "series, no national row",
+        "breakdown series, no rows",
+        "breakdown series, national row only",
+        "bars, no rows",
+        "hour bars, only missing values",
+    ],
+)
+def test_empty_data_gives_the_empty_figure(build):
+    figure = build()
+    assert figure.data == ()
+    assert figure.layout.annotations[0].text == "Aucune donnée sur la période choisie."
+
+
+# -- in a browser: the locale asset and the separators -----------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("locale_first", [True, False], ids=["locale first", "plotly first"])
+def test_chromium_draws_french_months_and_separators(page, locale_first):
+    """The asset registers the French locale whether plotly.js is loaded before or after it."""
+    frame = national([12000.0, 20000.0, 30000.0, 35000.0, 38000.0, 40000.0])
+    figure = time_series_figure(frame, DEMANDES, "mois").to_plotly_json()
+    page.set_content('<div id="g" style="width:600px;height:400px"></div>')
+    scripts = [LOCALE_ASSET, PLOTLY_JS] if locale_first else [PLOTLY_JS, LOCALE_ASSET]
+    for script in scripts:
+        page.add_script_tag(path=str(script))
+    page.evaluate(
+        "([figure, config]) => Plotly.newPlot('g', figure.data, figure.layout, config)",
+        [figure, GRAPH_CONFIG],
+    )
+    ticks = page.evaluate(
+        "[...document.querySelectorAll('#g .xtick text, #g .ytick text')].map(t => t.textContent)"
+    )
+    assert {"janv. 2025", "févr. 2025", "mars 2025"} <= set(ticks)
+    assert f"30{NNBSP}000" in ticks
+    page.evaluate("Plotly.Fx.hover('g', {xval: Date.UTC(2025, 2, 1)})")
+    hover = page.evaluate(
+        "[...document.querySelectorAll('#g .hoverlayer text')].map(t => t.textContent)"
+    )
+    assert hover == ["mars 2025", f"30{NNBSP}000{NBSP}demandes"]
+    assert page.console_errors == []
