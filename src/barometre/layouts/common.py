@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from barometre import figures, ids
 from barometre.services import Services
+from barometre.store import StoreError
 from barometre.urls import Urls
 from barometre.views import Chart, KeyFigureCard
 
@@ -73,8 +74,11 @@ def header(services: Services, urls: Urls) -> html.Header:
 
 def demo_notice(services: Services) -> html.Div | None:
     """Return the notice shown on every page while the store holds demo data."""
-    if not services.store.is_demo():
-        return None
+    try:
+        if not services.store.is_demo():
+            return None
+    except StoreError:
+        return None  # the page itself says the service is unavailable
     return html.Div(
         html.P(
             [

@@ -1,0 +1,39 @@
+"""Call a Dash callback over HTTP the way the browser's renderer does."""
+
+from __future__ import annotations
+
+
+def callback_payload(outputs: list[tuple[str, str]], inputs: list[tuple[str, str, object]],
+                     state: list[tuple[str, str, object]] = ()) -> dict:
+    """Return the JSON body of ``POST /_dash-update-component`` for these ids and values."""
+    if len(outputs) == 1:
+        output = f"{outputs[0][0]}.{outputs[0][1]}"
+        outputs_json = {"id": outputs[0][0], "property": outputs[0][1]}
+    else:
+        output = ".." + "...".join(f"{i}.{p}" for i, p in outputs) + ".."
+        outputs_json = [{"id": i, "property": p} for i, p in outputs]
+    return {
+        "output": output,
+        "outputs": outputs_json,
+        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+        "changedPropIds": [f"{i}.{p}" for i, p, _ in inputs[:1]],
+        "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
+    }
+
+
+ROUTE = [("page", "children"), ("page-title", "data")]
+
+
+def route_payload(pathname: str, search: str = "") -> dict:
+    """Return the body of the routing callback for a URL."""
+    return callback_payload(ROUTE, [("url", "pathname", pathname), ("url", "search", search)])
+
+
+def indicator_payload(indicator: str, start, end, granularity) -> dict:
+    """Return the body of the indicator page's callback."""
+    return callback_payload(
+        [("resultats", "children"), ("message", "children")],
+        [("periode-debut", "value", start), ("periode-fin", "value", end),
+         ("granularite", "value", granularity)],
+        [("indicateur-identifiant", "data", indicator)],
+    )

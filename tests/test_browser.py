@@ -1,0 +1,73 @@
+"""In Debian Chromium: pages render every chart, controls work from the keyboard, no errors."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHARTS_DRAWN = """(expected) => {
+    const plots = document.querySelectorAll('.js-plotly-plot');
+    return plots.length === expected
+        && [...plots].every(p => p.querySelector('.main-svg') && p.data && p.data.length);
+}"""
+
+
+def open_page(page, url, charts):
+    page.goto(url)
+    page.wait_for_function(CHARTS_DRAWN, arg=charts, timeout=20_000)
+
+
+def main_chart_points(page) -> int:
+    return page.evaluate(
+        "document.querySelector('.chart-block .js-plotly-plot').data[0].x.length"
+    )
+
+
+def test_the_home_page_draws_a_chart_per_family(live_server, page, the_catalogue):
+    open_page(page, live_server.url + "/", len(the_catalogue.families))
+    assert page.title() == "Baromètre numérique"
+    assert page.locator("text=Données de démonstration").count() == 1
+    assert page.locator(".key-figure").count() == len(the_catalogue.indicators)
+    assert page.console_errors == []
+    assert page.foreign_requests == []
+
+
+def test_navigation_uses_links_and_updates_the_title(live_server, page, the_catalogue):
+    open_page(page, live_server.url + "/", len(the_catalogue.families))
+    page.get_by_role("link", name="Signalements en ligne").first.click()
+    page.wait_for_function("document.title.startsWith('Signalements en ligne')")
+    assert page.url.endswith("/familles/signalements")
+    assert page.get_by_role("heading", level=1).inner_text() == "Signalements en ligne"
+
+
+def test_period_and_granularity_change_with_the_keyboard(live_server, page):
+    open_page(page, live_server.url + "/indicateurs/brigade-numerique-demandes", 3)
+    assert page.title() == "Demandes à la Brigade numérique — Baromètre numérique"
+    monthly = main_chart_points(page)
+
+    page.focus("#granularite")
+    page.keyboard.press("ArrowDown")  # mois -> annee
+    page.wait_for_function(
+        "document.querySelector('.chart-block .js-plotly-plot').data[0].x.length < 15"
+    )
+    yearly = main_chart_points(page)
+    assert yearly < monthly
+
+    page.focus("#periode-debut")
+    page.keyboard.type("01012022")  # jj/mm/aaaa in a French Chromium
+    page.keyboard.press("Enter")  # the date is sent on Enter or when the field loses focus
+    page.wait_for_function(
+        f"document.querySelector('.chart-block .js-plotly-plot').data[0].x.length < {yearly}"
+    )
+    assert page.input_value("#periode-debut") == "2022-01-01"
+    assert page.locator("#message").inner_text() == "Graphiques mis à jour."
+    assert page.console_errors == []
+    assert page.foreign_requests == []
+
+
+def test_a_bad_period_gets_a_message(live_server, page):
+    open_page(page, live_server.url + "/indicateurs/thesee-plaintes", 1)
+    page.fill("#periode-fin", "2022-06-01")
+    page.fill("#periode-debut", "2023-06-01")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#message').innerText.length > 0")
+    assert "La date de début doit précéder la date de fin." in page.inner_text("#message")
