@@ -58,62 +58,34 @@ def page(services: Services, indicator: Indicator, query: Query | None) -> Page:
 def controls(indicator: Indicator, query: Query, bounds) -> html.Form:
     """Return the period and granularity form (native, labelled controls)."""
     first, last = (d.isoformat() for d in bounds)
+    granularity = dbc.Select(
+        id=ids.GRANULARITY,
+        options=[{"label": GRANULARITY_LABELS[g], "value": g} for g in indicator.granularities],
+        value=query.granularity,
+    )
     return html.Form(
         dbc.Row(
             [
-                dbc.Col(
-                    [
-                        dbc.Label("Début de la période", html_for=ids.START),
-                        dbc.Input(
-                            id=ids.START,
-                            type="date",
-                            value=query.start.isoformat(),
-                            min=first,
-                            max=last,
-                            debounce=True,
-                        ),
-                    ],
-                    xs=12,
-                    sm=4,
-                    className="mb-2",
-                ),
-                dbc.Col(
-                    [
-                        dbc.Label("Fin de la période", html_for=ids.END),
-                        dbc.Input(
-                            id=ids.END,
-                            type="date",
-                            value=query.end.isoformat(),
-                            min=first,
-                            max=last,
-                            debounce=True,
-                        ),
-                    ],
-                    xs=12,
-                    sm=4,
-                    className="mb-2",
-                ),
-                dbc.Col(
-                    [
-                        dbc.Label("Regrouper par", html_for=ids.GRANULARITY),
-                        dbc.Select(
-                            id=ids.GRANULARITY,
-                            options=[
-                                {"label": GRANULARITY_LABELS[g], "value": g}
-                                for g in indicator.granularities
-                            ],
-                            value=query.granularity,
-                        ),
-                    ],
-                    xs=12,
-                    sm=4,
-                    className="mb-2",
-                ),
+                _field("Début de la période", _date_input(ids.START, query.start, first, last)),
+                _field("Fin de la période", _date_input(ids.END, query.end, first, last)),
+                _field("Regrouper par", granularity),
             ]
         ),
         className="controls mb-3",
         **{"aria-label": "Choix de la période et du regroupement"},
     )
+
+
+def _date_input(component_id: str, value: dt.date, first: str, last: str) -> dbc.Input:
+    # debounce: the value is sent on Enter or when the field loses focus, not at every keystroke
+    # (a date typed digit by digit goes through years such as 0002).
+    return dbc.Input(
+        id=component_id, type="date", value=value.isoformat(), min=first, max=last, debounce=True
+    )
+
+
+def _field(label: str, control) -> dbc.Col:
+    return dbc.Col([dbc.Label(label, html_for=control.id), control], xs=12, sm=4, className="mb-2")
 
 
 def results(charts: list[views.Chart]) -> list:
