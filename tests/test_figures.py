@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -10,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import plotly
 import pytest
+from factories import make_indicator
 
 from barometre import figures
-from barometre.catalogue import GRANULARITIES, Breakdown, Indicator
+from barometre.catalogue import Breakdown
 from barometre.figures import (
     DASHES,
     GRAPH_CONFIG,
@@ -27,25 +27,6 @@ from barometre.figures import (
 NNBSP, NBSP = "\u202f", "\u00a0"
 LOCALE_ASSET = Path(figures.__file__).parent / "assets" / "plotly-locale-fr.js"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-
-
-def make_indicator(**changes) -> Indicator:
-    base = Indicator(
-        id="brigade-numerique-demandes",
-        title="Demandes à la Brigade numérique",
-        description="Demandes reçues.",
-        family="brigade-numerique",
-        unit="demandes",
-        aggregation="somme",
-        decimals=0,
-        breakdowns=(),
-        source="Source",
-        methodology="Méthode",
-        start=dt.date(2018, 1, 1),
-        frequency="quotidienne",
-        granularities=GRANULARITIES,
-    )
-    return replace(base, **changes)
 
 
 DEMANDES = make_indicator()

@@ -9,9 +9,10 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
+from factories import make_indicator
 
 from barometre import summaries
-from barometre.catalogue import GRANULARITIES, Breakdown, Indicator
+from barometre.catalogue import Breakdown
 from barometre.summaries import (
     MISSING,
     NO_DATA,
@@ -31,25 +32,6 @@ from barometre.summaries import (
 )
 
 NNBSP, NBSP, MINUS = "\u202f", "\u00a0", "\u2212"
-
-
-def make_indicator(**changes) -> Indicator:
-    base = Indicator(
-        id="brigade-numerique-demandes",
-        title="Demandes à la Brigade numérique",
-        description="Demandes reçues.",
-        family="brigade-numerique",
-        unit="demandes",
-        aggregation="somme",
-        decimals=0,
-        breakdowns=(),
-        source="Source",
-        methodology="Méthode",
-        start=dt.date(2018, 1, 1),
-        frequency="quotidienne",
-        granularities=GRANULARITIES,
-    )
-    return replace(base, **changes)
 
 
 DEMANDES = make_indicator()
