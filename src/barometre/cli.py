@@ -82,9 +82,7 @@ def demo(ctx: Context, force: bool, if_empty: bool) -> None:
             click.echo("La base contient déjà des données : rien à faire.")
             return
         summary = demo_module.install(ctx.store, ctx.catalogue, today=dt.date.today(), force=force)
-    except demo_module.DemoRefused as error:
-        fail(str(error))
-    except StoreError as error:
+    except (demo_module.DemoRefused, demo_module.CalibrationError, StoreError) as error:
         fail(str(error))
     click.echo(
         f"Données de démonstration chargées : {summary.added} lignes ajoutées, "
