@@ -1,0 +1,114 @@
+"""Statistical secrecy: small counts of a breakdown are masked before anything is shown or exported.
+
+The rule (explained to the public on « À propos des données ») :
+
+- it applies to breakdowns of counts (indicators aggregated by ``somme`` whose unit is not a
+  currency); national totals are never masked;
+- a member whose count is at least 1 and below the threshold (``settings.secrecy_threshold``,
+  5 by default) is masked. A zero is not masked: it says that nobody is concerned, which identifies
+  no one, and masking zeros would hide most of the small départements for no benefit;
+- secondary suppression: when exactly one member is masked, the national total (always published)
+  minus the other members would give it back, so the next smallest positive member is masked too;
+- when a breakdown is shown per period (a ``periode`` column), the rule applies to each period.
+
+Amounts in euros (« perceval-montant ») are not counts and are not masked by this rule; an amount
+per département computed from few reports may still tell something about them, so the site
+masks an amount wherever the matching count is masked (see ``mask_like``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+MASK_LABEL = "< {threshold}"
+CURRENCY_UNITS = frozenset({"euros", "euro", "€"})
+
+
+def label(threshold: int) -> str:
+    """Return the French text shown in place of a masked value (« < 5 »)."""
+    return MASK_LABEL.format(threshold=threshold)
+
+
+def applies_to(indicator) -> bool:
+    """Return whether breakdowns of ``indicator`` are subject to the secrecy rule (counts only)."""
+    return indicator.aggregation == "somme" and indicator.unit.strip().lower() not in CURRENCY_UNITS
+
+
+def _mask_group(values: pd.Series, threshold: int, total_published: bool) -> pd.Series:
+    """Return the boolean mask of one breakdown (one period): primary then secondary."""
+    numeric = pd.to_numeric(values, errors="coerce")
+    masked = (numeric >= 1) & (numeric < threshold)
+    if total_published and int(masked.sum()) == 1:
+        # Mask the smallest positive remaining member so that the masked one cannot be computed
+        # as total minus the others; ties are broken by position so the result is stable.
+        candidates = numeric[~masked & (numeric > 0)]
+        if candidates.empty:
+            candidates = numeric[~masked & numeric.notna()]
+        if not candidates.empty:
+            masked.loc[candidates.sort_values(kind="stable").index[0]] = True
+    return masked
+
+
+def mask_breakdown(
+    frame: pd.DataFrame, threshold: int, *, total_published: bool = True
+) -> pd.DataFrame:
+    """Return a copy of a per-member frame (columns membre, valeur, …) with a boolean ``masque``.
+
+    ``masque`` is True where the count is in [1, threshold) plus the secondary cell (see module
+    docstring); masked ``valeur`` become NaN. Rows with ``membre == ""`` (national totals) are kept
+    exact and never masked. With a ``periode`` column the rule applies to each period separately.
+    """
+    result = frame.copy()
+    result["masque"] = False
+    if result.empty:
+        return result
+    members = result["membre"] != "" if "membre" in result else pd.Series(True, result.index)
+    part = result[members]
+    if part.empty:
+        return result
+    if "periode" in part:
+        masks = [
+            _mask_group(group["valeur"], threshold, total_published)
+            for _, group in part.groupby("periode", sort=False)
+        ]
+        mask = pd.concat(masks) if masks else pd.Series(False, part.index)
+    else:
+        mask = _mask_group(part["valeur"], threshold, total_published)
+    result.loc[mask.index, "masque"] = mask.astype(bool)
+    result["valeur"] = result["valeur"].astype(float)
+    result.loc[result["masque"], "valeur"] = math.nan
+    return result
+
+
+def mask_like(frame: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``frame`` masked wherever ``reference`` (a masked frame) is masked.
+
+    Used for amounts: the amount of a département is hidden when its count of reports is.
+    Rows are matched on ``membre`` (and ``periode`` when both frames have it).
+    """
+    result = frame.copy()
+    keys = ["membre"] + (["periode"] if "periode" in frame and "periode" in reference else [])
+    hidden = reference.loc[reference["masque"], keys].drop_duplicates()
+    flag = result[keys].merge(hidden.assign(_hidden=True), on=keys, how="left")["_hidden"]
+    result["masque"] = flag.fillna(False).astype(bool).to_numpy()
+    result["valeur"] = result["valeur"].astype(float)
+    result.loc[result["masque"], "valeur"] = math.nan
+    return result
+
+
+def masked_count(frame: pd.DataFrame) -> int:
+    """Return how many members of a masked frame are hidden."""
+    return int(frame["masque"].sum()) if "masque" in frame else 0
+
+
+def note(count: int, threshold: int, breakdown_id: str = "") -> str:
+    """Return the French note under a chart that leaves masked members out (« 3 départements … »)."""
+    if count <= 0:
+        return ""
+    if breakdown_id == "departement":
+        noun = "département masqué" if count == 1 else "départements masqués"
+    else:
+        noun = "valeur masquée" if count == 1 else "valeurs masquées"
+    return f"{count}\u00a0{noun} (moins de {threshold}) au titre du secret statistique."
