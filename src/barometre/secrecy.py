@@ -104,7 +104,7 @@ def masked_count(frame: pd.DataFrame) -> int:
 
 
 def note(count: int, threshold: int, breakdown_id: str = "") -> str:
-    """Return the French note under a chart that leaves masked members out (« 3 départements … »)."""
+    """Return the French note under a chart that leaves masked members out."""
     if count <= 0:
         return ""
     if breakdown_id == "departement":
