@@ -13,7 +13,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -24,6 +24,7 @@ import pandas as pd
 from barometre.catalogue import Catalogue, Indicator
 
 OBSERVATION_COLUMNS = ["indicator", "dimension", "member", "date", "value", "weight"]
+WRITE_BATCH = 50_000
 
 
 class StoreError(RuntimeError):
@@ -405,13 +406,20 @@ class Store:
     # -- writing -----------------------------------------------------------------------------
 
     def apply(
-        self, frame: pd.DataFrame, *, kind: str, source: str, content_hash: str = ""
+        self,
+        frame: pd.DataFrame,
+        *,
+        kind: str,
+        source: str,
+        content_hash: str = "",
+        progress: Callable[[int], None] | None = None,
     ) -> UpdateSummary:
         """Upsert observations in one transaction and log the update.
 
         ``frame`` has the columns of ``OBSERVATION_COLUMNS``. New keys are added, changed values are
         corrected (the old value is kept in ``revisions``), equal values are left alone. The data
         version changes only if something changed, and only when the transaction commits.
+        ``progress``, if given, is called with the number of rows written after each batch.
         """
         frame = _normalised(frame)
         with self._transaction() as connection:
@@ -425,15 +433,20 @@ class Store:
                 | (merged["old_weight"] != merged["weight"])
             )
             written = merged[is_new | is_changed]
-            connection.executemany(
-                self.dialect.prepare(
-                    "INSERT INTO observations (indicator, dimension, member, date, value, weight)"
-                    " VALUES (?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT (indicator, dimension, member, date)"
-                    " DO UPDATE SET value = excluded.value, weight = excluded.weight"
-                ),
-                written[OBSERVATION_COLUMNS].itertuples(index=False, name=None),
+            upsert = self.dialect.prepare(
+                "INSERT INTO observations (indicator, dimension, member, date, value, weight)"
+                " VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (indicator, dimension, member, date)"
+                " DO UPDATE SET value = excluded.value, weight = excluded.weight"
             )
+            # Batches only to report progress: all of them are in the same transaction.
+            for start in range(0, len(written), WRITE_BATCH):
+                batch = written.iloc[start : start + WRITE_BATCH]
+                connection.executemany(
+                    upsert, batch[OBSERVATION_COLUMNS].itertuples(index=False, name=None)
+                )
+                if progress is not None:
+                    progress(len(batch))
             update_id = self._log(
                 connection,
                 kind=kind,
@@ -487,6 +500,16 @@ class Store:
     def has_observations(self) -> bool:
         """Return whether the store holds any observation."""
         return self._scalar("SELECT 1 FROM observations LIMIT 1") is not None
+
+    def update_by_hash(self, content_hash: str) -> dict | None:
+        """Return the first committed update of a file with this content hash (id, at, source)."""
+        if not content_hash:
+            return None
+        frame = self._read(
+            "SELECT id, at, source FROM updates WHERE content_hash = ? ORDER BY id LIMIT 1",
+            (content_hash,),
+        )
+        return None if frame.empty else frame.iloc[0].to_dict()
 
     def _existing(self, connection, frame: pd.DataFrame) -> pd.DataFrame:
         # Read back only the rows that share an indicator and date range with the new data.
