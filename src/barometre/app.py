@@ -10,7 +10,7 @@ import flask
 from flask_caching import Cache
 from markupsafe import escape
 
-from barometre import __version__, catalogue, services
+from barometre import __version__, catalogue, embed, services
 from barometre.callbacks import register_all
 from barometre.callbacks.pages import render
 from barometre.config import Settings
@@ -93,7 +93,8 @@ def create_app(settings: Settings | None = None) -> BarometreDash:
         index_string=INDEX_STRING,
         # Bootstrap is linked first, explicitly, so that the site's own CSS overrides it.
         external_stylesheets=[Urls(settings.url_prefix).path("/assets/vendor/bootstrap.min.css")],
-        assets_path_ignore=["vendor"],
+        # embed/ holds the embed pages' own script, CSS and plotly bundle: never the site's.
+        assets_path_ignore=["vendor", "embed"],
     )
     cache.init_app(app.server, config=services.cache_config(settings))
     app.services = services.Services(settings, indicators, store, cache)
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> BarometreDash:
     app.layout = lambda: shell(app.services)
     register_all(app, app.services)
     _add_routes(app.server, app.services)
+    embed.register(app.server, app.services)
     return app
 
 

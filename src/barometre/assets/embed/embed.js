@@ -1,0 +1,91 @@
+/*
+ * Baromètre numérique — the script of an embed page (/embed/<identifiant>).
+ *
+ * Draws the chart from the figure JSON written by the server, runs the « Voir les données »
+ * switch, follows the system theme when theme=auto, and tells the host page its height
+ * (postMessage {type: "barometre:hauteur", id, hauteur}) so that the snippet's listener resizes
+ * the iframe: debounced, and only when the height changes. Not loaded by the site's own pages
+ * (assets/embed is in Dash's assets_path_ignore).
+ */
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("embed-config").textContent);
+  var chart = document.getElementById("graphique");
+  var button = document.getElementById("voir-donnees");
+  var table = document.getElementById("donnees");
+  var dark = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+
+  // The minimum height applies to what is reported, so a short chart keeps the height asked for.
+  document.body.style.minHeight = config.hauteur + "px";
+
+  function themeShown() {
+    if (config.theme !== "auto") {
+      return config.theme;
+    }
+    return dark && dark.matches ? "sombre" : "clair";
+  }
+
+  function draw() {
+    var figure = config.figures[themeShown()];
+    window.Plotly.react(chart, figure.data, figure.layout || {}, config.config);
+  }
+
+  // The table is shown by the server (readable without JavaScript); with it, a button opens it.
+  function setTable(open) {
+    table.hidden = !open;
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    button.textContent = open ? "Masquer les données" : "Voir les données";
+  }
+
+  button.hidden = false;
+  setTable(false);
+  button.addEventListener("click", function () {
+    setTable(table.hidden);
+  });
+
+  if (window.Plotly) {
+    draw();
+    if (config.theme === "auto" && dark && dark.addEventListener) {
+      dark.addEventListener("change", draw);
+    }
+  }
+
+  // -- height for the host page ---------------------------------------------------------------
+  var lastHeight = 0;
+  var timer = null;
+
+  function measure() {
+    // body has no margin (embed.css): its box is the whole content, never the viewport.
+    return Math.ceil(document.body.getBoundingClientRect().height);
+  }
+
+  function post() {
+    timer = null;
+    var height = measure();
+    if (height === lastHeight || window.parent === window) {
+      return;
+    }
+    lastHeight = height;
+    // The height is no secret: any host may read it; the host checks where it comes from.
+    window.parent.postMessage(
+      { type: config.messageType, id: config.id, hauteur: height },
+      "*"
+    );
+  }
+
+  function schedule() {
+    if (timer !== null) {
+      window.clearTimeout(timer);
+    }
+    timer = window.setTimeout(post, 80);
+  }
+
+  if (window.ResizeObserver) {
+    new window.ResizeObserver(schedule).observe(document.body);
+  } else {
+    window.addEventListener("resize", schedule);
+  }
+  window.addEventListener("load", schedule);
+  schedule();
+})();
