@@ -47,6 +47,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "secrecy_threshold", "5", "Seuil du secret statistique : effectifs masqués sous ce seuil."
     ),
+    Setting(
+        "max_file_mb", "200", "Taille maximale d'un fichier chargé par barometre ingest, en Mo."
+    ),
+    Setting(
+        "max_errors",
+        "50",
+        "Nombre maximal d'erreurs listées par fichier refusé (barometre ingest).",
+    ),
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -63,6 +71,8 @@ class Settings:
     catalogue: str = ""
     url_prefix: str = "/"
     secrecy_threshold: int = int(_DEFAULTS["secrecy_threshold"])
+    max_file_mb: int = int(_DEFAULTS["max_file_mb"])
+    max_errors: int = int(_DEFAULTS["max_errors"])
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -76,6 +86,10 @@ class Settings:
         if self.secrecy_threshold < 1:
             raise ValueError(
                 "BAROMETRE_SECRECY_THRESHOLD doit être un entier supérieur ou égal à 1."
+            )
+        if self.max_file_mb < 1 or self.max_errors < 1:
+            raise ValueError(
+                "BAROMETRE_MAX_FILE_MB et BAROMETRE_MAX_ERRORS doivent être des entiers positifs."
             )
 
     @classmethod
