@@ -10,6 +10,7 @@ from dash import dcc, html
 from barometre import ids, summaries, views
 from barometre.catalogue import GRANULARITY_LABELS, Indicator
 from barometre.layouts.common import SITE_NAME, Page, chart_block
+from barometre.layouts.embed_builder import builder
 from barometre.services import Services
 from barometre.urls import Urls
 from barometre.validation import Query
@@ -50,6 +51,7 @@ def page(services: Services, indicator: Indicator, query: Query | None) -> Page:
             controls(indicator, query, bounds),
             html.Div(id=ids.MESSAGE, role="status", className="form-message"),
             html.Div(results(views.indicator_charts(services, query)), id=ids.RESULTS),
+            *builder(services.catalogue, indicator, bounds),
         ]
     content.append(about(services, indicator, bounds))
     return Page(title=f"{indicator.title} — {SITE_NAME}", content=content)

@@ -1,0 +1,121 @@
+"""The embed builder: options in, snippet and preview out; open, close and copy in the browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import flask
+from dash import Input, Output, State, no_update
+
+from barometre import embed, ids
+from barometre.services import Services
+from barometre.urls import Urls
+from barometre.validation import InvalidInput
+
+
+def build(
+    services: Services,
+    origin: str,
+    indicator_id,
+    start,
+    end,
+    granularity,
+    dimension,
+    theme,
+    height,
+    frozen,
+    today: dt.date,
+) -> tuple:
+    """Return (snippet, preview URL, message) for the builder's options, validated as embeds."""
+    args = {
+        "debut": start or "",
+        "fin": end or "",
+        "granularite": granularity or "",
+        "ventilation": dimension or "",
+        "theme": theme or "",
+        "hauteur": "" if height in (None, "") else str(height),
+        "fige": frozen or "",
+    }
+    if not isinstance(indicator_id, str):
+        return no_update, no_update, "Indicateur inconnu."
+    try:
+        options = embed.parse_options(services, indicator_id, args, today)
+    except embed.NotFound:
+        return no_update, no_update, "Indicateur inconnu."
+    except InvalidInput as error:
+        return "", no_update, error.message
+    urls = Urls(services.settings.url_prefix)
+    parameters = options.parameters(args)
+    code = embed.snippet(origin, urls, options, parameters)
+    preview = urls.path(f"/embed/{indicator_id}", **parameters)
+    return code, preview, ""
+
+
+def register(app, services: Services) -> None:
+    """Attach the builder's callbacks to ``app``."""
+
+    def update(*values):
+        origin = flask.request.host_url.rstrip("/")
+        return build(services, origin, *values, today=dt.date.today())
+
+    app.callback(
+        Output(ids.EMBED_CODE, "value"),
+        Output(ids.EMBED_PREVIEW, "src"),
+        Output(ids.EMBED_MESSAGE, "children"),
+        Input(ids.INDICATOR, "data"),
+        Input(ids.EMBED_START, "value"),
+        Input(ids.EMBED_END, "value"),
+        Input(ids.EMBED_GRANULARITY, "value"),
+        Input(ids.EMBED_BREAKDOWN, "value"),
+        Input(ids.EMBED_THEME, "value"),
+        Input(ids.EMBED_HEIGHT, "value"),
+        Input(ids.EMBED_FROZEN, "value"),
+    )(update)
+    # showModal() gives the dialog its modal focus handling; Escape and the browser's focus
+    # return come with it. The explicit focus() covers browsers that do not restore it.
+    app.clientside_callback(
+        """function (opened, closed) {
+            var dialog = document.getElementById('@dialog');
+            var opener = document.getElementById('@open');
+            var trigger = window.dash_clientside.callback_context.triggered_id;
+            if (!dialog) { return window.dash_clientside.no_update; }
+            if (!dialog.dataset.ready) {
+                dialog.dataset.ready = '1';
+                dialog.addEventListener('close', function () { if (opener) { opener.focus(); } });
+            }
+            if (trigger === '@open' && opened && !dialog.open) { dialog.showModal(); }
+            if (trigger === '@close' && closed && dialog.open) { dialog.close(); }
+            return window.dash_clientside.no_update;
+        }""".replace("@dialog", ids.EMBED_DIALOG)
+        .replace("@open", ids.EMBED_OPEN)
+        .replace("@close", ids.EMBED_CLOSE),
+        Output(ids.EMBED_SINK, "data"),
+        Input(ids.EMBED_OPEN, "n_clicks"),
+        Input(ids.EMBED_CLOSE, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    # navigator.clipboard needs a secure context; elsewhere the selected textarea is copied.
+    # The message alternates a final no-break space so that a second copy is announced again.
+    app.clientside_callback(
+        """async function (clicks, code) {
+            if (!clicks || !code) { return window.dash_clientside.no_update; }
+            var again = clicks % 2 ? '' : '\\u00a0';
+            try {
+                await navigator.clipboard.writeText(code);
+            } catch (error) {
+                var area = document.getElementById('@code');
+                area.focus();
+                area.select();
+                var copied = false;
+                try { copied = document.execCommand('copy'); } catch (ignored) { copied = false; }
+                if (!copied) {
+                    return 'Copie impossible : le code est sélectionné, copiez-le avec Ctrl+C.';
+                }
+            }
+            return 'Code copié' + again;
+        }""".replace("@code", ids.EMBED_CODE),
+        Output(ids.EMBED_STATUS, "children"),
+        Input(ids.EMBED_COPY, "n_clicks"),
+        State(ids.EMBED_CODE, "value"),
+        prevent_initial_call=True,
+    )
