@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
+from pathlib import Path
 
 import click
 
@@ -138,3 +140,132 @@ def serve(ctx: Context, host: str, port: int, workers: int, timeout: int) -> Non
 
     click.echo(f"Baromètre numérique sur http://{host}:{port}{settings.url_prefix}")
     Server().run()
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--source", default="", help="Source inscrite au journal (défaut : le fichier).")
+@click.option("--dry-run", is_flag=True, help="Vérifie les fichiers sans rien écrire.")
+@click.option(
+    "--dossier",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier de dépôt : traite chaque nouveau fichier, range traités/ et rejetés/.",
+)
+@click.option(
+    "--indicateur",
+    default="site-institutionnel-visites",
+    show_default=True,
+    help="Indicateur alimenté par un export Matomo.",
+)
+@click.pass_obj
+def ingest(
+    ctx: Context,
+    files: tuple[Path, ...],
+    source: str,
+    dry_run: bool,
+    dossier: Path | None,
+    indicateur: str,
+) -> None:
+    """Charge des fichiers d'observations (CSV, CSV tableur, JSON, export Matomo)."""
+    from barometre import ingest as ingest_module
+
+    if not files and dossier is None:
+        fail("indiquez au moins un fichier ou --dossier DOSSIER.")
+    if dossier is not None and not dossier.is_dir():
+        fail(f"le dossier {dossier} n'existe pas.")
+    if ctx.catalogue.get(indicateur) is None:
+        fail(f"indicateur inconnu pour --indicateur : {indicateur!r}.")
+    try:
+        ctx.store.data_version()
+        with ingest_module.lock(ctx.settings.data_dir):
+            paths = list(files) + (ingest_module.pending(dossier) if dossier else [])
+            reports = [
+                _ingest_one(ctx, path, source, dry_run, indicateur, dossier is not None)
+                for path in paths
+            ]
+    except (StoreError, ingest_module.Busy) as error:
+        fail(str(error))
+    _ingest_summary(ctx, reports, dry_run)
+    if any(not r.ok for r in reports):
+        sys.exit(1)
+
+
+def _ingest_one(ctx: Context, path: Path, source: str, dry_run: bool, indicator: str, drop: bool):
+    from barometre import ingest as ingest_module
+
+    tty = sys.stdout.isatty()
+    bar = None
+    started = time.monotonic()
+    done = 0
+
+    def progress(rows: int, total: int) -> None:
+        nonlocal bar, done
+        done += rows
+        rate = done / max(time.monotonic() - started, 1e-6)
+        if tty:
+            if bar is None:
+                bar = click.progressbar(
+                    length=total,
+                    label=f"{path.name} : écriture",
+                    show_eta=True,
+                    show_pos=True,
+                    item_show_func=lambda _: f"{rate:,.0f} lignes/s".replace(",", "\u202f"),
+                )
+                bar.__enter__()
+            bar.update(rows, done)
+        else:
+            click.echo(f"{path.name} : {done}/{total} lignes écrites ({rate:.0f} lignes/s)")
+
+    report = ingest_module.ingest_file(
+        path,
+        ctx.store,
+        ctx.catalogue,
+        ctx.settings,
+        today=dt.date.today(),
+        source=source,
+        dry_run=dry_run,
+        matomo_indicator=indicator,
+        log=click.echo,
+        progress=progress,
+    )
+    if bar is not None:
+        bar.__exit__(None, None, None)
+    elapsed = time.monotonic() - started
+    if report.status == "deja-charge":
+        previous = report.previous or {}
+        click.echo(
+            f"{path.name} : déjà chargé, rien à faire (mise à jour n° {previous.get('id', '?')}"
+            f" du {previous.get('at', '?')})."
+        )
+    elif report.status == "essai":
+        click.echo(f"{path.name} : valide, {report.rows} lignes — essai, rien n'est écrit.")
+    elif report.status == "charge":
+        s = report.summary
+        click.echo(
+            f"{path.name} : chargé en {elapsed:.1f} s — {s.added} ajoutées, {s.corrected} "
+            f"corrigées, {s.unchanged} inchangées ; version des données {s.data_version}."
+        )
+    else:
+        for error in report.errors:
+            click.echo(error, err=True)
+        click.echo(f"{path.name} : REFUSÉ, rien n'a été écrit.", err=True)
+    if drop and not dry_run:
+        target = ingest_module.file_away(report, path.parent)
+        click.echo(f"{path.name} → {target.parent.name}/")
+    return report
+
+
+def _ingest_summary(ctx: Context, reports: list, dry_run: bool) -> None:
+    loaded = [r for r in reports if r.summary is not None]
+    refused = [r for r in reports if not r.ok]
+    already = [r for r in reports if r.status == "deja-charge"]
+    click.echo(
+        f"Bilan : {len(reports)} fichier(s) — {len(loaded)} chargé(s), {len(already)} déjà "
+        f"chargé(s), {len(refused)} refusé(s)"
+        + (" (essai : rien n'est écrit)" if dry_run else "")
+        + f" ; lignes ajoutées {sum(r.summary.added for r in loaded)}, "
+        f"corrigées {sum(r.summary.corrected for r in loaded)}, "
+        f"inchangées {sum(r.summary.unchanged for r in loaded)}, "
+        f"rejetées {sum(r.rejected for r in refused)} ; "
+        f"version des données {ctx.store.data_version()}."
+    )
