@@ -217,11 +217,8 @@ def validate(
     aggregation = frame["indicateur"].map({k: i.aggregation for k, i in known.items()})
     counts = aggregation.isin(["somme", "dernier"])
     errors.add(counts & (values < 0), "valeur", "un effectif ne peut pas être négatif")
-    integer = (
-        frame["indicateur"]
-        .map({k: i.aggregation == "somme" and i.decimals == 0 for k, i in known.items()})
-        .fillna(False)
-        .astype(bool)
+    integer = frame["indicateur"].isin(
+        [k for k, i in known.items() if i.aggregation == "somme" and i.decimals == 0]
     )
     errors.add(
         integer & values.notna() & (values >= 0) & (values % 1 != 0),
@@ -272,11 +269,8 @@ def validate(
 
 def _check_totals(clean: pd.DataFrame, known: dict, errors: _Errors, frame: pd.DataFrame) -> None:
     """Flag breakdowns whose members do not add up to the national total given in the file."""
-    additive = (
-        clean["indicator"]
-        .map({k: i.aggregation in ("somme", "dernier") for k, i in known.items()})
-        .fillna(False)
-        .astype(bool)
+    additive = clean["indicator"].isin(
+        [k for k, i in known.items() if i.aggregation in ("somme", "dernier")]
     )
     data = clean[additive]
     totals = data[data["dimension"] == ""].set_index(["indicator", "date"])["value"]

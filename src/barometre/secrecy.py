@@ -92,7 +92,7 @@ def mask_like(frame: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
     keys = ["membre"] + (["periode"] if "periode" in frame and "periode" in reference else [])
     hidden = reference.loc[reference["masque"], keys].drop_duplicates()
     flag = result[keys].merge(hidden.assign(_hidden=True), on=keys, how="left")["_hidden"]
-    result["masque"] = flag.fillna(False).astype(bool).to_numpy()
+    result["masque"] = flag.eq(True).to_numpy()
     result["valeur"] = result["valeur"].astype(float)
     result.loc[result["masque"], "valeur"] = math.nan
     return result
