@@ -1,0 +1,104 @@
+"""Statistical secrecy: small counts of a breakdown are masked, with secondary suppression."""
+
+import math
+
+import pandas as pd
+import pytest
+from factories import make_indicator
+
+from barometre import secrecy
+
+THRESHOLD = 5
+
+
+def frame(values: dict) -> pd.DataFrame:
+    return pd.DataFrame({"membre": list(values), "valeur": list(values.values()), "jours": 1})
+
+
+@pytest.mark.parametrize(
+    ("values", "masked"),
+    [
+        # nothing small: nothing masked
+        ({"a": 10, "b": 20, "c": 30}, set()),
+        # one small cell: the next smallest positive one is masked too (secondary suppression)
+        ({"a": 3, "b": 20, "c": 8, "d": 0}, {"a", "c"}),
+        # two small cells already protect each other
+        ({"a": 1, "b": 4, "c": 100}, {"a", "b"}),
+        # zero says « nobody »: it is shown, and never chosen as the secondary cell
+        ({"a": 0, "b": 2, "c": 0, "d": 50}, {"b", "d"}),
+        # the threshold itself is shown
+        ({"a": 5, "b": 5}, set()),
+        # three small cells
+        ({"a": 1, "b": 2, "c": 3, "d": 9}, {"a", "b", "c"}),
+    ],
+)
+def test_small_counts_and_a_secondary_cell_are_masked(values, masked):
+    result = secrecy.mask_breakdown(frame(values), THRESHOLD)
+    assert set(result.loc[result["masque"], "membre"]) == masked
+    assert result.loc[result["masque"], "valeur"].isna().all()
+    shown = result[~result["masque"]]
+    assert dict(zip(shown["membre"], shown["valeur"], strict=True)) == {
+        k: v for k, v in values.items() if k not in masked
+    }
+
+
+def test_the_masked_cell_cannot_be_recomputed_from_the_total():
+    values = {"a": 3, "b": 20, "c": 8}
+    result = secrecy.mask_breakdown(frame(values), THRESHOLD)
+    total = sum(values.values())
+    hidden = total - result["valeur"].sum()
+    assert result["masque"].sum() >= 2 and hidden == values["a"] + values["c"]
+
+
+def test_without_a_published_total_one_cell_is_enough():
+    result = secrecy.mask_breakdown(frame({"a": 3, "b": 20}), THRESHOLD, total_published=False)
+    assert result["masque"].tolist() == [True, False]
+
+
+def test_national_totals_stay_exact_and_each_period_is_masked_on_its_own():
+    data = pd.DataFrame(
+        {
+            "periode": pd.to_datetime(["2024-01-01"] * 3 + ["2024-02-01"] * 3),
+            "membre": ["", "a", "b", "", "a", "b"],
+            "valeur": [13, 3, 10, 20, 10, 10],
+            "jours": 31,
+        }
+    )
+    result = secrecy.mask_breakdown(data, THRESHOLD)
+    assert result["masque"].tolist() == [False, True, True, False, False, False]
+    assert result["valeur"].iloc[0] == 13 and result["valeur"].iloc[3] == 20
+
+
+def test_the_input_frame_is_left_alone():
+    data = frame({"a": 3, "b": 20})
+    secrecy.mask_breakdown(data, THRESHOLD)
+    assert "masque" not in data and data["valeur"].tolist() == [3, 20]
+
+
+def test_amounts_follow_the_mask_of_their_counts():
+    counts = secrecy.mask_breakdown(frame({"35": 2, "75": 40, "13": 9}), THRESHOLD)
+    amounts = secrecy.mask_like(frame({"35": 900.0, "75": 12000.0, "13": 4000.0}), counts)
+    assert amounts["masque"].tolist() == [True, False, True]
+    assert math.isnan(amounts["valeur"].iloc[0]) and amounts["valeur"].iloc[1] == 12000
+
+
+@pytest.mark.parametrize(
+    ("aggregation", "unit", "applies"),
+    [
+        ("somme", "demandes", True),
+        ("somme", "euros", False),
+        ("moyenne", "minutes", False),
+        ("dernier", "abonnés", False),
+    ],
+)
+def test_the_rule_applies_to_counts_only(aggregation, unit, applies):
+    assert secrecy.applies_to(make_indicator(aggregation=aggregation, unit=unit)) is applies
+
+
+def test_label_and_note_are_french():
+    assert secrecy.label(5) == "< 5"
+    assert secrecy.note(3, 5, "departement") == (
+        "3\u00a0départements masqués (moins de 5) au titre du secret statistique."
+    )
+    assert secrecy.note(1, 5, "motif").startswith("1\u00a0valeur masquée")
+    assert secrecy.note(0, 5) == ""
