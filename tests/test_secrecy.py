@@ -1,12 +1,13 @@
 """Statistical secrecy: small counts of a breakdown are masked, with secondary suppression."""
 
+import json
 import math
 
 import pandas as pd
 import pytest
 from factories import make_indicator
 
-from barometre import secrecy
+from barometre import secrecy, summaries
 
 THRESHOLD = 5
 
@@ -102,3 +103,66 @@ def test_label_and_note_are_french():
     )
     assert secrecy.note(1, 5, "motif").startswith("1\u00a0valeur masquée")
     assert secrecy.note(0, 5) == ""
+
+
+# -- on the site: table rows, summary, chart and note ---------------------------------------
+
+SMALL_FILE = """indicateur,date,ventilation,membre,valeur
+pre-plainte-en-ligne,2024-03-01,,,120
+pre-plainte-en-ligne,2024-03-01,departement,35,100
+pre-plainte-en-ligne,2024-03-01,departement,75,16
+pre-plainte-en-ligne,2024-03-01,departement,2A,3
+pre-plainte-en-ligne,2024-03-01,departement,13,1
+pre-plainte-en-ligne,2024-03-01,type-personne,personne-physique,117
+pre-plainte-en-ligne,2024-03-01,type-personne,personne-morale,3
+"""
+
+
+def test_table_rows_show_masked_members_as_below_the_threshold(the_catalogue):
+    indicator = the_catalogue.indicator("pre-plainte-en-ligne")
+    breakdown = the_catalogue.breakdowns["departement"]
+    masked = secrecy.mask_breakdown(frame({"35": 100, "75": 16, "2A": 3, "13": 1}), 5)
+    rows = summaries.breakdown_rows(masked, indicator, breakdown)
+    assert [(r["code"], r["valeur"], r["masque"]) for r in rows] == [
+        ("35", "100", False),
+        ("75", "16", False),
+        ("13", "< 5", True),
+        ("2A", "< 5", True),
+    ]
+    assert rows[0]["part_brute"] == 100 / 120  # shares of the exact total
+    assert rows[2]["valeur_brute"] is None and rows[2]["part"] == ""
+    summary = summaries.breakdown_summary(indicator, breakdown, masked)
+    assert "Corse-du-Sud" not in summary and "Bouches-du-Rhône" not in summary
+    assert "2\u00a0masqués au titre du secret statistique" in summary
+
+
+def test_the_indicator_page_leaves_masked_members_out_of_charts(tmp_path, the_catalogue):
+    import datetime as dt
+
+    from dash_http import indicator_payload
+
+    from barometre import ingest
+    from barometre.app import create_app
+    from barometre.config import Settings
+    from barometre.store import Store
+
+    settings = Settings(data_dir=tmp_path)
+    store = Store(settings.database_url)
+    store.init_schema()
+    store.sync_catalogue(the_catalogue)
+    path = tmp_path / "petits.csv"
+    path.write_text(SMALL_FILE)
+    report = ingest.ingest_file(path, store, the_catalogue, settings, today=dt.date(2026, 1, 1))
+    assert report.status == "charge", report.errors
+    client = create_app(settings).server.test_client()
+    payload = indicator_payload("pre-plainte-en-ligne", "2024-03-01", "2024-03-01", "jour")
+    body = json.dumps(client.post("/_dash-update-component", json=payload).get_json())
+    body = json.loads(body)["response"]["resultats"]["children"]
+    text = json.dumps(body, ensure_ascii=False)
+    assert "Corse-du-Sud" not in text and "Bouches-du-Rhône" not in text
+    assert "Ille-et-Vilaine" in text and "Paris" in text
+    assert "2\u00a0départements masqués (moins de 5)" in text
+    # two members only: the small one and, by secondary suppression, the other one
+    assert "Personne morale" not in text and "Personne physique" not in text
+    assert "2\u00a0valeurs masquées (moins de 5)" in text
+    store.close()

@@ -22,8 +22,14 @@ import math
 
 import pandas as pd
 
+from barometre.config import Settings
+
 MASK_LABEL = "< {threshold}"
 CURRENCY_UNITS = frozenset({"euros", "euro", "€"})
+# Keys of ``DataFrame.attrs`` set on masked frames, read by ``summaries.breakdown_rows``.
+TOTAL_ATTR = "total_exact"
+THRESHOLD_ATTR = "seuil_secret"
+DEFAULT_THRESHOLD = Settings.secrecy_threshold  # used when a frame does not say its threshold
 
 
 def label(threshold: int) -> str:
@@ -34,6 +40,35 @@ def label(threshold: int) -> str:
 def applies_to(indicator) -> bool:
     """Return whether breakdowns of ``indicator`` are subject to the secrecy rule (counts only)."""
     return indicator.aggregation == "somme" and indicator.unit.strip().lower() not in CURRENCY_UNITS
+
+
+def companion(catalogue, indicator, dimension: str):
+    """Return the count indicator whose mask an amount must follow (same source and breakdown).
+
+    ``None`` when ``indicator`` is itself a count or has no such companion.
+    """
+    if indicator.aggregation != "somme" or applies_to(indicator):
+        return None
+    for other in catalogue.indicators:
+        if other.source == indicator.source and dimension in other.breakdowns and applies_to(other):
+            return other
+    return None
+
+
+def protect(
+    store, catalogue, indicator, dimension: str, frame: pd.DataFrame, threshold: int, start, end
+) -> pd.DataFrame:
+    """Return a breakdown frame as it may be published: counts masked, amounts by their count.
+
+    Frames the rule does not cover come back unchanged (no ``masque`` column).
+    """
+    if applies_to(indicator):
+        return mask_breakdown(frame, threshold)
+    other = companion(catalogue, indicator, dimension)
+    if other is None:
+        return frame
+    counts = store.breakdown(other, dimension, start, end)
+    return mask_like(frame, mask_breakdown(counts, threshold))
 
 
 def _mask_group(values: pd.Series, threshold: int, total_published: bool) -> pd.Series:
@@ -78,6 +113,9 @@ def mask_breakdown(
         mask = _mask_group(part["valeur"], threshold, total_published)
     result.loc[mask.index, "masque"] = mask.astype(bool)
     result["valeur"] = result["valeur"].astype(float)
+    # Shares stay relative to the exact total (published anyway), not to the visible members.
+    result.attrs[TOTAL_ATTR] = float(pd.to_numeric(part["valeur"], errors="coerce").sum())
+    result.attrs[THRESHOLD_ATTR] = threshold
     result.loc[result["masque"], "valeur"] = math.nan
     return result
 
@@ -94,6 +132,10 @@ def mask_like(frame: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
     flag = result[keys].merge(hidden.assign(_hidden=True), on=keys, how="left")["_hidden"]
     result["masque"] = flag.eq(True).to_numpy()
     result["valeur"] = result["valeur"].astype(float)
+    members = result["membre"] != ""
+    result.attrs[TOTAL_ATTR] = float(result.loc[members, "valeur"].sum())
+    if THRESHOLD_ATTR in reference.attrs:
+        result.attrs[THRESHOLD_ATTR] = reference.attrs[THRESHOLD_ATTR]
     result.loc[result["masque"], "valeur"] = math.nan
     return result
 

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from barometre import secrecy
 from barometre.catalogue import Breakdown, Indicator
 
 NNBSP = "\u202f"  # narrow no-break space: thousands, before % and €
@@ -384,6 +385,14 @@ def breakdown_summary(indicator: Indicator, breakdown: Breakdown, frame: pd.Data
         return NO_DATA
     title = f"{breakdown.title[:1].lower()}{breakdown.title[1:]}"
 
+    hidden = sum(row["masque"] for row in rows)
+    rows = [row for row in rows if not row["masque"]]
+    masked_note = (
+        f" ({hidden}{NBSP}masqués au titre du secret statistique)" if hidden else ""
+    )
+    if not rows:
+        return f"Répartition par {title}{NBSP}: toutes les valeurs sont masquées{masked_note}."
+
     def item(row: dict) -> str:
         if row["part"]:
             return f"{row['membre']} {row['part']} ({format_value(row['valeur_brute'], indicator)})"
@@ -392,10 +401,12 @@ def breakdown_summary(indicator: Indicator, breakdown: Breakdown, frame: pd.Data
     if len(rows) > MANY_MEMBERS:
         named = _enumerate([item(row) for row in rows[:TOP_NAMED]])
         return (
-            f"Répartition par {title}{NBSP}: {len(rows)} au total{NBSP}; "
+            f"Répartition par {title}{NBSP}: {len(rows) + hidden} au total{masked_note}{NBSP}; "
             f"les {TOP_NAMED} plus importants{NBSP}: {named}."
         )
-    return f"Répartition par {title}{NBSP}: {_enumerate([item(row) for row in rows])}."
+    return (
+        f"Répartition par {title}{NBSP}: {_enumerate([item(row) for row in rows])}{masked_note}."
+    )
 
 
 # -- table rows --------------------------------------------------------------------------------
@@ -428,8 +439,13 @@ def breakdown_rows(
     Keys: ``code``, ``membre`` (label), ``valeur`` ("12 345"), ``part`` ("61 %"; "" for averages),
     ``valeur_brute`` and ``part_brute``. ``order`` "auto" keeps hours in hour order and sorts
     other breakdowns by value, largest first; "valeur" always sorts by value.
+
+    Members masked by statistical secrecy (``masque`` column, see ``secrecy.mask_breakdown``)
+    come last with ``valeur`` « < 5 », no share and ``masque`` True; shares of the others stay
+    relative to the exact total.
     """
-    data = frame.dropna(subset=["valeur"])
+    masked = frame["masque"].astype(bool) if "masque" in frame else pd.Series(False, frame.index)
+    data = frame[masked | frame["valeur"].notna()]
     if "membre" in data:
         data = data[data["membre"] != ""]
     if data.empty:
@@ -437,17 +453,23 @@ def breakdown_rows(
     if order == "auto" and is_hour_breakdown(breakdown):
         data = data.sort_values("membre")
     else:
-        data = data.sort_values(["valeur", "membre"], ascending=[False, True])
-    total = float(data["valeur"].sum())
+        data = data.sort_values(["valeur", "membre"], ascending=[False, True], na_position="last")
+    total = float(frame.attrs.get(secrecy.TOTAL_ATTR, data["valeur"].sum()))
     with_shares = _shares(indicator) and total > 0
-    return [
-        {
-            "code": row["membre"],
-            "membre": breakdown.label(row["membre"]),
-            "valeur": format_number(row["valeur"], indicator.decimals),
-            "part": format_percent(row["valeur"] / total) if with_shares else "",
-            "valeur_brute": float(row["valeur"]),
-            "part_brute": float(row["valeur"]) / total if with_shares else None,
-        }
-        for _, row in data.iterrows()
-    ]
+    hidden = secrecy.label(int(frame.attrs.get(secrecy.THRESHOLD_ATTR, secrecy.DEFAULT_THRESHOLD)))
+    rows = []
+    for index, row in data.iterrows():
+        shown = not masked[index]
+        share = float(row["valeur"]) / total if with_shares and shown else None
+        rows.append(
+            {
+                "code": row["membre"],
+                "membre": breakdown.label(row["membre"]),
+                "valeur": format_number(row["valeur"], indicator.decimals) if shown else hidden,
+                "part": format_percent(share) if share is not None else "",
+                "valeur_brute": float(row["valeur"]) if shown else None,
+                "part_brute": share,
+                "masque": not shown,
+            }
+        )
+    return rows

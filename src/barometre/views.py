@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from barometre import figures, summaries
+from barometre import figures, secrecy, summaries
 from barometre.catalogue import Indicator
 from barometre.services import Services
 from barometre.validation import Query
@@ -57,9 +57,23 @@ def _indicator_charts(services: Services, query: Query) -> list[Chart]:
     ]
     for dimension in indicator.breakdowns:
         breakdown = services.catalogue.breakdowns[dimension]
-        totals = store.breakdown(indicator, dimension, query.start, query.end)
+        totals = secrecy.protect(
+            store,
+            services.catalogue,
+            indicator,
+            dimension,
+            store.breakdown(indicator, dimension, query.start, query.end),
+            services.settings.secrecy_threshold,
+            query.start,
+            query.end,
+        )
         top = DEPARTEMENT_TOP if len(breakdown.members) > 30 else None
         note = f"Graphique limité aux {top} premiers sur {len(breakdown.members)}." if top else ""
+        # Masked members are NaN: the chart leaves them out, the note says how many.
+        hidden = secrecy.note(
+            secrecy.masked_count(totals), services.settings.secrecy_threshold, dimension
+        )
+        note = " ".join(part for part in (note, hidden) if part)
         charts.append(
             Chart(
                 id=f"{indicator.id}-{dimension}",
