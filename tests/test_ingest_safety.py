@@ -1,0 +1,205 @@
+"""A load that dies half-way leaves the previous state intact; readers of a live server never see
+a half-loaded file. Both run the real ``barometre ingest`` in a separate process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import LiveServer
+from dash_http import indicator_payload
+
+from barometre import catalogue
+from barometre.config import Settings
+from barometre.store import Store
+
+DAY = "2024-03-01"
+BASELINE = f"""indicateur,date,ventilation,membre,valeur
+pre-plainte-en-ligne,{DAY},,,1000
+pre-plainte-en-ligne,{DAY},type-personne,personne-physique,600
+pre-plainte-en-ligne,{DAY},type-personne,personne-morale,400
+"""
+OLD, NEW = 1000, 2000
+
+
+def write_big_file(path: Path, days: int) -> int:
+    """Write a valid file: per day a total, its split by type of person and by département.
+
+    The last day is ``DAY`` with a new total (``NEW``), so that readers can tell old from new.
+    """
+    codes = list(catalogue.load().breakdowns["departement"].codes)
+    dates = list(pd.date_range("2014-01-01", periods=days - 1, freq="D").strftime("%Y-%m-%d"))
+    dates.append(DAY)
+    rng = np.random.default_rng(7)
+    by_department = rng.integers(5, 40, size=(days, len(codes)))
+    by_department[-1] = 0
+    by_department[-1, 0] = NEW
+    totals = by_department.sum(axis=1)
+    physical = totals * 3 // 4
+    frames = [
+        pd.DataFrame({"ventilation": "", "membre": "", "date": dates, "valeur": totals}),
+        pd.DataFrame(
+            {
+                "ventilation": "type-personne",
+                "membre": "personne-physique",
+                "date": dates,
+                "valeur": physical,
+            }
+        ),
+        pd.DataFrame(
+            {
+                "ventilation": "type-personne",
+                "membre": "personne-morale",
+                "date": dates,
+                "valeur": totals - physical,
+            }
+        ),
+        pd.DataFrame(
+            {
+                "ventilation": "departement",
+                "membre": np.tile(codes, days),
+                "date": np.repeat(dates, len(codes)),
+                "valeur": by_department.ravel(),
+            }
+        ),
+    ]
+    frame = pd.concat(frames, ignore_index=True)
+    frame.insert(0, "indicateur", "pre-plainte-en-ligne")
+    frame.to_csv(path, index=False)
+    return len(frame)
+
+
+@pytest.fixture
+def small_store(tmp_path, the_catalogue):
+    """A store of its own (never the session demo one) holding the baseline day."""
+    settings = Settings(data_dir=tmp_path / "donnees")
+    store = Store(settings.database_url)
+    store.init_schema()
+    store.sync_catalogue(the_catalogue)
+    baseline = tmp_path / "base.csv"
+    baseline.write_text(BASELINE)
+    assert run_ingest(settings, baseline).returncode == 0
+    yield settings, store
+    store.close()
+
+
+def run_ingest(settings: Settings, path: Path, **options) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "barometre", "ingest", str(path)],
+        env={**os.environ, "BAROMETRE_DATA_DIR": str(settings.data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        **options,
+    )
+
+
+def start_ingest(settings: Settings, path: Path) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "barometre", "ingest", str(path)],
+        env={**os.environ, "BAROMETRE_DATA_DIR": str(settings.data_dir)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def snapshot(store: Store) -> tuple:
+    return (
+        store.data_version(),
+        store._scalar("SELECT COUNT(*) FROM observations"),
+        store._scalar("SELECT COUNT(*) FROM updates"),
+        store._scalar(
+            "SELECT value FROM observations WHERE indicator = 'pre-plainte-en-ligne'"
+            " AND dimension = '' AND date = ?",
+            (DAY,),
+        ),
+    )
+
+
+def test_a_load_killed_half_way_leaves_the_previous_state(small_store, tmp_path):
+    settings, store = small_store
+    big = tmp_path / "gros.csv"
+    rows = write_big_file(big, 2500)
+    before = snapshot(store)
+    process = start_ingest(settings, big)
+    deadline = time.monotonic() + 90
+    # Non-interactive output: one line per batch written, inside the one transaction.
+    for line in process.stdout:
+        if "lignes écrites" in line or time.monotonic() > deadline:
+            break
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    process.stdout.close()
+    assert process.returncode == -signal.SIGKILL, "the load ended before it could be killed"
+    store.close()
+    assert snapshot(store) == before
+    assert store._scalar("PRAGMA integrity_check") == "ok"
+    # The lock died with the process: the same file now loads in full.
+    again = run_ingest(settings, big)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert f"{rows - 3} ajoutées, 3 corrigées" in again.stdout
+    assert snapshot(store)[3] == NEW
+
+
+def read_day(url: str) -> tuple[int, int]:
+    """Return the national total of ``DAY`` and the sum of its split by type of person."""
+    payload = indicator_payload("pre-plainte-en-ligne", DAY, DAY, "jour")
+    request = urllib.request.Request(  # noqa: S310
+        url + "/_dash-update-component",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        assert response.status == 200
+        body = json.loads(response.read())["response"]
+    assert body["message"]["children"] == "Graphiques mis à jour."
+    figures = [f for f in _figures(body["resultats"]["children"])]
+    total = figures[0]["data"][0]["y"][0]
+    split = next(f for f in figures if "Personne physique" in json.dumps(f, ensure_ascii=False))
+    return total, sum(split["data"][0]["x"])
+
+
+def _figures(tree) -> list[dict]:
+    found = []
+    if isinstance(tree, list):
+        for item in tree:
+            found += _figures(item)
+    elif isinstance(tree, dict):
+        if tree.get("type") == "Graph":
+            found.append(tree["props"]["figure"])
+        for value in tree.get("props", {}).values():
+            found += _figures(value)
+    return found
+
+
+def test_readers_never_see_a_half_loaded_file(small_store, tmp_path):
+    settings, _ = small_store
+    big = tmp_path / "gros.csv"
+    write_big_file(big, 2500)
+    server = LiveServer(settings)
+    try:
+        assert read_day(server.url) == (OLD, OLD)
+        process = start_ingest(settings, big)
+        seen = []
+        deadline = time.monotonic() + 90
+        while process.poll() is None and time.monotonic() < deadline:
+            seen.append(read_day(server.url))
+        output = process.communicate(timeout=120)[0]
+        assert process.returncode == 0, output
+        seen.append(read_day(server.url))
+    finally:
+        server.stop()
+    assert all(total in (OLD, NEW) and split == total for total, split in seen), set(seen)
+    assert seen[-1] == (NEW, NEW)
+    assert len(seen) > 3, len(seen)  # readers really read while the file loaded
