@@ -298,3 +298,29 @@ def test_the_table_schema_names_the_columns_of_the_format():
     schema = formats.table_schema()
     assert [f["name"] for f in schema["fields"]] == formats.CANONICAL
     assert pd.Series(schema["primaryKey"]).isin(formats.CANONICAL).all()
+
+
+@pytest.mark.parametrize(
+    ("frequency", "age_in_days", "late"),
+    [
+        ("quotidienne", 2, False),
+        ("quotidienne", 3, True),
+        ("hebdomadaire", 14, False),
+        ("hebdomadaire", 15, True),
+        ("mensuelle", 62, False),
+        ("mensuelle", 63, True),
+    ],
+)
+def test_an_indicator_is_late_after_one_period_of_grace(frequency, age_in_days, late):
+    assert ingest.is_late(frequency, TODAY - dt.timedelta(days=age_in_days), TODAY) is late
+    assert ingest.is_late(frequency, None, TODAY) is False
+
+
+def test_status_flags_late_indicators(run):
+    run("ingest", str(DATA / "bons" / "api.json"))  # thesee-plaintes, March 2024: long ago
+    result = run("status")
+    assert result.exit_code == 0
+    line = next(x for x in result.output.splitlines() if x.startswith("thesee-plaintes "))
+    assert "EN RETARD (fréquence quotidienne)" in line
+    never = next(x for x in result.output.splitlines() if x.startswith("thesee-signalements "))
+    assert "EN RETARD" not in never and "jamais" in never and "nan" not in never

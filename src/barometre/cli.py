@@ -104,10 +104,19 @@ def status(ctx: Context) -> None:
         fail(str(error))
     click.echo(f"Base : {ctx.settings.database_url}")
     click.echo(f"Contenu : {content} — version des données {version}")
+    from barometre.ingest import is_late
+
+    today = dt.date.today()
+    frame = frame.astype(object).where(frame.notna(), None)  # « — », not « nan », when no data
     for row in frame.itertuples(index=False):
+        indicator = ctx.catalogue.get(row.indicateur)
+        dated = isinstance(row.derniere_date, str)
+        last = dt.date.fromisoformat(row.derniere_date) if dated else None
+        late = indicator is not None and is_late(indicator.frequency, last, today)
         click.echo(
             f"{row.indicateur:<34} {row.premiere_date or '—':>10} → {row.derniere_date or '—':<10}"
             f" {row.observations:>7} obs.  mise à jour : {row.derniere_mise_a_jour or 'jamais'}"
+            + (f"  EN RETARD (fréquence {indicator.frequency})" if late else "")
         )
 
 

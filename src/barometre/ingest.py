@@ -424,3 +424,17 @@ def file_away(report: FileReport, folder: Path) -> Path:
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, target.with_name(target.name + ".erreurs.txt"))
     return target
+
+
+# -- freshness ---------------------------------------------------------------------------------
+
+
+def is_late(frequency: str, last: dt.date | None, today: dt.date) -> bool:
+    """Return whether an indicator's last day is older than its declared frequency allows.
+
+    One period of grace: a daily indicator is late when its last day is more than 2 days old,
+    a weekly one after 14 days, a monthly one after 62 days. No data at all is not « late ».
+    """
+    from barometre.catalogue import FREQUENCIES
+
+    return last is not None and (today - last).days > 2 * FREQUENCIES[frequency]
