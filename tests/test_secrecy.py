@@ -166,3 +166,33 @@ def test_the_indicator_page_leaves_masked_members_out_of_charts(tmp_path, the_ca
     assert "Personne morale" not in text and "Personne physique" not in text
     assert "2\u00a0valeurs masquées (moins de 5)" in text
     store.close()
+
+
+def test_the_data_page_lists_sources_and_explains_the_rule(tmp_path, the_catalogue):
+    import datetime as dt
+
+    from dash_http import route_payload
+
+    from barometre import ingest
+    from barometre.app import create_app
+    from barometre.config import Settings
+    from barometre.store import Store
+
+    settings = Settings(data_dir=tmp_path, secrecy_threshold=10)
+    store = Store(settings.database_url)
+    store.init_schema()
+    store.sync_catalogue(the_catalogue)
+    path = tmp_path / "petits.csv"
+    path.write_text(SMALL_FILE)
+    ingest.ingest_file(path, store, the_catalogue, settings, today=dt.date(2026, 1, 1))
+    client = create_app(settings).server.test_client()
+    payload = route_payload("/a-propos-des-donnees")
+    body = client.post("/_dash-update-component", json=payload).get_json()["response"]
+    text = json.dumps(body, ensure_ascii=False)
+    assert body["page-title"]["data"].startswith("À propos des données")
+    for indicator in the_catalogue.indicators:
+        assert indicator.source in text
+    assert "1er mars 2024" in text  # last day covered by the pre-plainte source
+    assert "compris entre 1 et 9" in text and "\u00a0< 10\u00a0" in text
+    assert "secret secondaire" in text and "jamais" in text
+    store.close()

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 from dash import Input, Output
 
 from barometre import ids, validation
-from barometre.layouts import errors, family, home, indicator
+from barometre.layouts import errors, family, home, indicator, sources
 from barometre.layouts.common import Page
 from barometre.services import Services
 from barometre.store import StoreError
@@ -29,6 +29,8 @@ def render(services: Services, pathname: str | None, search: str | None, today: 
             return home.page(services, today)
         if path == "/indicateurs":
             return family.catalogue_page(services)
+        if path == sources.PATH:
+            return sources.page(services)
         if len(parts) == 2 and parts[0] == "indicateurs" and catalogue.get(parts[1]):
             return _indicator_page(services, catalogue.indicator(parts[1]), search)
         if (

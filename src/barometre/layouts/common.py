@@ -104,7 +104,18 @@ def footer(urls: Urls) -> html.Footer:
                     className="mb-1",
                 ),
                 html.Ul(
-                    html.Li(dcc.Link("Tous les indicateurs", href=urls.path("/indicateurs"))),
+                    [
+                        html.Li(
+                            dcc.Link("Tous les indicateurs", href=urls.path("/indicateurs")),
+                            className="list-inline-item",
+                        ),
+                        html.Li(
+                            dcc.Link(
+                                "À propos des données", href=urls.path("/a-propos-des-donnees")
+                            ),
+                            className="list-inline-item",
+                        ),
+                    ],
                     className="list-inline mb-0",
                 ),
             ],

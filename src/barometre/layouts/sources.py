@@ -1,0 +1,125 @@
+"""« À propos des données »: every source with its last update, and the rules the figures follow
+(statistical secrecy, no personal data, corrections)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dash import dcc, html
+
+from barometre import summaries
+from barometre.layouts.common import SITE_NAME, Page
+from barometre.services import Services
+from barometre.urls import Urls
+
+PATH = "/a-propos-des-donnees"
+TITLE = "À propos des données"
+NBSP = "\u00a0"
+
+
+def _date(value) -> str:
+    if not isinstance(value, str) or not value:
+        return "jamais"
+    return summaries.format_date(dt.datetime.fromisoformat(value).date())
+
+
+def sources(services: Services) -> list[dict]:
+    """Return one dict per source: name, its indicators, last update and last day of data."""
+    status = services.store.status().set_index("indicateur")
+    grouped: dict[str, dict] = {}
+    for indicator in services.catalogue.indicators:
+        entry = grouped.setdefault(
+            indicator.source,
+            {"source": indicator.source, "indicators": [], "updated": "", "last": ""},
+        )
+        entry["indicators"].append(indicator)
+        if indicator.id in status.index:
+            row = status.loc[indicator.id]
+            for key, column in (("updated", "derniere_mise_a_jour"), ("last", "derniere_date")):
+                value = row[column]
+                if isinstance(value, str) and value > entry[key]:
+                    entry[key] = value
+    return list(grouped.values())
+
+
+def page(services: Services) -> Page:
+    """Return the page listing sources, their freshness and the secrecy rule."""
+    urls = Urls(services.settings.url_prefix)
+    threshold = services.settings.secrecy_threshold
+    rows = [
+        html.Tr(
+            [
+                html.Th(entry["source"], scope="row"),
+                html.Td(
+                    html.Ul(
+                        [
+                            html.Li(dcc.Link(i.title, href=urls.indicator(i.id)))
+                            for i in entry["indicators"]
+                        ],
+                        className="list-unstyled mb-0",
+                    )
+                ),
+                html.Td(_date(entry["last"])),
+                html.Td(_date(entry["updated"])),
+            ]
+        )
+        for entry in sources(services)
+    ]
+    content = [
+        html.H1(TITLE),
+        html.P(
+            "Les chiffres du Baromètre sont transmis par les services qui gèrent chaque "
+            "plateforme, puis chargés après vérification. Ils sont agrégés par jour : aucune "
+            "donnée personnelle n'est reçue ni publiée.",
+            className="lead",
+        ),
+        html.H2("Sources et fraîcheur", id="sources"),
+        html.Table(
+            [
+                html.Caption(
+                    "Sources des indicateurs, dernier jour couvert et dernière mise à jour"
+                ),
+                html.Thead(
+                    html.Tr(
+                        [
+                            html.Th("Source", scope="col"),
+                            html.Th("Indicateurs", scope="col"),
+                            html.Th("Dernier jour couvert", scope="col"),
+                            html.Th("Dernière mise à jour", scope="col"),
+                        ]
+                    )
+                ),
+                html.Tbody(rows),
+            ],
+            className="table",
+        ),
+        html.H2("Secret statistique", id="secret-statistique"),
+        html.P(
+            f"Dans les répartitions (par département, par type, par motif…), un effectif "
+            f"compris entre 1 et {threshold - 1} n'est jamais affiché ni exporté : il apparaît "
+            f"sous la forme «{NBSP}< {threshold}{NBSP}» dans les tableaux et il est retiré des "
+            "graphiques, avec une note qui indique combien de valeurs sont masquées. Un zéro "
+            "reste affiché : il ne désigne personne."
+        ),
+        html.P(
+            "Quand une seule valeur est masquée, elle pourrait être retrouvée en retranchant les "
+            "autres du total national : une deuxième valeur, la plus petite des autres, est alors "
+            "masquée aussi (secret secondaire). Les totaux nationaux restent exacts. Les montants "
+            "en euros d'un département sont masqués quand le nombre de signalements "
+            "correspondant l'est."
+        ),
+        html.H2("Données personnelles", id="donnees-personnelles"),
+        html.P(
+            "Seuls des effectifs et des mesures agrégés sont acceptés. Un fichier qui contient "
+            "des noms, adresses électroniques ou postales, numéros de téléphone, IBAN, plaques "
+            "d'immatriculation, numéros de dossier ou du texte libre est refusé en entier avant "
+            "tout enregistrement."
+        ),
+        html.H2("Corrections", id="corrections"),
+        html.P(
+            "Un chiffre peut être corrigé par un envoi ultérieur : la nouvelle valeur remplace "
+            "l'ancienne et la correction (ancienne valeur, nouvelle valeur, date, fichier) est "
+            "conservée dans le journal des mises à jour."
+        ),
+    ]
+    return Page(title=f"{TITLE} — {SITE_NAME}", content=content)
