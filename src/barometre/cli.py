@@ -207,10 +207,16 @@ def _ingest_one(ctx: Context, path: Path, source: str, dry_run: bool, indicator:
     started = time.monotonic()
     done = 0
 
+    writing = {"since": 0.0, "rate": 0.0}
+
     def progress(rows: int, total: int) -> None:
         nonlocal bar, done
+        if not writing["since"]:
+            writing["since"] = time.monotonic() - 1e-6
+        if not rows:  # called once before the first batch: the clock starts now
+            return
         done += rows
-        rate = done / max(time.monotonic() - started, 1e-6)
+        writing["rate"] = done / (time.monotonic() - writing["since"])
         if tty:
             if bar is None:
                 bar = click.progressbar(
@@ -218,12 +224,14 @@ def _ingest_one(ctx: Context, path: Path, source: str, dry_run: bool, indicator:
                     label=f"{path.name} : écriture",
                     show_eta=True,
                     show_pos=True,
-                    item_show_func=lambda _: f"{rate:,.0f} lignes/s".replace(",", "\u202f"),
+                    item_show_func=lambda _: _speed(writing["rate"], total - done),
                 )
                 bar.__enter__()
             bar.update(rows, done)
         else:
-            click.echo(f"{path.name} : {done}/{total} lignes écrites ({rate:.0f} lignes/s)")
+            click.echo(
+                f"{path.name} : {done}/{total} lignes écrites ({writing['rate']:.0f} lignes/s)"
+            )
 
     report = ingest_module.ingest_file(
         path,
@@ -262,6 +270,13 @@ def _ingest_one(ctx: Context, path: Path, source: str, dry_run: bool, indicator:
         target = ingest_module.file_away(report, path.parent)
         click.echo(f"{path.name} → {target.parent.name}/")
     return report
+
+
+def _speed(rate: float, left: int) -> str:
+    """Return « 123 456 lignes/s, reste 12 s » for the progress bar."""
+    seconds = round(left / rate) if rate > 0 else 0
+    speed = f"{rate:,.0f}".replace(",", "\u202f")
+    return f"{speed} lignes/s, reste {seconds}\u00a0s"
 
 
 def _ingest_summary(ctx: Context, reports: list, dry_run: bool) -> None:

@@ -365,6 +365,8 @@ def ingest_file(
         report.status = "essai"
         return report
     total = len(observations)
+    if progress is not None:
+        progress(0, total)
     report.summary = store.apply(
         observations,
         kind="ingestion",
