@@ -9,8 +9,9 @@ import dash
 import flask
 from flask_caching import Cache
 from markupsafe import escape
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from barometre import __version__, catalogue, embed, services
+from barometre import __version__, catalogue, embed, errors, security, services
 from barometre.callbacks import register_all
 from barometre.callbacks.pages import render
 from barometre.config import Settings
@@ -49,14 +50,6 @@ META_TAGS = [
     },
 ]
 
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "frame-ancestors 'none'",
-}
-
-
 class BarometreDash(dash.Dash):
     """A Dash app whose initial HTML already carries the page's French title."""
 
@@ -81,7 +74,7 @@ def create_app(settings: Settings | None = None) -> BarometreDash:
     """Build the Baromètre app for ``settings`` (read from the environment by default)."""
     settings = settings or Settings.from_env()
     indicators = catalogue.load(settings.catalogue or None)
-    store = Store(settings.database_url)
+    store = Store(settings.database_url, read_timeout_ms=settings.query_timeout_ms)
     cache = Cache()
     app = BarometreDash(
         __name__,
@@ -92,7 +85,10 @@ def create_app(settings: Settings | None = None) -> BarometreDash:
         suppress_callback_exceptions=True,
         index_string=INDEX_STRING,
         # Bootstrap is linked first, explicitly, so that the site's own CSS overrides it.
-        external_stylesheets=[Urls(settings.url_prefix).path("/assets/vendor/bootstrap.min.css")],
+        external_stylesheets=[
+            # ?v= fingerprints it: browsers keep it a year (static.py).
+            Urls(settings.url_prefix).path("/assets/vendor/bootstrap.min.css", v=__version__)
+        ],
         # embed/ holds the embed pages' own script, CSS and plotly bundle: never the site's.
         assets_path_ignore=["vendor", "embed"],
     )
@@ -103,7 +99,50 @@ def create_app(settings: Settings | None = None) -> BarometreDash:
     register_all(app, app.services)
     _add_routes(app.server, app.services)
     embed.register(app.server, app.services)
+    _harden(app, settings)
     return app
+
+
+def _harden(app: BarometreDash, settings: Settings) -> None:
+    """Add the security headers, the request size limit, proxy trust and French error answers."""
+    server = app.server
+    server.config["MAX_CONTENT_LENGTH"] = settings.max_request_kb * 1024
+    if settings.trusted_proxies:
+        server.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            server.wsgi_app,
+            x_for=settings.trusted_proxies,
+            x_proto=settings.trusted_proxies,
+            x_host=settings.trusted_proxies,
+            x_port=settings.trusted_proxies,
+            x_prefix=settings.trusted_proxies,
+        )
+    errors.register(server, settings.url_prefix)
+    hashes: list[str] = []
+    update_path = settings.url_prefix + "_dash-update-component"
+
+    @server.before_request
+    def check_callback_body():
+        if flask.request.path != update_path or flask.request.method != "POST":
+            return None
+        body = flask.request.get_json(silent=True)
+        problem = errors.callback_body_error(body, app.callback_map)
+        if problem:
+            log.info("requête de callback refusée : %s", problem)
+            return errors.answer(400)
+        return None
+
+    @server.after_request
+    def security_headers(response: flask.Response) -> flask.Response:
+        # Dash's inline scripts are known only once every callback is registered: the hashes
+        # are computed on the first response, after create_app has returned.
+        if not hashes:
+            hashes.extend(app.csp_hashes())
+        response.headers.update(
+            security.response_headers(flask.request.path, settings, hashes)
+        )
+        # No cookie, ever (GDPR): nothing the app or a library might add reaches the browser.
+        response.headers.pop("Set-Cookie", None)
+        return response
 
 
 def _add_routes(server: flask.Flask, shared: services.Services) -> None:
@@ -123,9 +162,3 @@ def _add_routes(server: flask.Flask, shared: services.Services) -> None:
             log.error("healthz : base indisponible : %s", error)
             return flask.jsonify({"statut": "indisponible"}), 503
         return flask.jsonify(body)
-
-    @server.after_request
-    def security_headers(response: flask.Response) -> flask.Response:
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response

@@ -143,6 +143,13 @@ def serve(ctx: Context, host: str, port: int, workers: int, timeout: int) -> Non
             self.cfg.set("access_log_format", ACCESS_LOG_FORMAT)
             self.cfg.set("limit_request_line", 4094)
             self.cfg.set("limit_request_fields", 50)
+            # gunicorn always sends « Server: gunicorn »: say only the site's name instead (a
+            # second Server header from the app would be sent alongside, not instead).
+            from gunicorn.http import wsgi as gunicorn_wsgi
+
+            from barometre.security import SERVER_NAME
+
+            gunicorn_wsgi.SERVER = SERVER_NAME
 
         def load(self):
             return create_app(settings).server

@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 ENV_PREFIX = "BAROMETRE_"
+BOOLEANS = {"true": True, "1": True, "oui": True, "false": False, "0": False, "non": False}
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,35 @@ SETTINGS: tuple[Setting, ...] = (
         "50",
         "Nombre maximal d'erreurs listées par fichier refusé (barometre ingest).",
     ),
+    Setting(
+        "frame_ancestors",
+        "'self' https://www.gendarmerie.interieur.gouv.fr",
+        "Sites autorisés à intégrer les pages /embed/ dans un cadre (directive CSP "
+        "frame-ancestors) ; les autres pages ne peuvent jamais être encadrées.",
+    ),
+    Setting(
+        "hsts",
+        "false",
+        "true : en-tête Strict-Transport-Security (un an) — seulement si le site est servi en "
+        "HTTPS.",
+    ),
+    Setting(
+        "trusted_proxies",
+        "0",
+        "Nombre de mandataires inverses de confiance devant l'application dont les en-têtes "
+        "X-Forwarded-* sont pris en compte (0 = aucun).",
+    ),
+    Setting(
+        "max_request_kb",
+        "64",
+        "Taille maximale du corps d'une requête HTTP, en Ko (au-delà : 413).",
+    ),
+    Setting(
+        "query_timeout_ms",
+        "5000",
+        "Durée maximale d'une lecture en base, en millisecondes (au-delà : la requête est "
+        "interrompue).",
+    ),
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -73,6 +103,11 @@ class Settings:
     secrecy_threshold: int = int(_DEFAULTS["secrecy_threshold"])
     max_file_mb: int = int(_DEFAULTS["max_file_mb"])
     max_errors: int = int(_DEFAULTS["max_errors"])
+    frame_ancestors: str = _DEFAULTS["frame_ancestors"]
+    hsts: bool = False
+    trusted_proxies: int = int(_DEFAULTS["trusted_proxies"])
+    max_request_kb: int = int(_DEFAULTS["max_request_kb"])
+    query_timeout_ms: int = int(_DEFAULTS["query_timeout_ms"])
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -91,6 +126,11 @@ class Settings:
             raise ValueError(
                 "BAROMETRE_MAX_FILE_MB et BAROMETRE_MAX_ERRORS doivent être des entiers positifs."
             )
+        if self.trusted_proxies < 0 or self.max_request_kb < 1 or self.query_timeout_ms < 1:
+            raise ValueError(
+                "BAROMETRE_TRUSTED_PROXIES (≥ 0), BAROMETRE_MAX_REQUEST_KB et "
+                "BAROMETRE_QUERY_TIMEOUT_MS (≥ 1) doivent être des entiers."
+            )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
@@ -108,6 +148,12 @@ class Settings:
                         f"{ENV_PREFIX}{setting.name.upper()}={raw!r} : "
                         "un nombre entier est attendu."
                     ) from None
+            elif types[setting.name] == "bool":
+                if raw.strip().lower() not in BOOLEANS:
+                    raise ValueError(
+                        f"{ENV_PREFIX}{setting.name.upper()}={raw!r} : true ou false est attendu."
+                    )
+                values[setting.name] = BOOLEANS[raw.strip().lower()]
             else:
                 values[setting.name] = raw
         values.update(overrides)
