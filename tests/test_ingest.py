@@ -324,3 +324,10 @@ def test_status_flags_late_indicators(run):
     assert "EN RETARD (fréquence quotidienne)" in line
     never = next(x for x in result.output.splitlines() if x.startswith("thesee-signalements "))
     assert "EN RETARD" not in never and "jamais" in never and "nan" not in never
+
+
+def test_each_indicator_knows_its_own_last_update(empty_store, the_catalogue, settings):
+    load(DATA / "bons" / "api.json", empty_store, the_catalogue, settings)
+    assert empty_store.last_update_of("thesee-plaintes") == empty_store.last_update()
+    assert empty_store.last_update_of("thesee-signalements") is None
+    assert empty_store.last_update_of("thesee") is None  # whole identifiers only

@@ -196,3 +196,36 @@ def test_the_data_page_lists_sources_and_explains_the_rule(tmp_path, the_catalog
     assert "compris entre 1 et 9" in text and "\u00a0< 10\u00a0" in text
     assert "secret secondaire" in text and "jamais" in text
     store.close()
+
+
+def test_amounts_by_departement_are_masked_where_their_count_is(empty_store, the_catalogue):
+    import datetime as dt
+
+    rows = [
+        ("perceval-signalements", "35", 40.0),
+        ("perceval-signalements", "75", 2.0),
+        ("perceval-signalements", "13", 9.0),
+        ("perceval-montant", "35", 9000.0),
+        ("perceval-montant", "75", 700.0),
+        ("perceval-montant", "13", 2500.0),
+    ]
+    empty_store.apply(
+        pd.DataFrame(
+            {
+                "indicator": [r[0] for r in rows],
+                "dimension": "departement",
+                "member": [r[1] for r in rows],
+                "date": "2024-03-01",
+                "value": [r[2] for r in rows],
+            }
+        ),
+        kind="ingestion",
+        source="test",
+    )
+    amount = the_catalogue.indicator("perceval-montant")
+    assert secrecy.companion(the_catalogue, amount, "departement").id == "perceval-signalements"
+    day = dt.date(2024, 3, 1)
+    frame = empty_store.breakdown(amount, "departement", day, day)
+    masked = secrecy.protect(empty_store, the_catalogue, amount, "departement", frame, 5, day, day)
+    assert set(masked.loc[masked["masque"], "membre"]) == {"75", "13"}
+    assert masked.loc[~masked["masque"], "valeur"].tolist() == [9000.0]

@@ -256,6 +256,13 @@ class Store:
         """Return the ISO timestamp of the last committed write, or ``None``."""
         return self._scalar("SELECT MAX(at) FROM updates")
 
+    def last_update_of(self, indicator_id: str) -> str | None:
+        """Return the ISO timestamp of the last committed write that touched an indicator."""
+        return self._scalar(
+            "SELECT MAX(at) FROM updates WHERE ',' || indicators || ',' LIKE ?",
+            (f"%,{indicator_id},%",),
+        )
+
     def bounds(
         self, indicator_id: str, as_of: dt.date | None = None
     ) -> tuple[dt.date, dt.date] | None:

@@ -97,7 +97,7 @@ def results(charts: list[views.Chart]) -> list:
 
 def about(services: Services, indicator: Indicator, bounds) -> html.Section:
     """Return the methodology, source, coverage and last update of an indicator."""
-    last_update = services.store.last_update()
+    last_update = services.store.last_update_of(indicator.id)
     coverage = (
         f"du {summaries.format_date(bounds[0])} au {summaries.format_date(bounds[1])}"
         if bounds
