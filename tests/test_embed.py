@@ -1,0 +1,460 @@
+"""Embeds: options and their errors, frozen data, the snippet, and real frames on another origin.
+
+The browser tests serve ``tests/embed_host/host.html`` from a second origin (another port of
+127.0.0.1) with the snippets that the builder gives, and check that every frame draws its chart
+and takes exactly the height of its content, at 320 and 1280 px and after the table is opened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import re
+import threading
+from html import unescape
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import DEMO_TODAY, LiveServer, free_port, require
+
+from barometre import embed
+from barometre.app import create_app
+from barometre.callbacks import embed as builder_callbacks
+from barometre.config import Settings
+from barometre.store import Store
+from barometre.urls import Urls
+
+HOST_PAGE = Path(__file__).parent / "embed_host"
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+DEMANDES = "brigade-numerique-demandes"
+
+
+@pytest.fixture(scope="module")
+def embed_client(demo_settings):
+    return create_app(demo_settings).server.test_client()
+
+
+def get(client, query: str, indicator: str = DEMANDES):
+    response = client.get(f"/embed/{indicator}{query}")
+    return response.status_code, response.get_data(as_text=True)
+
+
+def text(html: str) -> str:
+    return unescape(html)
+
+
+def table_cells(html: str) -> list[str]:
+    return re.findall(r"<td>([^<]*)</td>", html)
+
+
+# -- options ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ['data-theme="clair"', '"hauteur":500', "par mois", "Données mises à jour le"]),
+        ("?granularite=jour", ["par jour", "Période"]),
+        ("?granularite=semaine", ["par semaine"]),
+        ("?granularite=mois", ["par mois"]),
+        ("?granularite=annee", ["De 2018 à 2026, par année"]),
+        ("?ventilation=motif", ["Répartition par motif de contact", '<th scope="col">Part</th>']),
+        ("?ventilation=heure", ["Répartition par heure"]),
+        ("?theme=clair", ['data-theme="clair"', '"figures":{"clair"']),
+        ("?theme=sombre", ['data-theme="sombre"', '"figures":{"sombre"']),
+        ("?theme=auto", ['data-theme="auto"', '"figures":{"clair"', '"sombre":{']),
+        ("?hauteur=200", ['"hauteur":200']),
+        ("?hauteur=3000", ['"hauteur":3000']),
+        ("?debut=2025-01-01&fin=2025-12-31", ["De janvier 2025 à décembre 2025"]),
+        ("?debut=2026-01-01", ["2026"]),
+        ("?fige=2026-06-30", ["Données au 30 juin 2026"]),
+        (
+            "?fige=2026-06-30&granularite=annee&ventilation=motif&theme=auto&hauteur=640",
+            [
+                "Données au 30 juin 2026",
+                "Répartition par motif",
+                '"hauteur":640',
+            ],
+        ),
+    ],
+)
+def test_every_option_value_is_shown(embed_client, query, expected):
+    status, html = get(embed_client, query)
+    assert status == 200
+    for part in expected:
+        assert part in text(html)
+    assert '<html lang="fr"' in html
+    assert 'target="_top">Voir sur le Baromètre numérique</a>' in html
+    assert "Source : " in html
+
+
+def test_a_frozen_embed_ends_at_its_date(embed_client):
+    _, html = get(embed_client, "?fige=2026-06-30&granularite=mois")
+    assert "juin 2026" in html and "juillet 2026" not in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?theme=rose", "« theme » doit valoir clair, sombre ou auto."),
+        ("?hauteur=abc", "« hauteur » doit être un nombre entier de pixels entre 200 et 3000."),
+        ("?hauteur=199", "entre 200 et 3000"),
+        ("?hauteur=3001", "entre 200 et 3000"),
+        ("?hauteur=-5", "entre 200 et 3000"),
+        ("?hauteur=4.5", "entre 200 et 3000"),
+        ("?granularite=heure", "Granularité inconnue ; valeurs possibles : jour, semaine"),
+        ("?ventilation=inconnue", "Ventilation inconnue ; valeurs possibles : motif, heure."),
+        ("?debut=2026-13-01", "« debut » : la date 2026-13-01 n'existe pas"),
+        ("?debut=hier", "« debut » doit être une date au format AAAA-MM-JJ."),
+        ("?fin=2026-1-1", "« fin » doit être une date au format AAAA-MM-JJ."),
+        ("?fin=01/02/2026", "« fin » : la date 01/02/2026 n'existe pas"),
+        ("?debut=2026-02-01&fin=2026-01-01", "La date de début doit précéder la date de fin."),
+        ("?debut=2030-01-01&fin=2030-12-31", "Aucune donnée sur cette période"),
+        ("?fige=2999-01-01", "« fige » ne peut pas être une date future."),
+        (
+            "?fige=2001-01-01",
+            "Aucune donnée n'était publiée pour cet indicateur au 1er janvier 2001.",
+        ),
+        ("?fige=31-12-2025", "« fige » : la date 31-12-2025 n'existe pas"),
+        ("?theme=%3Cscript%3E", "« theme » doit valoir clair, sombre ou auto."),
+    ],
+)
+def test_every_bad_value_gets_a_french_message_in_the_frame(embed_client, query, message):
+    status, html = get(embed_client, query)
+    assert status == 400
+    assert message in text(html)
+    assert '<p role="alert">' in html and "Traceback" not in html and "<script>" not in html
+
+
+def test_a_breakdown_the_indicator_lacks_is_refused(embed_client):
+    status, html = get(embed_client, "?ventilation=motif", "thesee-plaintes")
+    assert status == 400
+    assert "Ventilation inconnue ; valeurs possibles : aucune pour cet indicateur." in text(html)
+
+
+@pytest.mark.parametrize("indicator", ["inconnu", "%3Cscript%3Ealert(1)"])
+def test_an_unknown_indicator_is_a_404_page_in_french(embed_client, indicator):
+    status, html = get(embed_client, "", indicator)
+    assert status == 404
+    assert "Aucun indicateur ne porte l'identifiant" in text(html) and "<script>" not in html
+
+
+@pytest.mark.parametrize(
+    ("indicator", "query", "expected"),
+    [
+        ("pre-plainte-en-ligne", "?ventilation=departement", "Graphique limité aux 15 premiers"),
+        ("pre-plainte-en-ligne", "?ventilation=type-personne", "Répartition par"),
+        ("brigade-numerique-delai-reponse", "?granularite=semaine", "par semaine"),
+        ("reseaux-sociaux-abonnes", "?ventilation=reseau&theme=auto", "Répartition par"),
+        ("recrutement-candidatures", "?ventilation=voie&fige=2025-12-31", "Données au 31 décembre"),
+    ],
+)
+def test_every_kind_of_indicator_embeds(embed_client, indicator, query, expected):
+    status, html = get(embed_client, query, indicator)
+    assert status == 200 and expected in text(html)
+
+
+def test_the_site_pages_do_not_load_the_embed_assets(embed_client):
+    html = embed_client.get("/indicateurs/" + DEMANDES).get_data(as_text=True)
+    assert "/assets/plotly-locale-fr.js" in html and "assets/embed" not in html
+
+
+def test_an_embed_loads_only_its_own_assets(embed_client):
+    _, html = get(embed_client, "")
+    assets = re.findall(r'(?:src|href)="(/[^"]+)"', html)
+    assert sorted(a.split("?")[0] for a in assets) == [
+        "/assets/embed/embed.css",
+        "/assets/embed/embed.js",
+        "/assets/embed/plotly-basic.min.js",
+        "/assets/plotly-locale-fr.js",
+        "/indicateurs/" + DEMANDES,
+    ]
+
+
+# -- the builder and the snippet -------------------------------------------------------------
+
+
+def build(services, **values):
+    options = {
+        "start": None,
+        "end": None,
+        "granularity": "mois",
+        "dimension": "",
+        "theme": "clair",
+        "height": 500,
+        "frozen": None,
+    } | values
+    return builder_callbacks.build(
+        services, "https://barometre.example", DEMANDES, *options.values(), today=DEMO_TODAY
+    )
+
+
+def test_the_builder_gives_a_snippet_that_follows_the_rules(demo_settings):
+    services = create_app(demo_settings).services
+    code, preview, message = build(services, dimension="motif", theme="auto", height=600)
+    assert message == ""
+    assert preview == f"/embed/{DEMANDES}?ventilation=motif&theme=auto&hauteur=600"
+    iframe, script = code.split("\n")
+    assert iframe == (
+        f'<iframe src="https://barometre.example/embed/{DEMANDES}?ventilation=motif&amp;'
+        'theme=auto&amp;hauteur=600" title="Demandes à la Brigade numérique — Baromètre '
+        'numérique" loading="lazy" style="width:100%;border:0" height="600"></iframe>'
+    )
+    # Only messages from the Baromètre's origin, only for the frame that sent them.
+    assert 'var o="https://barometre.example"' in script
+    assert "e.origin!==o" in script and "f[i].contentWindow===e.source" in script
+
+
+def test_the_builder_says_what_is_wrong_and_gives_no_snippet(demo_settings):
+    services = create_app(demo_settings).services
+    assert build(services, height=50) == (
+        "",
+        builder_callbacks.no_update,
+        "« hauteur » doit être un nombre entier de pixels entre 200 et 3000.",
+    )
+
+
+def test_a_live_embed_keeps_following_new_data(demo_settings):
+    services = create_app(demo_settings).services
+    _, preview, _ = build(services, start="2024-01-01")
+    assert preview == f"/embed/{DEMANDES}?debut=2024-01-01&granularite=mois"  # no fin pinned
+
+
+# -- frozen or live --------------------------------------------------------------------------
+
+
+def observations(days: pd.DatetimeIndex, value: float) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"indicator": DEMANDES, "dimension": "", "member": "", "date": days, "value": value}
+    )
+
+
+def test_a_frozen_embed_keeps_its_values_when_data_is_corrected_and_added(tmp_path, the_catalogue):
+    """New data after the date of a frozen embed changes the live embed only."""
+    settings = Settings(data_dir=tmp_path)
+    store = Store(settings.database_url)
+    store.init_schema()
+    store.sync_catalogue(the_catalogue)
+    today = dt.date.today()
+    frozen = today - dt.timedelta(days=1)
+    published = pd.date_range(end=frozen, periods=3, freq="D")
+    store.apply(observations(published, 100.0), kind="ingestion", source="premier envoi")
+    client = create_app(settings).server.test_client()
+    live_query = "?granularite=jour"
+    frozen_query = f"?granularite=jour&fige={frozen.isoformat()}"
+    assert table_cells(get(client, live_query)[1]) == ["100"] * 3
+    assert table_cells(get(client, frozen_query)[1]) == ["100"] * 3
+
+    # Today: the last published day is corrected and a new day is added.
+    store.apply(observations(published[-1:], 250.0), kind="ingestion", source="correction")
+    store.apply(observations(pd.DatetimeIndex([today]), 300.0), kind="ingestion", source="suite")
+    store.close()
+
+    assert table_cells(get(client, live_query)[1]) == ["100", "100", "250", "300"]
+    status, html = get(client, frozen_query)
+    assert status == 200
+    assert table_cells(html) == ["100"] * 3
+    assert f"Données au {embed.summaries.format_date(frozen)}" in html
+
+
+# -- in a browser, on another origin ---------------------------------------------------------
+
+
+class StaticHost:
+    """A static web server on a free port of 127.0.0.1: the « other site » of the tests."""
+
+    def __init__(self, folder: Path):
+        self.port = free_port()
+        self.origin = f"http://127.0.0.1:{self.port}"
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+EMBEDS = [
+    {},
+    {"ventilation": "motif", "theme": "sombre"},
+    {"granularite": "annee", "hauteur": "300", "fige": "2026-06-30"},
+]
+
+
+@pytest.fixture(scope="module")
+def sites(demo_settings, tmp_path_factory):
+    """The Baromètre (allowing one host origin to frame it), that host, and a refused host."""
+    folder = tmp_path_factory.mktemp("hote")
+    allowed, refused = StaticHost(folder), StaticHost(folder)
+    server = LiveServer(
+        demo_settings,
+        workers=1,
+        env={"BAROMETRE_FRAME_ANCESTORS": f"'self' {allowed.origin}"},
+    )
+    services = create_app(demo_settings).services
+    snippets = []
+    for parameters in EMBEDS:
+        options = embed.parse_options(services, DEMANDES, parameters, DEMO_TODAY)
+        snippets.append(embed.snippet(server.url, Urls("/"), options, parameters))
+    page = (HOST_PAGE / "host.html").read_text(encoding="utf-8")
+    (folder / "host.html").write_text(
+        page.replace("<!-- SNIPPETS -->", "\n".join(snippets)), encoding="utf-8"
+    )
+    (folder / "autre-origine.html").write_bytes((HOST_PAGE / "autre-origine.html").read_bytes())
+    yield server, allowed, refused
+    server.stop()
+    allowed.stop()
+    refused.stop()
+
+
+FRAME_FITS = """() => {
+    const body = document.body.getBoundingClientRect().height;
+    const inner = document.documentElement;
+    return window.frameElement === null && document.querySelector('.main-svg') !== null
+        && inner.scrollHeight <= window.innerHeight + 1 && body > 0
+        && Math.abs(window.innerHeight - body) <= 2;
+}"""
+
+
+def embed_frames(page):
+    return page.locator('iframe[src*="/embed/"]')
+
+
+def wait_until_every_frame_fits(page, count: int) -> None:
+    frames = embed_frames(page)
+    for index in range(count):
+        handle = frames.nth(index)
+        handle.scroll_into_view_if_needed()  # loading="lazy": frames load near the viewport
+        content = handle.element_handle().content_frame()
+        content.wait_for_function(FRAME_FITS, timeout=20_000)
+
+
+@pytest.fixture
+def host_page(browser):
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.console_messages = []
+    page.on("console", lambda message: page.console_messages.append(message.text))
+    yield page
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [320, 1280])
+def test_every_frame_draws_and_fits_its_content(sites, host_page, width):
+    server, allowed, _ = sites
+    page = host_page
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(allowed.origin + "/host.html")
+    wait_until_every_frame_fits(page, len(EMBEDS))
+
+    # The table switch works from the keyboard inside the frame, and the frame grows with it.
+    frame = embed_frames(page).nth(0)
+    before = frame.bounding_box()["height"]
+    content = frame.element_handle().content_frame()
+    content.get_by_role("button", name="Voir les données").focus()
+    page.keyboard.press("Enter")
+    switch = content.locator("#voir-donnees")
+    assert switch.get_attribute("aria-expanded") == "true"
+    assert switch.inner_text() == "Masquer les données"
+    assert content.locator("#donnees table").is_visible()
+    content.wait_for_function(FRAME_FITS, timeout=20_000)
+    page.wait_for_function(
+        f"document.querySelector('iframe[src*=\"/embed/\"]').offsetHeight > {before + 50}"
+    )
+    assert not any("frame-ancestors" in text for text in page.console_messages)
+
+
+@pytest.mark.browser
+def test_messages_from_another_origin_resize_nothing(sites, host_page):
+    _, allowed, _ = sites
+    page = host_page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(allowed.origin + "/host.html")
+    wait_until_every_frame_fits(page, 1)
+    heights = embed_frames(page).evaluate_all("frames => frames.map(f => f.offsetHeight)")
+    page.evaluate(
+        "window.postMessage({type: 'barometre:hauteur', id: 'brigade-numerique-demandes',"
+        " hauteur: 4321}, '*')"
+    )
+    page.wait_for_timeout(500)  # the other-origin frame posts every 100 ms meanwhile
+    assert page.locator("#autre-origine").evaluate("f => f.offsetHeight") == 150
+    assert embed_frames(page).evaluate_all("fs => fs.map(f => f.offsetHeight)") == heights
+
+
+@pytest.mark.browser
+def test_a_host_origin_not_allowed_cannot_frame_the_barometre(sites, host_page):
+    server, _, refused = sites
+    page = host_page
+    page.goto(refused.origin + "/host.html")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('iframe')].length > 0", timeout=10_000
+    )
+    embed_frames(page).nth(0).scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    for frame in page.frames:
+        if frame.url.startswith(server.url):
+            try:
+                drawn = frame.evaluate("document.querySelector('.embed') !== null")
+            except Exception:  # noqa: BLE001 — a blocked frame holds the browser's error page
+                drawn = False
+            assert not drawn
+    assert any("frame-ancestors" in text for text in page.console_messages)
+
+
+@pytest.mark.browser
+def test_an_embed_is_axe_clean_in_both_themes(sites, host_page):
+    require(AXE.exists() or not (AXE.parents[2] / "package.json").exists(), "axe-core")
+    if not AXE.exists():
+        pytest.skip("axe-core n'est pas installé (tests/package.json absent).")
+    server, _, _ = sites
+    page = host_page
+    for query in ("?theme=clair", "?ventilation=motif&theme=sombre"):
+        page.goto(f"{server.url}/embed/{DEMANDES}{query}")
+        page.wait_for_selector(".main-svg", timeout=20_000)
+        page.get_by_role("button", name="Voir les données").click()
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a',"
+            " 'wcag21aa', 'best-practice']})).violations.map(v => v.id)"
+        )
+        assert violations == []
+
+
+@pytest.mark.browser
+def test_the_builder_dialog_works_from_the_keyboard(live_server, browser):
+    context = browser.new_context(locale="fr-FR", permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/indicateurs/{DEMANDES}")
+        opener = page.get_by_role("button", name="Intégrer ce graphique")
+        opener.focus()
+        page.keyboard.press("Enter")
+        dialog = page.get_by_role("dialog", name="Intégrer ce graphique")
+        dialog.wait_for(state="visible")
+        code = page.get_by_label("Code à copier")
+        page.wait_for_function("document.getElementById('integrer-code').value.includes('<iframe')")
+        page.get_by_label("Ventilation").select_option("motif")
+        page.wait_for_function(
+            "document.getElementById('integrer-code').value.includes('ventilation=motif')"
+        )
+        assert "ventilation=motif" in page.locator("#integrer-apercu").get_attribute("src")
+        page.get_by_role("button", name="Copier le code").click()
+        page.wait_for_function(
+            "document.getElementById('integrer-statut').textContent.startsWith('Code copié')"
+        )
+        assert page.evaluate("navigator.clipboard.readText()") == code.input_value()
+        page.keyboard.press("Escape")
+        dialog.wait_for(state="hidden")
+        assert page.evaluate("document.activeElement.id") == "integrer-ouvrir"
+    finally:
+        context.close()
