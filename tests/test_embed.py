@@ -369,7 +369,7 @@ def test_every_frame_draws_and_fits_its_content(sites, host_page, width):
     assert content.locator("#donnees table").is_visible()
     content.wait_for_function(FRAME_FITS, timeout=20_000)
     page.wait_for_function(
-        f"document.querySelector('iframe[src*=\"/embed/\"]').offsetHeight > {before + 50}"
+        f"() => document.querySelector('iframe[src*=\"/embed/\"]').offsetHeight > {before + 50}"
     )
     assert not any("frame-ancestors" in text for text in page.console_messages)
 
@@ -442,15 +442,18 @@ def test_the_builder_dialog_works_from_the_keyboard(live_server, browser):
         dialog = page.get_by_role("dialog", name="Intégrer ce graphique")
         dialog.wait_for(state="visible")
         code = page.get_by_label("Code à copier")
-        page.wait_for_function("document.getElementById('integrer-code').value.includes('<iframe')")
+        # Predicates as functions: the site's CSP has no 'unsafe-eval' for string expressions.
+        page.wait_for_function(
+            "() => document.getElementById('integrer-code').value.includes('<iframe')"
+        )
         page.get_by_label("Ventilation").select_option("motif")
         page.wait_for_function(
-            "document.getElementById('integrer-code').value.includes('ventilation=motif')"
+            "() => document.getElementById('integrer-code').value.includes('ventilation=motif')"
         )
         assert "ventilation=motif" in page.locator("#integrer-apercu").get_attribute("src")
         page.get_by_role("button", name="Copier le code").click()
         page.wait_for_function(
-            "document.getElementById('integrer-statut').textContent.startsWith('Code copié')"
+            "() => document.getElementById('integrer-statut').textContent.startsWith('Code copié')"
         )
         assert page.evaluate("navigator.clipboard.readText()") == code.input_value()
         page.keyboard.press("Escape")
