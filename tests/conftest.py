@@ -195,3 +195,24 @@ def page(browser):
     )
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One real PostgreSQL server for the session (tests/servers.py), started on first use."""
+    from servers import PostgreSQL, postgres_available
+
+    require(postgres_available(), "PostgreSQL (paquet postgresql) et psycopg")
+    server = PostgreSQL()
+    yield server
+    server.remove()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, settings) -> str:
+    """The URL of an empty database, once on SQLite and once on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return settings.database_url
+    server = request.getfixturevalue("postgres_server")
+    name = "".join(c if c.isalnum() else "_" for c in request.node.name.lower())
+    return server.create_database(f"t{free_port()}_{name}"[:60])

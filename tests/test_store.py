@@ -11,6 +11,16 @@ from barometre.store import QueryTimeout, Store, StoreError
 D = dt.date
 
 
+@pytest.fixture
+def empty_store(store_url, the_catalogue) -> Store:
+    """Here the empty store is built twice: on SQLite and on a real PostgreSQL server."""
+    store = Store(store_url)
+    store.init_schema()
+    store.sync_catalogue(the_catalogue)
+    yield store
+    store.close()
+
+
 def rows(indicator, values, start="2024-01-01", dimension="", member="", weights=None):
     dates = pd.date_range(start, periods=len(values), freq="D")
     frame = pd.DataFrame(
@@ -22,23 +32,28 @@ def rows(indicator, values, start="2024-01-01", dimension="", member="", weights
     return frame
 
 
-def test_init_schema_is_idempotent(settings):
-    store = Store(settings.database_url)
+def test_init_schema_is_idempotent(store_url):
+    store = Store(store_url)
     assert store.init_schema() == [1]
     assert store.init_schema() == []
     assert store.schema_version() == 1
     assert store.data_version() == 0
+    store.close()
 
 
-def test_the_database_runs_in_wal_mode(empty_store):
+def test_the_database_runs_in_wal_mode(settings):
+    empty_store = Store(settings.database_url)
+    empty_store.init_schema()
     journal = sqlite3.connect(empty_store.dialect.path).execute("PRAGMA journal_mode").fetchone()
     assert journal == ("wal",)
 
 
-def test_an_uninitialised_database_says_to_run_init(settings):
+def test_an_uninitialised_database_says_to_run_init(settings, store_url):
     settings.data_dir.mkdir(exist_ok=True)
+    store = Store(store_url)
     with pytest.raises(StoreError, match="barometre init"):
-        Store(settings.database_url).data_version()
+        store.data_version()
+    store.close()
 
 
 def test_an_unknown_database_scheme_is_refused():
@@ -123,11 +138,11 @@ def test_a_write_adds_corrects_and_leaves_unchanged_then_logs_revisions(empty_st
     second = empty_store.apply(rows(indicator.id, [1, 5, 3, 4]), kind="ingestion", source="b.csv")
     assert (second.added, second.corrected, second.unchanged) == (1, 1, 2)
     assert second.data_version == first.data_version + 1
-    revision = sqlite3.connect(empty_store.dialect.path).execute(
+    revision = empty_store._read(
         "SELECT date, old_value, new_value, u.source FROM revisions r"
         " JOIN updates u ON u.id = r.update_id"
-    ).fetchall()
-    assert revision == [("2024-01-02", 2.0, 5.0, "b.csv")]
+    )
+    assert list(revision.itertuples(index=False, name=None)) == [("2024-01-02", 2.0, 5.0, "b.csv")]
 
 
 def test_the_data_version_changes_only_when_data_changes(empty_store):
@@ -174,3 +189,4 @@ def test_a_read_past_the_time_limit_is_interrupted(empty_store, the_catalogue):
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000000)"
             " SELECT COUNT(*) FROM n"
         )
+    slow.close()
