@@ -156,16 +156,47 @@ def test_the_indicator_page_leaves_masked_members_out_of_charts(tmp_path, the_ca
     assert report.status == "charge", report.errors
     client = create_app(settings).server.test_client()
     payload = indicator_payload("pre-plainte-en-ligne", "2024-03-01", "2024-03-01", "jour")
-    body = json.dumps(client.post("/_dash-update-component", json=payload).get_json())
-    body = json.loads(body)["response"]["resultats"]["children"]
-    text = json.dumps(body, ensure_ascii=False)
-    assert "Corse-du-Sud" not in text and "Bouches-du-Rhône" not in text
-    assert "Ille-et-Vilaine" in text and "Paris" in text
+    body = client.post("/_dash-update-component", json=payload).get_json()["response"]
+    tree = body["resultats"]["children"]
+    text = json.dumps(tree, ensure_ascii=False)
+    charts = json.dumps(_figures(tree), ensure_ascii=False)
+    assert "Corse-du-Sud" not in charts and "Bouches-du-Rhône" not in charts
+    assert "Ille-et-Vilaine" in charts and "Paris" in charts
     assert "2\u00a0départements masqués (moins de 5)" in text
     # two members only: the small one and, by secondary suppression, the other one
-    assert "Personne morale" not in text and "Personne physique" not in text
+    assert "Personne morale" not in charts and "Personne physique" not in charts
     assert "2\u00a0valeurs masquées (moins de 5)" in text
+    # the text summaries never name a masked member; tables (if any) say « < 5 »
+    split_summaries = _texts_with(tree, "Répartition par")
+    assert len(split_summaries) >= 2
+    for summary in split_summaries:
+        assert "Corse" not in summary and "Personne" not in summary
+    for member in ("Corse-du-Sud", "Bouches-du-Rhône", "Personne morale"):
+        assert member not in text or "< 5" in text
     store.close()
+
+
+def _figures(tree) -> list[dict]:
+    found = []
+    if isinstance(tree, list):
+        for item in tree:
+            found += _figures(item)
+    elif isinstance(tree, dict):
+        if tree.get("type") == "Graph":
+            found.append(tree["props"]["figure"])
+        for value in tree.get("props", {}).values():
+            found += _figures(value)
+    return found
+
+
+def _texts_with(tree, start: str) -> list[str]:
+    if isinstance(tree, str):
+        return [tree] if tree.startswith(start) else []
+    if isinstance(tree, list):
+        return [t for item in tree for t in _texts_with(item, start)]
+    if isinstance(tree, dict):
+        return [t for v in tree.get("props", {}).values() for t in _texts_with(v, start)]
+    return []
 
 
 def test_the_data_page_lists_sources_and_explains_the_rule(tmp_path, the_catalogue):

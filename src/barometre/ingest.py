@@ -57,7 +57,24 @@ class FileReport:
 # -- validation --------------------------------------------------------------------------------
 
 
+def _per_distinct(values: pd.Series, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Return ``convert(values)``, computed once per distinct value (dates and counts repeat)."""
+    codes, uniques = pd.factorize(values)
+    converted = convert(pd.Series(uniques, dtype=values.dtype)).to_numpy()
+    return pd.Series(converted[codes], index=values.index)
+
+
 def _numbers(values: pd.Series, decimal_comma: bool) -> pd.Series:
+    """Return ``values`` as floats (NaN where not a number), French separators understood."""
+    return _per_distinct(values, lambda distinct: _parse_numbers(distinct, decimal_comma))
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """Return ``values`` as dates, from ISO (AAAA-MM-JJ) or French (JJ/MM/AAAA) text."""
+    return pd.to_datetime(_per_distinct(values, _parse_dates))
+
+
+def _parse_numbers(values: pd.Series, decimal_comma: bool) -> pd.Series:
     """Return ``values`` as floats (NaN where not a number), French separators understood."""
     text = values.str.replace(r"[\s\u00a0\u202f]", "", regex=True)
     if decimal_comma:
@@ -69,8 +86,7 @@ def _numbers(values: pd.Series, decimal_comma: bool) -> pd.Series:
     return pd.to_numeric(text.where(valid, None), errors="coerce")
 
 
-def _dates(values: pd.Series) -> pd.Series:
-    """Return ``values`` as dates, from ISO (AAAA-MM-JJ) or French (JJ/MM/AAAA) text."""
+def _parse_dates(values: pd.Series) -> pd.Series:
     iso = pd.to_datetime(
         values.where(values.str.fullmatch(r"\d{4}-\d{2}-\d{2}")), format="%Y-%m-%d", errors="coerce"
     )
