@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gzip
 import http.server
+import json
 import re
 import threading
 from html import unescape
@@ -171,6 +173,24 @@ def test_an_embed_loads_only_its_own_assets(embed_client):
         "/assets/plotly-locale-fr.js",
         "/indicateurs/" + DEMANDES,
     ]
+
+
+def test_an_embed_is_sent_compressed_to_browsers_that_accept_it(embed_client):
+    response = embed_client.get(
+        f"/embed/{DEMANDES}?granularite=jour", headers={"Accept-Encoding": "gzip, br"}
+    )
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    html = gzip.decompress(response.get_data()).decode()
+    assert len(response.get_data()) < len(html) / 4 and "</html>" in html
+
+
+def test_theme_auto_sends_the_data_once(embed_client):
+    _, html = get(embed_client, "?theme=auto&granularite=jour")
+    config = json.loads(re.search(r'id="embed-config">(.*?)</script>', html).group(1))
+    light, dark = config["figures"]["clair"]["data"][0], config["figures"]["sombre"]["data"][0]
+    assert len(light["x"]) > 1000 and "x" not in dark and "y" not in dark
+    assert dark["line"]["color"] != light["line"]["color"]
 
 
 # -- the builder and the snippet -------------------------------------------------------------
@@ -438,6 +458,18 @@ def test_an_embed_is_axe_clean(sites, host_page, query):
         page.wait_for_selector(".main-svg", timeout=20_000)
         page.get_by_role("button", name="Voir les données").click()
     assert axe_violations(page) == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("scheme", "colour"), [("light", "#0072B2"), ("dark", "#56B4E9")])
+def test_theme_auto_follows_the_device(sites, host_page, scheme, colour):
+    server, _, _ = sites
+    page = host_page
+    page.emulate_media(color_scheme=scheme)
+    page.goto(f"{server.url}/embed/{DEMANDES}?theme=auto")
+    page.wait_for_selector(".main-svg", timeout=20_000)
+    trace = page.evaluate("() => document.getElementById('graphique').data[0]")
+    assert trace["line"]["color"] == colour and len(trace["x"]) > 12
 
 
 @pytest.mark.browser

@@ -26,8 +26,23 @@
     return dark && dark.matches ? "sombre" : "clair";
   }
 
+  // With theme=auto the dark figure carries only styles: its traces are laid over the light
+  // ones, which hold the data (sent once).
+  function figureShown() {
+    var theme = themeShown();
+    var figure = config.figures[theme];
+    if (theme === "clair" || !config.figures.clair) {
+      return figure;
+    }
+    var light = config.figures.clair;
+    var data = figure.data.map(function (trace, index) {
+      return Object.assign({}, light.data[index], trace);
+    });
+    return { data: data, layout: figure.layout };
+  }
+
   function draw() {
-    var figure = config.figures[themeShown()];
+    var figure = figureShown();
     window.Plotly.react(chart, figure.data, figure.layout || {}, config.config);
   }
 
