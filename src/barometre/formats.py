@@ -151,7 +151,8 @@ def parse_csv(text: str, encoding: str, *, truncated: bool = False) -> Parsed:
             f"ligne {int(raw['_ligne'].iloc[-1])} incomplète et sans fin de ligne : "
             "le fichier semble tronqué (transfert interrompu ?)."
         )
-    comma = separator == ";" or bool(frame["valeur"].str.contains(",", regex=False).any())
+    # A « ; » file is read with a decimal comma; say so only when some value actually has one.
+    comma = bool(frame["valeur"].str.contains(",", regex=False).any())
     if separator == ";":
         description = (
             f"CSV tableur français (séparateur ;, encodage {encoding}"
@@ -164,7 +165,7 @@ def parse_csv(text: str, encoding: str, *, truncated: bool = False) -> Parsed:
         description=description,
         columns=[c for c in raw.columns if c != "_ligne"],
         raw=raw.drop(columns="_ligne"),
-        decimal_comma=comma and separator == ";",
+        decimal_comma=separator == ";",
         renamed=renamed,
         problems=problems,
     )
