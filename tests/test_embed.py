@@ -251,6 +251,33 @@ def observations(days: pd.DatetimeIndex, value: float) -> pd.DataFrame:
     )
 
 
+def test_the_store_gives_values_as_published_at_the_end_of_a_day(store_url, the_catalogue):
+    """On SQLite and PostgreSQL: later corrections are undone, later dates are left out."""
+    store = Store(store_url)
+    store.init_schema()
+    store.sync_catalogue(the_catalogue)
+    indicator = the_catalogue.indicator(DEMANDES)
+    today = dt.date.today()
+    as_of = today - dt.timedelta(days=1)
+    days = pd.date_range(end=as_of, periods=4, freq="D")
+    store.apply(observations(days, 10.0), kind="ingestion", source="envoi")
+    store.apply(observations(days[-2:], 20.0), kind="ingestion", source="correction 1")
+    store.apply(observations(days[-1:], 30.0), kind="ingestion", source="correction 2")
+    store.apply(observations(pd.DatetimeIndex([today]), 40.0), kind="ingestion", source="suite")
+    first, last = days[0].date(), today
+    try:
+        live = store.series(indicator, first, last, "jour")["valeur"].tolist()
+        frozen = store.series(indicator, first, last, "jour", as_of=as_of)["valeur"].tolist()
+        total = store.breakdown(indicator, "", first, last, as_of=as_of)["valeur"].tolist()
+        assert live == [10.0, 10.0, 20.0, 30.0, 40.0]
+        assert frozen == [10.0] * 4
+        assert total == [40.0]
+        assert store.bounds(DEMANDES, as_of=as_of) == (first, as_of)
+        assert store.bounds(DEMANDES) == (first, today)
+    finally:
+        store.close()
+
+
 def test_a_frozen_embed_keeps_its_values_when_data_is_corrected_and_added(tmp_path, the_catalogue):
     """New data after the date of a frozen embed changes the live embed only."""
     settings = Settings(data_dir=tmp_path)
