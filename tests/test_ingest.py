@@ -331,3 +331,19 @@ def test_each_indicator_knows_its_own_last_update(empty_store, the_catalogue, se
     assert empty_store.last_update_of("thesee-plaintes") == empty_store.last_update()
     assert empty_store.last_update_of("thesee-signalements") is None
     assert empty_store.last_update_of("thesee") is None  # whole identifiers only
+
+
+def test_a_matomo_export_feeds_the_indicator_chosen(run, tmp_path):
+    result = run(
+        "ingest", str(DATA / "bons" / "matomo-visites.json"), "--indicateur", "recrutement-visites"
+    )
+    assert result.exit_code == 0, result.output
+    assert "→ indicateur « recrutement-visites »" in result.output
+    from barometre.store import Store
+
+    store = Store(f"sqlite:///{(tmp_path / 'donnees').resolve()}/barometre.sqlite3")
+    assert store.bounds("recrutement-visites") is not None
+    assert store.bounds("site-institutionnel-visites") is None
+    store.close()
+    unknown = run("ingest", str(DATA / "bons" / "matomo-visites.json"), "--indicateur", "x")
+    assert unknown.exit_code == 1 and "indicateur inconnu pour --indicateur" in unknown.output
