@@ -27,7 +27,7 @@ class Urls:
 
     def strip(self, pathname: str | None) -> str:
         """Return ``pathname`` without the prefix, always starting with ``/``."""
-        pathname = pathname or "/"
+        pathname = pathname if isinstance(pathname, str) and pathname else "/"
         if pathname.startswith(self.prefix):
             pathname = pathname[len(self.prefix) :]
         return "/" + pathname.strip("/")

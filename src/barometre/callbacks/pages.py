@@ -64,6 +64,9 @@ def register(app, services: Services) -> None:
     """Attach the routing callback and the client-side title update."""
 
     def route(pathname, search):
+        # Anyone can post any JSON to the callback endpoint: a non-text URL is no URL.
+        pathname = pathname if isinstance(pathname, str) else None
+        search = search if isinstance(search, str) else None
         page = render(services, pathname, search, dt.date.today())
         return page.content, page.title
 
