@@ -94,6 +94,7 @@ test: system-deps $(STAMP_TEST) lint
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check src tests
+	$(BIN)/bandit -q -r src --severity-level medium
 	$(BIN)/hadolint --no-color --failure-threshold style Dockerfile
 
 # apt-get only for what is missing, with one `apt-get update` first; nothing at all when every

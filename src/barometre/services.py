@@ -62,7 +62,13 @@ def cache_config(settings: Settings) -> dict[str, Any]:
             raise ValueError(
                 f"BAROMETRE_CACHE_URL={settings.cache_url!r} : une adresse redis://… est attendue."
             )
-        return {**common, "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_url}
+        return {
+            **common,
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": settings.cache_url,
+            # A dead Redis must cost a request milliseconds, not seconds: the cache is bypassed.
+            "CACHE_OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
     return {
         **common,
         "CACHE_TYPE": "FileSystemCache",
