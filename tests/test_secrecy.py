@@ -260,3 +260,30 @@ def test_amounts_by_departement_are_masked_where_their_count_is(empty_store, the
     masked = secrecy.protect(empty_store, the_catalogue, amount, "departement", frame, 5, day, day)
     assert set(masked.loc[masked["masque"], "membre"]) == {"75", "13"}
     assert masked.loc[~masked["masque"], "valeur"].tolist() == [9000.0]
+
+
+def test_embedded_breakdowns_are_masked_too(tmp_path, the_catalogue):
+    import datetime as dt
+
+    from barometre import ingest
+    from barometre.app import create_app
+    from barometre.config import Settings
+    from barometre.store import Store
+
+    settings = Settings(data_dir=tmp_path)
+    store = Store(settings.database_url)
+    store.init_schema()
+    store.sync_catalogue(the_catalogue)
+    path = tmp_path / "petits.csv"
+    path.write_text(SMALL_FILE)
+    ingest.ingest_file(path, store, the_catalogue, settings, today=dt.date(2026, 1, 1))
+    client = create_app(settings).server.test_client()
+    response = client.get(
+        "/embed/pre-plainte-en-ligne?ventilation=departement&debut=2024-03-01&fin=2024-03-01"
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "2\u00a0départements masqués (moins de 5)" in page
+    assert "&lt; 5" in page or "< 5" in page
+    assert "Ille-et-Vilaine" in page
+    store.close()

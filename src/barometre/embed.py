@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import flask
 from markupsafe import Markup, escape
 
-from barometre import __version__, figures, summaries
+from barometre import __version__, figures, secrecy, summaries
 from barometre.catalogue import Breakdown, Indicator
 from barometre.services import Services
 from barometre.store import StoreError
@@ -199,7 +199,18 @@ def _content(services: Services, options: Options) -> Content:
         )
         note = ""
     else:
-        frame = store.breakdown(indicator, breakdown.id, q.start, q.end, as_of=options.frozen)
+        # Statistical secrecy: small counts never leave the site, embedded or not.
+        frame = secrecy.protect(
+            store,
+            services.catalogue,
+            indicator,
+            breakdown.id,
+            store.breakdown(indicator, breakdown.id, q.start, q.end, as_of=options.frozen),
+            services.settings.secrecy_threshold,
+            q.start,
+            q.end,
+            as_of=options.frozen,
+        )
         top = TOP_MEMBERS if len(breakdown.members) > 30 else None
         built = _by_theme(
             options.theme,
@@ -220,6 +231,10 @@ def _content(services: Services, options: Options) -> Content:
             if top
             else ""
         )
+        hidden = secrecy.note(
+            secrecy.masked_count(frame), services.settings.secrecy_threshold, breakdown.id
+        )
+        note = " ".join(part for part in (note, hidden) if part)
     return Content(
         heading=indicator.title,
         subtitle=subtitle,

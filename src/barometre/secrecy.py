@@ -56,18 +56,27 @@ def companion(catalogue, indicator, dimension: str):
 
 
 def protect(
-    store, catalogue, indicator, dimension: str, frame: pd.DataFrame, threshold: int, start, end
+    store,
+    catalogue,
+    indicator,
+    dimension: str,
+    frame: pd.DataFrame,
+    threshold: int,
+    start,
+    end,
+    **read_options,
 ) -> pd.DataFrame:
     """Return a breakdown frame as it may be published: counts masked, amounts by their count.
 
-    Frames the rule does not cover come back unchanged (no ``masque`` column).
+    Frames the rule does not cover come back unchanged (no ``masque`` column). ``read_options``
+    (e.g. ``as_of``) are passed to ``store.breakdown`` when the companion count is read.
     """
     if applies_to(indicator):
         return mask_breakdown(frame, threshold)
     other = companion(catalogue, indicator, dimension)
     if other is None:
         return frame
-    counts = store.breakdown(other, dimension, start, end)
+    counts = store.breakdown(other, dimension, start, end, **read_options)
     return mask_like(frame, mask_breakdown(counts, threshold))
 
 
