@@ -1,0 +1,190 @@
+"""The public API /api/v1: answers, errors, pagination, conditional requests, CORS, secrecy."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+from open_data import MASKED, fill
+
+from barometre import api, openapi
+from barometre.app import create_app
+
+API = "/api/v1/"
+SERIES = API + "indicateurs/brigade-numerique-demandes/observations"
+
+
+@pytest.fixture
+def small_client(settings, empty_store):
+    fill(empty_store)
+    return create_app(settings).server.test_client()
+
+
+def test_catalogue_lists_every_indicator_with_links(client, the_catalogue):
+    body = client.get(API + "indicateurs").get_json()
+    assert [i["identifiant"] for i in body["indicateurs"]] == [
+        i.id for i in the_catalogue.indicators
+    ]
+    assert body["licence"] == "Licence Ouverte / Open Licence 2.0"
+    first = body["indicateurs"][0]["liens"]
+    assert client.get(first["observations"]).status_code == 200
+    assert client.get(first["metadonnees"]).status_code == 200
+
+
+def test_metadata_has_the_documented_fields(client):
+    body = client.get(API + "indicateurs/pre-plainte-en-ligne").get_json()
+    for field in [
+        "identifiant",
+        "titre",
+        "description",
+        "famille",
+        "unite",
+        "agregation",
+        "ventilations",
+        "source",
+        "methodologie",
+        "debut",
+        "frequence",
+        "couverture",
+        "derniere_mise_a_jour",
+        "licence",
+    ]:
+        assert field in body, field
+    departements = next(v for v in body["ventilations"] if v["identifiant"] == "departement")
+    assert len(departements["membres"]) == 101
+    assert body["couverture"]["fin"] == "2026-11-14"
+
+
+def test_observations_json_and_csv_say_the_same(client):
+    query = "?debut=2025-01-01&fin=2025-06-30&granularite=mois"
+    body = client.get(SERIES + query).get_json()
+    assert [o["date"] for o in body["observations"]][:2] == ["2025-01-01", "2025-02-01"]
+    csv_answer = client.get(SERIES + ".csv" + query)
+    assert csv_answer.headers["Content-Type"].startswith("text/csv; charset=utf-8")
+    frame = pd.read_csv(io.StringIO(csv_answer.get_data(as_text=True)))
+    assert list(frame.columns) == ["date", "valeur", "jours"]
+    assert frame["valeur"].tolist() == [o["valeur"] for o in body["observations"]]
+    by_accept = client.get(SERIES + query, headers={"Accept": "text/csv"})
+    assert by_accept.get_data() == csv_answer.get_data()
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter", "message"),
+    [
+        ("?debut=2025-13-01", "debut", "n'existe pas"),
+        ("?debut=hier", "debut", "AAAA-MM-JJ"),
+        ("?fin=2025-1-1", "fin", "AAAA-MM-JJ"),
+        ("?debut=2025-06-01&fin=2025-01-01", "debut", "précéder"),
+        ("?debut=1990-01-01&fin=1990-12-31", "debut", "Aucune donnée"),
+        ("?granularite=heure", "granularite", "Granularité inconnue"),
+        ("?ventilation=departement", "ventilation", "motif, heure"),
+        ("?page=0", "page", "au moins 1"),
+        ("?page=abc", "page", "entier"),
+        ("?page=999999", "page", "dépasse"),
+        ("?par_page=5001", "par_page", "entre 1 et 5000"),
+    ],
+)
+def test_a_bad_parameter_is_a_french_400_naming_it(client, query, parameter, message):
+    answer = client.get(SERIES + query)
+    assert answer.status_code == 400
+    body = answer.get_json()
+    assert body["parametre"] == parameter
+    assert message in body["erreur"]
+    assert "Traceback" not in answer.get_data(as_text=True)
+
+
+def test_unknown_indicator_is_a_json_404(client):
+    answer = client.get(API + "indicateurs/inconnu/observations")
+    assert answer.status_code == 404
+    assert answer.get_json()["parametre"] == "identifiant"
+
+
+def test_large_answers_are_paginated_with_links(client):
+    query = "?granularite=jour&ventilation=heure&debut=2025-01-01&fin=2025-12-31"
+    first = client.get(SERIES + query)
+    body = first.get_json()
+    assert body["pagination"]["total"] == 365 * 24
+    assert len(body["observations"]) == api.MAX_PAGE_SIZE
+    assert body["pagination"]["pages"] == 2
+    assert 'rel="next"' in first.headers["Link"]
+    second = client.get(body["liens"]["suivant"]).get_json()
+    assert len(second["observations"]) == 365 * 24 - api.MAX_PAGE_SIZE
+    assert second["observations"][0] != body["observations"][0]
+
+
+@pytest.mark.parametrize("path", ["indicateurs", SERIES.removeprefix(API) + ".csv", "openapi.json"])
+def test_conditional_requests_answer_304(client, path):
+    first = client.get(API + path)
+    assert first.status_code == 200
+    assert first.headers["Cache-Control"].startswith("public, max-age=")
+    etag, last_modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert client.get(API + path, headers={"If-None-Match": etag}).status_code == 304
+    assert client.get(API + path, headers={"If-Modified-Since": last_modified}).status_code == 304
+    other = client.get(API + path + ("&" if "?" in path else "?") + "debut=2025-01-01")
+    assert other.headers.get("ETag") != etag
+
+
+def test_cors_is_open_for_get_and_no_cookie_is_set(client):
+    answer = client.get(API + "indicateurs", headers={"Origin": "https://exemple.fr"})
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Set-Cookie" not in answer.headers
+    preflight = client.options(
+        API + "indicateurs",
+        headers={"Origin": "https://exemple.fr", "Access-Control-Request-Method": "GET"},
+    )
+    assert preflight.headers["Access-Control-Allow-Methods"] == "GET, HEAD"
+    assert client.post(API + "indicateurs").status_code == 405
+
+
+def test_masked_values_never_leave_in_clear(small_client):
+    base = API + "indicateurs/perceval-signalements"
+    for path in (
+        "/observations?ventilation=departement&granularite=jour",
+        "/ventilations/departement",
+    ):
+        body = small_client.get(base + path).get_json()
+        rows = body.get("observations") or body["repartition"]
+        hidden = [r for r in rows if r["membre"] in MASKED]
+        assert hidden and all(r["valeur"] is None and r["masque"] for r in hidden)
+        shown = [r for r in rows if r["membre"] not in MASKED]
+        assert shown and all(r["valeur"] is not None for r in shown)
+        text = small_client.get(
+            base + path.replace("?", ".csv?", 1) if "?" in path else base + path + ".csv"
+        ).get_data(as_text=True)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        assert set(frame.loc[frame["membre"].isin(MASKED), "valeur"]) == {"< 5"}
+    # Amounts follow their count's mask (« perceval-montant »).
+    amounts = small_client.get(
+        API + "indicateurs/perceval-montant/ventilations/departement"
+    ).get_json()["repartition"]
+    assert {r["membre"] for r in amounts if r["masque"]} == set(MASKED)
+    assert "111.5" not in json.dumps(amounts) and "777.75" not in json.dumps(amounts)
+
+
+def test_openapi_document_is_valid_and_lists_every_route(client, the_catalogue):
+    from openapi_spec_validator import validate
+
+    document = client.get(API + "openapi.json").get_json()
+    validate(document)
+    assert document["openapi"] == "3.1.0"
+    assert set(document["paths"]) == set(openapi.document(the_catalogue, "/")["paths"])
+    routes = {
+        rule.rule.removeprefix("/api/v1")
+        .replace("<identifier>", "{identifiant}")
+        .replace("<dimension>", "{ventilation}")
+        for rule in client.application.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/")
+    }
+    assert routes == set(document["paths"])
+
+
+def test_dcat_catalogue_has_one_dataset_per_indicator(client, the_catalogue):
+    answer = client.get(API + "catalogue.jsonld")
+    assert answer.mimetype == "application/ld+json"
+    body = answer.get_json(force=True)
+    assert body["@type"] == "dcat:Catalog"
+    assert len(body["dcat:dataset"]) == len(the_catalogue.indicators)
+    formats = {d["dct:format"] for d in body["dcat:dataset"][0]["dcat:distribution"]}
+    assert formats == {"CSV", "JSON"}
