@@ -11,6 +11,11 @@ The rule (explained to the public on « À propos des données ») :
   minus the other members would give it back, so the next smallest positive member is masked too;
 - when a breakdown is shown per period (a ``periode`` column), the rule applies to each period.
 
+Known limits: when every other member is zero, the masked count equals the national total, which
+stays published (the breakdown then says nothing the total does not); and a masked cell of one
+period could in principle be derived by differencing overlapping periods (a month minus its
+days); the site shows breakdowns over one chosen period, never both views side by side.
+
 Amounts in euros (« perceval-montant ») are not counts and are not masked by this rule; an amount
 per département computed from few reports may still tell something about them, so the site
 masks an amount wherever the matching count is masked (see ``mask_like``).
