@@ -12,9 +12,10 @@ The rule (explained to the public on « À propos des données ») :
 - when a breakdown is shown per period (a ``periode`` column), the rule applies to each period.
 
 Known limits: when every other member is zero, the masked count equals the national total, which
-stays published (the breakdown then says nothing the total does not); and a masked cell of one
-period could in principle be derived by differencing overlapping periods (a month minus its
-days); the site shows breakdowns over one chosen period, never both views side by side.
+stays published (the breakdown then says nothing the total does not); and since visitors choose
+the period, a small count could be derived by differencing two overlapping periods (1–31 March
+minus 1–30 March). That differencing risk is NOT handled here: it needs breakdowns published on
+fixed periods only (whole months, say), a product decision left open.
 
 Amounts in euros (« perceval-montant ») are not counts and are not masked by this rule; an amount
 per département computed from few reports may still tell something about them, so the site
