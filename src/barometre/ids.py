@@ -4,6 +4,7 @@ URL = "url"
 PAGE = "page"
 PAGE_TITLE = "page-title"
 PAGE_TITLE_SINK = "page-title-sink"
+NAV_SINK = "navigation-puits"
 
 INDICATOR = "indicateur-identifiant"
 START = "periode-debut"

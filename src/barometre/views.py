@@ -16,17 +16,30 @@ from barometre.validation import Query
 
 DEPARTEMENT_TOP = 15
 GRANULARITY_NOUNS = {"jour": "jour", "semaine": "semaine", "mois": "mois", "annee": "année"}
+PERIOD_HEADINGS = {"jour": "Jour", "semaine": "Semaine", "mois": "Mois", "annee": "Année"}
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """A chart's full data as a table: caption, column headings, rows (first cell heads the row)."""
+
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart ready to render: its heading, figure, text summary and an optional note."""
+    """A chart ready to render: heading, figure, text summary, note, data table, source, update."""
 
     id: str
     title: str
     figure: dict
     summary: str
     note: str = ""
+    table: DataTable | None = None
+    source: str = ""
+    updated: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,8 @@ def _indicator_charts(services: Services, query: Query) -> list[Chart]:
             title=f"Évolution par {GRANULARITY_NOUNS[query.granularity]}",
             figure=_json(figures.time_series_figure(national, indicator, query.granularity)),
             summary=summaries.chart_summary(indicator, national, query.granularity),
+            table=series_table(national, indicator, query.granularity),
+            **_provenance(services, indicator),
         )
     ]
     for dimension in indicator.breakdowns:
@@ -81,6 +96,8 @@ def _indicator_charts(services: Services, query: Query) -> list[Chart]:
                 figure=_json(figures.breakdown_bar_figure(totals, indicator, breakdown, top=top)),
                 summary=summaries.breakdown_summary(indicator, breakdown, totals),
                 note=note,
+                table=breakdown_table(totals, indicator, breakdown),
+                **_provenance(services, indicator),
             )
         )
     return charts
@@ -127,7 +144,48 @@ def _family_chart(services: Services, indicator: Indicator) -> Chart | None:
         title=f"{indicator.title}, par mois",
         figure=_json(figures.time_series_figure(monthly, indicator, "mois")),
         summary=summaries.chart_summary(indicator, monthly, "mois"),
+        table=series_table(monthly, indicator, "mois"),
+        **_provenance(services, indicator),
     )
+
+
+def series_table(frame, indicator: Indicator, granularity: str) -> DataTable:
+    """Return a national series as a table: one row per period, partial periods marked."""
+    rows = tuple(
+        (row["periode"] + (" (incomplet)" if row["partiel"] else ""), row["valeur"])
+        for row in summaries.table_rows(frame, indicator, granularity)
+    )
+    return DataTable(
+        caption=f"{indicator.title}, par {GRANULARITY_NOUNS[granularity]}",
+        columns=(PERIOD_HEADINGS[granularity], _value_heading(indicator)),
+        rows=rows,
+    )
+
+
+def breakdown_table(frame, indicator: Indicator, breakdown) -> DataTable:
+    """Return a breakdown's totals as a table: every member (not only the charted ones)."""
+    rows = summaries.breakdown_rows(frame, indicator, breakdown)
+    shares = any(row["part"] for row in rows)
+    columns = (breakdown.title, _value_heading(indicator)) + (("Part",) if shares else ())
+    return DataTable(
+        caption=f"{indicator.title}, répartition par {breakdown.title[:1].lower()}"
+        f"{breakdown.title[1:]}",
+        columns=columns,
+        rows=tuple(
+            (row["membre"], row["valeur"]) + ((row["part"],) if shares else ()) for row in rows
+        ),
+    )
+
+
+def _value_heading(indicator: Indicator) -> str:
+    return f"Valeur ({indicator.unit})" if indicator.unit else "Valeur"
+
+
+def _provenance(services: Services, indicator: Indicator) -> dict:
+    """Return the source and the last update date shown under every chart."""
+    stamp = services.store.last_update_of(indicator.id)
+    updated = summaries.format_date(dt.datetime.fromisoformat(stamp).date()) if stamp else ""
+    return {"source": indicator.source, "updated": updated}
 
 
 def _json(figure) -> dict:

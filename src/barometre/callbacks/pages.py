@@ -9,8 +9,8 @@ from urllib.parse import parse_qs
 from dash import Input, Output
 
 from barometre import ids, validation
-from barometre.layouts import errors, family, home, indicator, sources
-from barometre.layouts.common import Page
+from barometre.layouts import accessibility, errors, family, home, indicator, sources
+from barometre.layouts.common import ACCESSIBILITY_PATH, NAV_ID, SITEMAP_PATH, Page
 from barometre.services import Services
 from barometre.store import StoreError
 from barometre.urls import Urls
@@ -31,6 +31,10 @@ def render(services: Services, pathname: str | None, search: str | None, today: 
             return family.catalogue_page(services)
         if path == sources.PATH:
             return sources.page(services)
+        if path == ACCESSIBILITY_PATH:
+            return accessibility.declaration(services)
+        if path == SITEMAP_PATH:
+            return accessibility.sitemap(services)
         if len(parts) == 2 and parts[0] == "indicateurs" and catalogue.get(parts[1]):
             return _indicator_page(services, catalogue.indicator(parts[1]), search)
         if (
@@ -80,4 +84,15 @@ def register(app, services: Services) -> None:
         "function (title) { if (title) { document.title = title; } return null; }",
         Output(ids.PAGE_TITLE_SINK, "data"),
         Input(ids.PAGE_TITLE, "data"),
+    )
+    # The navigation link of the current page says so (aria-current), after every navigation.
+    app.clientside_callback(
+        "function (pathname) {"
+        f" document.querySelectorAll('#{NAV_ID} a').forEach(function (link) {{"
+        "  if (new URL(link.href).pathname === pathname) {"
+        "   link.setAttribute('aria-current', 'page'); }"
+        "  else { link.removeAttribute('aria-current'); } });"
+        " return null; }",
+        Output(ids.NAV_SINK, "data"),
+        Input(ids.URL, "pathname"),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
@@ -14,6 +15,11 @@ from barometre.urls import Urls
 from barometre.views import Chart, KeyFigureCard
 
 SITE_NAME = "Baromètre numérique"
+MAIN_ID = "contenu"
+NAV_ID = "navigation-principale"
+THEME_SELECT_ID = "theme-choix"
+ACCESSIBILITY_PATH = "/accessibilite"
+SITEMAP_PATH = "/plan-du-site"
 
 
 @dataclass(frozen=True)
@@ -30,12 +36,14 @@ def shell(services: Services) -> html.Div:
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
-            html.A("Aller au contenu", href="#contenu", className="skip-link"),
+            html.A("Aller au contenu", href=f"#{MAIN_ID}", className="skip-link"),
             header(services, urls),
-            html.Main(id=ids.PAGE, className="container py-4", tabIndex="-1"),
+            # The skip link's target: the main region, focusable so the link moves focus there.
+            html.Main(html.Div(id=ids.PAGE), id=MAIN_ID, className="container py-4", tabIndex="-1"),
             footer(urls),
             dcc.Store(id=ids.PAGE_TITLE),
             dcc.Store(id=ids.PAGE_TITLE_SINK),
+            dcc.Store(id=ids.NAV_SINK),
         ]
     )
 
@@ -59,8 +67,10 @@ def header(services: Services, urls: Urls) -> html.Header:
                         className="mb-1",
                     ),
                     html.P("Gendarmerie nationale", className="site-owner mb-2"),
+                    theme_switch(),
                     html.Nav(
                         html.Ul(links, className="nav"),
+                        id=NAV_ID,
                         **{"aria-label": "Navigation principale"},
                     ),
                 ],
@@ -70,6 +80,43 @@ def header(services: Services, urls: Urls) -> html.Header:
         ],
         className="site-header",
     )
+
+
+def theme_switch() -> html.Div:
+    """Return the labelled theme choice (system, light, dark), run by assets/theme.js.
+
+    A native select: keyboard and screen-reader correct without any script. The choice is kept
+    in localStorage (no cookie); the colours of both themes ride along for re-theming charts.
+    """
+    colours = {name: _theme_json(name) for name in figures.THEMES}
+    return html.Div(
+        [
+            html.Label("Thème", htmlFor=THEME_SELECT_ID, className="me-2"),
+            html.Select(
+                [
+                    html.Option("selon le système", value="auto"),
+                    html.Option("clair", value="clair"),
+                    html.Option("sombre", value="sombre"),
+                ],
+                id=THEME_SELECT_ID,
+                className="form-select form-select-sm theme-select",
+                **{"data-themes": json.dumps(colours)},
+            ),
+        ],
+        className="theme-switch",
+    )
+
+
+def _theme_json(name: str) -> dict:
+    theme = figures.theme_colours(name)
+    return {
+        "background": theme.background,
+        "text": theme.text,
+        "grid": theme.grid,
+        "axis": theme.axis,
+        "hover_background": theme.hover_background,
+        "colours": list(theme.colours),
+    }
 
 
 def demo_notice(services: Services) -> html.Div | None:
@@ -115,6 +162,17 @@ def footer(urls: Urls) -> html.Footer:
                             ),
                             className="list-inline-item",
                         ),
+                        html.Li(
+                            dcc.Link(
+                                "Accessibilité\u00a0: partiellement conforme",
+                                href=urls.path(ACCESSIBILITY_PATH),
+                            ),
+                            className="list-inline-item",
+                        ),
+                        html.Li(
+                            dcc.Link("Plan du site", href=urls.path(SITEMAP_PATH)),
+                            className="list-inline-item",
+                        ),
                     ],
                     className="list-inline mb-0",
                 ),
@@ -126,23 +184,82 @@ def footer(urls: Urls) -> html.Footer:
 
 
 def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
-    """Return a chart with its heading, its text summary and its note."""
+    """Return a chart as a figure with its alternatives: summary, source, update and data table.
+
+    The plotly drawing is hidden from assistive technologies only when the table carries the same
+    numbers (an empty chart has no table: its message stays readable).
+    """
     title_id = f"{chart.id}-titre"
     heading_tag = getattr(html, heading.upper())
+    has_table = chart.table is not None and bool(chart.table.rows)
+    graph = dcc.Graph(
+        id=f"{chart.id}-graphique",
+        figure=chart.figure,
+        config=figures.GRAPH_CONFIG,
+        className="chart",
+    )
     return html.Section(
         [
             heading_tag(chart.title, id=title_id),
-            dcc.Graph(
-                id=f"{chart.id}-graphique",
-                figure=chart.figure,
-                config=figures.GRAPH_CONFIG,
-                className="chart",
+            html.Figure(
+                [
+                    # The drawing (not the named modebar buttons) is hidden from assistive
+                    # technologies by assets/theme.js when the table carries the same numbers.
+                    html.Div(graph, **{"data-chart-alternative": "table"}) if has_table else graph,
+                    html.Figcaption(
+                        [
+                            html.P(chart.summary, className="chart-summary"),
+                            html.P(chart.note, className="chart-note small")
+                            if chart.note
+                            else None,
+                            provenance(chart),
+                        ]
+                    ),
+                ],
+                className="chart-figure mb-2",
             ),
-            html.P(chart.summary, className="chart-summary"),
-            html.P(chart.note, className="chart-note small") if chart.note else None,
+            data_table(chart) if has_table else None,
         ],
         className="chart-block",
         **{"aria-labelledby": title_id},
+    )
+
+
+def provenance(chart: Chart) -> html.P | None:
+    """Return « Source : … — mise à jour le … » under a chart, or nothing when unknown."""
+    parts = []
+    if chart.source:
+        parts.append(f"Source\u00a0: {chart.source}")
+    if chart.updated:
+        parts.append(f"dernière mise à jour le {chart.updated}")
+    return html.P(" — ".join(parts) + ".", className="chart-source small") if parts else None
+
+
+def data_table(chart: Chart) -> html.Details:
+    """Return the chart's full data as an HTML table behind a native « Voir les données »."""
+    table = chart.table
+    head = html.Thead(html.Tr([html.Th(name, scope="col") for name in table.columns]))
+    body = html.Tbody(
+        [
+            html.Tr([html.Th(row[0], scope="row"), *(html.Td(cell) for cell in row[1:])])
+            for row in table.rows
+        ]
+    )
+    return html.Details(
+        [
+            html.Summary("Voir les données", className="data-toggle"),
+            html.Div(
+                html.Table(
+                    [html.Caption(table.caption), head, body],
+                    className="table table-sm table-striped data-table",
+                ),
+                className="table-responsive",
+                tabIndex="0",
+                role="region",
+                **{"aria-label": f"Données\u00a0: {table.caption}"},
+            ),
+        ],
+        className="chart-data",
     )
 
 

@@ -49,8 +49,15 @@ def page(services: Services, indicator: Indicator, query: Query | None) -> Page:
     else:
         content += [
             controls(indicator, query, bounds),
-            html.Div(id=ids.MESSAGE, role="status", className="form-message"),
-            html.Div(results(views.indicator_charts(services, query)), id=ids.RESULTS),
+            html.Div(
+                id=ids.MESSAGE, role="status", className="form-message", **{"aria-live": "polite"}
+            ),
+            # data-busy-region: assets/theme.js sets aria-busy while a callback updates it.
+            html.Div(
+                results(views.indicator_charts(services, query)),
+                id=ids.RESULTS,
+                **{"data-busy-region": "true"},
+            ),
             *builder(services.catalogue, indicator, bounds),
         ]
     content.append(about(services, indicator, bounds))

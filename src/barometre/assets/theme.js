@@ -1,0 +1,182 @@
+/* Baromètre numérique — light/dark theme, chart re-theming, and aria-busy on loading regions.
+ *
+ * The theme follows the system (prefers-color-scheme) unless the header's « Thème » select says
+ * otherwise; the choice stays on this device in localStorage (never a cookie). Charts are built on
+ * the server in the light theme; here their colours are swapped for the dark theme's ones
+ * (figures.THEMES, passed in the select's data-themes), and again after every redraw by Dash.
+ */
+(function () {
+  "use strict";
+
+  var KEY = "barometre-theme";
+  var SELECT_ID = "theme-choix";
+  var media = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+
+  function stored() {
+    try {
+      var value = window.localStorage.getItem(KEY);
+      return value === "clair" || value === "sombre" ? value : "auto";
+    } catch (error) {
+      return "auto"; // storage disabled: the system setting still applies
+    }
+  }
+
+  function effective(choice) {
+    if (choice === "clair" || choice === "sombre") {
+      return choice;
+    }
+    return media && media.matches ? "sombre" : "clair";
+  }
+
+  function themes() {
+    var select = document.getElementById(SELECT_ID);
+    if (!select || !select.dataset.themes) {
+      return null;
+    }
+    try {
+      return JSON.parse(select.dataset.themes);
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function colourMap(from, to) {
+    var map = {};
+    ["background", "text", "grid", "axis"].forEach(function (field) {
+      map[from[field].toLowerCase()] = to[field];
+    });
+    from.colours.forEach(function (colour, index) {
+      map[colour.toLowerCase()] = to.colours[index];
+    });
+    return map;
+  }
+
+  // Copies a figure part, swapping every known colour; hover labels have their own background.
+  function convert(value, map, hover, parentKey) {
+    if (typeof value === "string") {
+      if (parentKey === "hoverlabel-bgcolor") {
+        return hover;
+      }
+      var swapped = map[value.toLowerCase()];
+      return swapped === undefined ? value : swapped;
+    }
+    if (Array.isArray(value)) {
+      return value.map(function (item) { return convert(item, map, hover, parentKey); });
+    }
+    if (value && typeof value === "object") {
+      var copy = {};
+      Object.keys(value).forEach(function (key) {
+        var context = parentKey === "hoverlabel" && key === "bgcolor" ? "hoverlabel-bgcolor" : key;
+        copy[key] = convert(value[key], map, hover, context);
+      });
+      return copy;
+    }
+    return value;
+  }
+
+  function graphTheme(graph) {
+    var meta = graph.layout && graph.layout.meta;
+    return meta && meta.barometreTheme ? meta.barometreTheme : "clair";
+  }
+
+  function retheme(graph) {
+    var all = themes();
+    var wanted = effective(stored());
+    var current = graphTheme(graph);
+    if (!all || !window.Plotly || !graph.data || current === wanted) {
+      return;
+    }
+    var map = colourMap(all[current], all[wanted]);
+    var hover = all[wanted].hover_background;
+    var layout = convert(graph.layout, map, hover, "");
+    layout.meta = Object.assign({}, layout.meta, { barometreTheme: wanted });
+    window.Plotly.react(graph, convert(graph.data, map, hover, ""), layout);
+  }
+
+  // The drawing of a chart whose data table is on the page says nothing more: hide it (and its
+  // tick labels) from assistive technologies; the modebar's named buttons stay reachable.
+  function hideDrawing(graph) {
+    if (graph.closest("[data-chart-alternative]")) {
+      graph.querySelectorAll("svg.main-svg").forEach(function (svg) {
+        svg.setAttribute("aria-hidden", "true");
+      });
+    }
+  }
+
+  function watch(graph) {
+    if (!graph.dataset.barometreWatched && typeof graph.on === "function") {
+      graph.dataset.barometreWatched = "1";
+      // Dash redraws with the server's (light) figure: put the chosen theme back each time.
+      graph.on("plotly_afterplot", function () { hideDrawing(graph); retheme(graph); });
+    }
+    hideDrawing(graph);
+    retheme(graph);
+  }
+
+  function rethemeAll() {
+    document.querySelectorAll(".js-plotly-plot").forEach(watch);
+  }
+
+  function apply() {
+    document.documentElement.setAttribute("data-bs-theme", effective(stored()) === "sombre" ? "dark" : "light");
+    rethemeAll();
+  }
+
+  function setUpSelect() {
+    var select = document.getElementById(SELECT_ID);
+    if (!select || select.dataset.barometreReady) {
+      return;
+    }
+    select.dataset.barometreReady = "1";
+    select.value = stored();
+    select.addEventListener("change", function () {
+      try {
+        if (select.value === "auto") {
+          window.localStorage.removeItem(KEY);
+        } else {
+          window.localStorage.setItem(KEY, select.value);
+        }
+      } catch (error) {
+        // storage disabled: the choice lasts for this page only
+      }
+      apply();
+    });
+  }
+
+  // Dash marks the components a callback is updating with data-dash-is-loading; assistive
+  // technologies read aria-busy, so the results region mirrors it.
+  function syncBusy() {
+    document.querySelectorAll("[data-busy-region]").forEach(function (region) {
+      var loading = region.getAttribute("data-dash-is-loading") === "true" ||
+        region.querySelector("[data-dash-is-loading='true']") !== null;
+      if (loading) {
+        region.setAttribute("aria-busy", "true");
+      } else if (region.hasAttribute("aria-busy")) {
+        region.removeAttribute("aria-busy");
+      }
+    });
+  }
+
+  apply();
+  if (media && media.addEventListener) {
+    media.addEventListener("change", apply);
+  }
+  var scheduled = false;
+  new MutationObserver(function () {
+    syncBusy();
+    if (scheduled) {
+      return;
+    }
+    scheduled = true;
+    window.setTimeout(function () {
+      scheduled = false;
+      setUpSelect();
+      rethemeAll();
+    }, 50);
+  }).observe(document.body, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ["data-dash-is-loading"]
+  });
+})();
