@@ -89,8 +89,12 @@ $(STAMP_TEST): pyproject.toml $(VENV)/pyvenv.cfg
 
 # --- checks ------------------------------------------------------------------------------------
 
-test: system-deps $(STAMP_TEST) lint
+test: system-deps $(STAMP_TEST) lint tests/node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# axe-core and Lighthouse for tests/test_accessibility.py, when missing or older than the lock.
+tests/node_modules/.package-lock.json: tests/package-lock.json
+	npm ci --prefix tests --no-audit --no-fund
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check src tests
