@@ -104,9 +104,8 @@ def blueprint(prefix: str) -> flask.Blueprint:
     def package():
         shared = services.current()
         path = export.package_zip(shared)
-        response = flask.send_file(
-            path, mimetype="application/zip", download_name="barometre-donnees.zip"
-        )
+        response = flask.Response(path.read_bytes(), mimetype="application/zip")
+        response.headers["Content-Disposition"] = 'attachment; filename="barometre-donnees.zip"'
         return _conditional(response)
 
     @api.errorhandler(ApiError)

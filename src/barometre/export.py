@@ -407,3 +407,18 @@ def dcat_catalogue(services: Services, base: str, api_path, urls) -> dict:
         "dct:license": {"@id": LICENCE["path"]},
         "dcat:dataset": datasets,
     }
+
+
+class _NoCache:
+    """A cache that keeps nothing: ``barometre export`` reads everything once."""
+
+    def get(self, key: str) -> None:
+        return None
+
+    def set(self, key: str, value: object) -> None:
+        return None
+
+
+def offline_services(settings, catalogue: Catalogue, store) -> Services:
+    """Return services for the command line, without the app's cache."""
+    return Services(settings, catalogue, store, _NoCache())  # type: ignore[arg-type]

@@ -1,0 +1,129 @@
+"""Open-data files: CSV rules, formula injection, secrecy, and the Frictionless data package."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from open_data import AMOUNTS, MASKED, fill
+
+from barometre import export
+from barometre.cli import main
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+33 1 23", "'+33 1 23"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("Ain", "Ain"),
+        ("a=b", "a=b"),
+    ],
+)
+def test_text_cells_that_would_run_as_formulas_are_neutralised(cell, written):
+    frame = pd.DataFrame(
+        {"membre": [cell], "libelle": ["x"], "valeur": [-2.5], "jours": [1], "masque": [False]}
+    )
+    rows = list(pd.read_csv(io.StringIO(export.to_csv(frame, 5)), dtype=str).itertuples())
+    assert rows[0].membre == written
+    # A negative number is a number, not text: it is left as it is.
+    assert rows[0].valeur == "-2.5"
+
+
+def test_csv_follows_rfc_4180_with_dot_decimals_and_iso_dates():
+    frame = pd.DataFrame(
+        {
+            "date": ["2025-01-01"],
+            "membre": ["x"],
+            "libelle": ['Dit « "oui", non »'],
+            "valeur": [1234.5],
+            "jours": [31],
+            "masque": [False],
+        }
+    )
+    text = export.to_csv(frame, 5)
+    assert text.splitlines()[0] == "date,membre,libelle,valeur,jours,masque"
+    assert '"Dit « ""oui"", non »"' in text and ",1234.5," in text
+    assert text.endswith("\r\n")
+    back = pd.read_csv(io.StringIO(text))
+    assert back.loc[0, "libelle"] == 'Dit « "oui", non »' and back.loc[0, "valeur"] == 1234.5
+
+
+@pytest.fixture
+def small_services(settings, empty_store, the_catalogue):
+    fill(empty_store)
+    return export.offline_services(settings, the_catalogue, empty_store)
+
+
+def test_package_masks_small_counts_and_their_amounts(small_services, tmp_path):
+    export.write_package(small_services, tmp_path)
+    for name in ("perceval-signalements--departement", "perceval-montant--departement"):
+        frame = pd.read_csv(tmp_path / f"donnees/{name}.csv", dtype=str, keep_default_na=False)
+        hidden = frame[frame["membre"].isin(MASKED)]
+        assert not hidden.empty and set(hidden["valeur"]) == {"< 5"}
+        assert set(hidden["masque"]) == {"true"}
+    text = (tmp_path / "donnees/perceval-montant--departement.csv").read_text()
+    assert all(repr(AMOUNTS[m] * 3) not in text for m in MASKED)
+
+
+def test_package_describes_every_column_and_the_licence(small_services, tmp_path):
+    descriptor = json.loads(export.write_package(small_services, tmp_path).read_text())
+    assert descriptor["licenses"][0]["title"] == "Licence Ouverte / Open Licence 2.0"
+    assert descriptor["licenses"][0]["path"] == (
+        "https://www.etalab.gouv.fr/licence-ouverte-open-licence"
+    )
+    for resource in descriptor["resources"]:
+        header = (tmp_path / resource["path"]).read_text().splitlines()[0].split(",")
+        assert [f["name"] for f in resource["schema"]["fields"]] == header
+        assert all(f["description"] for f in resource["schema"]["fields"])
+
+
+@pytest.mark.slow
+def test_cli_export_validates_with_frictionless(settings, empty_store, tmp_path, monkeypatch):
+    fill(empty_store)
+    monkeypatch.setenv("BAROMETRE_DATA_DIR", str(settings.data_dir))
+    result = CliRunner().invoke(main, ["export", str(tmp_path / "paquet")])
+    assert result.exit_code == 0, result.output
+    assert "Paquet de données écrit" in result.output
+    tool = Path(sys.executable).with_name("frictionless")
+    checked = subprocess.run(
+        [str(tool), "validate", "--json", str(tmp_path / "paquet" / "datapackage.json")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    report = json.loads(checked.stdout)
+    assert report["valid"], json.dumps(report, ensure_ascii=False)[:3000]
+    assert len(report["tasks"]) == 5  # 3 national series, 2 breakdowns by département
+
+
+def test_package_zip_is_built_once_per_data_version(small_services):
+    first = export.package_zip(small_services)
+    assert export.package_zip(small_services) == first
+    with zipfile.ZipFile(first) as archive:
+        names = archive.namelist()
+    assert "datapackage.json" in names
+    assert "donnees/perceval-signalements--departement.csv" in names
+
+
+def test_the_package_zip_is_served(settings, empty_store):
+    from barometre.app import create_app
+
+    fill(empty_store)
+    client = create_app(settings).server.test_client()
+    answer = client.get("/api/v1/paquet.zip")
+    assert answer.status_code == 200 and answer.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(answer.get_data())) as archive:
+        package = json.loads(archive.read("datapackage.json"))
+    assert len(package["resources"]) == 5
