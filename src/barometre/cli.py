@@ -300,3 +300,19 @@ def _ingest_summary(ctx: Context, reports: list, dry_run: bool) -> None:
         f"rejetées {sum(r.rejected for r in refused)} ; "
         f"version des données {ctx.store.data_version()}."
     )
+
+
+@main.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def export_command(ctx: Context, directory: Path) -> None:
+    """Écrit le paquet de données (Frictionless : datapackage.json et CSV) dans DIRECTORY."""
+    from barometre import export
+
+    try:
+        services = export.offline_services(ctx.settings, ctx.catalogue, ctx.store)
+        target = export.write_package(services, directory)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
+    files = len(list((directory / "donnees").glob("*.csv")))
+    click.echo(f"Paquet de données écrit : {target} ({files} fichiers CSV).")
