@@ -130,7 +130,7 @@ def snapshot(store: Store) -> tuple:
 def test_a_load_killed_half_way_leaves_the_previous_state(small_store, tmp_path):
     settings, store = small_store
     big = tmp_path / "gros.csv"
-    rows = write_big_file(big, 2500)
+    rows = write_big_file(big, 1500)
     before = snapshot(store)
     process = start_ingest(settings, big)
     deadline = time.monotonic() + 90
@@ -186,7 +186,7 @@ def _figures(tree) -> list[dict]:
 def test_readers_never_see_a_half_loaded_file(small_store, tmp_path):
     settings, _ = small_store
     big = tmp_path / "gros.csv"
-    write_big_file(big, 2500)
+    write_big_file(big, 1500)
     server = LiveServer(settings)
     try:
         assert read_day(server.url) == (OLD, OLD)
