@@ -506,6 +506,9 @@ def test_the_builder_dialog_works_from_the_keyboard(live_server, browser):
     try:
         page.goto(f"{live_server.url}/indicateurs/{DEMANDES}")
         opener = page.get_by_role("button", name="Intégrer ce graphique")
+        opener.wait_for()
+        # The preview (a whole embed) is not loaded for readers who never open the builder.
+        assert page.locator("#integrer-apercu").get_attribute("src") is None
         opener.focus()
         page.keyboard.press("Enter")
         dialog = page.get_by_role("dialog", name="Intégrer ce graphique")

@@ -54,7 +54,7 @@ def build(
 def register(app, services: Services) -> None:
     """Attach the builder's callbacks to ``app``."""
 
-    def update(*values):
+    def update(opened, *values):
         origin = flask.request.host_url.rstrip("/")
         return build(services, origin, *values, today=dt.date.today())
 
@@ -62,6 +62,9 @@ def register(app, services: Services) -> None:
         Output(ids.EMBED_CODE, "value"),
         Output(ids.EMBED_PREVIEW, "src"),
         Output(ids.EMBED_MESSAGE, "children"),
+        # Nothing is computed, and the preview (a whole embed) is not loaded, until the dialog
+        # is first opened: an indicator page must stay light for those who never embed.
+        Input(ids.EMBED_OPEN, "n_clicks"),
         Input(ids.INDICATOR, "data"),
         Input(ids.EMBED_START, "value"),
         Input(ids.EMBED_END, "value"),
@@ -70,6 +73,7 @@ def register(app, services: Services) -> None:
         Input(ids.EMBED_THEME, "value"),
         Input(ids.EMBED_HEIGHT, "value"),
         Input(ids.EMBED_FROZEN, "value"),
+        prevent_initial_call=True,
     )(update)
     # showModal() gives the dialog its modal focus handling; Escape and the browser's focus
     # return come with it. The explicit focus() covers browsers that do not restore it.
