@@ -128,8 +128,10 @@ class LiveServer:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
+        prefix = environ.get("BAROMETRE_URL_PREFIX", "/").strip("/")
+        self.base = self.url + ("/" + prefix if prefix else "")
         try:
-            wait_for(self.url + "/healthz")
+            wait_for(self.base + "/healthz")
         except OSError:
             self.stop()
             self.log.seek(0)

@@ -244,3 +244,16 @@ def test_no_page_violates_the_content_security_policy(live_server, page):
         assert violations == [], f"{path} : {violations}"
     csp_errors = [e for e in page.console_errors if "Content Security Policy" in e]
     assert csp_errors == []
+
+
+@pytest.mark.parametrize(("trusted", "expected"), [(0, "http://localhost/t"),
+                                                   (1, "https://exemple.gouv.fr/t")])
+def test_forwarded_headers_count_only_from_trusted_proxies(demo_settings, trusted, expected):
+    settings = Settings(data_dir=demo_settings.data_dir, database_url=demo_settings.database_url,
+                        trusted_proxies=trusted)
+    app = create_app(settings)
+    app.server.add_url_rule("/t", "t", lambda: __import__("flask").request.url)
+    response = app.server.test_client().get(
+        "/t", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "exemple.gouv.fr"}
+    )
+    assert response.get_data(as_text=True) == expected
