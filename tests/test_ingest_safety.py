@@ -23,12 +23,21 @@ from barometre.config import Settings
 from barometre.store import Store
 
 DAY = "2024-03-01"
-BASELINE = f"""indicateur,date,ventilation,membre,valeur
-pre-plainte-en-ligne,{DAY},,,1000
-pre-plainte-en-ligne,{DAY},type-personne,personne-physique,600
-pre-plainte-en-ligne,{DAY},type-personne,personne-morale,400
-"""
+BASELINE_DAYS = 400
 OLD, NEW = 1000, 2000
+
+
+def write_baseline(path: Path) -> None:
+    """Write the state readers start from: ``BASELINE_DAYS`` days up to ``DAY``, ``OLD`` each."""
+    dates = pd.date_range(end=DAY, periods=BASELINE_DAYS, freq="D").strftime("%Y-%m-%d")
+    lines = ["indicateur,date,ventilation,membre,valeur"]
+    for date in dates:
+        lines += [
+            f"pre-plainte-en-ligne,{date},,,{OLD}",
+            f"pre-plainte-en-ligne,{date},type-personne,personne-physique,{OLD * 6 // 10}",
+            f"pre-plainte-en-ligne,{date},type-personne,personne-morale,{OLD * 4 // 10}",
+        ]
+    path.write_text("\n".join(lines) + "\n")
 
 
 def write_big_file(path: Path, days: int) -> int:
@@ -72,6 +81,9 @@ def write_big_file(path: Path, days: int) -> int:
             }
         ),
     ]
+    # National totals first, their split by type of person last: a load that committed batch by
+    # batch would show readers a new total with an old split.
+    frames = [frames[0], frames[3], frames[1], frames[2]]
     frame = pd.concat(frames, ignore_index=True)
     frame.insert(0, "indicateur", "pre-plainte-en-ligne")
     frame.to_csv(path, index=False)
@@ -86,7 +98,7 @@ def small_store(tmp_path, the_catalogue):
     store.init_schema()
     store.sync_catalogue(the_catalogue)
     baseline = tmp_path / "base.csv"
-    baseline.write_text(BASELINE)
+    write_baseline(baseline)
     assert run_ingest(settings, baseline).returncode == 0
     yield settings, store
     store.close()
@@ -152,9 +164,12 @@ def test_a_load_killed_half_way_leaves_the_previous_state(small_store, tmp_path)
     assert snapshot(store)[3] == NEW
 
 
-def read_day(url: str) -> tuple[int, int]:
-    """Return the national total of ``DAY`` and the sum of its split by type of person."""
-    payload = indicator_payload("pre-plainte-en-ligne", DAY, DAY, "jour")
+def read_day(url: str, days_before: int = 0) -> tuple[int, int]:
+    """Return the national total of ``DAY`` and the sum of the split by type of person, both
+    checked against the other days of the period (``days_before`` ``DAY``: a new period is a new
+    cache key, so that the server really reads the store while the file loads)."""
+    start = (pd.Timestamp(DAY) - pd.Timedelta(days=days_before)).strftime("%Y-%m-%d")
+    payload = indicator_payload("pre-plainte-en-ligne", start, DAY, "jour")
     request = urllib.request.Request(  # noqa: S310
         url + "/_dash-update-component",
         data=json.dumps(payload).encode(),
@@ -165,9 +180,12 @@ def read_day(url: str) -> tuple[int, int]:
         body = json.loads(response.read())["response"]
     assert body["message"]["children"] == "Graphiques mis à jour."
     figures = [f for f in _figures(body["resultats"]["children"])]
-    total = figures[0]["data"][0]["y"][0]
+    daily = figures[0]["data"][0]["y"]
+    assert len(daily) == days_before + 1 and set(daily[:-1]) <= {OLD}
     split = next(f for f in figures if "Personne physique" in json.dumps(f, ensure_ascii=False))
-    return total, sum(split["data"][0]["x"])
+    # The split covers the whole period: compare it with the sum of the daily totals.
+    assert sum(split["data"][0]["x"]) == sum(daily)
+    return daily[-1], sum(split["data"][0]["x"]) - sum(daily[:-1])
 
 
 def _figures(tree) -> list[dict]:
@@ -194,7 +212,7 @@ def test_readers_never_see_a_half_loaded_file(small_store, tmp_path):
         seen = []
         deadline = time.monotonic() + 90
         while process.poll() is None and time.monotonic() < deadline:
-            seen.append(read_day(server.url))
+            seen.append(read_day(server.url, len(seen) % BASELINE_DAYS))
         output = process.communicate(timeout=120)[0]
         assert process.returncode == 0, output
         seen.append(read_day(server.url))
