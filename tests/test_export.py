@@ -12,10 +12,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import DEMO_TODAY
 from open_data import AMOUNTS, MASKED, fill
 
 from barometre import export
 from barometre.cli import main
+from barometre.layouts.downloads import size_label
 
 
 @pytest.mark.parametrize(
@@ -127,3 +129,57 @@ def test_the_package_zip_is_served(settings, empty_store):
     with zipfile.ZipFile(io.BytesIO(answer.get_data())) as archive:
         package = json.loads(archive.read("datapackage.json"))
     assert len(package["resources"]) == 5
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    if children is None:
+        return
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            yield from _walk(child)
+
+
+@pytest.mark.parametrize(
+    ("chart", "search"),
+    [
+        ("evolution", "?debut=2025-01-01&fin=2025-06-30&granularite=mois"),
+        ("evolution", "?debut=2025-03-01&fin=2025-03-20&granularite=jour"),
+        ("motif", "?debut=2025-01-01&fin=2025-12-31&granularite=semaine"),
+    ],
+)
+def test_chart_downloads_give_back_what_the_chart_shows(app, chart, search):
+    from barometre.callbacks.pages import render
+
+    page = render(app.services, "/indicateurs/brigade-numerique-demandes", search, DEMO_TODAY)
+    nodes = [n for item in page.content for n in _walk(item)]
+    prefix = f"brigade-numerique-demandes-{chart}"
+    graph = next(n for n in nodes if getattr(n, "id", None) == prefix + "-graphique")
+    links = [
+        n for n in nodes if getattr(n, "download", None) in (prefix + ".csv", prefix + ".json")
+    ]
+    csv_link = next(n for n in links if n.download.endswith(".csv"))
+    label = csv_link.to_plotly_json()["props"]["aria-label"]
+    assert label.startswith("Télécharger les données de « ") and "(CSV, " in label
+    client = app.server.test_client()
+    answer = client.get(csv_link.href)
+    assert answer.status_code == 200
+    size = label.rsplit(", ", 1)[1].rstrip(")")
+    assert size == size_label(len(answer.get_data()))
+    frame = pd.read_csv(io.StringIO(answer.get_data(as_text=True)))
+    trace = graph.figure["data"][0]
+    if chart == "evolution":
+        assert list(frame["valeur"]) == pytest.approx(list(trace["y"]))
+        assert list(frame["date"]) == [str(x)[:10] for x in trace["x"]]
+    else:
+        shown = dict(zip(trace["y"], trace["x"], strict=True))  # horizontal bars: label → value
+        assert {r.libelle: r.valeur for r in frame.itertuples()} == pytest.approx(shown)
+    json_link = next(n for n in links if n.download.endswith(".json"))
+    assert client.get(json_link.href).status_code == 200
+    images = [
+        n
+        for n in nodes
+        if isinstance(getattr(n, "id", None), dict) and n.id.get("graphique") == prefix
+    ]
+    assert sorted(n.id["format"] for n in images) == ["png", "svg"]

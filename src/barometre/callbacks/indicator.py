@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, State, html, no_update
+from dash import ALL, Input, Output, State, html, no_update
 
 from barometre import ids, validation, views
+from barometre.layouts import downloads
 from barometre.layouts import indicator as layout
 from barometre.services import Services
 
@@ -19,7 +20,7 @@ def update(services: Services, indicator_id, start, end, granularity) -> tuple:
     except validation.InvalidInput as error:
         return no_update, html.Span(error.message, className="text-danger-emphasis")
     charts = views.indicator_charts(services, query)
-    return layout.results(charts), "Graphiques mis à jour."
+    return layout.results(charts, services, query), "Graphiques mis à jour."
 
 
 def register(app, services: Services) -> None:
@@ -36,4 +37,10 @@ def register(app, services: Services) -> None:
         lambda start, end, granularity, indicator_id: update(
             services, indicator_id, start, end, granularity
         )
+    )
+    app.clientside_callback(
+        downloads.IMAGE_SCRIPT,
+        Output(downloads.IMAGE_SINK, "data"),
+        Input({"type": downloads.IMAGE_BUTTON, "graphique": ALL, "format": ALL}, "n_clicks"),
+        prevent_initial_call=True,
     )

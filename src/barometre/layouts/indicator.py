@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from barometre import ids, summaries, views
 from barometre.catalogue import GRANULARITY_LABELS, Indicator
+from barometre.layouts import downloads
 from barometre.layouts.common import SITE_NAME, Page, chart_block
 from barometre.layouts.embed_builder import builder
 from barometre.services import Services
@@ -43,6 +44,7 @@ def page(services: Services, indicator: Indicator, query: Query | None) -> Page:
         html.H1(indicator.title),
         html.P(indicator.description, className="lead"),
         dcc.Store(id=ids.INDICATOR, data=indicator.id),
+        dcc.Store(id=downloads.IMAGE_SINK),
     ]
     if query is None:
         content.append(html.P("Aucune donnée n'est encore disponible pour cet indicateur."))
@@ -54,7 +56,7 @@ def page(services: Services, indicator: Indicator, query: Query | None) -> Page:
             ),
             # data-busy-region: assets/theme.js sets aria-busy while a callback updates it.
             html.Div(
-                results(views.indicator_charts(services, query)),
+                results(views.indicator_charts(services, query), services, query),
                 id=ids.RESULTS,
                 **{"data-busy-region": "true"},
             ),
@@ -97,9 +99,15 @@ def _field(label: str, control) -> dbc.Col:
     return dbc.Col([dbc.Label(label, html_for=control.id), control], xs=12, sm=4, className="mb-2")
 
 
-def results(charts: list[views.Chart]) -> list:
-    """Return the chart blocks of an indicator page."""
-    return [chart_block(chart) for chart in charts]
+def results(
+    charts: list[views.Chart], services: Services | None = None, query: Query | None = None
+) -> list:
+    """Return the chart blocks of an indicator page (with their downloads given ``query``)."""
+    blocks = [chart_block(chart) for chart in charts]
+    if services is not None and query is not None:
+        for block, chart in zip(blocks, charts, strict=True):
+            block.children.append(downloads.downloads(services, query, chart.id, chart.title))
+    return blocks
 
 
 def about(services: Services, indicator: Indicator, bounds) -> html.Section:

@@ -1,0 +1,99 @@
+"""Under every chart: its data as CSV and JSON (links to the API) and the chart as PNG and SVG."""
+
+from __future__ import annotations
+
+from dash import html
+
+from barometre import export
+from barometre.services import Services
+from barometre.urls import Urls
+from barometre.validation import Query
+
+IMAGE_BUTTON = "telecharger-image"
+IMAGE_SINK = "telecharger-image-puits"
+IMAGE_FORMATS = ("png", "svg")
+
+
+def size_label(size: int) -> str:
+    """Return a file size in French (« 850 octets », « 12 Ko », « 1,4 Mo »)."""
+    if size < 1024:
+        return f"{size}\u00a0octets"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)}\u00a0Ko"
+    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + "\u00a0Mo"
+
+
+def data_urls(services: Services, query: Query, dimension: str) -> tuple[str, str, str]:
+    """Return the API URLs (CSV, JSON) of a chart's data and the CSV text they serve."""
+    urls = Urls(services.settings.url_prefix)
+    indicator = query.indicator
+    period = {"debut": query.start.isoformat(), "fin": query.end.isoformat()}
+    if dimension:
+        path = f"/api/v1/indicateurs/{indicator.id}/ventilations/{dimension}"
+        frame = export.totals(services, indicator, dimension, query.start, query.end)
+    else:
+        path = f"/api/v1/indicateurs/{indicator.id}/observations"
+        period["granularite"] = query.granularity
+        frame = export.observations(services, query)
+    text = export.to_csv(frame, services.settings.secrecy_threshold)
+    return urls.path(path + ".csv", **period), urls.path(path, **period), text
+
+
+def downloads(services: Services, query: Query, chart_id: str, title: str) -> html.Div:
+    """Return the download links and image buttons of one chart of an indicator page."""
+    dimension = chart_id.removeprefix(query.indicator.id + "-")
+    dimension = dimension if dimension in query.indicator.breakdowns else ""
+    csv_url, json_url, text = data_urls(services, query, dimension)
+    size = size_label(len(text.encode("utf-8")))
+    lowered = title[0].lower() + title[1:]
+    links = [
+        html.A(
+            f"CSV ({size})",
+            href=csv_url,
+            download=f"{chart_id}.csv",
+            className="btn btn-sm btn-outline-primary",
+            **{"aria-label": f"Télécharger les données de « {lowered} » (CSV, {size})"},
+        ),
+        html.A(
+            "JSON",
+            href=json_url,
+            download=f"{chart_id}.json",
+            className="btn btn-sm btn-outline-primary",
+            **{"aria-label": f"Télécharger les données de « {lowered} » (JSON)"},
+        ),
+    ]
+    images = [
+        html.Button(
+            f"Image {fmt.upper()}",
+            id={"type": IMAGE_BUTTON, "graphique": chart_id, "format": fmt},
+            type="button",
+            className="btn btn-sm btn-outline-secondary",
+            **{"aria-label": f"Télécharger le graphique « {lowered} » (image {fmt.upper()})"},
+        )
+        for fmt in IMAGE_FORMATS
+    ]
+    return html.Div(
+        [html.Span("Télécharger\u00a0:", className="me-2"), *links, *images],
+        className="chart-downloads d-flex flex-wrap gap-2 align-items-center mb-3",
+        role="group",
+        **{"aria-label": f"Téléchargements : {lowered}"},
+    )
+
+
+# Plotly draws the image in the browser: no request leaves for a third-party host.
+IMAGE_SCRIPT = """
+function () {
+    var ctx = dash_clientside.callback_context;
+    var id = ctx.triggered_id;
+    if (!id || !ctx.triggered.length || !ctx.triggered[0].value) {
+        return dash_clientside.no_update;
+    }
+    var box = document.getElementById(id.graphique + '-graphique');
+    var graph = box && (box.classList.contains('js-plotly-plot') ? box
+        : box.querySelector('.js-plotly-plot'));
+    if (graph && window.Plotly) {
+        window.Plotly.downloadImage(graph, {format: id.format, filename: id.graphique});
+    }
+    return dash_clientside.no_update;
+}
+"""
