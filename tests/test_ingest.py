@@ -347,3 +347,27 @@ def test_a_matomo_export_feeds_the_indicator_chosen(run, tmp_path):
     store.close()
     unknown = run("ingest", str(DATA / "bons" / "matomo-visites.json"), "--indicateur", "x")
     assert unknown.exit_code == 1 and "indicateur inconnu pour --indicateur" in unknown.output
+
+
+@pytest.mark.parametrize(
+    ("name", "valid"),
+    [
+        ("bons/projet.csv", True),
+        ("mauvais/valeur-negative.csv", False),
+        ("mauvais/indicateur-inconnu.csv", True),  # the catalogue is checked by ingest, not here
+        ("mauvais/date-invalide.csv", False),
+    ],
+)
+def test_the_shipped_table_schema_checks_the_project_format(name, valid):
+    import importlib.util
+
+    from conftest import require
+
+    require(importlib.util.find_spec("frictionless") is not None, "frictionless")
+    from frictionless import Resource, Schema
+
+    from barometre import formats
+
+    schema = Schema.from_descriptor(formats.table_schema())
+    report = Resource(path=name, basepath=str(DATA), schema=schema).validate()
+    assert report.valid is valid, report.flatten(["type", "fieldName"])
