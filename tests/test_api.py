@@ -6,6 +6,7 @@ import io
 import json
 
 import pandas as pd
+import plotly
 import pytest
 from open_data import MASKED, fill
 
@@ -188,3 +189,28 @@ def test_dcat_catalogue_has_one_dataset_per_indicator(client, the_catalogue):
     assert len(body["dcat:dataset"]) == len(the_catalogue.indicators)
     formats = {d["dct:format"] for d in body["dcat:dataset"][0]["dcat:distribution"]}
     assert formats == {"CSV", "JSON"}
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (
+            "/donnees",
+            ["Licence Ouverte / Open Licence 2.0", "/api/v1/paquet.zip", "catalogue.jsonld"],
+        ),
+        ("/api", ["curl '", "/api/v1/openapi.json", "If-None-Match", "« < 5 »"]),
+    ],
+)
+def test_data_and_api_pages(app, the_catalogue, path, expected):
+    from conftest import DEMO_TODAY
+
+    from barometre.callbacks.pages import render
+
+    with app.server.test_request_context(path):
+        page = render(app.services, path, "", DEMO_TODAY)
+    text = json.dumps(page.content, cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+    for fragment in expected:
+        assert fragment in text, fragment
+    if path == "/donnees":
+        assert all(i.title in text for i in the_catalogue.indicators)
+    assert app.server.test_client().get(path).status_code == 200

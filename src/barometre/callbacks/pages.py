@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 from dash import Input, Output
 
 from barometre import ids, validation
-from barometre.layouts import accessibility, errors, family, home, indicator, sources
+from barometre.layouts import accessibility, data, errors, family, home, indicator, sources
 from barometre.layouts.common import ACCESSIBILITY_PATH, NAV_ID, SITEMAP_PATH, Page
 from barometre.services import Services
 from barometre.store import StoreError
@@ -35,6 +35,10 @@ def render(services: Services, pathname: str | None, search: str | None, today: 
             return accessibility.declaration(services)
         if path == SITEMAP_PATH:
             return accessibility.sitemap(services)
+        if path == data.DATA_PATH:
+            return data.data_page(services)
+        if path == data.API_PATH:
+            return data.api_page(services)
         if len(parts) == 2 and parts[0] == "indicateurs" and catalogue.get(parts[1]):
             return _indicator_page(services, catalogue.indicator(parts[1]), search)
         if (

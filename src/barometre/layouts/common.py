@@ -163,6 +163,10 @@ def footer(urls: Urls) -> html.Footer:
                             className="list-inline-item",
                         ),
                         html.Li(
+                            dcc.Link("Données et API", href=urls.path("/donnees")),
+                            className="list-inline-item",
+                        ),
+                        html.Li(
                             dcc.Link(
                                 "Accessibilité\u00a0: partiellement conforme",
                                 href=urls.path(ACCESSIBILITY_PATH),
