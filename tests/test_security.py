@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -257,3 +259,22 @@ def test_forwarded_headers_count_only_from_trusted_proxies(demo_settings, truste
         "/t", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "exemple.gouv.fr"}
     )
     assert response.get_data(as_text=True) == expected
+
+
+@pytest.mark.server
+def test_the_real_server_logs_json_lines_without_address_or_user_agent(live_server):
+    request = urllib.request.Request(
+        live_server.url + "/healthz", headers={"User-Agent": "Navigateur-Secret/1.0"}
+    )
+    with urllib.request.urlopen(request) as response:  # noqa: S310
+        assert response.status == 200
+    time.sleep(0.5)
+    live_server.log.flush()
+    lines = [line for line in Path(live_server.log.name).read_text().splitlines()
+             if line.startswith("{")]
+    assert lines
+    for line in lines:
+        json.loads(line)
+    access = [line for line in lines if '"chemin": "/healthz"' in line]
+    assert access
+    assert all("127.0.0.1" not in line and "Navigateur-Secret" not in line for line in access)

@@ -150,6 +150,13 @@ def serve(ctx: Context, host: str, port: int, workers: int, timeout: int) -> Non
             from barometre.security import SERVER_NAME
 
             gunicorn_wsgi.SERVER = SERVER_NAME
+            from barometre.logs import gunicorn_logging
+
+            self.cfg.set("logconfig_dict", gunicorn_logging())
+            # gunicorn ≥ 25 opens an admin socket in $HOME, shared by every instance of the host:
+            # not needed (signals do the same) and one attack surface less.
+            if "control_socket_disable" in self.cfg.settings:
+                self.cfg.set("control_socket_disable", True)
 
         def load(self):
             return create_app(settings).server
