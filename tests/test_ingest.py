@@ -371,3 +371,70 @@ def test_the_shipped_table_schema_checks_the_project_format(name, valid):
     schema = Schema.from_descriptor(formats.table_schema())
     report = Resource(path=name, basepath=str(DATA), schema=schema).validate()
     assert report.valid is valid, report.flatten(["type", "fieldName"])
+
+
+# -- round trips: what the site exports loads back -------------------------------------------
+
+
+def test_the_data_package_national_series_load_back_unchanged(
+    tmp_path, empty_store, the_catalogue, settings
+):
+    from barometre import export
+
+    for name in ("projet.csv", "api.json", "tableur-windows-1252.csv"):
+        load(DATA / "bons" / name, empty_store, the_catalogue, settings)
+    export.write_package(
+        export.offline_services(settings, the_catalogue, empty_store), tmp_path / "paquet"
+    )
+    files = sorted((tmp_path / "paquet" / "donnees").iterdir())
+    national = [p for p in files if "--" not in p.stem]
+    assert {p.stem for p in national} >= {"pre-plainte-en-ligne", "thesee-plaintes"}
+    version = empty_store.data_version()
+    counts = [p for p in national if the_catalogue.indicator(p.stem).aggregation != "moyenne"]
+    for path in counts:
+        report = load(path, empty_store, the_catalogue, settings)
+        assert report.status == "charge", report.errors
+        assert "CSV du paquet de données" in report.description
+        assert (report.summary.added, report.summary.corrected) == (0, 0)
+        assert report.summary.unchanged > 0
+    assert empty_store.data_version() == version
+    # Averages: the package has no weights, so a reload keeps the values but resets weights to 1.
+    average = load(
+        tmp_path / "paquet/donnees/brigade-numerique-delai-reponse.csv",
+        empty_store,
+        the_catalogue,
+        settings,
+    )
+    assert average.status == "charge" and average.summary.corrected == 1
+    assert value(empty_store, "brigade-numerique-delai-reponse", "", "", "2024-03-01") == 7.5
+    split = next(p for p in files if p.stem == "pre-plainte-en-ligne--type-personne")
+    refused = load(split, empty_store, the_catalogue, settings)
+    assert refused.status == "rejete" and "ventilation mensuelle" in refused.errors[0]
+
+
+def test_api_observations_by_day_load_back(tmp_path, empty_store, the_catalogue, settings):
+    from barometre.app import create_app
+    from barometre.store import Store
+
+    for name in ("matomo-visites.json", "matomo-sources.json"):
+        load(DATA / "bons" / name, empty_store, the_catalogue, settings)
+    client = create_app(settings).server.test_client()
+    base = "/api/v1/indicateurs/site-institutionnel-visites/observations"
+    daily = client.get(base + "?granularite=jour&ventilation=source-trafic")
+    assert daily.status_code == 200, daily.get_data(as_text=True)
+    (tmp_path / "api-jour.json").write_bytes(daily.get_data())
+    other = Settings(data_dir=tmp_path / "autre")
+    fresh = Store(other.database_url)
+    fresh.init_schema()
+    report = load(tmp_path / "api-jour.json", fresh, the_catalogue, other)
+    assert report.status == "charge", report.errors
+    assert report.summary.added == 4
+    assert (
+        value(fresh, "site-institutionnel-visites", "source-trafic", "sites-externes", "2024-03-01")
+        == 1000
+    )
+    fresh.close()
+    monthly = client.get(base + "?granularite=mois")
+    (tmp_path / "api-mois.json").write_bytes(monthly.get_data())
+    refused = load(tmp_path / "api-mois.json", empty_store, the_catalogue, settings)
+    assert refused.status == "rejete" and "agrégées par « mois »" in refused.errors[0]

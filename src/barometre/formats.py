@@ -32,7 +32,7 @@ ALIASES = {
     "weight": "poids",
 }
 # Descriptive columns of our own exports, ignored on the way back in.
-IGNORED = {"titre", "libelle", "membre_libelle", "unite", "jours", "partiel", "source"}
+IGNORED = {"titre", "libelle", "membre_libelle", "unite", "jours", "partiel", "source", "masque"}
 UTF8_BOM = b"\xef\xbb\xbf"
 
 MATOMO_LABELS = {
@@ -100,19 +100,35 @@ def _encoding_message(data: bytes, error: UnicodeDecodeError) -> str:
     )
 
 
-def parse(data: bytes, *, matomo_indicator: str = "site-institutionnel-visites") -> Parsed:
-    """Return the table held by ``data``, whatever its supported format."""
+def parse(
+    data: bytes,
+    *,
+    matomo_indicator: str = "site-institutionnel-visites",
+    named_indicator: str = "",
+) -> Parsed:
+    """Return the table held by ``data``, whatever its supported format.
+
+    ``named_indicator`` is the indicator a file is named after (``donnees/<indicateur>.csv`` of
+    the data package): it fills the ``indicateur`` column when the file has none.
+    """
     text, encoding = decode(data)
     stripped = text.lstrip()
     if stripped[:1] in ("[", "{"):
         return parse_json(stripped, encoding, matomo_indicator=matomo_indicator)
-    return parse_csv(text, encoding, truncated=not data.endswith((b"\n", b"\r")))
+    return parse_csv(
+        text,
+        encoding,
+        truncated=not data.endswith((b"\n", b"\r")),
+        named_indicator=named_indicator,
+    )
 
 
 # -- CSV ---------------------------------------------------------------------------------------
 
 
-def parse_csv(text: str, encoding: str, *, truncated: bool = False) -> Parsed:
+def parse_csv(
+    text: str, encoding: str, *, truncated: bool = False, named_indicator: str = ""
+) -> Parsed:
     """Return the table of a CSV file: the project's format or a French spreadsheet's."""
     header = text.split("\n", 1)[0]
     separator = ";" if header.count(";") > header.count(",") else ","
@@ -145,7 +161,14 @@ def parse_csv(text: str, encoding: str, *, truncated: bool = False) -> Parsed:
     raw = raw[~blank]
     if raw.empty:
         raise FormatError("le fichier ne contient que la ligne d'en-tête, aucune donnée.")
+    from_name = named_indicator and not any(
+        ALIASES.get(_key(c), _key(c)) == "indicateur" for c in raw.columns
+    )
+    if from_name:  # a national series of the data package: the file name says the indicator
+        raw.insert(1, "indicateur", named_indicator)
     frame, renamed, problems = _canonical(raw, "_ligne")
+    if from_name:
+        raw = raw.drop(columns="indicateur")
     if truncated and (raw.iloc[-1].drop("_ligne") == "").any():
         raise FormatError(
             f"ligne {int(raw['_ligne'].iloc[-1])} incomplète et sans fin de ligne : "
@@ -157,6 +180,11 @@ def parse_csv(text: str, encoding: str, *, truncated: bool = False) -> Parsed:
         description = (
             f"CSV tableur français (séparateur ;, encodage {encoding}"
             f"{', virgule décimale' if comma else ''})"
+        )
+    elif from_name:
+        description = (
+            f"CSV du paquet de données (indicateur « {named_indicator} » d'après le nom du "
+            f"fichier, encodage {encoding})"
         )
     else:
         description = f"CSV du projet (séparateur virgule, encodage {encoding})"
@@ -243,7 +271,17 @@ def parse_json(text: str, encoding: str, *, matomo_indicator: str) -> Parsed:
         document.get("observations", document.get("donnees")), list
     ):
         records = document.get("observations", document.get("donnees"))
-        default = {k: document[k] for k in ("indicateur", "identifiant") if k in document}
+        granularity = document.get("granularite")
+        if granularity not in (None, "", "jour"):
+            raise FormatError(
+                f"observations agrégées par « {granularity} » : seules des observations par jour "
+                "se rechargent (API : granularite=jour)."
+            )
+        default = {
+            k: document[k]
+            for k in ("indicateur", "identifiant", "ventilation")
+            if document.get(k) not in (None, "")
+        }
         records = [{**default, **r} if isinstance(r, dict) else r for r in records]
     elif isinstance(document, list):
         records = document

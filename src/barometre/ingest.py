@@ -352,8 +352,20 @@ def ingest_file(
     if previous is not None:
         report.status, report.previous = "deja-charge", previous
         return report
+    named, _, dimension = path.stem.partition("--")
+    if dimension and catalogue.get(named) is not None:
+        report.errors = [
+            f"{name} : ventilation mensuelle du paquet de données — des totaux par mois, masqués "
+            "par le secret statistique, ne se rechargent pas comme des observations par jour ; "
+            "rechargez les séries nationales (donnees/<indicateur>.csv) ou les fichiers d'origine."
+        ]
+        return report
     try:
-        parsed = formats.parse(data, matomo_indicator=matomo_indicator)
+        parsed = formats.parse(
+            data,
+            matomo_indicator=matomo_indicator,
+            named_indicator=named if catalogue.get(named) is not None else "",
+        )
     except formats.FormatError as error:
         report.errors = [f"{name} : {error}"]
         return report
