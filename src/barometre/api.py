@@ -23,6 +23,7 @@ from barometre.catalogue import Indicator
 from barometre.urls import Urls
 
 MAX_PAGE_SIZE = 5000
+MAX_PAGE = 100_000
 MAX_AGE = 300
 JSON = "application/json"
 CSV = "text/csv"
@@ -161,7 +162,10 @@ def _observations(identifier: str, fmt: str, api_path) -> flask.Response:
     )
     dimension = _dimension(shared, indicator, args.get("ventilation"), "ventilation")
     frame = export.observations(shared, query, dimension)
-    page, size = _integer("page", 1, 1, None), _integer("par_page", MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+    page, size = (
+        _integer("page", 1, 1, MAX_PAGE),
+        _integer("par_page", MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE),
+    )
     total = len(frame)
     pages = max(1, -(-total // size))
     if page > pages:
@@ -252,16 +256,15 @@ def _dimension(shared, indicator: Indicator, value: str | None, parameter: str) 
     return value
 
 
-def _integer(name: str, default: int, low: int, high: int | None) -> int:
+def _integer(name: str, default: int, low: int, high: int) -> int:
     raw = flask.request.args.get(name)
     if raw in (None, ""):
         return default
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+    if not raw.isascii() or not raw.isdigit():
         raise ApiError(400, f"« {name} » doit être un entier positif.", name)
-    value = int(raw)
-    if value < low or (high is not None and value > high):
-        bound = f"entre {low} et {high}" if high else f"au moins {low}"
-        raise ApiError(400, f"« {name} » doit être {bound}.", name)
+    value = int(raw[-12:]) if len(raw.lstrip("0")) <= 12 else high + 1
+    if value < low or value > high:
+        raise ApiError(400, f"« {name} » doit être entre {low} et {high}.", name)
     return value
 
 

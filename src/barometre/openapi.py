@@ -68,7 +68,7 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
             "page",
             "query",
             "Numéro de page (à partir de 1).",
-            {"type": "integer", "minimum": 1, "default": 1},
+            {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1},
         ),
         _param(
             "par_page",
