@@ -1,0 +1,377 @@
+"""Accessibility (RGAA 4.1 / WCAG 2.1 AA) in a real browser: axe-core, keyboard, chart alternatives,
+themes, Lighthouse.
+
+axe-core and Lighthouse come from tests/node_modules (``npm ci --prefix tests``, run by make test).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import require
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from barometre import catalogue as catalogue_module
+from barometre import figures
+
+TESTS = Path(__file__).parent
+AXE = TESTS / "node_modules" / "axe-core" / "axe.min.js"
+LIGHTHOUSE = TESTS / "node_modules" / ".bin" / "lighthouse"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+WIDTHS = (320, 768, 1280)
+THEMES = ("light", "dark")
+TIMEOUT_MS = 30_000
+
+CATALOGUE = catalogue_module.load()
+# An indicator with a département breakdown (101 members, top 15 charted), and a plain one.
+WITH_DEPARTEMENTS = next(i.id for i in CATALOGUE.indicators if "departement" in i.breakdowns)
+PLAIN = next(i.id for i in CATALOGUE.indicators if "departement" not in i.breakdowns)
+
+# Every page of the site map, plus a 404.
+SITE_MAP = [
+    "/",
+    "/indicateurs",
+    *(f"/familles/{family.id}" for family in CATALOGUE.families),
+    f"/indicateurs/{WITH_DEPARTEMENTS}",
+    f"/indicateurs/{PLAIN}",
+    f"/indicateurs/{PLAIN}?granularite=annee",
+    "/a-propos-des-donnees",
+    "/accessibilite",
+    "/plan-du-site",
+    "/page-qui-n-existe-pas",
+]
+# Pages checked at every width, in both themes.
+MATRIX = ["/", f"/indicateurs/{WITH_DEPARTEMENTS}", "/plan-du-site"]
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """Here, a page whose context bypasses the site's strict CSP: axe-core is injected as a
+    script and Playwright's waits evaluate expressions (neither is allowed by the CSP)."""
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    yield page
+    context.close()
+
+
+def open_page(page, url: str) -> None:
+    """Load a page and wait until Dash has rendered it and every chart is drawn."""
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_selector("#contenu h1")
+    page.wait_for_function(
+        "document.querySelectorAll('.chart').length"
+        " === document.querySelectorAll('.chart .js-plotly-plot').length"
+        " && [...document.querySelectorAll('[data-chart-alternative] svg.main-svg')]"
+        ".every(svg => svg.getAttribute('aria-hidden') === 'true')"
+    )
+
+
+def set_theme(page, theme: str) -> None:
+    page.emulate_media(color_scheme=theme)
+    wanted = "dark" if theme == "dark" else "light"
+    page.wait_for_function(f"document.documentElement.dataset.bsTheme === '{wanted}'")
+
+
+def reflow_overflow(page) -> int:
+    """Return the horizontal scroll in px once charts have followed a new width (0 if none)."""
+    script = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    with contextlib.suppress(PlaywrightTimeout):  # the overflow is then reported, not raised
+        page.wait_for_function(f"{script} <= 0", timeout=5_000)
+    return page.evaluate(script)
+
+
+def axe(page) -> list[str]:
+    """Return axe-core's violations on the page, one line each (rule, impact, first targets)."""
+    require(AXE.exists(), "axe-core (npm ci --prefix tests)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes'][:3]]}"
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("path", SITE_MAP)
+def test_axe_finds_no_violation_on_every_page(page, live_server, path):
+    open_page(page, live_server.url + path)
+    assert axe(page) == []
+
+
+@pytest.mark.parametrize("path", MATRIX)
+def test_axe_finds_no_violation_at_every_width_in_both_themes(page, live_server, path):
+    open_page(page, live_server.url + path)
+    found = {}
+    for theme in THEMES:
+        set_theme(page, theme)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            overflow = reflow_overflow(page)
+            violations = axe(page) + (
+                [f"défilement horizontal de {overflow} px"] if overflow > 0 else []
+            )
+            if violations:
+                found[f"{theme} {width}px"] = violations
+    assert found == {}
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_axe_finds_no_violation_after_every_control_is_operated(page, live_server, theme):
+    open_page(page, f"{live_server.url}/indicateurs/{WITH_DEPARTEMENTS}")
+    set_theme(page, theme)
+    for summary in page.locator("details.chart-data > summary").all():
+        summary.click()
+    assert page.locator("details.chart-data[open]").count() > 0
+    assert axe(page) == []
+    page.select_option("#granularite", "annee")
+    page.wait_for_function("document.getElementById('message').textContent.includes('mis à jour')")
+    open_page_charts = "document.querySelector('#resultats h2').textContent.includes('année')"
+    page.wait_for_function(open_page_charts)
+    page.select_option("#theme-choix", "sombre" if theme == "light" else "clair")
+    assert axe(page) == []
+
+
+# --- Charts and their alternatives --------------------------------------------------------------
+
+CHART_DATA = """() => [...document.querySelectorAll('.chart-block')].map(block => {
+  const graph = block.querySelector('.js-plotly-plot');
+  const trace = graph.data[0];
+  const horizontal = trace.orientation === 'h';
+  return {
+    title: block.querySelector('h2, h3').textContent,
+    summary: block.querySelector('.chart-summary').textContent,
+    labels: (horizontal ? trace.y : trace.x).map(String),
+    values: horizontal ? trace.x : trace.y,
+    ordered: trace.type === 'scatter',
+    rows: [...block.querySelectorAll('table tbody tr')].map(tr =>
+      [tr.querySelector('th').textContent, tr.querySelector('td').textContent]),
+    hidden: [...graph.querySelectorAll('svg.main-svg')].every(
+      svg => svg.getAttribute('aria-hidden') === 'true'),
+  };
+})"""
+
+
+def french_number(text: str) -> float | None:
+    """Parse a French number as written in the tables: "12 345,6", "−3", "—" (none)."""
+    if text.strip() in {"—", ""}:
+        return None
+    cleaned = text.replace("\u202f", "").replace("\u00a0", "").replace("\u2212", "-")
+    return float(cleaned.replace(",", "."))
+
+
+@pytest.mark.parametrize(
+    "path", ["/", f"/indicateurs/{WITH_DEPARTEMENTS}", f"/indicateurs/{PLAIN}"]
+)
+def test_every_chart_has_a_summary_and_a_table_with_the_charts_values(page, live_server, path):
+    open_page(page, live_server.url + path)
+    charts = page.evaluate(CHART_DATA)
+    assert charts, "aucun graphique"
+    for chart in charts:
+        assert len(chart["summary"]) > 40, chart["title"]
+        assert chart["rows"], f"pas de tableau : {chart['title']}"
+        assert chart["hidden"], f"graphique non masqué malgré son tableau : {chart['title']}"
+        table = [
+            (label, french_number(value)) for label, value in chart["rows"] if "<" not in value
+        ]
+        if chart["ordered"]:
+            # One row per period, in the chart's order.
+            assert [value for _, value in table] == chart["values"], chart["title"]
+        else:
+            # Bars: every charted member has the same value in the table (which lists them all).
+            by_label = dict(table)
+            assert {label: by_label.get(label) for label in chart["labels"]} == dict(
+                zip(chart["labels"], chart["values"], strict=True)
+            ), chart["title"]
+
+
+def test_tables_have_a_caption_and_scoped_headings(page, live_server):
+    open_page(page, f"{live_server.url}/indicateurs/{WITH_DEPARTEMENTS}")
+    tables = page.evaluate("""() => [...document.querySelectorAll('.chart-data table')].map(t => ({
+        caption: t.caption && t.caption.textContent,
+        cols: [...t.querySelectorAll('thead th')].every(th => th.scope === 'col'),
+        rows: [...t.querySelectorAll('tbody th')].every(th => th.scope === 'row'),
+        summary: t.closest('details').querySelector('summary').textContent}))""")
+    assert tables
+    assert all(t["caption"] and t["cols"] and t["rows"] for t in tables)
+    assert {t["summary"] for t in tables} == {"Voir les données"}
+
+
+# --- Keyboard ------------------------------------------------------------------------------------
+
+KEY = (
+    "el.id || el.getAttribute('href') + '|'"
+    " + (el.getAttribute('aria-label') || el.textContent.trim()).slice(0, 40)"
+)
+FOCUSED = (
+    """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const label = el.labels && el.labels.length ? el.labels[0].textContent : '';
+  return {
+    key: """
+    + KEY
+    + """,
+    tag: el.tagName,
+    name: (el.getAttribute('aria-label') || label || el.textContent || el.title || '').trim(),
+    outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+    shadow: style.boxShadow !== 'none',
+  };
+}"""
+)
+
+FOCUSABLE = (
+    """() => [...document.querySelectorAll(
+  'a[href], button, input, select, summary, [tabindex]:not([tabindex="-1"])')]
+  .filter(el => !el.disabled && el.checkVisibility({visibilityProperty: true})
+    && !el.closest('[aria-hidden="true"]'))
+  .map(el => """
+    + KEY
+    + """)"""
+)
+
+
+@pytest.mark.parametrize("path", ["/", f"/indicateurs/{PLAIN}", "/plan-du-site"])
+def test_keyboard_reaches_everything_with_visible_focus_and_no_trap(page, live_server, path):
+    open_page(page, live_server.url + path)
+    expected = page.evaluate(FOCUSABLE)  # in document order
+    page.locator("body").focus()
+    walk = []
+    for _ in range(3 * len(expected) + 5):  # bounded: a trap cannot hang the test
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None or (walk and focused["key"] == walk[0]["key"]):
+            break  # focus left the page or came back to the top: the walk is complete
+        if walk and focused["key"] == walk[-1]["key"]:
+            continue  # Tab moves between the day, month and year parts of a date input
+        walk.append(focused)
+    assert walk[0]["name"] == "Aller au contenu"
+    assert [f["key"] for f in walk] == expected, (
+        "ordre, éléments non atteints ou atteints deux fois"
+    )
+    assert [f["key"] for f in walk if not f["name"]] == [], "sans nom accessible"
+    assert [f["key"] for f in walk if not (f["outline"] or f["shadow"])] == [], "focus invisible"
+    # Shift+Tab walks back through the header in the reverse order.
+    page.locator("body").focus()
+    for _ in range(6):
+        page.keyboard.press("Tab")
+    back = []
+    for _ in range(5):
+        page.keyboard.press("Shift+Tab")
+        back.append(page.evaluate(FOCUSED)["key"])
+    assert back == [f["key"] for f in walk[:5]][::-1]
+
+
+def test_skip_link_moves_focus_to_the_main_region(page, live_server):
+    open_page(page, f"{live_server.url}/indicateurs/{PLAIN}")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "contenu"
+    assert page.evaluate("document.activeElement.tagName") == "MAIN"
+
+
+def test_controls_work_with_the_keyboard_alone_and_are_announced(page, live_server):
+    open_page(page, f"{live_server.url}/indicateurs/{PLAIN}")
+    page.focus("#granularite")
+    page.keyboard.press("End")  # the last option: by year
+    page.wait_for_function(
+        "document.getElementById('message').textContent === 'Graphiques mis à jour.'"
+    )
+    assert "année" in page.locator("#resultats h2").first.text_content()
+    assert page.get_attribute("#message", "aria-live") == "polite"
+    assert page.evaluate("document.activeElement.id") == "granularite"  # focus did not move
+    summary = page.locator("details.chart-data > summary").first
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("details.chart-data").first.get_attribute("open") is not None
+
+
+def test_landmarks_headings_and_current_page(page, live_server):
+    family = CATALOGUE.families[0]
+    open_page(page, f"{live_server.url}/familles/{family.id}")
+    counts = page.evaluate("""() => ({
+        header: document.querySelectorAll('header').length,
+        nav: document.querySelectorAll('nav').length,
+        main: document.querySelectorAll('main').length,
+        footer: document.querySelectorAll('footer').length,
+        h1: document.querySelectorAll('h1').length})""")
+    assert counts == {"header": 1, "nav": 1, "main": 1, "footer": 1, "h1": 1}
+    current = page.locator("#navigation-principale [aria-current='page']")
+    assert current.count() == 1 and current.text_content() == family.title
+    page.click("footer >> text=Plan du site")
+    page.wait_for_selector("h1:has-text('Plan du site')")
+    assert page.locator("#navigation-principale [aria-current='page']").count() == 0
+    assert page.title().startswith("Plan du site")
+
+
+# --- Themes ------------------------------------------------------------------------------------
+
+
+def test_theme_switch_overrides_the_system_and_is_remembered_without_cookie(page, live_server):
+    dark = figures.theme_colours("sombre")
+    page.emulate_media(color_scheme="light")
+    open_page(page, f"{live_server.url}/indicateurs/{PLAIN}")
+    assert page.get_attribute("html", "data-bs-theme") == "light"
+    page.select_option("#theme-choix", "sombre")
+    page.wait_for_function(
+        "document.querySelector('.chart .js-plotly-plot').layout.template.layout.font.color"
+        f" === '{dark.text}'"
+    )
+    assert page.get_attribute("html", "data-bs-theme") == "dark"
+    assert (
+        page.evaluate("document.querySelector('.chart .js-plotly-plot').data[0].line.color")
+        == (dark.colours[0])
+    )
+    open_page(page, f"{live_server.url}/")
+    assert page.get_attribute("html", "data-bs-theme") == "dark"
+    assert page.input_value("#theme-choix") == "sombre"
+    page.wait_for_function(
+        "[...document.querySelectorAll('.chart .js-plotly-plot')].every(g =>"
+        f" g.layout.template.layout.font.color === '{dark.text}')"
+    )
+    assert page.context.cookies() == []
+
+
+# --- Lighthouse ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", f"/indicateurs/{WITH_DEPARTEMENTS}"])
+def test_lighthouse_accessibility_score_is_100(live_server, path):
+    require(LIGHTHOUSE.exists(), "lighthouse (npm ci --prefix tests)")
+    require(shutil.which("chromium") is not None, "Chromium (/usr/bin/chromium)")
+    completed = subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            live_server.url + path,
+            "--only-categories=accessibility",
+            "--chrome-flags=--headless --no-sandbox --disable-gpu",
+            "--output=json",
+            "--quiet",
+        ],
+        env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"},
+        capture_output=True,
+        text=True,
+        timeout=150,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    report = json.loads(completed.stdout)
+    failed = [
+        audit["id"]
+        for audit in report["audits"].values()
+        if audit.get("scoreDisplayMode") == "binary" and audit.get("score") == 0
+    ]
+    assert (report["categories"]["accessibility"]["score"], failed) == (1, [])
