@@ -1,0 +1,1 @@
+"""The Baromètre's performance benchmark: ``python benchmarks/run.py [--quick]``."""

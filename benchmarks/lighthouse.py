@@ -1,0 +1,57 @@
+"""Lighthouse 12.2.3 performance scores (mobile and desktop presets) with Debian Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# The accessibility tests install lighthouse 12.2.3 there (tests/package.json, npm ci).
+CANDIDATES = [
+    ROOT / "tests/node_modules/.bin/lighthouse",
+    ROOT / "benchmarks/node_modules/.bin/lighthouse",
+]
+
+
+def executable() -> Path | None:
+    """Return the lighthouse command installed in the repository, if any."""
+    return next((path for path in CANDIDATES if path.exists()), None)
+
+
+def score(url: str, preset: str) -> dict:
+    """Run lighthouse's performance category on ``url``; ``preset`` is ``mobile`` or ``desktop``."""
+    command = executable()
+    if command is None:
+        return {"erreur": "lighthouse absent (make test installe tests/node_modules)"}
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "report.json"
+        arguments = [
+            str(command), url, "--only-categories=performance", "--output=json",
+            f"--output-path={report}", "--quiet",
+            "--chrome-flags=--headless --no-sandbox",
+        ]
+        if preset == "desktop":
+            arguments.append("--preset=desktop")
+        env = {**os.environ, "CHROME_PATH": "/usr/bin/chromium"}
+        try:
+            subprocess.run(  # noqa: S603 - our own command line
+                arguments, env=env, check=True, capture_output=True, timeout=180
+            )
+            data = json.loads(report.read_text())
+        except (subprocess.SubprocessError, OSError, ValueError) as error:
+            return {"erreur": str(error)[:200]}
+    audits = data["audits"]
+
+    def metric(name: str) -> float:
+        return round(audits[name].get("numericValue", 0.0))
+
+    return {
+        "score": round((data["categories"]["performance"]["score"] or 0) * 100),
+        "fcp_ms": metric("first-contentful-paint"),
+        "lcp_ms": metric("largest-contentful-paint"),
+        "tbt_ms": metric("total-blocking-time"),
+        "cls": round(audits["cumulative-layout-shift"].get("numericValue", 0.0), 3),
+    }

@@ -1,0 +1,106 @@
+"""Bytes sent to a real browser (Chromium): first visit until the charts are drawn, and again.
+
+Sizes are the encoded (compressed as sent) body sizes reported by the Chrome DevTools protocol:
+``Network.loadingFinished.encodedDataLength`` (everything received) minus the headers' length of
+``Network.responseReceived``. A response served from the browser's cache counts zero bytes; a
+revalidation (304) counts its request but no body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from playwright.sync_api import Browser, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+# A chart is drawn when plotly has put its SVG in every dcc.Graph (and the embed page's chart).
+DRAWN = """() => {
+  const charts = [...document.querySelectorAll('.dash-graph, .js-plotly-plot')];
+  return charts.length > 0 && charts.every(chart => chart.querySelector('.main-svg'));
+}"""
+
+
+@dataclass
+class Visit:
+    """What one page load downloaded."""
+
+    url: str
+    bytes: int = 0
+    requests: int = 0
+    downloaded: list[tuple[str, int]] = field(default_factory=list)
+    revalidated: int = 0
+    cached: int = 0
+    charts_drawn: bool = False
+
+
+def _visit(context, url: str, timeout_ms: int) -> Visit:
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    seen: dict[str, dict] = {}
+
+    def on_request(event):
+        seen.setdefault(event["requestId"], {"url": event["request"]["url"]})
+
+    def on_response(event):
+        entry = seen.setdefault(event["requestId"], {"url": event["response"]["url"]})
+        response = event["response"]
+        entry["status"] = response["status"]
+        entry["headers"] = response.get("encodedDataLength", 0)
+        entry["cached"] = response.get("fromDiskCache") or response.get("fromPrefetchCache")
+
+    def on_finished(event):
+        seen.setdefault(event["requestId"], {"url": "?"})["total"] = event["encodedDataLength"]
+
+    def on_cached(event):
+        seen.setdefault(event["requestId"], {"url": "?"})["cached"] = True
+
+    cdp.on("Network.requestWillBeSent", on_request)
+    cdp.on("Network.responseReceived", on_response)
+    cdp.on("Network.loadingFinished", on_finished)
+    cdp.on("Network.requestServedFromCache", on_cached)
+    visit = Visit(url)
+    page.goto(url, wait_until="load", timeout=timeout_ms)
+    try:
+        page.wait_for_function(DRAWN, timeout=timeout_ms)
+        visit.charts_drawn = True
+    except Exception:  # noqa: BLE001 - a page without chart is reported, not fatal
+        visit.charts_drawn = False
+    page.wait_for_timeout(800)  # the last callbacks' answers
+    for entry in seen.values():
+        if entry.get("url", "").startswith("data:"):
+            continue
+        visit.requests += 1
+        body = max(0, entry.get("total", 0) - entry.get("headers", 0))
+        if entry.get("cached"):
+            visit.cached += 1
+            body = 0
+        elif entry.get("status") == 304:
+            visit.revalidated += 1
+            body = 0
+        visit.bytes += body
+        if body:
+            visit.downloaded.append((entry["url"], body))
+    visit.downloaded.sort(key=lambda item: -item[1])
+    page.close()
+    return visit
+
+
+def measure(urls: dict[str, str], timeout_ms: int = 20000) -> dict[str, dict]:
+    """Load each URL twice in a fresh browser profile; return the first and repeat visits."""
+    results = {}
+    with sync_playwright() as playwright:
+        browser: Browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox"]
+        )
+        try:
+            for name, url in urls.items():
+                context = browser.new_context()
+                first = _visit(context, url, timeout_ms)
+                repeat = _visit(context, url, timeout_ms)
+                context.close()
+                results[name] = {"first": first, "repeat": repeat}
+                print(name, first.charts_drawn, first.bytes, flush=True)
+        finally:
+            browser.close()
+    return results
