@@ -21,12 +21,16 @@ def callback_payload(outputs: list[tuple[str, str]], inputs: list[tuple[str, str
     }
 
 
-ROUTE = [("page", "children"), ("page-title", "data")]
+ROUTE = [("page", "children"), ("page-title", "data"), ("etat-page", "data")]
 
 
 def route_payload(pathname: str, search: str = "") -> dict:
     """Return the body of the routing callback for a URL."""
-    return callback_payload(ROUTE, [("url", "pathname", pathname), ("url", "search", search)])
+    return callback_payload(
+        ROUTE,
+        [("url", "pathname", pathname), ("url", "search", search)],
+        [("etat-page", "data", None)],
+    )
 
 
 def indicator_payload(indicator: str, start, end, granularity) -> dict:

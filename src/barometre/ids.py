@@ -12,6 +12,10 @@ END = "periode-fin"
 GRANULARITY = "granularite"
 RESULTS = "resultats"
 MESSAGE = "message"
+# Permalinks: what the main region shows ({pathname, search}), and « Partager ».
+PAGE_STATE = "etat-page"
+SHARE = "partager"
+SHARE_STATUS = "partager-statut"
 
 # Embed builder (« Intégrer ce graphique ») of the indicator page.
 EMBED_OPEN = "integrer-ouvrir"

@@ -9,6 +9,33 @@ from barometre.layouts import downloads
 from barometre.layouts import indicator as layout
 from barometre.services import Services
 
+PERMALINK_SCRIPT = """
+function (start, end, granularity) {
+    var nothing = [dash_clientside.no_update, dash_clientside.no_update];
+    var iso = /^\\d{4}-\\d{2}-\\d{2}$/;
+    if (!iso.test(start || '') || !iso.test(end || '') || start > end || !granularity) {
+        return nothing;
+    }
+    var search = '?' + new URLSearchParams(
+        {debut: start, fin: end, granularite: granularity}).toString();
+    if (search === window.location.search) { return nothing; }
+    return [search, {pathname: window.location.pathname, search: search}];
+}
+"""
+
+# The clipboard needs a secure context (HTTPS or localhost): elsewhere the link is shown instead.
+SHARE_SCRIPT = """
+function (clicks) {
+    if (!clicks) { return dash_clientside.no_update; }
+    var url = window.location.href;
+    var fallback = 'Copie impossible\\u00a0: copiez ce lien\\u00a0: ' + url;
+    if (!navigator.clipboard || !window.isSecureContext) { return fallback; }
+    return navigator.clipboard.writeText(url).then(
+        function () { return 'Lien copié.'; },
+        function () { return fallback; });
+}
+"""
+
 
 def update(services: Services, indicator_id, start, end, granularity) -> tuple:
     """Return the new charts and message for the submitted controls (validated here)."""
@@ -37,6 +64,23 @@ def register(app, services: Services) -> None:
         lambda start, end, granularity, indicator_id: update(
             services, indicator_id, start, end, granularity
         )
+    )
+    # Permalink: the controls' state goes into the query string (a new history entry, no
+    # reload); back and forward bring earlier states back through the routing callback.
+    app.clientside_callback(
+        PERMALINK_SCRIPT,
+        Output(ids.URL, "search"),
+        Output(ids.PAGE_STATE, "data", allow_duplicate=True),
+        Input(ids.START, "value"),
+        Input(ids.END, "value"),
+        Input(ids.GRANULARITY, "value"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        SHARE_SCRIPT,
+        Output(ids.SHARE_STATUS, "children"),
+        Input(ids.SHARE, "n_clicks"),
+        prevent_initial_call=True,
     )
     app.clientside_callback(
         downloads.IMAGE_SCRIPT,

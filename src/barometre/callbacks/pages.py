@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from urllib.parse import parse_qs
 
-from dash import Input, Output
+from dash import Input, Output, State, no_update
 
 from barometre import ids, validation
 from barometre.layouts import accessibility, data, errors, family, home, indicator, sources
@@ -71,18 +71,25 @@ def _indicator_page(services: Services, chosen, search: str | None) -> Page:
 def register(app, services: Services) -> None:
     """Attach the routing callback and the client-side title update."""
 
-    def route(pathname, search):
+    def route(pathname, search, shown=None):
         # Anyone can post any JSON to the callback endpoint: a non-text URL is no URL.
         pathname = pathname if isinstance(pathname, str) else None
         search = search if isinstance(search, str) else None
+        state = {"pathname": pathname, "search": search or ""}
+        # A control that wrote its state into the URL (permalink) has already updated the
+        # page: rendering it again would replace the control being used.
+        if shown == state:
+            return no_update, no_update, no_update
         page = render(services, pathname, search, dt.date.today())
-        return page.content, page.title
+        return page.content, page.title, state
 
     app.callback(
         Output(ids.PAGE, "children"),
         Output(ids.PAGE_TITLE, "data"),
+        Output(ids.PAGE_STATE, "data"),
         Input(ids.URL, "pathname"),
         Input(ids.URL, "search"),
+        State(ids.PAGE_STATE, "data"),
     )(route)
     app.clientside_callback(
         "function (title) { if (title) { document.title = title; } return null; }",

@@ -44,6 +44,7 @@ def shell(services: Services) -> html.Div:
             dcc.Store(id=ids.PAGE_TITLE),
             dcc.Store(id=ids.PAGE_TITLE_SINK),
             dcc.Store(id=ids.NAV_SINK),
+            dcc.Store(id=ids.PAGE_STATE),
         ]
     )
 

@@ -51,6 +51,7 @@ def page(services: Services, indicator: Indicator, query: Query | None) -> Page:
     else:
         content += [
             controls(indicator, query, bounds),
+            share(),
             html.Div(
                 id=ids.MESSAGE, role="status", className="form-message", **{"aria-live": "polite"}
             ),
@@ -84,6 +85,23 @@ def controls(indicator: Indicator, query: Query, bounds) -> html.Form:
         ),
         className="controls mb-3",
         **{"aria-label": "Choix de la période et du regroupement"},
+    )
+
+
+def share() -> html.Div:
+    """Return « Partager »: copies the page's permalink and says so in a live region."""
+    return html.Div(
+        [
+            html.Button(
+                "Partager",
+                id=ids.SHARE,
+                type="button",
+                className="btn btn-sm btn-outline-primary",
+                title="Copier le lien de cette page avec la période et le regroupement choisis",
+            ),
+            html.Span(id=ids.SHARE_STATUS, role="status", className="ms-2 small"),
+        ],
+        className="share mb-3",
     )
 
 

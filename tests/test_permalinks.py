@@ -1,0 +1,83 @@
+"""Permalinks: an indicator page's state lives in its URL; reload, back, forward, « Partager »."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PATH = "/indicateurs/brigade-numerique-demandes"
+WAIT = 30_000  # generous: the machine is shared
+
+
+def state(page) -> dict:
+    return page.evaluate(
+        "({debut: document.querySelector('#periode-debut').value,"
+        " fin: document.querySelector('#periode-fin').value,"
+        " granularite: document.querySelector('#granularite').value,"
+        " points: document.querySelector('.chart-block .js-plotly-plot').data[0].x.length})"
+    )
+
+
+def wait_for_state(page, granularity: str) -> None:
+    page.wait_for_function(
+        "(g) => { const s = document.querySelector('#granularite');"
+        " const p = document.querySelector('.chart-block .js-plotly-plot');"
+        " return s && s.value === g && p && p.data && p.data.length; }",
+        arg=granularity,
+        timeout=WAIT,
+    )
+
+
+def choose(page, granularity: str) -> None:
+    before = state(page)["points"]
+    page.select_option("#granularite", granularity)
+    page.wait_for_function(
+        "(g) => window.location.search.includes('granularite=' + g)", arg=granularity, timeout=WAIT
+    )
+    page.wait_for_function(
+        "(n) => document.querySelector('.chart-block .js-plotly-plot').data[0].x.length !== n",
+        arg=before,
+        timeout=WAIT,
+    )
+
+
+def test_state_survives_reload_and_history(live_server, page):
+    page.goto(live_server.url + PATH)
+    wait_for_state(page, "mois")
+    entries = page.evaluate("history.length")
+    choose(page, "semaine")
+    assert page.evaluate("history.length") == entries + 1  # a new entry, no reload
+    weekly = state(page)
+    assert "debut=" in page.url and "fin=" in page.url
+
+    page.reload()
+    wait_for_state(page, "semaine")
+    assert state(page) == weekly
+
+    choose(page, "annee")
+    yearly = state(page)
+    page.go_back()
+    wait_for_state(page, "semaine")
+    assert state(page) == weekly
+    page.go_forward()
+    wait_for_state(page, "annee")
+    assert state(page) == yearly
+    assert page.console_errors == []
+    assert page.foreign_requests == []
+
+
+def test_share_copies_the_permalink_and_says_so(live_server, browser):
+    context = browser.new_context(locale="fr-FR", permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + PATH + "?debut=2025-01-01&fin=2025-06-30&granularite=semaine")
+        wait_for_state(page, "semaine")
+        page.get_by_role("button", name="Partager").click()
+        status = page.locator("#partager-statut")
+        status.filter(has_text="Lien copié.").wait_for(timeout=WAIT)
+        assert status.get_attribute("role") == "status"
+        assert page.evaluate("navigator.clipboard.readText()") == page.url
+        assert "granularite=semaine" in page.url
+    finally:
+        context.close()
