@@ -41,3 +41,39 @@ def indicator_payload(indicator: str, start, end, granularity) -> dict:
          ("granularite", "value", granularity)],
         [("indicateur-identifiant", "data", indicator)],
     )
+
+
+def router_outputs(dependencies: list[dict]) -> list[tuple[str, str]]:
+    """Return the outputs of the server-side routing callback, read from /_dash-dependencies.
+
+    Tests that run against any version of the router use this rather than ``ROUTE``.
+    """
+    for dependency in dependencies:
+        inputs = [(i["id"], i["property"]) for i in dependency["inputs"]]
+        if inputs == [("url", "pathname"), ("url", "search")] and not dependency.get(
+            "clientside_function"
+        ):
+            output = dependency["output"]
+            names = output.strip(".").split("...") if output.startswith("..") else [output]
+            return [tuple(name.rsplit(".", 1)) for name in names]
+    raise LookupError("aucun callback de routage dans /_dash-dependencies")
+
+
+def route_payload_for(dependencies: list[dict], pathname: str, search: str = "") -> dict:
+    """Return the body of the routing callback for a URL, whatever the router's outputs."""
+    return callback_payload(
+        router_outputs(dependencies),
+        [("url", "pathname", pathname), ("url", "search", search)],
+        router_state(dependencies),
+    )
+
+
+def router_state(dependencies: list[dict]) -> list[tuple[str, str, object]]:
+    """Return the state the routing callback reads (what the page shows), all empty."""
+    for dependency in dependencies:
+        inputs = [(i["id"], i["property"]) for i in dependency["inputs"]]
+        if inputs == [("url", "pathname"), ("url", "search")] and not dependency.get(
+            "clientside_function"
+        ):
+            return [(s["id"], s["property"], None) for s in dependency.get("state", [])]
+    return []

@@ -12,7 +12,7 @@ import json
 import time
 
 import pytest
-from dash_http import indicator_payload, route_payload
+from dash_http import indicator_payload, route_payload_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -58,6 +58,10 @@ def hostile_app(demo_settings):
 @pytest.fixture(scope="module")
 def hostile_client(hostile_app):
     return hostile_app.server.test_client()
+
+
+def route_payload(client, pathname: str, search: str = "") -> dict:
+    return route_payload_for(client.get("/_dash-dependencies").json, pathname, search)
 
 
 def post_callback(client, body) -> tuple[int, str, float]:
@@ -108,7 +112,7 @@ def test_the_indicator_callback_refuses_unknown_indicators(hostile_client, indic
     "path", [f"/indicateurs/{a}" for a in ATTACKS] + ["/" + a for a in ATTACKS]
 )
 def test_the_router_answers_unknown_pages_with_the_french_404(hostile_client, path):
-    status, text, elapsed = post_callback(hostile_client, route_payload(path))
+    status, text, elapsed = post_callback(hostile_client, route_payload(hostile_client, path))
     assert_safe(status, text, elapsed)
     assert "Page introuvable" in text
 
@@ -223,7 +227,7 @@ def test_every_callback_survives_arbitrary_values(hostile_app, hostile_client, d
 @FUZZ
 @given(path=st.text(max_size=40), search=st.text(max_size=60))
 def test_the_router_survives_arbitrary_urls(hostile_client, path, search):
-    assert_safe(*post_callback(hostile_client, route_payload("/" + path, search)))
+    assert_safe(*post_callback(hostile_client, route_payload(hostile_client, "/" + path, search)))
 
 
 @FUZZ

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import LiveServer, free_port, require
-from dash_http import indicator_payload, route_payload
+from dash_http import indicator_payload, route_payload_for
 from servers import NGINX, REDIS, Nginx, Redis, wait_port
 
 from barometre import catalogue
@@ -162,7 +162,8 @@ def test_pages_link_everything_under_the_prefix(cluster):
 
 
 def test_callbacks_work_through_nginx(cluster):
-    route = json.dumps(route_payload(PREFIX + "indicateurs")).encode()
+    dependencies = json.loads(get(cluster["url"] + PREFIX + "_dash-dependencies")[2])
+    route = json.dumps(route_payload_for(dependencies, PREFIX + "indicateurs")).encode()
     status, _, body = get(cluster["url"] + PREFIX + "_dash-update-component", route)
     assert status == 200 and "Tous les indicateurs" in body
 
