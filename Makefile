@@ -3,7 +3,7 @@
 #
 #   make run     virtualenv + editable install, schema, demo data, then gunicorn on 127.0.0.1:8050
 #   make test    system packages, test dependencies, ruff, hadolint, then the whole pytest suite
-#   make bench   benchmarks/run.py, when there is one
+#   make bench   the performance benchmark, to docs/performance.md (bench-quick: small variant)
 #   make audit   pip-audit over the virtualenv (installed on demand)
 #   make clean   remove the virtualenv and build leftovers (keeps ./data, the local store)
 
@@ -41,7 +41,7 @@ $(shell rm -rf $(VENV))
 endif
 endif
 
-.PHONY: help run init demo test lint system-deps bench audit clean
+.PHONY: help run init demo test lint system-deps bench bench-quick audit clean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -91,6 +91,7 @@ $(STAMP_TEST): pyproject.toml $(VENV)/pyvenv.cfg
 
 test: system-deps $(STAMP_TEST) lint tests/node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory bench-quick
 
 # axe-core and Lighthouse for tests/test_accessibility.py, when missing or older than the lock.
 tests/node_modules/.package-lock.json: tests/package-lock.json
@@ -115,12 +116,14 @@ system-deps:
 	  $(APT_GET) install -y -q --no-install-recommends $$missing; \
 	fi
 
-bench: $(STAMP_RUN)
-	@if [ -f benchmarks/run.py ]; then \
-	  $(PY) benchmarks/run.py; \
-	else \
-	  echo "aucun benchmark (benchmarks/run.py absent)"; \
-	fi
+# bench: the whole benchmark (≤ 10 min), written to docs/performance.md and .json, with the
+# browser and the Lighthouse that make test installs. bench-quick: small variant (few requests, no
+# Lighthouse) written to tmp/; make test runs it to check that the benchmark still works.
+bench: system-deps $(STAMP_TEST) tests/node_modules/.package-lock.json
+	$(PY) benchmarks/run.py
+
+bench-quick: system-deps $(STAMP_TEST)
+	$(PY) benchmarks/run.py --quick --out tmp/bench-quick
 
 # pip-audit lists the packages it could not look up as skipped; AUDIT_ARGS=--strict makes that an
 # error (a registry mirror without PyPI's per-version JSON API leaves every package skipped).

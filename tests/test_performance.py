@@ -1,0 +1,166 @@
+"""What the performance work guarantees, as invariants (never timings: see benchmarks/run.py).
+
+The partial plotly.js bundle is the plotly.js version of the installed plotly and is what dcc.Graph
+loads; static files go out compressed, once, with a year of cache when their URL is fingerprinted
+and a revalidation otherwise; pages and callback answers are compressed; the benchmark's report
+states every target. ``make test`` also runs ``make bench-quick`` to check the benchmark itself.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import sys
+from pathlib import Path
+
+import brotli
+import pytest
+from plotly.offline import get_plotlyjs_version
+
+from barometre import static
+from barometre.app import create_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks import report  # noqa: E402
+
+PLOTLY = static.PLOTLY_URL
+DECODE = {"br": brotli.decompress, "gzip": gzip.decompress, None: lambda body: body}
+
+
+class Client:
+    """A test client whose answers are read whole and closed (send_file answers hold a file)."""
+
+    def __init__(self, app):
+        self.client = app.server.test_client()
+
+    def get(self, url, headers=None):
+        return self.client.get(url, headers=headers or {}, buffered=True)
+
+
+@pytest.fixture
+def static_client(settings, empty_store):
+    return Client(create_app(settings))
+
+
+def script_urls(client) -> list[str]:
+    html = client.get("/").get_data(as_text=True)
+    return re.findall(r'<script src="([^"]+)"', html)
+
+
+def test_the_vendored_bundle_is_the_plotly_js_of_the_installed_plotly():
+    assert static.bundle_version() == get_plotlyjs_version()
+
+
+def test_dcc_graph_gets_the_partial_bundle_not_the_full_one(static_client):
+    body = static_client.get(PLOTLY).get_data()
+    assert body == static.PLOTLY_BUNDLE.read_bytes()
+    assert b"plotly.js (basic - minified)" in body[:200]
+
+
+def test_the_page_does_not_load_plotly_js_eagerly(static_client):
+    # dcc.Graph loads it after the first render, only when window.Plotly is missing.
+    assert not [url for url in script_urls(static_client) if "plotly.min.js" in url]
+
+
+@pytest.mark.parametrize(
+    ("accept", "encoding"),
+    [("gzip, deflate, br", "br"), ("gzip", "gzip"), ("", None), ("identity", None)],
+)
+def test_static_files_are_compressed_as_the_client_accepts(static_client, accept, encoding):
+    for url in [PLOTLY, "/assets/vendor/bootstrap.min.css?v=1", *script_urls(static_client)]:
+        plain = static_client.get(url).get_data()
+        answer = static_client.get(url, headers={"Accept-Encoding": accept})
+        assert answer.headers.get("Content-Encoding") == encoding, url
+        assert DECODE[encoding](answer.get_data()) == plain, url
+        assert "Accept-Encoding" in answer.headers.get("Vary", ""), url
+
+
+@pytest.mark.parametrize(
+    ("url", "cache_control"),
+    [
+        ("/_dash-component-suites/dash/dcc/dash_core_components.v4_4_1m1.js", "immutable"),
+        ("/_dash-component-suites/dash/deps/react@18.v4_4_1m1.3.1.min.js", "immutable"),
+        ("/assets/barometre.css?m=123", "immutable"),
+        ("/assets/vendor/bootstrap.min.css?v=0.1.0", "immutable"),
+        ("/assets/barometre.css", "no-cache"),
+        (PLOTLY, "no-cache"),
+    ],
+)
+def test_fingerprinted_files_are_cached_a_year_the_others_revalidated(
+    static_client, url, cache_control
+):
+    answer = static_client.get(url, headers={"Accept-Encoding": "br"})
+    assert answer.status_code == 200
+    assert cache_control in answer.headers["Cache-Control"]
+    if cache_control == "immutable":
+        assert "max-age=31536000" in answer.headers["Cache-Control"]
+    else:
+        again = static_client.get(
+            url, headers={"Accept-Encoding": "br", "If-None-Match": answer.headers["ETag"]}
+        )
+        assert again.status_code == 304
+        assert again.get_data() == b""
+
+
+def test_compressed_copies_are_made_once_and_kept_in_the_data_folder(settings, empty_store):
+    client = Client(create_app(settings))
+    client.get(PLOTLY, headers={"Accept-Encoding": "br"})
+    kept = list((settings.data_dir / "compresse").glob("*.br"))
+    assert len(kept) == 1
+    # A second app (another worker) reads the copy instead of compressing again.
+    kept[0].write_bytes(brotli.compress(b"copie du disque"))
+    other = Client(create_app(settings))
+    body = other.get(PLOTLY, headers={"Accept-Encoding": "br"}).get_data()
+    assert brotli.decompress(body) == b"copie du disque"
+
+
+@pytest.mark.parametrize("path", ["/", "/_dash-layout", "/_dash-dependencies"])
+def test_pages_and_dash_answers_are_compressed(static_client, path):
+    plain = static_client.get(path)
+    answer = static_client.get(path, headers={"Accept-Encoding": "gzip"})
+    assert answer.headers.get("Content-Encoding") == "gzip"
+    # Pages carry a per-request nonce: the same document, not the same bytes.
+    assert gzip.decompress(answer.get_data())[:50] == plain.get_data()[:50]
+    assert len(answer.get_data()) < len(plain.get_data())
+
+
+def test_the_favicon_is_tiny_and_served_at_the_root(static_client):
+    answer = static_client.get("/favicon.ico")
+    assert answer.status_code == 200
+    assert len(answer.get_data()) < 200
+
+
+FAKE = {
+    "date": "2026-11-28T12:00:00+00:00",
+    "variante": "rapide",
+    "duree_s": 90,
+    "machine": {"processeur": "x", "coeurs": 2, "memoire_go": 4, "systeme": "Linux",
+                "python": "3.11", "charge_1min": 1.0},
+    "transfert": {
+        name: {"premiere_visite_ko": size, "requetes": 10, "graphiques_dessines": True,
+               "visite_suivante_ko": 3.0, "visite_suivante_retelecharge": ["/_dash-layout"],
+               "plus_gros": [["/a.js", 300.0]]}
+        for name, size in (("accueil", 650.0), ("indicateur", 500.0), ("reference_dash", 6000.0))
+    },
+    "serveur": {},
+    "lighthouse": {},
+    "volume": {"1x": {"lignes": 1340132, "annees": 10.0, "periode": "a → b", "fichier_mo": 80.0,
+                      "serie_p50_ms": 7.0, "serie_p95_ms": 9.0, "rss_worker_mo": 120.0,
+                      "preparation_s": 1.0}},
+}
+
+
+@pytest.mark.parametrize(
+    ("expected"),
+    [
+        "| transfert | 1re visite, accueil | ≤ 600 ko | 650,0 ko | **non** |",
+        "| transfert | 1re visite, page d'indicateur | ≤ 600 ko | 500,0 ko | oui |",
+        "non mesuré (pages d'intégration absentes)",
+        "non mesuré (API absente)",
+        "Lighthouse : non mesuré",
+        "## Cibles non atteintes",
+        "1\u202f340\u202f132 lignes",
+    ],
+)
+def test_the_report_states_each_target_and_what_was_missed(expected):
+    assert expected in report.markdown(FAKE)
