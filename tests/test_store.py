@@ -190,3 +190,20 @@ def test_a_read_past_the_time_limit_is_interrupted(empty_store, the_catalogue):
             " SELECT COUNT(*) FROM n"
         )
     slow.close()
+
+
+def test_values_as_published_at_the_end_of_a_day(empty_store, the_catalogue):
+    indicator = the_catalogue.indicator("brigade-numerique-demandes")
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    first = yesterday - dt.timedelta(days=3)
+    empty_store.apply(rows(indicator.id, [1, 2, 3, 4], start=first), kind="ingestion", source="a")
+    empty_store.apply(rows(indicator.id, [1, 9, 3, 4, 5], start=first), kind="ingestion",
+                      source="b")
+    today = dt.date.today()
+    frozen = empty_store.series(indicator, first, today, "jour", as_of=yesterday)
+    current = empty_store.series(indicator, first, today, "jour")
+    assert frozen["valeur"].tolist() == [1, 2, 3, 4]
+    assert current["valeur"].tolist() == [1, 9, 3, 4, 5]
+    assert empty_store.bounds(indicator.id, as_of=yesterday) == (first, yesterday)
+    total = empty_store.breakdown(indicator, "", first, today, as_of=yesterday)
+    assert total["valeur"].tolist() == [10]
