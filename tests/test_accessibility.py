@@ -33,21 +33,18 @@ CATALOGUE = catalogue_module.load()
 WITH_DEPARTEMENTS = next(i.id for i in CATALOGUE.indicators if "departement" in i.breakdowns)
 PLAIN = next(i.id for i in CATALOGUE.indicators if "departement" not in i.breakdowns)
 
-# Every page of the site map, plus a 404.
+# Pages checked at every width, in both themes (the home page, an indicator page with its
+# 101 départements, the site map).
+MATRIX = ["/", f"/indicateurs/{WITH_DEPARTEMENTS}", "/plan-du-site"]
+# Every other page of the site map, plus a 404: checked at 1280 px in the light theme.
 SITE_MAP = [
-    "/",
     "/indicateurs",
     *(f"/familles/{family.id}" for family in CATALOGUE.families),
-    f"/indicateurs/{WITH_DEPARTEMENTS}",
     f"/indicateurs/{PLAIN}",
-    f"/indicateurs/{PLAIN}?granularite=annee",
     "/a-propos-des-donnees",
     "/accessibilite",
-    "/plan-du-site",
     "/page-qui-n-existe-pas",
 ]
-# Pages checked at every width, in both themes.
-MATRIX = ["/", f"/indicateurs/{WITH_DEPARTEMENTS}", "/plan-du-site"]
 
 
 @pytest.fixture
@@ -128,20 +125,20 @@ def test_axe_finds_no_violation_at_every_width_in_both_themes(page, live_server,
     assert found == {}
 
 
-@pytest.mark.parametrize("theme", THEMES)
-def test_axe_finds_no_violation_after_every_control_is_operated(page, live_server, theme):
+def test_axe_finds_no_violation_after_every_control_is_operated(page, live_server):
     open_page(page, f"{live_server.url}/indicateurs/{WITH_DEPARTEMENTS}")
-    set_theme(page, theme)
     for summary in page.locator("details.chart-data > summary").all():
         summary.click()
     assert page.locator("details.chart-data[open]").count() > 0
-    assert axe(page) == []
+    found = {"tableaux ouverts": axe(page)}
     page.select_option("#granularite", "annee")
     page.wait_for_function("document.getElementById('message').textContent.includes('mis à jour')")
-    open_page_charts = "document.querySelector('#resultats h2').textContent.includes('année')"
-    page.wait_for_function(open_page_charts)
-    page.select_option("#theme-choix", "sombre" if theme == "light" else "clair")
-    assert axe(page) == []
+    page.wait_for_function("document.querySelector('#resultats h2').textContent.includes('année')")
+    found["regroupement changé"] = axe(page)
+    page.select_option("#theme-choix", "sombre")
+    page.wait_for_function("document.documentElement.dataset.bsTheme === 'dark'")
+    found["thème sombre choisi"] = axe(page)
+    assert found == {key: [] for key in found}
 
 
 # --- Charts and their alternatives --------------------------------------------------------------

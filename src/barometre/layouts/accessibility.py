@@ -13,10 +13,11 @@ from barometre.urls import Urls
 # them with each audit: the declaration must state real results, never a wish.
 AUDIT_DATE = "28 novembre 2026"
 AUDIT_RESULTS = (
-    "axe-core 4 (règles WCAG 2.0 et 2.1 niveaux A et AA, bonnes pratiques)\u00a0: aucune "
-    "erreur sur toutes les pages du plan du site, à 320, 768 et 1\u202f280 pixels de large, "
-    "en thème clair et en thème sombre, tableaux de données ouverts et listes déroulantes "
-    "utilisées.",
+    "axe-core 4.14 (règles WCAG 2.0 et 2.1 niveaux A et AA, bonnes pratiques)\u00a0: aucune "
+    "erreur sur les pages du plan du site, à 320, 768 et 1\u202f280 pixels de large, en thème "
+    "clair et en thème sombre, tableaux de données ouverts et listes déroulantes utilisées, "
+    "sauf une sur les pages d'indicateur\u00a0: le nom accessible des liens de téléchargement "
+    "« CSV » et « JSON » ne reprend pas leur texte visible sous la même forme.",
     "Lighthouse 12.2.3, catégorie accessibilité\u00a0: 100 sur 100 sur la page d'accueil et sur "
     "une page d'indicateur.",
     "Parcours au clavier (Tab et Maj+Tab) de chaque page\u00a0: tous les éléments interactifs "
@@ -29,6 +30,9 @@ NOT_ACCESSIBLE = (
     "clavier ni avec un lecteur d'écran. Alternative\u00a0: chaque graphique est accompagné d'un "
     "résumé textuel et de toutes ses données dans un tableau (« Voir les données »), et les "
     "données sont téléchargeables.",
+    "Sur les pages d'indicateur, le nom accessible des liens de téléchargement « CSV » et "
+    "« JSON » ne reprend pas exactement leur texte visible (critère 6.1 du RGAA, "
+    "WCAG 2.5.3)\u00a0; le nom donne cependant l'action, le graphique, le format et la taille.",
     "Le graphique des départements ne montre que les 15 premiers. Alternative\u00a0: le "
     "tableau « Voir les données » liste tous les départements.",
     "Aucun audit complet des 106 critères du RGAA par un organisme indépendant n'a encore été "
