@@ -372,3 +372,32 @@ def test_lighthouse_accessibility_score_is_100(live_server, path):
         if audit.get("scoreDisplayMode") == "binary" and audit.get("score") == 0
     ]
     assert (report["categories"]["accessibility"]["score"], failed) == (1, [])
+
+
+# --- Components with known accessibility defects in Dash 4 ---------------------------------------
+
+SOURCES = Path(__file__).parent.parent / "src" / "barometre"
+
+
+@pytest.mark.parametrize(
+    "component",
+    [
+        "dcc.Tabs",  # tabs unreachable by keyboard
+        "dbc.Tabs",  # every tab tabindex=-1
+        "dcc.Dropdown",  # focusable aria-hidden input, unnamed listbox
+        "dcc.DatePickerRange",  # invalid aria-labelledby
+        "dcc.DatePickerSingle",
+        "dcc.Slider",  # unnamed parts
+        "dcc.RangeSlider",
+        "dcc.RadioItems",  # nested interactive elements
+        "dcc.Checklist",
+        "dcc.Loading",  # announces nothing
+    ],
+)
+def test_no_component_with_known_accessibility_defects(component):
+    users = [
+        path.relative_to(SOURCES).as_posix()
+        for path in SOURCES.rglob("*.py")
+        if component + "(" in path.read_text(encoding="utf-8")
+    ]
+    assert users == []
