@@ -8,8 +8,11 @@ instances share the load, and a value committed to the store is served by both r
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -212,3 +215,23 @@ def test_access_logs_hold_no_address(cluster):
     lines = [json.loads(line) for line in nginx_log.splitlines()]
     assert lines and all(set(line) == {"heure", "methode", "chemin", "statut", "octets",
                                        "duree_s", "amont"} for line in lines)
+
+
+def test_barometre_ingest_on_postgresql_is_served_by_both_instances(cluster, tmp_path):
+    csv = tmp_path / "fevrier.csv"
+    csv.write_text(
+        "indicateur,date,ventilation,membre,valeur\n"
+        + "".join(f"{INDICATOR},2025-02-0{day},,,777\n" for day in (1, 2, 3)),
+        encoding="utf-8",
+    )
+    env = {**os.environ, "BAROMETRE_DATA_DIR": str(tmp_path),
+           "BAROMETRE_DATABASE_URL": cluster["store"].url}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "barometre", "ingest", str(csv)],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 corrigées" in result.stdout
+    for base in [cluster["url"] + PREFIX] + [i.base + "/" for i in cluster["instances"]]:
+        text = served_value(base).replace(" ", "")
+        assert '"y":[777' in text
