@@ -93,10 +93,10 @@ def parse_options(
         raise NotFound(indicator_id)
     frozen = parse_date(_one(args, "fige"), "fige")
     if frozen is not None and frozen > today:
-        raise InvalidInput("fige", "« fige » ne peut pas être une date future.")
+        raise InvalidInput("fige", "«\u00a0fige\u00a0» ne peut pas être une date future.")
     theme = _one(args, "theme") or "clair"
     if theme not in THEMES:
-        raise InvalidInput("theme", "« theme » doit valoir clair, sombre ou auto.")
+        raise InvalidInput("theme", "«\u00a0theme\u00a0» doit valoir clair, sombre ou auto.")
     height = _height(_one(args, "hauteur"))
     breakdown = None
     dimension = _one(args, "ventilation")
@@ -104,7 +104,7 @@ def parse_options(
         if dimension not in indicator.breakdowns:
             allowed = ", ".join(indicator.breakdowns) or "aucune pour cet indicateur"
             raise InvalidInput(
-                "ventilation", f"Ventilation inconnue ; valeurs possibles : {allowed}."
+                "ventilation", f"Ventilation inconnue\u00a0; valeurs possibles\u00a0: {allowed}."
             )
         breakdown = services.catalogue.breakdowns[dimension]
     bounds = services.store.bounds(indicator.id, as_of=frozen)
@@ -123,7 +123,8 @@ def _height(value: str) -> int:
     if not value.isdigit() or not HEIGHT_MIN <= int(value) <= HEIGHT_MAX:
         raise InvalidInput(
             "hauteur",
-            f"« hauteur » doit être un nombre entier de pixels entre {HEIGHT_MIN} et {HEIGHT_MAX}.",
+            f"«\u00a0hauteur\u00a0» doit être un nombre entier de pixels"
+            f" entre {HEIGHT_MIN} et {HEIGHT_MAX}.",
         )
     return int(value)
 
@@ -226,7 +227,7 @@ def _content(services: Services, options: Options) -> Content:
             f"{summaries.format_span(q.start, q.end, 'jour')}"
         )
         note = (
-            f"Graphique limité aux {top} premiers sur {len(breakdown.members)} ; "
+            f"Graphique limité aux {top} premiers sur {len(breakdown.members)}\u00a0; "
             "le tableau les donne tous."
             if top
             else ""
@@ -308,13 +309,13 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
         for row in shown.rows
     )
     demo = (
-        '<p class="embed-demo"><strong>Données de démonstration</strong> : '
+        '<p class="embed-demo"><strong>Données de démonstration</strong>\u00a0: '
         "ce ne sont pas des chiffres officiels.</p>"
         if services.store.is_demo()
         else ""
     )
     facts = " · ".join(
-        escape(part) for part in (f"Source : {indicator.source}", shown.data_date) if part
+        escape(part) for part in (f"Source\u00a0: {indicator.source}", shown.data_date) if part
     )
     config = {
         "id": indicator.id,
@@ -420,7 +421,7 @@ def register(server: flask.Flask, services: Services) -> None:
             return _page(
                 services,
                 "Service indisponible",
-                "Les données ne peuvent pas être lues pour le moment ; réessayez plus tard.",
+                "Les données ne peuvent pas être lues pour le moment\u00a0; réessayez plus tard.",
                 503,
             )
         return _compressed(flask.Response(html, mimetype="text/html"))
@@ -442,7 +443,7 @@ def _compressed(response: flask.Response) -> flask.Response:
 
 
 def _not_found(indicator_id: str) -> str:
-    return f"Aucun indicateur ne porte l'identifiant « {indicator_id[:80]} »."
+    return f"Aucun indicateur ne porte l'identifiant «\u00a0{indicator_id[:80]}\u00a0»."
 
 
 def _page(services: Services, title: str, message: str, status: int) -> flask.Response:

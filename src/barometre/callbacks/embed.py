@@ -113,7 +113,8 @@ def register(app, services: Services) -> None:
                 var copied = false;
                 try { copied = document.execCommand('copy'); } catch (ignored) { copied = false; }
                 if (!copied) {
-                    return 'Copie impossible : le code est sélectionné, copiez-le avec Ctrl+C.';
+                    return 'Copie impossible\\u00a0: le code est sélectionné, '
+                        + 'copiez-le avec Ctrl+C.';
                 }
             }
             return 'Code copié' + again;

@@ -22,14 +22,16 @@ THEME_LABELS = {"clair": "Clair", "sombre": "Sombre", "auto": "Selon le réglage
 def builder(catalogue: Catalogue, indicator: Indicator, bounds: tuple[dt.date, dt.date]) -> list:
     """Return the « Intégrer ce graphique » button and its dialog."""
     first, last = (d.isoformat() for d in bounds)
-    breakdowns = [{"label": "Aucune : évolution dans le temps", "value": ""}] + [
+    breakdowns = [{"label": "Aucune\u00a0: évolution dans le temps", "value": ""}] + [
         {"label": catalogue.breakdowns[b].title, "value": b} for b in indicator.breakdowns
     ]
     default = "mois" if "mois" in indicator.granularities else indicator.granularities[0]
     fields = [
-        _field("Début de la période (vide : depuis le début)", _date(ids.EMBED_START, first, last)),
         _field(
-            "Fin de la période (vide : jusqu'aux dernières données)",
+            "Début de la période (vide\u00a0: depuis le début)", _date(ids.EMBED_START, first, last)
+        ),
+        _field(
+            "Fin de la période (vide\u00a0: jusqu'aux dernières données)",
             _date(ids.EMBED_END, first, last),
         ),
         _field(
@@ -62,7 +64,7 @@ def builder(catalogue: Catalogue, indicator: Indicator, bounds: tuple[dt.date, d
             ),
         ),
         _field(
-            "Figer les données au (vide : suivre les mises à jour)",
+            "Figer les données au (vide\u00a0: suivre les mises à jour)",
             _date(ids.EMBED_FROZEN, first, dt.date.today().isoformat()),
         ),
     ]
@@ -72,14 +74,14 @@ def builder(catalogue: Catalogue, indicator: Indicator, bounds: tuple[dt.date, d
             html.P(
                 "Choisissez les options, vérifiez l'aperçu, puis copiez le code et collez-le "
                 "dans votre page. Le graphique s'adapte à la largeur et à la hauteur de son "
-                "contenu ; sans le script, il garde la hauteur minimale."
+                "contenu\u00a0; sans le script, il garde la hauteur minimale."
             ),
             html.Div(fields, className="embed-builder-fields"),
             html.P(id=ids.EMBED_MESSAGE, role="status", className="form-message"),
             html.H3("Aperçu", className="h5"),
             html.Iframe(
                 id=ids.EMBED_PREVIEW,
-                title=f"Aperçu : {indicator.title}",
+                title=f"Aperçu\u00a0: {indicator.title}",
                 className="embed-builder-preview",
                 style={"width": "100%", "border": "1px solid #ced4da"},
                 height=str(embed.HEIGHT_DEFAULT),
