@@ -164,3 +164,42 @@ FAKE = {
 )
 def test_the_report_states_each_target_and_what_was_missed(expected):
     assert expected in report.markdown(FAKE)
+
+
+def test_a_repeated_callback_is_answered_from_memory_until_the_data_changes(app, monkeypatch):
+    from dash_http import indicator_payload
+
+    from barometre import answers
+
+    client = app.server.test_client()
+    kept = app.server.extensions[answers.EXTENSION]
+    body = indicator_payload("brigade-numerique-demandes", "2024-01-01", "2025-12-31", "mois")
+    headers = {"Accept-Encoding": "br"}
+    first = client.post("/_dash-update-component", json=body, headers=headers)
+    assert first.status_code == 200 and len(kept.entries) == 1
+    again = client.post("/_dash-update-component", json=body, headers=headers)
+    assert again.get_data() == first.get_data()
+    assert again.headers["Content-Encoding"] == "br"
+    assert len(kept.entries) == 1
+    # New data (an ingestion): a new key, computed again.
+    version = app.services.store.data_version()
+    monkeypatch.setattr(app.services.store, "data_version", lambda: version + 1)
+    client.post("/_dash-update-component", json=body, headers=headers)
+    assert len(kept.entries) == 2
+
+
+@pytest.mark.parametrize(
+    ("sizes", "kept"),
+    [
+        ([100] * 8, [str(n) for n in range(8)]),
+        ([100] * 9, [str(n) for n in range(1, 9)]),  # the oldest goes
+        ([101], []),  # larger than an eighth of the whole: never kept
+    ],
+)
+def test_answers_are_bounded_least_recently_used_first(sizes, kept):
+    from barometre.answers import Answers
+
+    answers = Answers(max_bytes=800)
+    for number, size in enumerate(sizes):
+        answers.put(str(number), b"x" * size, [])
+    assert list(answers.entries) == kept

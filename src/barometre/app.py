@@ -11,7 +11,17 @@ from flask_caching import Cache
 from markupsafe import escape
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from barometre import __version__, api, catalogue, embed, errors, security, services, static
+from barometre import (
+    __version__,
+    answers,
+    api,
+    catalogue,
+    embed,
+    errors,
+    security,
+    services,
+    static,
+)
 from barometre.callbacks import register_all
 from barometre.callbacks.pages import render
 from barometre.config import Settings
@@ -100,6 +110,8 @@ def create_app(settings: Settings | None = None) -> BarometreDash:
     _add_routes(app.server, app.services)
     embed.register(app.server, app.services)
     api.register(app.server, settings.url_prefix)
+    # Before static.register: the answers kept in memory are the compressed ones.
+    answers.register(app.server, app.services)
     static.register(app.server, settings.data_dir, settings.url_prefix)
     _harden(app, settings)
     return app
