@@ -99,7 +99,7 @@ def create_app(settings: Settings | None = None) -> BarometreDash:
             # ?v= fingerprints it: browsers keep it a year (static.py).
             Urls(settings.url_prefix).path("/assets/vendor/bootstrap.min.css", v=__version__)
         ],
-        # embed/ holds the embed pages' own script, CSS and plotly bundle: never the site's.
+        # embed/ holds the embed pages' own script and CSS: never loaded by the site's pages.
         assets_path_ignore=["vendor", "embed"],
     )
     cache.init_app(app.server, config=services.cache_config(settings))

@@ -11,7 +11,6 @@ runs the table switch and posts the page's height to the host page, whose copy-p
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
 import logging
 from collections.abc import Mapping
@@ -348,7 +347,7 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
         "Voir sur le Baromètre numérique</a></p>\n"
         "</main>\n"
         f'<script type="application/json" id="embed-config">{_json_script(config)}</script>\n'
-        f'<script src="{escape(_asset(urls, "embed/plotly-basic.min.js"))}"></script>\n'
+        f'<script src="{escape(_asset(urls, "vendor/plotly-basic.min.js"))}"></script>\n'
         f'<script src="{escape(_asset(urls, "plotly-locale-fr.js"))}"></script>\n'
         f'<script src="{escape(_asset(urls, "embed/embed.js"))}"></script>\n'
         "</body>\n</html>\n"
@@ -424,22 +423,8 @@ def register(server: flask.Flask, services: Services) -> None:
                 "Les données ne peuvent pas être lues pour le moment\u00a0; réessayez plus tard.",
                 503,
             )
-        return _compressed(flask.Response(html, mimetype="text/html"))
-
-
-# Below this size, compressing saves less than it costs.
-COMPRESS_MIN_BYTES = 1400
-
-
-def _compressed(response: flask.Response) -> flask.Response:
-    """Gzip the page when the browser accepts it: a daily series' table weighs 10 times less."""
-    response.vary.add("Accept-Encoding")
-    body = response.get_data()
-    if len(body) < COMPRESS_MIN_BYTES or "gzip" not in flask.request.accept_encodings:
-        return response
-    response.set_data(gzip.compress(body, compresslevel=6))
-    response.headers["Content-Encoding"] = "gzip"
-    return response
+        # Compressed by static.py like every page (a daily series' table weighs 10 times less).
+        return flask.Response(html, mimetype="text/html")
 
 
 def _not_found(indicator_id: str) -> str:
