@@ -178,7 +178,11 @@ def browser():
 @pytest.fixture
 def page(browser):
     """A fresh browser page that records console errors and requests to other hosts."""
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    # Playwright evaluates wait_for_function predicates with eval, which the site's CSP forbids
+    # (no 'unsafe-eval'): test pages bypass it; test_security checks the CSP in its own context.
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
     page = context.new_page()
     page.console_errors = []
     page.foreign_requests = []
