@@ -183,3 +183,26 @@ def test_chart_downloads_give_back_what_the_chart_shows(app, chart, search):
         if isinstance(getattr(n, "id", None), dict) and n.id.get("graphique") == prefix
     ]
     assert sorted(n.id["format"] for n in images) == ["png", "svg"]
+
+
+@pytest.mark.browser
+def test_chart_image_and_data_downloads_in_the_browser(live_server, page):
+    page.goto(
+        live_server.url
+        + "/indicateurs/brigade-numerique-demandes?debut=2025-01-01&fin=2025-03-31&granularite=mois"
+    )
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3", timeout=30_000
+    )
+    block = page.locator(".chart-block").first
+    for fmt in ("png", "svg"):
+        with page.expect_download(timeout=30_000) as download:
+            block.get_by_role("button", name=f"image {fmt.upper()}").click()
+        assert download.value.suggested_filename == f"brigade-numerique-demandes-evolution.{fmt}"
+    link = block.get_by_role("link", name="Télécharger les données de « évolution par mois » (CSV")
+    with page.expect_download(timeout=30_000) as download:
+        link.click()
+    frame = pd.read_csv(download.value.path())
+    assert list(frame["date"]) == ["2025-01-01", "2025-02-01", "2025-03-01"]
+    assert page.console_errors == []
+    assert page.foreign_requests == []

@@ -12,7 +12,7 @@ WAIT = 30_000  # generous: the machine is shared
 
 def state(page) -> dict:
     return page.evaluate(
-        "({debut: document.querySelector('#periode-debut').value,"
+        "() => ({debut: document.querySelector('#periode-debut').value,"
         " fin: document.querySelector('#periode-fin').value,"
         " granularite: document.querySelector('#granularite').value,"
         " points: document.querySelector('.chart-block .js-plotly-plot').data[0].x.length})"
@@ -43,11 +43,12 @@ def choose(page, granularity: str) -> None:
 
 
 def test_state_survives_reload_and_history(live_server, page):
-    page.goto(live_server.url + PATH)
+    # One year keeps the charts light; the page starts from a permalink already.
+    page.goto(live_server.url + PATH + "?debut=2025-01-01&fin=2025-12-31&granularite=mois")
     wait_for_state(page, "mois")
-    entries = page.evaluate("history.length")
+    entries = page.evaluate("() => history.length")
     choose(page, "semaine")
-    assert page.evaluate("history.length") == entries + 1  # a new entry, no reload
+    assert page.evaluate("() => history.length") == entries + 1  # a new entry, no reload
     weekly = state(page)
     assert "debut=" in page.url and "fin=" in page.url
 
@@ -77,7 +78,7 @@ def test_share_copies_the_permalink_and_says_so(live_server, browser):
         status = page.locator("#partager-statut")
         status.filter(has_text="Lien copié.").wait_for(timeout=WAIT)
         assert status.get_attribute("role") == "status"
-        assert page.evaluate("navigator.clipboard.readText()") == page.url
+        assert page.evaluate("() => navigator.clipboard.readText()") == page.url
         assert "granularite=semaine" in page.url
     finally:
         context.close()

@@ -48,7 +48,7 @@ def downloads(services: Services, query: Query, chart_id: str, title: str) -> ht
     lowered = title[0].lower() + title[1:]
     links = [
         html.A(
-            f"CSV ({size})",
+            f"CSV, {size}",
             href=csv_url,
             download=f"{chart_id}.csv",
             className="btn btn-sm btn-outline-primary",
