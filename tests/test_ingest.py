@@ -438,3 +438,23 @@ def test_api_observations_by_day_load_back(tmp_path, empty_store, the_catalogue,
     (tmp_path / "api-mois.json").write_bytes(monthly.get_data())
     refused = load(tmp_path / "api-mois.json", empty_store, the_catalogue, settings)
     assert refused.status == "rejete" and "agrégées par « mois »" in refused.errors[0]
+
+
+def test_a_page_reads_one_state_even_if_a_load_commits_meanwhile(
+    empty_store, the_catalogue, settings
+):
+    from barometre.store import Store
+
+    load(DATA / "bons" / "api.json", empty_store, the_catalogue, settings)
+    reader = Store(settings.database_url)
+    day = ("thesee-plaintes", "", "", "2024-03-01")
+    with reader.snapshot():
+        assert value(reader, *day) == 310
+        fixed = settings.data_dir / "correction.csv"
+        fixed.write_text("indicateur,date,valeur\nthesee-plaintes,2024-03-01,999\n")
+        assert load(fixed, empty_store, the_catalogue, settings).status == "charge"
+        assert value(reader, *day) == 310  # still the state the page started from
+        with reader.snapshot():  # nested: same snapshot
+            assert value(reader, *day) == 310
+    assert value(reader, *day) == 999
+    reader.close()

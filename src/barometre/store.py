@@ -27,6 +27,11 @@ OBSERVATION_COLUMNS = ["indicator", "dimension", "member", "date", "value", "wei
 WRITE_BATCH = 50_000
 
 
+# How each engine opens a read transaction that sees one state of the data throughout (SQLite in
+# WAL mode keeps its snapshot from the first read; PostgreSQL needs REPEATABLE READ for that).
+READ_SNAPSHOT = {"sqlite": "BEGIN", "postgresql": "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"}
+
+
 class StoreError(RuntimeError):
     """The store cannot be opened or queried; the message is meant for an operator."""
 
@@ -345,6 +350,26 @@ class Store:
             raise
         else:
             connection.commit()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Run every read of the block on one state of the data (one read-only transaction).
+
+        A page computes several queries (series, then each breakdown); without this, a load that
+        commits between two of them would give a page whose total is old and breakdown new.
+        Nested blocks share the outer snapshot.
+        """
+        if getattr(self._local, "snapshot", False):
+            yield
+            return
+        connection = self._connection()
+        connection.execute(READ_SNAPSHOT.get(self.dialect.name, "BEGIN"))
+        self._local.snapshot = True
+        try:
+            yield
+        finally:
+            self._local.snapshot = False
+            connection.execute("ROLLBACK")  # nothing was written: ending the snapshot is enough
 
     # -- schema ------------------------------------------------------------------------------
 

@@ -53,7 +53,13 @@ class KeyFigureCard:
 def indicator_charts(services: Services, query: Query) -> list[Chart]:
     """Return the main chart then one chart per breakdown of the indicator."""
     params = (query.indicator.id, query.start, query.end, query.granularity)
-    return services.memoized("indicator-charts", params, lambda: _indicator_charts(services, query))
+    return services.memoized("indicator-charts", params, lambda: _consistent(services, query))
+
+
+def _consistent(services: Services, query: Query) -> list[Chart]:
+    # All charts of a page from one state of the data, even if a load commits meanwhile.
+    with services.store.snapshot():
+        return _indicator_charts(services, query)
 
 
 def _indicator_charts(services: Services, query: Query) -> list[Chart]:
