@@ -62,6 +62,11 @@ def test_the_page_does_not_load_plotly_js_eagerly(static_client):
     assert not [url for url in script_urls(static_client) if "plotly.min.js" in url]
 
 
+@pytest.mark.parametrize("unneeded", ["polyfill@", "dash_table", "plotly.min.js"])
+def test_the_page_does_not_load_scripts_it_does_not_use(static_client, unneeded):
+    assert not [url for url in script_urls(static_client) if unneeded in url]
+
+
 @pytest.mark.parametrize(
     ("accept", "encoding"),
     [("gzip, deflate, br", "br"), ("gzip", "gzip"), ("", None), ("identity", None)],

@@ -64,6 +64,25 @@ def bundle_version(path: Path = PLOTLY_BUNDLE) -> str:
     return match.group(1).decode() if match else ""
 
 
+# Scripts Dash always lists that the Baromètre's pages do not need (checked in a browser: no error,
+# charts drawn, French months).
+UNNEEDED_SCRIPTS = ("polyfill@", "dash_table/")
+
+
+def needed_scripts(resources: list[dict]) -> list[dict]:
+    """Return Dash's script resources without ``UNNEEDED_SCRIPTS``."""
+    kept = []
+    for resource in resources:
+        path = resource.get("relative_package_path", "")
+        if isinstance(path, list):  # React and its companions come as one list
+            paths = [item for item in path if not any(part in item for part in UNNEEDED_SCRIPTS)]
+            resource = {**resource, "relative_package_path": paths}
+        elif any(part in path for part in UNNEEDED_SCRIPTS):
+            continue
+        kept.append(resource)
+    return kept
+
+
 def fingerprinted(path: str, args: flask.Request | None = None) -> bool:
     """Whether a URL names one immutable version of a file (its content changes with its URL)."""
     if check_fingerprint(path)[1]:
