@@ -441,20 +441,23 @@ def test_api_observations_by_day_load_back(tmp_path, empty_store, the_catalogue,
 
 
 def test_a_page_reads_one_state_even_if_a_load_commits_meanwhile(
-    empty_store, the_catalogue, settings
+    store_url, the_catalogue, settings
 ):
     from barometre.store import Store
 
-    load(DATA / "bons" / "api.json", empty_store, the_catalogue, settings)
-    reader = Store(settings.database_url)
+    writer, reader = Store(store_url), Store(store_url)
+    writer.init_schema()
+    writer.sync_catalogue(the_catalogue)
+    load(DATA / "bons" / "api.json", writer, the_catalogue, settings)
     day = ("thesee-plaintes", "", "", "2024-03-01")
     with reader.snapshot():
         assert value(reader, *day) == 310
         fixed = settings.data_dir / "correction.csv"
         fixed.write_text("indicateur,date,valeur\nthesee-plaintes,2024-03-01,999\n")
-        assert load(fixed, empty_store, the_catalogue, settings).status == "charge"
+        assert load(fixed, writer, the_catalogue, settings).status == "charge"
         assert value(reader, *day) == 310  # still the state the page started from
         with reader.snapshot():  # nested: same snapshot
             assert value(reader, *day) == 310
     assert value(reader, *day) == 999
     reader.close()
+    writer.close()
