@@ -188,8 +188,10 @@ def test_dcat_catalogue_has_one_dataset_per_indicator(client, the_catalogue):
     body = answer.get_json(force=True)
     assert body["@type"] == "dcat:Catalog"
     assert len(body["dcat:dataset"]) == len(the_catalogue.indicators)
-    formats = {d["dct:format"] for d in body["dcat:dataset"][0]["dcat:distribution"]}
-    assert formats == {"CSV", "JSON"}
+    first = body["dcat:dataset"][0]
+    assert {d["dct:format"] for d in first["dcat:distribution"]} == {"CSV", "JSON"}
+    assert first["dct:accrualPeriodicity"]["@id"].endswith("/frequency/DAILY")
+    assert first["dct:license"]["@id"] == "https://www.etalab.gouv.fr/licence-ouverte-open-licence"
 
 
 @pytest.mark.parametrize(

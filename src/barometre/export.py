@@ -33,6 +33,11 @@ LICENCE = {
     "title": "Licence Ouverte / Open Licence 2.0",
     "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence",
 }
+# The EU vocabulary of frequencies, which DCAT-AP harvesters (data.gouv.fr, data.europa.eu) read.
+FREQUENCIES = {
+    f: "http://publications.europa.eu/resource/authority/frequency/" + code
+    for f, code in (("quotidienne", "DAILY"), ("hebdomadaire", "WEEKLY"), ("mensuelle", "MONTHLY"))
+}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Breakdowns of the data package are monthly: daily counts per département would be mostly
 # masked by the secrecy rule and weigh tens of megabytes for little use.
@@ -360,7 +365,9 @@ def dcat_catalogue(services: Services, base: str, api_path, urls) -> dict:
             "dcat:keyword": [indicator.family, "gendarmerie", "numérique"],
             "dct:publisher": {"@type": "foaf:Agent", "foaf:name": "Gendarmerie nationale"},
             "dct:license": {"@id": LICENCE["path"]},
-            "dct:accrualPeriodicity": indicator.frequency,
+            "dct:accrualPeriodicity": {"@id": FREQUENCIES.get(indicator.frequency, "")}
+            if indicator.frequency in FREQUENCIES
+            else indicator.frequency,
             "dct:provenance": indicator.source,
             "dcat:landingPage": {"@id": base + urls.indicator(indicator.id)},
             "dcat:distribution": [
