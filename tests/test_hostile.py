@@ -135,15 +135,19 @@ def test_query_parameters_never_break_a_page(hostile_client, value):
         b"null",
         b"{",
         b'{"output": 1}',
-        b'{"output": "..page.children...page-title.data..", "outputs": [], "inputs": "x"}',
-        b'{"output": "..page.children...page-title.data..", "outputs": [], "inputs": [1, 2]}',
-        b'{"output": "..page.children...page-title.data..", "outputs": [],'
+        b'{"output": "ROUTER", "outputs": [], "inputs": "x"}',
+        b'{"output": "ROUTER", "outputs": [], "inputs": [1, 2]}',
+        b'{"output": "ROUTER", "outputs": [],'
         b' "inputs": [{"id": "url", "property": "pathname", "value": "/"}]}',
+        b'{"output": "ROUTER", "outputs": 3, "inputs": []}',
         json.dumps({"output": "x" * 10_000}).encode(),
         b"\xff\xfe\x00",
     ],
 )
 def test_malformed_callback_bodies_are_400(hostile_client, body):
+    # ROUTER stands for the routing callback's real output, so that only the body's shape is wrong.
+    router = route_payload(hostile_client, "/")["output"]
+    body = body.replace(b"ROUTER", router.encode())
     response = hostile_client.post(
         "/_dash-update-component", data=body, content_type="application/json"
     )
