@@ -201,6 +201,20 @@ def test_theme_auto_sends_the_data_once(embed_client):
     assert dark["line"]["color"] != light["line"]["color"]
 
 
+def test_an_embed_works_under_a_url_prefix(demo_settings):
+    settings = Settings(
+        data_dir=demo_settings.data_dir,
+        database_url=demo_settings.database_url,
+        url_prefix="/barometre/",
+    )
+    client = create_app(settings).server.test_client()
+    response = client.get(f"/barometre/embed/{DEMANDES}?granularite=annee")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '/barometre/assets/embed/embed.js?v=' in html
+    assert f'href="/barometre/indicateurs/{DEMANDES}?granularite=annee" target="_top"' in html
+
+
 # -- the builder and the snippet -------------------------------------------------------------
 
 
