@@ -73,9 +73,14 @@ def open_page(page, url: str) -> None:
 
 
 def set_theme(page, theme: str) -> None:
-    page.emulate_media(color_scheme=theme)
+    """Choose a theme with the header's switch (the system setting is tested on its own)."""
+    page.select_option("#theme-choix", "sombre" if theme == "dark" else "clair")
     wanted = "dark" if theme == "dark" else "light"
-    page.wait_for_function(f"document.documentElement.dataset.bsTheme === '{wanted}'")
+    try:
+        page.wait_for_function(f"document.documentElement.dataset.bsTheme === '{wanted}'")
+    except PlaywrightTimeout:
+        actual = page.evaluate("document.documentElement.dataset.bsTheme")
+        pytest.fail(f"thème {theme} attendu, trouvé {actual!r}")
 
 
 def reflow_overflow(page) -> int:
@@ -335,6 +340,15 @@ def test_theme_switch_overrides_the_system_and_is_remembered_without_cookie(page
     open_page(page, f"{live_server.url}/")
     assert page.get_attribute("html", "data-bs-theme") == "dark"
     assert page.input_value("#theme-choix") == "sombre"
+    assert page.context.cookies() == []
+    # Back to « selon le système »: the system's dark setting applies, and follows its changes.
+    page.select_option("#theme-choix", "auto")
+    page.emulate_media(color_scheme="dark")
+    page.reload(wait_until="networkidle")
+    page.wait_for_function("document.documentElement.dataset.bsTheme === 'dark'")
+    page.emulate_media(color_scheme="light")
+    page.wait_for_function("document.documentElement.dataset.bsTheme === 'light'")
+    page.emulate_media(color_scheme="dark")
     page.wait_for_function(
         "[...document.querySelectorAll('.chart .js-plotly-plot')].every(g =>"
         f" g.layout.template.layout.font.color === '{dark.text}')"
