@@ -415,3 +415,17 @@ def test_no_component_with_known_accessibility_defects(component):
         if component + "(" in path.read_text(encoding="utf-8")
     ]
     assert users == []
+
+
+def test_results_are_marked_busy_while_a_callback_runs(page, live_server):
+    open_page(page, f"{live_server.url}/indicateurs/{PLAIN}")
+    held = []
+    page.route("**/_dash-update-component", lambda route: held.append(route))  # held back
+    page.select_option("#granularite", "annee")
+    page.wait_for_function("document.getElementById('resultats').getAttribute('aria-busy')")
+    assert page.get_attribute("#resultats", "aria-busy") == "true"
+    page.unroute("**/_dash-update-component")
+    for route in held:
+        route.continue_()
+    page.wait_for_function("!document.getElementById('resultats').hasAttribute('aria-busy')")
+    assert "année" in page.locator("#resultats h2").first.text_content()
