@@ -41,8 +41,14 @@ def score(url: str, preset: str) -> dict:
                 arguments, env=env, check=True, capture_output=True, timeout=180
             )
             data = json.loads(report.read_text())
-        except (subprocess.SubprocessError, OSError, ValueError) as error:
-            return {"erreur": str(error)[:200]}
+        except subprocess.CalledProcessError as error:
+            lines = (error.stderr or b"").decode(errors="replace").strip().splitlines()
+            last = lines[-1][:160] if lines else f"code {error.returncode}"
+            return {"erreur": f"lighthouse a échoué : {last}"}
+        except subprocess.TimeoutExpired:
+            return {"erreur": "lighthouse : pas de résultat en 180 s"}
+        except (OSError, ValueError) as error:
+            return {"erreur": f"lighthouse : {str(error)[:160]}"}
     audits = data["audits"]
 
     def metric(name: str) -> float:

@@ -8,28 +8,37 @@ NBSP = "\u202f"  # narrow no-break space: thousands and before « % » in French
 # every target the run did not meet.
 NOTES = {
     "transfert": (
-        "Transfert : l'essentiel est du code que toute page Dash charge avant de dessiner — "
+        "Transfert : l'essentiel est du code que toute page Dash charge avant de dessiner : "
         "plotly.js partiel « basic » (≈ 330 ko en brotli, le plus petit paquet publié de la "
-        "version 4.1.1), dash-renderer, React, dcc, dash-bootstrap-components et le polyfill "
-        "de Dash. Essayé : paquet partiel, brotli 11 précompressé, favicon de 107 octets, "
-        "réponses de rappel compressées. Reste à essayer : un paquet plotly.js construit avec les "
-        "seules traces scatter et bar, et ne plus charger le polyfill ni dash_table, que Dash "
-        "charge toujours."
+        "version 4.1.1, chargé après le premier rendu), dash-renderer, React, dcc (≈ 95 ko) et "
+        "dash-bootstrap-components (≈ 54 ko). Fait : paquet partiel à la place du complet "
+        "(4,8 Mo), brotli 11 précompressé une fois, polyfill et DataTable retirés (37 ko), favicon "
+        "de 107 octets, réponses de rappel et pages compressées. Reste à faire pour passer sous "
+        "600 ko : remplacer les 7 composants dash-bootstrap-components utilisés (Card, Row, Col, "
+        "Input, Select, Label) par html.* avec les classes Bootstrap (−54 ko), ou construire un "
+        "paquet plotly.js avec les seules traces scatter et bar."
     ),
     "lighthouse": (
-        "Lighthouse : le temps de blocage (TBT) vient de l'exécution de React, de dcc et de "
-        "plotly.js sur un processeur mobile simulé 4 fois plus lent ; le contenu n'apparaît "
-        "qu'après le rendu de l'application Dash tant que la page n'est pas rendue côté serveur."
+        "Lighthouse : le temps de blocage (TBT) et le LCP viennent de l'exécution de React, de dcc "
+        "et de plotly.js sur le processeur mobile simulé (4 fois plus lent) : le contenu "
+        "n'apparaît qu'après le rendu de l'application Dash. Non fait faute de temps : rendre "
+        "la page (titre, chiffres clés, résumés) dans le HTML envoyé par le serveur "
+        "(BarometreDash.interpolate_index), que React remplace au montage, avec la hauteur des "
+        "graphiques réservée (CLS) ; l'accueil dessine 12 graphiques plotly au chargement."
     ),
     "serveur": (
-        "Serveur : le générateur de charge (Python, 32 fils) partage les 2 cœurs avec les 2 "
-        "processus gunicorn ; la latence p99 inclut l'attente dans la file de gunicorn (sync, "
-        "un appel à la fois par processus) : 32 connexions pour 2 processus."
+        "Serveur : une réponse en cache coûte moins d'une milliseconde de calcul (réponse "
+        "compressée gardée en mémoire par processus, answers.py) ; la latence mesurée est surtout "
+        "de l'attente : 32 connexions pour 2 processus gunicorn synchrones, et le générateur de "
+        "charge (Python, 32 fils) partage les 2 cœurs. Par la loi de Little, p50 ≈ 32 / débit : "
+        "un p99 ≤ 25 ms à 32 connexions demanderait plus de 1 300 req/s sur cette machine. "
+        "Fait : cache des réponses entières compressées ; reste : un serveur asynchrone ou des "
+        "processus gthread, et un générateur de charge sur une autre machine (wrk)."
     ),
     "volume": (
         "Volume : la série nationale mensuelle est calculée par une requête indexée (clé primaire "
         "indicator, dimension, member, date) ; son temps croît avec le nombre de jours, pas avec "
-        "le nombre d'indicateurs."
+        "le nombre d'indicateurs. Le p95 sur une machine chargée dépasse parfois le p50 de loin."
     ),
 }
 
@@ -155,6 +164,12 @@ def markdown(result: dict) -> str:
               "1× est le jeu de démonstration (tous les indicateurs, toutes les ventilations, "
               "dont les 101 départements) ; 10× et 100× y ajoutent des indicateurs fictifs "
               "(copies), ce qui multiplie les lignes sans changer la série interrogée.", ""]
+    if "100x" not in result.get("volume", {}):
+        lines += ["100× (≈ 134 millions de lignes, ≈ 8 Go, plusieurs minutes de copie) ne tient "
+                  "pas dans les 10 minutes de `make bench` : non mesuré ici "
+                  "(`benchmarks/run.py --scale 100` le mesure à part). D'après 1× → 10×, le "
+                  "fichier croît linéairement (≈ 62 octets par ligne), la série interrogée et la "
+                  "mémoire d'un processus ne dépendent pas du nombre d'indicateurs.", ""]
     for factor, figure in result.get("volume", {}).items():
         lines.append(f"- {factor} : {_num(figure['lignes'])} lignes ({figure['periode']}), "
                      f"base {_num(figure['fichier_mo'], 1)} Mo, série p50 "

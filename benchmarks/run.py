@@ -186,7 +186,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small variant, no Lighthouse")
     parser.add_argument("--out", type=Path, default=ROOT / "docs", help="report folder")
     parser.add_argument("--scale", default="", help="multiples of the demo, e.g. 1,10")
+    parser.add_argument("--report-only", action="store_true",
+                        help="rewrite performance.md from the existing performance.json")
     arguments = parser.parse_args(argv)
+    if arguments.report_only:
+        result = json.loads((arguments.out / "performance.json").read_text(encoding="utf-8"))
+        (arguments.out / "performance.md").write_text(report.markdown(result), encoding="utf-8")
+        print(report.summary(result))
+        return 0
     quick = arguments.quick
     factors = [int(x) for x in (arguments.scale or ("1" if quick else "1,10")).split(",")]
     started = time.perf_counter()
