@@ -160,7 +160,7 @@ def test_chart_downloads_give_back_what_the_chart_shows(app, chart, search):
         n for n in nodes if getattr(n, "download", None) in (prefix + ".csv", prefix + ".json")
     ]
     csv_link = next(n for n in links if n.download.endswith(".csv"))
-    label = csv_link.to_plotly_json()["props"]["aria-label"]
+    label = " ".join(c if isinstance(c, str) else c.children for c in csv_link.children if c)
     assert label.startswith("Télécharger les données de « ") and "(CSV, " in label
     client = app.server.test_client()
     answer = client.get(csv_link.href)

@@ -46,38 +46,47 @@ def downloads(services: Services, query: Query, chart_id: str, title: str) -> ht
     csv_url, json_url, text = data_urls(services, query, dimension)
     size = size_label(len(text.encode("utf-8")))
     lowered = title[0].lower() + title[1:]
+    # Accessible names come from the content (visible text plus hidden words around it), so
+    # the visible text is always part of the name (WCAG 2.5.3, « label in name »). Browsers put
+    # a space around the hidden words: the parentheses stay in the visible text.
     links = [
         html.A(
-            f"CSV, {size}",
-            href=csv_url,
-            download=f"{chart_id}.csv",
+            _named(f"Télécharger les données de « {lowered} »", visible, ""),
+            href=href,
+            download=f"{chart_id}.{extension}",
             className="btn btn-sm btn-outline-primary",
-            **{"aria-label": f"Télécharger les données de « {lowered} » (CSV, {size})"},
-        ),
-        html.A(
-            "JSON",
-            href=json_url,
-            download=f"{chart_id}.json",
-            className="btn btn-sm btn-outline-primary",
-            **{"aria-label": f"Télécharger les données de « {lowered} » (JSON)"},
-        ),
+        )
+        for visible, href, extension in (
+            (f"(CSV, {size})", csv_url, "csv"),
+            ("(JSON)", json_url, "json"),
+        )
     ]
     images = [
         html.Button(
-            f"Image {fmt.upper()}",
+            _named("", f"Image {fmt.upper()}", f" du graphique « {lowered} »"),
             id={"type": IMAGE_BUTTON, "graphique": chart_id, "format": fmt},
             type="button",
             className="btn btn-sm btn-outline-secondary",
-            **{"aria-label": f"Télécharger le graphique « {lowered} » (image {fmt.upper()})"},
         )
         for fmt in IMAGE_FORMATS
     ]
     return html.Div(
-        [html.Span("Télécharger\u00a0:", className="me-2"), *links, *images],
+        [
+            html.Span("Télécharger\u00a0:", className="me-2", **{"aria-hidden": "true"}),
+            *links,
+            *images,
+        ],
         className="chart-downloads d-flex flex-wrap gap-2 align-items-center mb-3",
         role="group",
-        **{"aria-label": f"Téléchargements : {lowered}"},
+        **{"aria-label": f"Téléchargements\u00a0: {lowered}"},
     )
+
+
+def _named(before: str, visible: str, after: str) -> list:
+    hidden = [
+        html.Span(text, className="visually-hidden") if text else None for text in (before, after)
+    ]
+    return [hidden[0], visible, hidden[1]]
 
 
 # Plotly draws the image in the browser: no request leaves for a third-party host.
