@@ -253,3 +253,12 @@ def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(live_server):
 
         check()
     assert len(calls) >= 20
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["/donnees", "/api"])
+def test_data_and_api_pages_pass_axe(page, live_server, path):
+    from test_accessibility import axe, open_page
+
+    open_page(page, live_server.url + path)
+    assert axe(page) == []
