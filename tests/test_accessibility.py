@@ -51,8 +51,12 @@ SITE_MAP = [
 def page(browser, live_server):
     """Here, a page whose context bypasses the site's strict CSP: axe-core is injected as a
     script and Playwright's waits evaluate expressions (neither is allowed by the CSP)."""
+    # reduced motion: colours are measured at once after a theme switch, not mid-transition.
     context = browser.new_context(
-        locale="fr-FR", viewport={"width": 1280, "height": 900}, bypass_csp=True
+        locale="fr-FR",
+        viewport={"width": 1280, "height": 900},
+        bypass_csp=True,
+        reduced_motion="reduce",
     )
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
