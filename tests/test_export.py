@@ -113,10 +113,20 @@ def test_cli_export_validates_with_frictionless(settings, empty_store, tmp_path,
 def test_package_zip_is_built_once_per_data_version(small_services):
     first = export.package_zip(small_services)
     assert export.package_zip(small_services) == first
+    first.touch()
+    built = first.stat().st_mtime_ns
+    assert export.package_zip(small_services).stat().st_mtime_ns == built
     with zipfile.ZipFile(first) as archive:
         names = archive.namelist()
     assert "datapackage.json" in names
     assert "donnees/perceval-signalements--departement.csv" in names
+    fill_more = pd.DataFrame(
+        [("perceval-signalements", "", "", "2025-01-04", 5.0, 1.0)],
+        columns=["indicator", "dimension", "member", "date", "value", "weight"],
+    )
+    small_services.store.apply(fill_more, kind="ingestion", source="tests")
+    second = export.package_zip(small_services)
+    assert second != first and second.exists() and not first.exists()
 
 
 def test_the_package_zip_is_served(settings, empty_store):

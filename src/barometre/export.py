@@ -344,6 +344,9 @@ def package_zip(services: Services) -> Path:
                     archive.write(path, path.relative_to(build).as_posix())
         # Moved only once complete: a concurrent request never serves half a zip.
         partial.replace(target)
+    for stale in folder.glob("barometre-donnees-v*.zip"):
+        if stale != target:
+            stale.unlink(missing_ok=True)  # older data versions are never served again
     return target
 
 
