@@ -14,10 +14,9 @@ from barometre.urls import Urls
 AUDIT_DATE = "28 novembre 2026"
 AUDIT_RESULTS = (
     "axe-core 4.14 (règles WCAG 2.0 et 2.1 niveaux A et AA, bonnes pratiques)\u00a0: aucune "
-    "erreur sur les pages du plan du site, à 320, 768 et 1\u202f280 pixels de large, en thème "
-    "clair et en thème sombre, tableaux de données ouverts et listes déroulantes utilisées, "
-    "sauf une sur les pages d'indicateur\u00a0: le nom accessible des liens de téléchargement "
-    "« CSV » et « JSON » ne reprend pas leur texte visible sous la même forme.",
+    "erreur sur les pages vérifiées (ci-dessous), en thème clair, et pour l'accueil, une page "
+    "d'indicateur et le plan du site à 320, 768 et 1\u202f280 pixels de large dans les deux "
+    "thèmes, tableaux de données ouverts, listes déroulantes et thème utilisés.",
     "Lighthouse 12.2.3, catégorie accessibilité\u00a0: 100 sur 100 sur la page d'accueil et sur "
     "une page d'indicateur.",
     "Parcours au clavier (Tab et Maj+Tab) de chaque page\u00a0: tous les éléments interactifs "
@@ -30,9 +29,6 @@ NOT_ACCESSIBLE = (
     "clavier ni avec un lecteur d'écran. Alternative\u00a0: chaque graphique est accompagné d'un "
     "résumé textuel et de toutes ses données dans un tableau (« Voir les données »), et les "
     "données sont téléchargeables.",
-    "Sur les pages d'indicateur, le nom accessible des liens de téléchargement « CSV » et "
-    "« JSON » ne reprend pas exactement leur texte visible (critère 6.1 du RGAA, "
-    "WCAG 2.5.3)\u00a0; le nom donne cependant l'action, le graphique, le format et la taille.",
     "Le graphique des départements ne montre que les 15 premiers. Alternative\u00a0: le "
     "tableau « Voir les données » liste tous les départements.",
     "Aucun audit complet des 106 critères du RGAA par un organisme indépendant n'a encore été "
@@ -79,10 +75,11 @@ def declaration(services: Services) -> Page:
         html.H3("Pages vérifiées"),
         html.P(
             [
-                "Toutes les pages du ",
+                "L'accueil, la liste des indicateurs, chaque famille, deux pages d'indicateur "
+                "(dont une avec ses 101 départements), « À propos des données », cette "
+                "déclaration, le ",
                 dcc.Link("plan du site", href=urls.path(SITEMAP_PATH)),
-                ", dont l'accueil, la liste des indicateurs, chaque famille, des pages "
-                "d'indicateur, cette déclaration et la page d'erreur.",
+                " et la page d'erreur.",
             ]
         ),
         html.H2("Retour d'information et contact"),
