@@ -7,6 +7,7 @@ axe-core and Lighthouse come from tests/node_modules (``npm ci --prefix tests``,
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import require
+from dash import dcc
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from barometre import catalogue as catalogue_module
@@ -42,6 +44,8 @@ SITE_MAP = [
     *(f"/familles/{family.id}" for family in CATALOGUE.families),
     f"/indicateurs/{PLAIN}",
     "/a-propos-des-donnees",
+    "/donnees",
+    "/api",
     "/accessibilite",
     "/page-qui-n-existe-pas",
 ]
@@ -435,3 +439,55 @@ def test_results_are_marked_busy_while_a_callback_runs(page, live_server):
         route.continue_()
     page.wait_for_function("!document.getElementById('resultats').hasAttribute('aria-busy')")
     assert "année" in page.locator("#resultats h2").first.text_content()
+
+
+# --- Pages required by the RGAA (no browser) ------------------------------------------------------
+
+
+def links(component) -> list[str]:
+    """Return the href of every dcc.Link under a component tree, in order."""
+    found = [component.href] if isinstance(component, dcc.Link) else []
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            found += links(child)
+    return found
+
+
+def test_sitemap_lists_every_page_from_the_catalogue(app):
+    from barometre.callbacks.pages import render
+
+    page = render(app.services, "/plan-du-site", "", dt.date(2026, 11, 14))
+    hrefs = [href for item in page.content for href in links(item)]
+    expected = {"/", "/indicateurs", "/a-propos-des-donnees", "/donnees", "/api"}
+    expected |= {"/accessibilite", "/plan-du-site"}
+    expected |= {f"/familles/{family.id}" for family in CATALOGUE.families}
+    expected |= {f"/indicateurs/{indicator.id}" for indicator in CATALOGUE.indicators}
+    assert set(hrefs) == expected
+    assert len(hrefs) == len(expected)  # each page once
+
+
+def test_every_page_footer_links_to_the_declaration_and_the_sitemap(app):
+    from barometre.layouts.common import shell
+
+    footer = next(c for c in shell(app.services).children if type(c).__name__ == "Footer")
+    assert {"/accessibilite", "/plan-du-site"} <= set(links(footer))
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "partiellement conforme",
+        "Résultats des tests",
+        "Lighthouse 12.2.3",
+        "Contenus non accessibles",
+        "Voies de recours",
+        "Défenseur des droits",
+        "Retour d'information et contact",
+    ],
+)
+def test_declaration_states_conformance_results_and_recourse(app, words):
+    from barometre.callbacks.pages import render
+
+    page = render(app.services, "/accessibilite", "", dt.date(2026, 11, 14))
+    assert words in str(page.content)

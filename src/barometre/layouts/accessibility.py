@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from barometre.layouts import sources
+from barometre.layouts import data, sources
 from barometre.layouts.common import ACCESSIBILITY_PATH, SITE_NAME, SITEMAP_PATH, Page
 from barometre.services import Services
 from barometre.urls import Urls
@@ -141,6 +141,8 @@ def sitemap(services: Services) -> Page:
                     ]
                 ),
                 html.Li(dcc.Link("À propos des données", href=urls.path(sources.PATH))),
+                html.Li(dcc.Link("Données et téléchargements", href=urls.path(data.DATA_PATH))),
+                html.Li(dcc.Link("API", href=urls.path(data.API_PATH))),
                 html.Li(
                     dcc.Link("Déclaration d'accessibilité", href=urls.path(ACCESSIBILITY_PATH))
                 ),
