@@ -42,7 +42,7 @@ MATRIX = ["/", f"/indicateurs/{WITH_DEPARTEMENTS}", "/plan-du-site"]
 SITE_MAP = [
     "/indicateurs",
     *(f"/familles/{family.id}" for family in CATALOGUE.families),
-    f"/indicateurs/{PLAIN}",
+    *(f"/indicateurs/{i.id}" for i in CATALOGUE.indicators if i.id != WITH_DEPARTEMENTS),
     "/a-propos-des-donnees",
     "/donnees",
     "/api",

@@ -75,8 +75,9 @@ def declaration(services: Services) -> Page:
         html.H3("Pages vérifiées"),
         html.P(
             [
-                "L'accueil, la liste des indicateurs, chaque famille, deux pages d'indicateur "
-                "(dont une avec ses 101 départements), « À propos des données », cette "
+                "L'accueil, la liste des indicateurs, chaque famille, chacune des pages "
+                "d'indicateur (dont celles avec leurs 101 départements), « À propos des "
+                "données », cette "
                 "déclaration, le ",
                 dcc.Link("plan du site", href=urls.path(SITEMAP_PATH)),
                 " et la page d'erreur.",
