@@ -77,3 +77,22 @@ def router_state(dependencies: list[dict]) -> list[tuple[str, str, object]]:
         ):
             return [(s["id"], s["property"], None) for s in dependency.get("state", [])]
     return []
+
+
+def components(tree, type_name: str) -> list[dict]:
+    """Every component of a given type in a component tree."""
+    found = []
+    if isinstance(tree, list):
+        for item in tree:
+            found += components(item, type_name)
+    elif isinstance(tree, dict):
+        if tree.get("type") == type_name:
+            found.append(tree)
+        for value in tree.get("props", {}).values():
+            found += components(value, type_name)
+    return found
+
+
+def graph_figures(tree) -> list[dict]:
+    """The figure of every ``dcc.Graph`` in a component tree."""
+    return [graph["props"]["figure"] for graph in components(tree, "Graph")]

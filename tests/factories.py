@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from barometre.catalogue import GRANULARITIES, Indicator
+from barometre.catalogue import GRANULARITIES, Breakdown, Indicator
 
 
 def make_indicator(**changes) -> Indicator:
@@ -26,3 +26,26 @@ def make_indicator(**changes) -> Indicator:
         granularities=GRANULARITIES,
     )
     return replace(base, **changes)
+
+
+MOTIF = Breakdown(
+    id="motif",
+    title="Motif de contact",
+    members=(
+        ("je-m-informe", "Je m'informe"),
+        ("je-signale", "Je signale"),
+        ("je-suis-victime", "Je suis victime"),
+    ),
+)
+HEURE = Breakdown(
+    id="heure",
+    title="Heure de la journée",
+    members=tuple((f"{h:02d}", f"{h} h") for h in range(24)),
+)
+DEPARTEMENTS = Breakdown(
+    id="departement",
+    title="Département",
+    members=tuple((f"{n:02d}", f"Département {n:02d}") for n in range(1, 96) if n != 20)
+    + (("2A", "Corse-du-Sud"), ("2B", "Haute-Corse"), ("971", "Guadeloupe"))
+    + (("972", "Martinique"), ("973", "Guyane"), ("974", "La Réunion"), ("976", "Mayotte")),
+)

@@ -5,7 +5,7 @@ import re
 
 import pandas as pd
 import pytest
-from dash_http import indicator_payload, route_payload
+from dash_http import components, indicator_payload, route_payload
 
 from barometre.app import create_app
 from barometre.config import Settings
@@ -23,20 +23,6 @@ def texts(tree) -> list[str]:
         props = tree.get("props", {})
         return texts(props.get("children")) if "children" in props else []
     return []
-
-
-def components(tree, type_name: str) -> list[dict]:
-    """Every component of a given type in a component tree."""
-    found = []
-    if isinstance(tree, list):
-        for item in tree:
-            found += components(item, type_name)
-    elif isinstance(tree, dict):
-        if tree.get("type") == type_name:
-            found.append(tree)
-        for value in tree.get("props", {}).values():
-            found += components(value, type_name)
-    return found
 
 
 def route(client, pathname, search=""):

@@ -9,10 +9,9 @@ from pathlib import Path
 import pandas as pd
 import plotly
 import pytest
-from factories import make_indicator
+from factories import DEPARTEMENTS, HEURE, MOTIF, make_indicator
 
 from barometre import figures
-from barometre.catalogue import Breakdown
 from barometre.figures import (
     DASHES,
     GRAPH_CONFIG,
@@ -32,29 +31,6 @@ PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 DEMANDES = make_indicator()
 MINUTES = make_indicator(id="delai", unit="minutes", decimals=1, aggregation="moyenne")
 EUROS = make_indicator(id="montant", unit="euros")
-MOTIF = Breakdown(
-    id="motif",
-    title="Motif de contact",
-    members=(
-        ("je-m-informe", "Je m'informe"),
-        ("je-signale", "Je signale"),
-        ("je-suis-victime", "Je suis victime"),
-    ),
-)
-HEURE = Breakdown(
-    id="heure",
-    title="Heure de la journée",
-    members=tuple((f"{h:02d}", f"{h} h") for h in range(24)),
-)
-DEPARTEMENTS = Breakdown(
-    id="departement",
-    title="Département",
-    members=tuple((f"{n:02d}", f"Département {n:02d}") for n in range(1, 96) if n != 20)
-    + (("2A", "Corse-du-Sud"), ("2B", "Haute-Corse"), ("971", "Guadeloupe"))
-    + (("972", "Martinique"), ("973", "Guyane"), ("974", "La Réunion"), ("976", "Mayotte")),
-)
-
-
 def national(values: list[float], start: str = "2025-01-01", freq: str = "MS") -> pd.DataFrame:
     periods = pd.date_range(start, periods=len(values), freq=freq)
     return pd.DataFrame({"periode": periods, "membre": "", "valeur": values, "jours": 30})

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import LiveServer
-from dash_http import indicator_payload
+from dash_http import graph_figures, indicator_payload
 
 from barometre import catalogue
 from barometre.config import Settings
@@ -179,26 +179,13 @@ def read_day(url: str, days_before: int = 0) -> tuple[int, int]:
         assert response.status == 200
         body = json.loads(response.read())["response"]
     assert body["message"]["children"] == "Graphiques mis à jour."
-    figures = [f for f in _figures(body["resultats"]["children"])]
+    figures = graph_figures(body["resultats"]["children"])
     daily = figures[0]["data"][0]["y"]
     assert len(daily) == days_before + 1 and set(daily[:-1]) <= {OLD}
     split = next(f for f in figures if "Personne physique" in json.dumps(f, ensure_ascii=False))
     # The split covers the whole period: compare it with the sum of the daily totals.
     assert sum(split["data"][0]["x"]) == sum(daily)
     return daily[-1], sum(split["data"][0]["x"]) - sum(daily[:-1])
-
-
-def _figures(tree) -> list[dict]:
-    found = []
-    if isinstance(tree, list):
-        for item in tree:
-            found += _figures(item)
-    elif isinstance(tree, dict):
-        if tree.get("type") == "Graph":
-            found.append(tree["props"]["figure"])
-        for value in tree.get("props", {}).values():
-            found += _figures(value)
-    return found
 
 
 def test_readers_never_see_a_half_loaded_file(small_store, tmp_path):

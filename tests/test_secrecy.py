@@ -136,17 +136,16 @@ def test_table_rows_show_masked_members_as_below_the_threshold(the_catalogue):
     assert "2\u00a0masqués au titre du secret statistique" in summary
 
 
-def test_the_indicator_page_leaves_masked_members_out_of_charts(tmp_path, the_catalogue):
+def site_with_small_counts(tmp_path, the_catalogue, **settings):
+    """Return a store loaded with SMALL_FILE and a test client of an app over it."""
     import datetime as dt
-
-    from dash_http import indicator_payload
 
     from barometre import ingest
     from barometre.app import create_app
     from barometre.config import Settings
     from barometre.store import Store
 
-    settings = Settings(data_dir=tmp_path)
+    settings = Settings(data_dir=tmp_path, **settings)
     store = Store(settings.database_url)
     store.init_schema()
     store.sync_catalogue(the_catalogue)
@@ -154,12 +153,18 @@ def test_the_indicator_page_leaves_masked_members_out_of_charts(tmp_path, the_ca
     path.write_text(SMALL_FILE)
     report = ingest.ingest_file(path, store, the_catalogue, settings, today=dt.date(2026, 1, 1))
     assert report.status == "charge", report.errors
-    client = create_app(settings).server.test_client()
+    return store, create_app(settings).server.test_client()
+
+
+def test_the_indicator_page_leaves_masked_members_out_of_charts(tmp_path, the_catalogue):
+    from dash_http import graph_figures, indicator_payload
+
+    store, client = site_with_small_counts(tmp_path, the_catalogue)
     payload = indicator_payload("pre-plainte-en-ligne", "2024-03-01", "2024-03-01", "jour")
     body = client.post("/_dash-update-component", json=payload).get_json()["response"]
     tree = body["resultats"]["children"]
     text = json.dumps(tree, ensure_ascii=False)
-    charts = json.dumps(_figures(tree), ensure_ascii=False)
+    charts = json.dumps(graph_figures(tree), ensure_ascii=False)
     assert "Corse-du-Sud" not in charts and "Bouches-du-Rhône" not in charts
     assert "Ille-et-Vilaine" in charts and "Paris" in charts
     assert "2\u00a0départements masqués (moins de 5)" in text
@@ -176,19 +181,6 @@ def test_the_indicator_page_leaves_masked_members_out_of_charts(tmp_path, the_ca
     store.close()
 
 
-def _figures(tree) -> list[dict]:
-    found = []
-    if isinstance(tree, list):
-        for item in tree:
-            found += _figures(item)
-    elif isinstance(tree, dict):
-        if tree.get("type") == "Graph":
-            found.append(tree["props"]["figure"])
-        for value in tree.get("props", {}).values():
-            found += _figures(value)
-    return found
-
-
 def _texts_with(tree, start: str) -> list[str]:
     if isinstance(tree, str):
         return [tree] if tree.startswith(start) else []
@@ -200,23 +192,9 @@ def _texts_with(tree, start: str) -> list[str]:
 
 
 def test_the_data_page_lists_sources_and_explains_the_rule(tmp_path, the_catalogue):
-    import datetime as dt
-
     from dash_http import route_payload
 
-    from barometre import ingest
-    from barometre.app import create_app
-    from barometre.config import Settings
-    from barometre.store import Store
-
-    settings = Settings(data_dir=tmp_path, secrecy_threshold=10)
-    store = Store(settings.database_url)
-    store.init_schema()
-    store.sync_catalogue(the_catalogue)
-    path = tmp_path / "petits.csv"
-    path.write_text(SMALL_FILE)
-    ingest.ingest_file(path, store, the_catalogue, settings, today=dt.date(2026, 1, 1))
-    client = create_app(settings).server.test_client()
+    store, client = site_with_small_counts(tmp_path, the_catalogue, secrecy_threshold=10)
     payload = route_payload("/a-propos-des-donnees")
     body = client.post("/_dash-update-component", json=payload).get_json()["response"]
     text = json.dumps(body, ensure_ascii=False)
@@ -263,21 +241,7 @@ def test_amounts_by_departement_are_masked_where_their_count_is(empty_store, the
 
 
 def test_embedded_breakdowns_are_masked_too(tmp_path, the_catalogue):
-    import datetime as dt
-
-    from barometre import ingest
-    from barometre.app import create_app
-    from barometre.config import Settings
-    from barometre.store import Store
-
-    settings = Settings(data_dir=tmp_path)
-    store = Store(settings.database_url)
-    store.init_schema()
-    store.sync_catalogue(the_catalogue)
-    path = tmp_path / "petits.csv"
-    path.write_text(SMALL_FILE)
-    ingest.ingest_file(path, store, the_catalogue, settings, today=dt.date(2026, 1, 1))
-    client = create_app(settings).server.test_client()
+    store, client = site_with_small_counts(tmp_path, the_catalogue)
     response = client.get(
         "/embed/pre-plainte-en-ligne?ventilation=departement&debut=2024-03-01&fin=2024-03-01"
     )

@@ -9,10 +9,9 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from factories import make_indicator
+from factories import DEPARTEMENTS, HEURE, MOTIF, make_indicator
 
 from barometre import summaries
-from barometre.catalogue import Breakdown
 from barometre.summaries import (
     MISSING,
     NO_DATA,
@@ -40,29 +39,6 @@ MINUTES = make_indicator(
     id="delai", title="Délai moyen", unit="minutes", decimals=1, aggregation="moyenne"
 )
 ABONNES = make_indicator(id="abonnes", title="Abonnés", unit="abonnés", aggregation="dernier")
-MOTIF = Breakdown(
-    id="motif",
-    title="Motif de contact",
-    members=(
-        ("je-m-informe", "Je m'informe"),
-        ("je-signale", "Je signale"),
-        ("je-suis-victime", "Je suis victime"),
-    ),
-)
-HEURE = Breakdown(
-    id="heure",
-    title="Heure de la journée",
-    members=tuple((f"{h:02d}", f"{h} h") for h in range(24)),
-)
-DEPARTEMENTS = Breakdown(
-    id="departement",
-    title="Département",
-    members=tuple((f"{n:02d}", f"Département {n:02d}") for n in range(1, 96) if n != 20)
-    + (("2A", "Corse-du-Sud"), ("2B", "Haute-Corse"), ("971", "Guadeloupe"))
-    + (("972", "Martinique"), ("973", "Guyane"), ("974", "La Réunion"), ("976", "Mayotte")),
-)
-
-
 def monthly(values: dict[str, float], days: dict[str, int] | None = None) -> pd.DataFrame:
     """A national monthly series as Store.series returns it; months complete unless told."""
     periods = pd.to_datetime([f"{month}-01" for month in values])
