@@ -173,9 +173,15 @@ def test_the_vendored_bootstrap_keeps_its_licence_banner() -> None:
 
 
 def test_the_vendored_bootstrap_is_the_version_dbc_names() -> None:
-    import dash_bootstrap_components as dbc
-
-    version = re.search(r"bootstrap@([\d.]+)/", dbc.themes.BOOTSTRAP).group(1)
+    # In a child process: importing dbc registers its components in Dash's process-wide registry,
+    # and every app built afterwards would serve its bundle (test_performance checks it does not).
+    theme = subprocess.run(
+        [sys.executable, "-c", "import dash_bootstrap_components as d; print(d.themes.BOOTSTRAP)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    version = re.search(r"bootstrap@([\d.]+)/", theme).group(1)
     assert f"Bootstrap  v{version} " in VENDORED_CSS.read_text(encoding="utf-8")[:300], (
         f"dash-bootstrap-components attend Bootstrap {version} : copier son "
         f"dist/css/bootstrap.min.css (npm pack bootstrap@{version}) sans la ligne sourceMappingURL"

@@ -62,8 +62,12 @@ def test_the_page_does_not_load_plotly_js_eagerly(static_client):
     assert not [url for url in script_urls(static_client) if "plotly.min.js" in url]
 
 
-@pytest.mark.parametrize("unneeded", ["polyfill@", "dash_table", "plotly.min.js"])
+@pytest.mark.parametrize(
+    "unneeded", ["polyfill@", "dash_table", "plotly.min.js", "dash_bootstrap_components"]
+)
 def test_the_page_does_not_load_scripts_it_does_not_use(static_client, unneeded):
+    # dash_bootstrap_components: Dash serves the bundle of every component library imported in the
+    # process, used or not (54 kB brotli); layouts/controls.py replaces its two controls.
     assert not [url for url in script_urls(static_client) if unneeded in url]
 
 

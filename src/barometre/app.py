@@ -106,6 +106,12 @@ def create_app(settings: Settings | None = None) -> BarometreDash:
             # ?v= fingerprints it: browsers keep it a year (static.py).
             Urls(settings.url_prefix).path("/assets/vendor/bootstrap.min.css", v=__version__)
         ],
+        # dcc's lazy chunks (dcc.Graph) call the global regeneratorRuntime that Dash's polyfill
+        # (removed, static.py) or dash-bootstrap-components (no longer loaded) used to define:
+        # regenerator-runtime 0.14.1 from npm, unchanged (6 kB brotli).
+        external_scripts=[
+            Urls(settings.url_prefix).path("/assets/vendor/regenerator-runtime.js", v=__version__)
+        ],
         # embed/ holds the embed pages' own script and CSS: never loaded by the site's pages.
         assets_path_ignore=["vendor", "embed"],
     )

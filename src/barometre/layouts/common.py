@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from barometre import figures, ids
@@ -268,7 +267,7 @@ def data_table(chart: Chart) -> html.Details:
     )
 
 
-def key_figure_card(card: KeyFigureCard, urls: Urls) -> dbc.Card:
+def key_figure_card(card: KeyFigureCard, urls: Urls) -> html.Div:
     """Return a card with an indicator's key figure and its change over a year."""
     indicator, figure = card.indicator, card.figure
     if figure is None:
@@ -286,25 +285,27 @@ def key_figure_card(card: KeyFigureCard, urls: Urls) -> dbc.Card:
                 className="key-change small mb-0",
             ),
         ]
-    return dbc.Card(
-        dbc.CardBody(
+    return html.Div(
+        html.Div(
             [
                 html.H3(
                     dcc.Link(indicator.title, href=urls.indicator(indicator.id)),
                     className="h6 card-title",
                 ),
                 *body,
-            ]
+            ],
+            className="card-body",
         ),
-        className="key-figure h-100",
+        className="card key-figure h-100",
     )
 
 
-def key_figure_grid(cards: list[KeyFigureCard], urls: Urls) -> dbc.Row:
+def key_figure_grid(cards: list[KeyFigureCard], urls: Urls) -> html.Div:
     """Return the key figure cards of a family, in a responsive grid."""
-    return dbc.Row(
+    return html.Div(
         [
-            dbc.Col(key_figure_card(card, urls), xs=12, sm=6, lg=4, className="mb-3")
+            html.Div(key_figure_card(card, urls), className="col-12 col-sm-6 col-lg-4 mb-3")
             for card in cards
-        ]
+        ],
+        className="row",
     )

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from barometre import embed, ids
 from barometre.catalogue import GRANULARITY_LABELS, Catalogue, Indicator
+from barometre.layouts import controls as native
 
 TITLE_ID = "integrer-titre"
 THEME_LABELS = {"clair": "Clair", "sombre": "Sombre", "auto": "Selon le réglage de l'appareil"}
@@ -53,7 +53,7 @@ def builder(catalogue: Catalogue, indicator: Indicator, bounds: tuple[dt.date, d
         ),
         _field(
             f"Hauteur minimale en pixels ({embed.HEIGHT_MIN} à {embed.HEIGHT_MAX})",
-            dbc.Input(
+            native.Input(
                 id=ids.EMBED_HEIGHT,
                 type="number",
                 min=embed.HEIGHT_MIN,
@@ -125,13 +125,13 @@ def builder(catalogue: Catalogue, indicator: Indicator, bounds: tuple[dt.date, d
     ]
 
 
-def _date(component_id: str, first: str, last: str) -> dbc.Input:
+def _date(component_id: str, first: str, last: str) -> native.Input:
     # debounce: sent on Enter or blur, not for every digit typed (as on the indicator page).
-    return dbc.Input(id=component_id, type="date", min=first, max=last, debounce=True)
+    return native.Input(id=component_id, type="date", min=first, max=last, debounce=True)
 
 
-def _select(component_id: str, options: list[dict], value: str) -> dbc.Select:
-    return dbc.Select(id=component_id, options=options, value=value)
+def _select(component_id: str, options: list[dict], value: str) -> native.Select:
+    return native.Select(id=component_id, options=options, value=value)
 
 
 def _field(label: str, control) -> html.Div:

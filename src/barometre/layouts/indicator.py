@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from barometre import ids, summaries, views
 from barometre.catalogue import GRANULARITY_LABELS, Indicator
+from barometre.layouts import controls as native
 from barometre.layouts import downloads
 from barometre.layouts.common import SITE_NAME, Page, chart_block
 from barometre.layouts.embed_builder import builder
@@ -70,18 +70,19 @@ def page(services: Services, indicator: Indicator, query: Query | None) -> Page:
 def controls(indicator: Indicator, query: Query, bounds) -> html.Form:
     """Return the period and granularity form (native, labelled controls)."""
     first, last = (d.isoformat() for d in bounds)
-    granularity = dbc.Select(
+    granularity = native.Select(
         id=ids.GRANULARITY,
         options=[{"label": GRANULARITY_LABELS[g], "value": g} for g in indicator.granularities],
         value=query.granularity,
     )
     return html.Form(
-        dbc.Row(
+        html.Div(
             [
                 _field("Début de la période", _date_input(ids.START, query.start, first, last)),
                 _field("Fin de la période", _date_input(ids.END, query.end, first, last)),
                 _field("Regrouper par", granularity),
-            ]
+            ],
+            className="row",
         ),
         className="controls mb-3",
         **{"aria-label": "Choix de la période et du regroupement"},
@@ -105,16 +106,19 @@ def share() -> html.Div:
     )
 
 
-def _date_input(component_id: str, value: dt.date, first: str, last: str) -> dbc.Input:
+def _date_input(component_id: str, value: dt.date, first: str, last: str) -> native.Input:
     # debounce: the value is sent on Enter or when the field loses focus, not at every keystroke
     # (a date typed digit by digit goes through years such as 0002).
-    return dbc.Input(
+    return native.Input(
         id=component_id, type="date", value=value.isoformat(), min=first, max=last, debounce=True
     )
 
 
-def _field(label: str, control) -> dbc.Col:
-    return dbc.Col([dbc.Label(label, html_for=control.id), control], xs=12, sm=4, className="mb-2")
+def _field(label: str, control) -> html.Div:
+    return html.Div(
+        [html.Label(label, htmlFor=control.id, className="form-label"), control],
+        className="col-12 col-sm-4 mb-2",
+    )
 
 
 def results(
