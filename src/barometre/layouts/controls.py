@@ -32,6 +32,9 @@ class _Native(Component):
 class Select(_Native):
     """A native ``<select class="form-select">`` whose ``value`` callbacks read and write."""
 
+    # Dash's registry reads these from each class's own attributes, not inherited ones.
+    _namespace = NAMESPACE
+    _children_props: list[str] = []
     _type = "Select"
     _props = ("id", "options", "value", "className")
 
@@ -43,6 +46,8 @@ class Input(_Native):
     """A native ``<input class="form-control">``; with ``debounce`` the value is sent on Enter or
     when the field loses focus, not at every keystroke. A ``number`` value is sent as a number."""
 
+    _namespace = NAMESPACE
+    _children_props: list[str] = []
     _type = "Input"
     _props = ("id", "type", "value", "min", "max", "step", "debounce", "className")
 
