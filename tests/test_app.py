@@ -37,7 +37,9 @@ def test_the_index_is_french_with_a_server_side_title(client):
     assert '<html lang="fr">' in html
     assert "<title>Baromètre numérique</title>" in html
     assert 'name="viewport"' in html
-    assert "<footer" not in html  # Dash's scripts are not a second contentinfo landmark
+    # Dash's scripts are not a second contentinfo landmark: the one footer is the site's.
+    assert html.count("<footer") == 1
+    assert '<footer class="site-footer">' in html
 
 
 def test_an_indicator_page_has_its_title_in_the_html(client):

@@ -18,6 +18,7 @@ from barometre import (
     catalogue,
     embed,
     errors,
+    prerender,
     security,
     services,
     static,
@@ -73,7 +74,7 @@ class BarometreDash(dash.Dash):
         )
 
     def interpolate_index(self, **kwargs) -> str:
-        """Return the index HTML with the title of the requested page, set on the server."""
+        """Return the index HTML with the requested page's title and content, set on the server."""
         try:
             page = render(
                 self.services,
@@ -82,6 +83,7 @@ class BarometreDash(dash.Dash):
                 dt.date.today(),
             )
             kwargs["title"] = str(escape(page.title))
+            kwargs["app_entry"] = prerender.page_html(self.services, page) + kwargs["app_entry"]
         except StoreError:
             kwargs["title"] = SITE_NAME
         return super().interpolate_index(**kwargs)

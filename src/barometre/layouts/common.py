@@ -209,7 +209,12 @@ def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
                 [
                     # The drawing (not the named modebar buttons) is hidden from assistive
                     # technologies by assets/theme.js when the table carries the same numbers.
-                    html.Div(graph, **{"data-chart-alternative": "table"}) if has_table else graph,
+                    # .chart-box keeps the drawing's height while plotly.js loads (no shift).
+                    html.Div(
+                        graph,
+                        className="chart-box",
+                        **({"data-chart-alternative": "table"} if has_table else {}),
+                    ),
                     html.Figcaption(
                         [
                             html.P(chart.summary, className="chart-summary"),

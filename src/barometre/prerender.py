@@ -1,0 +1,120 @@
+"""The page as static HTML, sent with the index so that it shows before the JavaScript runs.
+
+Issue #7: the first meaningful content (title, key figures, text summaries) must not wait for the
+whole Dash application. ``interpolate_index`` (app.py) puts this copy of the page before
+``#react-entry-point``; Dash renders its own tree unseen on top of it (barometre.css) and
+``assets/prerendered.js`` removes the copy once Dash has filled the page, in one frame, so nothing
+moves. React cannot take it over in place: its first render empties ``#react-entry-point`` and
+shows « Loading... » until the layout and the page's callback have answered.
+
+The copy's ids carry a prefix: until it is removed, both trees are in the document, and scripts
+(theme.js, Dash's clientside callbacks) must find Dash's elements, not the copy's.
+"""
+
+from __future__ import annotations
+
+from dash.development.base_component import Component
+from markupsafe import escape
+
+from barometre import ids
+from barometre.layouts.common import Page, shell
+from barometre.services import Services
+
+ROOT_ID = "prerendu"
+ID_PREFIX = "prerendu-"
+VOID = {"area", "br", "col", "hr", "img", "input", "wbr"}
+# React prop → HTML attribute, for the props the site's components use; any other prop
+# (n_clicks, style, figure, …) has no place in static HTML. data-* and aria-* pass as they are.
+ATTRIBUTES = {
+    "className": "class",
+    "htmlFor": "for",
+    "tabIndex": "tabindex",
+    "readOnly": "readonly",
+    "colSpan": "colspan",
+    "rowSpan": "rowspan",
+    **{
+        name: name
+        for name in (
+            *("role", "title", "href", "type", "scope", "lang", "dir", "hidden", "open"),
+            *("value", "label", "min", "max", "step", "rows", "disabled", "alt", "height"),
+            *("width", "rel", "target", "download"),
+        )
+    },
+}
+# Attributes naming other elements by id: they follow the prefix.
+REFERENCES = {"for", "aria-labelledby", "aria-describedby", "aria-controls"}
+# Dash components drawn by JavaScript only: nothing to show before it runs.
+SCRIPT_ONLY = {"Store", "Location", "Download", "Interval"}
+
+
+def page_html(services: Services, page: Page) -> str:
+    """Return the whole page (header, ``page``'s content, footer) as static HTML."""
+    tree = shell(services)
+    _find(tree, ids.PAGE).children = page.content
+    # data-page: the id of Dash's page region, which prerendered.js watches.
+    return f'<div id="{ROOT_ID}" class="prerendered" data-page="{ids.PAGE}">{to_html(tree)}</div>'
+
+
+def to_html(node) -> str:
+    """Return the HTML of a component tree (``dash.html``, ``dcc`` and text), escaped."""
+    out: list[str] = []
+    _write(node, out)
+    return "".join(out)
+
+
+def _write(node, out: list[str]) -> None:
+    # Appends to one list: nested generators would pass every string up through each level.
+    if node is None or isinstance(node, bool):
+        return
+    if isinstance(node, str | int | float):
+        out.append(escape(str(node)))
+        return
+    if isinstance(node, list | tuple):
+        for child in node:
+            _write(child, out)
+        return
+    kind = node._type
+    if kind in SCRIPT_ONLY:
+        return
+    if kind == "Graph":
+        # Dash's dcc.Graph shows nothing until plotly.js is loaded: the box around it keeps the
+        # drawing's height (.chart-box, barometre.css), in the copy as in Dash's tree.
+        return
+    if kind == "Select" and node._namespace != "dash_html_components":
+        out.append(f"<select{_attributes(node, skip='value')}>")
+        for option in node.options:
+            selected = " selected" if option["value"] == node.value else ""
+            out.append(f'<option value="{escape(option["value"])}"{selected}>')
+            out.append(f"{escape(option['label'])}</option>")
+        out.append("</select>")
+        return
+    tag = "a" if kind == "Link" else kind.lower()
+    out.append(f"<{tag}{_attributes(node)}>")
+    if tag in VOID:
+        return
+    _write(getattr(node, "children", None), out)
+    out.append(f"</{tag}>")
+
+
+def _attributes(node: Component, skip: str = "") -> str:
+    parts = []
+    # The props as set (vars; to_plotly_json costs ten times more), sorted: the same HTML always.
+    for name, value in sorted(vars(node).items()):
+        wildcard = name == "id" or name.startswith(("data-", "aria-"))
+        attribute = name if wildcard else ATTRIBUTES.get(name)
+        if attribute is None or name == skip or value is None or value is False:
+            continue
+        if attribute in REFERENCES or attribute == "id":
+            value = " ".join(ID_PREFIX + part for part in str(value).split())
+        elif attribute == "href" and str(value).startswith("#"):
+            value = "#" + ID_PREFIX + str(value)[1:]
+        parts.append(f" {attribute}" if value is True else f' {attribute}="{escape(str(value))}"')
+    return "".join(parts)
+
+
+def _find(tree, component_id: str) -> Component:
+    """Return the component of ``tree`` whose id is ``component_id``."""
+    for component in tree._traverse():
+        if getattr(component, "id", None) == component_id:
+            return component
+    raise LookupError(component_id)

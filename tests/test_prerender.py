@@ -1,0 +1,183 @@
+"""The page sent as HTML with the index (issue #7): shown before, and without, JavaScript."""
+
+from __future__ import annotations
+
+import html as markup
+import time
+
+import pytest
+from dash import dcc, html
+from dash_http import components
+from test_app import route
+
+from barometre.app import create_app
+from barometre.config import Settings
+from barometre.layouts import controls
+from barometre.prerender import to_html
+
+OPTIONS = [{"label": "Mois", "value": "mois"}, {"label": "Année", "value": "annee"}]
+
+
+@pytest.mark.parametrize(
+    ("component", "expected"),
+    [
+        (html.P("a < b & c", className="lead"), '<p class="lead">a &lt; b &amp; c</p>'),
+        (html.P(['"x"', 3, None, False]), "<p>&#34;x&#34;3</p>"),
+        (html.P(title='"><script>'), '<p title="&#34;&gt;&lt;script&gt;"></p>'),
+        (
+            dcc.Link("Accueil", href="/x", className="nav-link"),
+            '<a class="nav-link" href="/x">Accueil</a>',
+        ),
+        # ids (and what names them) carry a prefix: both trees share the document for a while.
+        (html.Label("Début", htmlFor="debut"), '<label for="prerendu-debut">Début</label>'),
+        (
+            html.Section(id="s", **{"aria-labelledby": "t", "data-x": "1"}),
+            '<section aria-labelledby="prerendu-t" data-x="1" id="prerendu-s"></section>',
+        ),
+        (
+            html.A("Aller au contenu", href="#contenu"),
+            '<a href="#prerendu-contenu">Aller au contenu</a>',
+        ),
+        (html.Th("2024", scope="row", colSpan=2), '<th colspan="2" scope="row">2024</th>'),
+        (html.Div(tabIndex="-1", role="region"), '<div role="region" tabindex="-1"></div>'),
+        (
+            html.Details(html.Summary("Voir"), open=True),
+            "<details open><summary>Voir</summary></details>",
+        ),
+        # What only scripts use or draw has no place in the HTML.
+        (html.Button("Copier", n_clicks=0, style={"color": "red"}), "<button>Copier</button>"),
+        (dcc.Store(id="s", data={"a": 1}), ""),
+        (dcc.Location(id="url"), ""),
+        (
+            html.Div(dcc.Graph(id="g", figure={}), className="chart-box"),
+            '<div class="chart-box"></div>',
+        ),
+        (
+            controls.Select(id="g", options=OPTIONS, value="annee"),
+            '<select class="form-select" id="prerendu-g"><option value="mois">Mois</option>'
+            '<option value="annee" selected>Année</option></select>',
+        ),
+        (
+            controls.Input(id="d", type="date", value="2024-01-01", debounce=True),
+            '<input class="form-control" id="prerendu-d" type="date" value="2024-01-01">',
+        ),
+    ],
+)
+def test_components_become_the_html_react_renders(component, expected):
+    assert to_html(component) == expected
+
+
+def visible_texts(tree) -> list[str]:
+    """The strings of the paragraphs, headings and cards Dash renders for a page."""
+    found = []
+    for kind in ("H1", "H2", "P"):
+        for component in components(tree, kind):
+            children = component["props"].get("children")
+            if isinstance(children, str):
+                found.append(children)
+    return found
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/indicateurs/brigade-numerique-demandes", "/familles/recrutement", "/nulle-part"]
+)
+def test_the_index_carries_the_text_dash_renders(client, path):
+    content, title = route(client, path)
+    page = client.get(path).get_data(as_text=True)
+    texts = visible_texts(content)
+    assert len(texts) >= 2
+    for text in texts:
+        assert str(markup.escape(text, quote=False)) in page.replace("&#34;", '"').replace(
+            "&#39;", "'"
+        ), text
+
+
+def test_the_home_page_html_has_its_title_key_figures_and_chart_summaries(client):
+    content, _ = route(client, "/")
+    page = client.get("/").get_data(as_text=True)
+    assert "<h1>Baromètre numérique</h1>" in page
+    values = [
+        c["props"]["children"]
+        for c in components(content, "P")
+        if "key-value" in c["props"].get("className", "")
+    ]
+    summaries = [
+        c["props"]["children"]
+        for c in components(content, "P")
+        if c["props"].get("className") == "chart-summary"
+    ]
+    assert values and summaries
+    for text in values + summaries:
+        assert f">{markup.escape(text, quote=False)}</p>" in page
+
+
+def test_the_copy_comes_before_dash_s_entry_point_and_follows_the_prefix(demo_settings):
+    settings = Settings(
+        data_dir=demo_settings.data_dir,
+        database_url=demo_settings.database_url,
+        url_prefix="/barometre/",
+    )
+    page = create_app(settings).server.test_client().get("/barometre/").get_data(as_text=True)
+    assert page.index('<div id="prerendu"') < page.index('<div id="react-entry-point"')
+    assert 'href="/barometre/familles/recrutement"' in page
+    assert 'href="/familles/' not in page
+    assert "style=" not in page.split('id="react-entry-point"')[0]
+
+
+# --- in Chromium ---------------------------------------------------------------------------------
+
+PAGES = [("/", 4), ("/indicateurs/brigade-numerique-demandes", 3)]
+# Every layout shift of the page so far, as Lighthouse adds them up (without user input).
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+    let total = 0;
+    new PerformanceObserver(list => {
+        for (const entry of list.getEntries()) { if (!entry.hadRecentInput) total += entry.value; }
+    }).observe({type: 'layout-shift', buffered: true});
+    setTimeout(() => resolve(total), 100);
+})"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [320, 1280])
+@pytest.mark.parametrize(("path", "charts"), PAGES)
+def test_without_javascript_the_page_shows_its_content(live_server, browser, path, charts, width):
+    context = browser.new_context(
+        java_script_enabled=False, locale="fr-FR", viewport={"width": width, "height": 800}
+    )
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + path)
+        heading = page.get_by_role("heading", level=1)
+        assert heading.count() == 1 and heading.is_visible()
+        summaries = page.locator(".chart-summary")
+        assert summaries.count() == charts
+        assert all(summaries.nth(i).is_visible() for i in range(charts))
+        assert page.get_by_role("navigation", name="Navigation principale").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("path", "charts"), PAGES)
+def test_dash_takes_over_without_duplicates_or_layout_shift(live_server, page, path, charts):
+    # A tall window and a late plotly.js: the charts are drawn in view, after Dash's tree has
+    # replaced the copy (without the room kept for them, the shift is about 0.04).
+    page.set_viewport_size({"width": 1280, "height": 2000})
+    page.route("**/plotly.min.js", lambda route: (time.sleep(1.5), route.continue_()))
+    page.goto(live_server.url + path)
+    page.wait_for_function(
+        "(n) => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
+        arg=charts,
+        timeout=20_000,
+    )
+    assert page.locator("#prerendu, [id^='prerendu-']").count() == 0
+    assert page.get_by_role("heading", level=1).count() == 1
+    assert page.locator(".chart-summary").count() == charts
+    duplicates = page.evaluate(
+        "() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id);"
+        " return ids.filter((id, i) => ids.indexOf(id) !== i); }"
+    )
+    assert duplicates == []
+    assert page.evaluate(LAYOUT_SHIFT) < 0.01
+    assert page.console_errors == []
