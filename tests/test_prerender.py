@@ -58,6 +58,12 @@ OPTIONS = [{"label": "Mois", "value": "mois"}, {"label": "Année", "value": "ann
             '<option value="annee" selected>Année</option></select>',
         ),
         (
+            controls.Table("Demandes", ["Mois", "Valeur"], [["mai", "1 <2"]], className="table"),
+            '<table class="table"><caption>Demandes</caption><thead><tr><th scope="col">Mois</th>'
+            '<th scope="col">Valeur</th></tr></thead><tbody><tr><th scope="row">mai</th>'
+            "<td>1 &lt;2</td></tr></tbody></table>",
+        ),
+        (
             controls.Input(id="d", type="date", value="2024-01-01", debounce=True),
             '<input class="form-control" id="prerendu-d" type="date" value="2024-01-01">',
         ),
@@ -181,3 +187,15 @@ def test_dash_takes_over_without_duplicates_or_layout_shift(live_server, page, p
     assert duplicates == []
     assert page.evaluate(LAYOUT_SHIFT) < 0.01
     assert page.console_errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("path", "charts"), PAGES)
+def test_axe_finds_no_violation_in_the_copy_alone(live_server, page, path, charts):
+    from test_accessibility import axe
+
+    # Dash never starts: what shows is the copy, as on a slow phone before the scripts arrive.
+    page.route("**/_dash-component-suites/**", lambda route: route.abort())
+    page.goto(live_server.url + path)
+    assert page.locator("#prerendu .chart-summary").count() == charts
+    assert axe(page) == []

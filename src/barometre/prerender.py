@@ -18,6 +18,7 @@ from markupsafe import escape
 
 from barometre import ids
 from barometre.layouts.common import Page, shell
+from barometre.layouts.controls import NAMESPACE
 from barometre.services import Services
 
 ROOT_ID = "prerendu"
@@ -80,13 +81,24 @@ def _write(node, out: list[str]) -> None:
         # Dash's dcc.Graph shows nothing until plotly.js is loaded: the box around it keeps the
         # drawing's height (.chart-box, barometre.css), in the copy as in Dash's tree.
         return
-    if kind == "Select" and node._namespace != "dash_html_components":
+    if kind == "Select" and node._namespace == NAMESPACE:
         out.append(f"<select{_attributes(node, skip='value')}>")
         for option in node.options:
             selected = " selected" if option["value"] == node.value else ""
             out.append(f'<option value="{escape(option["value"])}"{selected}>')
             out.append(f"{escape(option['label'])}</option>")
         out.append("</select>")
+        return
+    if kind == "Table" and node._namespace == NAMESPACE:
+        out.append(f'<table class="{escape(node.className)}"><caption>{escape(node.caption)}')
+        out.append("</caption><thead><tr>")
+        out.extend(f'<th scope="col">{escape(name)}</th>' for name in node.columns)
+        out.append("</tr></thead><tbody>")
+        for head, *cells in node.rows:
+            out.append(f'<tr><th scope="row">{escape(head)}</th>')
+            out.extend(f"<td>{escape(cell)}</td>" for cell in cells)
+            out.append("</tr>")
+        out.append("</tbody></table>")
         return
     tag = "a" if kind == "Link" else kind.lower()
     out.append(f"<{tag}{_attributes(node)}>")

@@ -1,4 +1,4 @@
-/* Baromètre numérique — native <select> and <input> for Dash (layouts/controls.py).
+/* Baromètre numérique — native <select>, <input> and <table> for Dash (layouts/controls.py).
  *
  * What dbc.Select and dbc.Input did, without loading dash-bootstrap-components (54 kB): the
  * controls stay native and labelled; a debounced input sends its value on Enter or on blur.
@@ -76,5 +76,30 @@
     });
   }
 
-  window.barometre_controls = { Select: Select, Input: Input };
+  // One component for the whole table: dash-renderer's cost is per component, not per element.
+  function Table(props) {
+    var heads = props.columns.map(function (name, index) {
+      return h("th", { key: index, scope: "col" }, name);
+    });
+    var rows = props.rows.map(function (row, index) {
+      return h(
+        "tr",
+        { key: index },
+        row.map(function (cell, column) {
+          return column === 0
+            ? h("th", { key: column, scope: "row" }, cell)
+            : h("td", { key: column }, cell);
+        })
+      );
+    });
+    return h(
+      "table",
+      { className: props.className },
+      h("caption", null, props.caption),
+      h("thead", null, h("tr", null, heads)),
+      h("tbody", null, rows)
+    );
+  }
+
+  window.barometre_controls = { Select: Select, Input: Input, Table: Table };
 })();

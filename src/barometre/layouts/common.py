@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from dash import dcc, html
 
 from barometre import figures, ids
+from barometre.layouts import controls as native
 from barometre.services import Services
 from barometre.store import StoreError
 from barometre.urls import Urls
@@ -247,19 +248,14 @@ def provenance(chart: Chart) -> html.P | None:
 def data_table(chart: Chart) -> html.Details:
     """Return the chart's full data as an HTML table behind a native « Voir les données »."""
     table = chart.table
-    head = html.Thead(html.Tr([html.Th(name, scope="col") for name in table.columns]))
-    body = html.Tbody(
-        [
-            html.Tr([html.Th(row[0], scope="row"), *(html.Td(cell) for cell in row[1:])])
-            for row in table.rows
-        ]
-    )
     return html.Details(
         [
             html.Summary("Voir les données", className="data-toggle"),
             html.Div(
-                html.Table(
-                    [html.Caption(table.caption), head, body],
+                native.Table(
+                    table.caption,
+                    list(table.columns),
+                    [list(row) for row in table.rows],
                     className="table table-sm table-striped data-table",
                 ),
                 className="table-responsive",

@@ -1,10 +1,13 @@
-"""Native form controls (``<select>``, ``<input>``) with Bootstrap classes, as Dash components.
+"""Native elements (<select>, <input>, <table>) with Bootstrap classes, as Dash components.
 
 dash-bootstrap-components made the page load its whole 54 kB (brotli) bundle for two controls;
 Dash's own ``html.Select`` has no ``value`` a callback can read and ``dcc.Input`` restyles itself
 (Dash 4) and refuses ``type="date"``. These two components are rendered by
 ``assets/controls.js`` (a few hundred bytes): the same native elements, the same classes, the same
 ``value`` and ``debounce`` behaviour as ``dbc.Select`` and ``dbc.Input`` (issue #7).
+
+``Table``: a chart's data table as one component instead of one per cell. dash-renderer's cost is
+per component: the home page's tables were 1,467 of its 1,698 components (issue #7, TBT).
 """
 
 from __future__ import annotations
@@ -72,3 +75,16 @@ class Input(_Native):
             debounce=debounce,
             className=className,
         )
+
+
+class Table(_Native):
+    """A ``<table>`` with its caption, column headings (``scope="col"``) and rows, whose first
+    cell heads the row (``<th scope="row">``)."""
+
+    _namespace = NAMESPACE
+    _children_props: list[str] = []
+    _type = "Table"
+    _props = ("caption", "columns", "rows", "className")
+
+    def __init__(self, caption: str, columns: list[str], rows: list[list[str]], className: str):
+        super().__init__(caption=caption, columns=columns, rows=rows, className=className)
