@@ -10,21 +10,20 @@ NOTES = {
     "transfert": (
         "Transfert : l'essentiel est du code que toute page Dash charge avant de dessiner : "
         "plotly.js partiel « basic » (≈ 330 ko en brotli, le plus petit paquet publié de la "
-        "version 4.1.1, chargé après le premier rendu), dash-renderer, React, dcc (≈ 95 ko) et "
-        "dash-bootstrap-components (≈ 54 ko). Fait : paquet partiel à la place du complet "
-        "(4,8 Mo), brotli 11 précompressé une fois, polyfill et DataTable retirés (37 ko), favicon "
-        "de 107 octets, réponses de rappel et pages compressées. Reste à faire pour passer sous "
-        "600 ko : remplacer les 7 composants dash-bootstrap-components utilisés (Card, Row, Col, "
-        "Input, Select, Label) par html.* avec les classes Bootstrap (−54 ko), ou construire un "
-        "paquet plotly.js avec les seules traces scatter et bar."
+        "version 4.1.1, chargé après le premier rendu), dash-renderer, React et dcc (≈ 95 ko). "
+        "Fait : paquet partiel à la place du complet (4,8 Mo), brotli 11 précompressé une fois, "
+        "polyfill et DataTable retirés (37 ko), dash-bootstrap-components retiré (54 ko, "
+        "remplacé par html.* et layouts/controls.py, < 1 ko), favicon de 107 octets, réponses "
+        "de rappel et pages compressées. Reste : un paquet plotly.js avec les seules traces "
+        "scatter et bar."
     ),
     "lighthouse": (
-        "Lighthouse : le temps de blocage (TBT) et le LCP viennent de l'exécution de React, de dcc "
-        "et de plotly.js sur le processeur mobile simulé (4 fois plus lent) : le contenu "
-        "n'apparaît qu'après le rendu de l'application Dash. Non fait faute de temps : rendre "
-        "la page (titre, chiffres clés, résumés) dans le HTML envoyé par le serveur "
-        "(BarometreDash.interpolate_index), que React remplace au montage, avec la hauteur des "
-        "graphiques réservée (CLS) ; l'accueil dessine 12 graphiques plotly au chargement."
+        "Lighthouse : le temps de blocage (TBT) vient de l'exécution de React, de dash-renderer, "
+        "de dcc et de plotly.js sur le processeur mobile simulé (4 fois plus lent). Fait : la "
+        "page (titre, chiffres clés, résumés, tableaux) est dans le HTML envoyé par le serveur "
+        "(prerender.py), remplacée d'un coup par le rendu Dash (FCP = LCP, CLS 0) ; tableaux de "
+        "données en un composant chacun (dash-renderer coûte par composant). Reste : dessiner "
+        "plus tard les graphiques hors de l'écran ; mesurer sur une machine non chargée."
     ),
     "serveur": (
         "Serveur : une réponse en cache coûte moins d'une milliseconde de calcul (réponse "
