@@ -193,6 +193,53 @@ def test_a_repeated_callback_is_answered_from_memory_until_the_data_changes(app,
     assert len(kept.entries) == 2
 
 
+CHART = ("brigade-numerique-demandes", "2024-01-01", "2025-12-31", "mois")
+API = "/api/v1/indicateurs/brigade-numerique-demandes/observations?granularite=mois"
+
+
+def test_a_kept_answer_is_replayed_with_the_status_headers_and_bytes_flask_sent(app):
+    from dash_http import indicator_payload
+
+    client = app.server.test_client()
+    headers = {"Accept-Encoding": "gzip, br"}
+    body = indicator_payload(*CHART)
+    first = client.post("/_dash-update-component", json=body, headers=headers)
+    again = client.post("/_dash-update-component", json=body, headers=headers)
+    assert again.status_code == first.status_code == 200
+    assert again.get_data() == first.get_data()
+    assert list(again.headers) == list(first.headers)
+    assert "Content-Security-Policy" in again.headers
+    assert again.headers["Content-Encoding"] == "br"
+
+
+def test_a_conditional_request_on_a_kept_answer_is_answered_not_modified(app):
+    client = app.server.test_client()
+    first = client.get(API)
+    etag = first.headers["ETag"]
+    client.get(API)  # now kept
+    again = client.get(API, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b'{"output": "inconnu.children", "inputs": []}', 400),  # refused by validation
+        (b"{" + b" " * 70 * 1024 + b"}", 413),  # over BAROMETRE_MAX_REQUEST_KB
+    ],
+)
+def test_requests_that_fail_are_never_kept_and_still_go_through_flask(app, body, status):
+    from barometre import answers
+
+    client = app.server.test_client()
+    for _ in range(2):
+        answer = client.post("/_dash-update-component", data=body,
+                             content_type="application/json")
+        assert answer.status_code == status
+    assert not app.server.extensions[answers.EXTENSION].entries
+
+
 @pytest.mark.parametrize(
     ("sizes", "kept"),
     [
