@@ -171,6 +171,53 @@ def test_the_report_states_each_target_and_what_was_missed(expected):
     assert expected in report.markdown(FAKE)
 
 
+def run_figures(p99: float, rps: float, wrong: int = 0, repeated: bool = False) -> dict:
+    return {"requetes": 1000, "erreurs": 0, "statuts": {"200": 1000},
+            "reponses_differentes": wrong, "requetes_repetees": repeated, "debit_par_s": rps,
+            "p50_ms": 9.0, "p90_ms": 11.0, "p99_ms": p99, "max_ms": 40.0, "connexions": 32,
+            "duree_s": 10.0, "charge_1min": 3.2}
+
+
+SERVER = {
+    "serveur": {
+        "graphique_en_cache": run_figures(17.0, 3000.0),
+        "graphique_sans_cache": run_figures(900.0, 10.0),
+        "graphique_rapport_debit": 300.0,
+        "api_en_cache": run_figures(17.0, 3000.0, wrong=1),
+        "api_sans_cache": run_figures(400.0, 100.0, repeated=True),
+        "api_rapport_debit": 30.0,
+        "reference_dash_callback": run_figures(400.0, 300.0),
+        "configurations": {"2 processus sync (défaut)": run_figures(17.0, 3000.0)},
+    },
+    "volume": {
+        **FAKE["volume"],
+        "100x": {**FAKE["volume"]["1x"], "lignes": 134013200, "fichier_mo": 8665.0,
+                 "mesure_anterieure": True, "date": "2026-11-29T02:09:22+00:00"},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        # cached: percentiles, throughput, errors, the machine's load, answers checked
+        "| serveur | rappel de graphique en cache, 32 connexions | p99 ≤ 25 ms, 0 erreur | "
+        "p50 9,0 ms, p90 11,0 ms, p99 17,0 ms, 3\u202f000 req/s, 0 erreur(s), charge 3,2, "
+        "0 réponse(s) différente(s) de l'attendue sur 1\u202f000 | oui |",
+        # a wrong answer misses the target, whatever the latency
+        "différente(s) de l'attendue sur 1\u202f000 | **non** |",
+        # an uncached run whose requests repeated is not a valid ratio
+        "30,0 (sans cache : 100 req/s, p99 400,0 ms, 0 erreur(s) (des requêtes se sont répétées))"
+        " | **non** |",
+        "| 2 processus sync (défaut) | 9,0 ms | 11,0 ms | 17,0 ms | 3\u202f000 req/s | 0 | 3,2 |",
+        "100x (mesuré à part le 2026-11-29) (134\u202f013\u202f200 lignes",
+        "- de 1× à 100× : lignes ×100,0, fichier ×108,3",
+    ],
+)
+def test_the_report_states_the_server_and_volume_figures(expected):
+    assert expected in report.markdown({**FAKE, **SERVER})
+
+
 def test_a_repeated_callback_is_answered_from_memory_until_the_data_changes(app, monkeypatch):
     from dash_http import indicator_payload
 
