@@ -199,6 +199,14 @@ def configurations(figures: dict) -> list[str]:
                      f"{_num(run['p99_ms'], 1)} ms | {_num(run['debit_par_s'])} req/s | "
                      f"{run['erreurs'] + run.get('reponses_differentes', 0)} | "
                      f"{_num(run.get('charge_1min'), 1)} |")
+    lines += ["", "Une réponse en cache coûte ≈ 15 µs de Python (intergiciel WSGI devant Flask, "
+              "answers.py, au lieu de ≈ 150 µs à travers Flask) : le débit est celui de gunicorn. "
+              "Des processus synchrones (défaut, `BAROMETRE_SERVER_THREADS=1`) servent une "
+              "requête à la fois et ferment la connexion ; gthread garde les connexions ouvertes "
+              "(plus de débit) mais ses fils se disputent le GIL : le p99 s'allonge avec le "
+              "nombre de fils. La file d'attente des connexions (backlog 2048, défaut de "
+              "gunicorn) n'est jamais pleine à 32 connexions (aucune erreur de connexion). Par la "
+              "loi de Little, p50 ≈ 32 / débit."]
     return lines
 
 
