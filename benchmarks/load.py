@@ -67,11 +67,23 @@ def available() -> bool:
     return shutil.which("wrk") is not None
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """Return the CPU time (user + system) the processes ``pids`` have used so far."""
+    ticks = 0
+    for pid in pids:
+        # The fields after the command name, which may hold spaces: utime and stime are 12, 13.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def run(base_url: str, requests: list[Request], connections: int, seconds: int,
-        expected: bytes | None = None) -> dict:
+        expected: bytes | None = None, pids: list[int] = ()) -> dict:
     """Replay ``requests`` on ``base_url`` with wrk; return the figures of the run.
 
-    Every answer must be 2xx and, when ``expected`` is given, have exactly these bytes.
+    Every answer must be 2xx and, when ``expected`` is given, have exactly these bytes. With the
+    server's process ids, the figures include the CPU time it used per request: unlike latency,
+    it hardly depends on what else the machine runs.
     """
     if not available():
         raise RuntimeError("wrk est introuvable : apt-get install wrk (ou make bench).")
@@ -89,14 +101,18 @@ def run(base_url: str, requests: list[Request], connections: int, seconds: int,
             str(threads),
         ]
         load = os.getloadavg()[0]
+        cpu = cpu_seconds(pids)
         finished = subprocess.run(  # noqa: S603 - our own command line
             command, capture_output=True, text=True, check=False, timeout=seconds + 60
         )
+        cpu = cpu_seconds(pids) - cpu
     line = next((x for x in finished.stdout.splitlines() if x.startswith("RESULTAT ")), None)
     if finished.returncode or line is None:
         raise RuntimeError(f"wrk n'a pas donné de résultat : {finished.stdout}{finished.stderr}")
-    figures = json.loads(line.removeprefix("RESULTAT "))
-    return summary(figures, connections, load)
+    figures = summary(json.loads(line.removeprefix("RESULTAT ")), connections, load)
+    if pids and figures["requetes"]:
+        figures["cpu_serveur_us_par_requete"] = round(cpu / figures["requetes"] * 1e6)
+    return figures
 
 
 def summary(figures: dict, connections: int, load: float) -> dict:

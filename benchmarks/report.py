@@ -53,9 +53,11 @@ def _num(value, decimals: int = 0) -> str:
 
 def load_figures(figures: dict) -> str:
     """Return one load run's figures: percentiles, throughput, errors and the machine's load."""
+    cpu = figures.get("cpu_serveur_us_par_requete")
     return (f"p50 {_num(figures['p50_ms'], 1)} ms, p90 {_num(figures.get('p90_ms'), 1)} ms, "
             f"p99 {_num(figures['p99_ms'], 1)} ms, {_num(figures['debit_par_s'])} req/s, "
-            f"{figures['erreurs']} erreur(s), charge {_num(figures.get('charge_1min'), 1)}")
+            f"{figures['erreurs']} erreur(s), charge {_num(figures.get('charge_1min'), 1)}"
+            + (f", CPU du serveur {_num(cpu)} µs par requête" if cpu is not None else ""))
 
 
 def _ok(met: bool | None) -> str:
@@ -111,7 +113,8 @@ def rows(result: dict) -> list[tuple[str, str, str, str, bool | None, str]]:
                     f"différente(s) de l'attendue sur {_num(cached['requetes'])}",
                     cached["p99_ms"] <= 25 and cached["erreurs"] == 0 and wrong == 0,
                     f"Dash : p99 {_num(reference.get('p99_ms'), 1)} ms, "
-                    f"{_num(reference.get('debit_par_s'))} req/s"))
+                    f"{_num(reference.get('debit_par_s'))} req/s, CPU "
+                    f"{_num(reference.get('cpu_serveur_us_par_requete'))} µs par requête"))
         ratio = server.get(f"{name}_rapport_debit")
         uncached = server.get(f"{name}_sans_cache", {})
         repeated = " (des requêtes se sont répétées)" if uncached.get("requetes_repetees") else ""
@@ -192,11 +195,12 @@ def configurations(figures: dict) -> list[str]:
     lines = ["", "## Serveur : configurations comparées", "",
              "Le rappel de graphique en cache, 32 connexions, 5 s chacune, l'une après l'autre "
              "dans la même exécution (`BAROMETRE_SERVER_THREADS`, `barometre serve --workers`).",
-             "", "| Configuration | p50 | p90 | p99 | Débit | Erreurs | Charge |",
-             "|---|---|---|---|---|---|---|"]
+             "", "| Configuration | p50 | p90 | p99 | Débit | CPU par requête | Erreurs | Charge |",
+             "|---|---|---|---|---|---|---|---|"]
     for name, run in figures.items():
         lines.append(f"| {name} | {_num(run['p50_ms'], 1)} ms | {_num(run['p90_ms'], 1)} ms | "
                      f"{_num(run['p99_ms'], 1)} ms | {_num(run['debit_par_s'])} req/s | "
+                     f"{_num(run.get('cpu_serveur_us_par_requete'))} µs | "
                      f"{run['erreurs'] + run.get('reponses_differentes', 0)} | "
                      f"{_num(run.get('charge_1min'), 1)} |")
     lines += ["", "Une réponse en cache coûte ≈ 15 µs de Python (intergiciel WSGI devant Flask, "

@@ -166,24 +166,23 @@ def measure_server(app: servers.Server, base: servers.Server, quick: bool,
     api_path = f"/api/v1/indicateurs/{INDICATOR}/observations"
     results = {"generateur": "wrk, 2 fils, connexions gardées ouvertes"}
 
-    def measure(url: str, requests: list[load.Request], expected: bytes | None) -> dict:
-        return load.run(url, requests, connections, seconds, expected)
+    def measure(server: servers.Server, requests: list[load.Request], cached: bool) -> dict:
+        expected = expected_answer(server.url, requests[0]) if cached else None
+        return load.run(server.url, requests, connections, seconds, expected,
+                        server.worker_pids())
 
-    results["graphique_en_cache"] = measure(app.url, [cached_chart],
-                                            expected_answer(app.url, cached_chart))
-    results["graphique_sans_cache"] = measure(app.url, charts, None)
+    results["graphique_en_cache"] = measure(app, [cached_chart], cached=True)
+    results["graphique_sans_cache"] = measure(app, charts, cached=False)
     if _exists(app.url + api_path + "?granularite=mois"):
         cached_api = load.get(api_path + "?granularite=mois")
         apis = [load.get(api_path + "?granularite=jour&debut={}&fin={}".format(*dated(start, n)))
                 for n in distinct]
-        results["api_en_cache"] = measure(app.url, [cached_api],
-                                          expected_answer(app.url, cached_api))
-        results["api_sans_cache"] = measure(app.url, apis, None)
+        results["api_en_cache"] = measure(app, [cached_api], cached=True)
+        results["api_sans_cache"] = measure(app, apis, cached=False)
     baseline = load.post_json(
         callback, callback_payload([("graph", "figure")], [("n", "value", 30)])
     )
-    results["reference_dash_callback"] = measure(base.url, [baseline],
-                                                 expected_answer(base.url, baseline))
+    results["reference_dash_callback"] = measure(base, [baseline], cached=True)
     for name in ("graphique", "api"):
         cached, uncached = results.get(f"{name}_en_cache"), results.get(f"{name}_sans_cache")
         if cached and uncached and uncached["debit_par_s"]:
@@ -202,7 +201,7 @@ def measure_configurations(data_dir: Path, request: load.Request) -> dict:
         with servers.barometre(data_dir, workers=workers, env=env,
                                log=f"configuration-{number}.log") as server:
             figures[name] = load.run(server.url, [request], 32, 5,
-                                     expected_answer(server.url, request))
+                                     expected_answer(server.url, request), server.worker_pids())
     return figures
 
 

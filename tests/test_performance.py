@@ -175,7 +175,7 @@ def run_figures(p99: float, rps: float, wrong: int = 0, repeated: bool = False) 
     return {"requetes": 1000, "erreurs": 0, "statuts": {"200": 1000},
             "reponses_differentes": wrong, "requetes_repetees": repeated, "debit_par_s": rps,
             "p50_ms": 9.0, "p90_ms": 11.0, "p99_ms": p99, "max_ms": 40.0, "connexions": 32,
-            "duree_s": 10.0, "charge_1min": 3.2}
+            "duree_s": 10.0, "charge_1min": 3.2, "cpu_serveur_us_par_requete": 250}
 
 
 SERVER = {
@@ -203,13 +203,15 @@ SERVER = {
         # cached: percentiles, throughput, errors, the machine's load, answers checked
         "| serveur | rappel de graphique en cache, 32 connexions | p99 ≤ 25 ms, 0 erreur | "
         "p50 9,0 ms, p90 11,0 ms, p99 17,0 ms, 3\u202f000 req/s, 0 erreur(s), charge 3,2, "
-        "0 réponse(s) différente(s) de l'attendue sur 1\u202f000 | oui |",
+        "CPU du serveur 250 µs par requête, 0 réponse(s) différente(s) de l'attendue sur "
+        "1\u202f000 | oui |",
         # a wrong answer misses the target, whatever the latency
         "différente(s) de l'attendue sur 1\u202f000 | **non** |",
         # an uncached run whose requests repeated is not a valid ratio
         "30,0 (sans cache : 100 req/s, p99 400,0 ms, 0 erreur(s) (des requêtes se sont répétées))"
         " | **non** |",
-        "| 2 processus sync (défaut) | 9,0 ms | 11,0 ms | 17,0 ms | 3\u202f000 req/s | 0 | 3,2 |",
+        "| 2 processus sync (défaut) | 9,0 ms | 11,0 ms | 17,0 ms | 3\u202f000 req/s | 250 µs | 0 "
+        "| 3,2 |",
         "100x (mesuré à part le 2026-11-29) (134\u202f013\u202f200 lignes",
         "- de 1× à 100× : lignes ×100,0, fichier ×108,3",
     ],
