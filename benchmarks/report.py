@@ -193,13 +193,17 @@ def configurations(figures: dict) -> list[str]:
     if not figures:
         return []
     lines = ["", "## Serveur : configurations comparées", "",
-             "Le rappel de graphique en cache, 32 connexions, 5 s chacune, l'une après l'autre "
-             "dans la même exécution (`BAROMETRE_SERVER_THREADS`, `barometre serve --workers`).",
-             "", "| Configuration | p50 | p90 | p99 | Débit | CPU par requête | Erreurs | Charge |",
-             "|---|---|---|---|---|---|---|---|"]
+             "Le rappel de graphique en cache, 32 connexions, dans la même exécution "
+             "(`BAROMETRE_SERVER_THREADS`, `barometre serve --workers`) : les serveurs tournent "
+             "ensemble et chacun est mesuré 3 s à tour de rôle, 3 tours ; le tour médian (par "
+             "p99) est donné, avec le p99 de chaque tour.",
+             "", "| Configuration | p50 | p90 | p99 (des 3 tours) | Débit | CPU par requête | "
+             "Erreurs | Charge |", "|---|---|---|---|---|---|---|---|"]
     for name, run in figures.items():
         lines.append(f"| {name} | {_num(run['p50_ms'], 1)} ms | {_num(run['p90_ms'], 1)} ms | "
-                     f"{_num(run['p99_ms'], 1)} ms | {_num(run['debit_par_s'])} req/s | "
+                     f"{_num(run['p99_ms'], 1)} ms ("
+                     + " ; ".join(_num(p99, 1) for p99 in run.get("p99_des_tours_ms", []))
+                     + f") | {_num(run['debit_par_s'])} req/s | "
                      f"{_num(run.get('cpu_serveur_us_par_requete'))} µs | "
                      f"{run['erreurs'] + run.get('reponses_differentes', 0)} | "
                      f"{_num(run.get('charge_1min'), 1)} |")
@@ -207,10 +211,13 @@ def configurations(figures: dict) -> list[str]:
               "answers.py, au lieu de ≈ 150 µs à travers Flask) : le débit est celui de gunicorn. "
               "Des processus synchrones (défaut, `BAROMETRE_SERVER_THREADS=1`) servent une "
               "requête à la fois et ferment la connexion ; gthread garde les connexions ouvertes "
-              "(plus de débit) mais ses fils se disputent le GIL : le p99 s'allonge avec le "
-              "nombre de fils. La file d'attente des connexions (backlog 2048, défaut de "
-              "gunicorn) n'est jamais pleine à 32 connexions (aucune erreur de connexion). Par la "
-              "loi de Little, p50 ≈ 32 / débit."]
+              "(plus de débit) mais ses fils se disputent le GIL. Le défaut a été choisi sur des "
+              "mesures faites à charge 1,3 à 5 (le 29 novembre 2026, wrk, 5 s) : p99 de 13 à "
+              "29 ms en sync, de 15 à 51 ms avec 2 fils, de 31 à 330 ms avec 4 fils et de 50 à "
+              "340 ms avec 8 ; sur une machine très chargée par d'autres travaux, l'ordre peut "
+              "changer (tableau ci-dessus). La file d'attente des connexions (backlog 2048, "
+              "défaut de gunicorn) n'est jamais pleine à 32 connexions (aucune erreur de "
+              "connexion). Par la loi de Little, p50 ≈ 32 / débit."]
     return lines
 
 
