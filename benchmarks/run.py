@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import gzip
 import json
 import os
 import platform
@@ -19,6 +20,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import brotli
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -132,10 +135,6 @@ def expected_answer(url: str, request: load.Request) -> bytes:
 
 
 def _decoded(body: bytes) -> bytes:
-    import gzip
-
-    import brotli
-
     if body[:2] == b"\x1f\x8b":
         return gzip.decompress(body)
     try:
@@ -165,7 +164,7 @@ def measure_server(app: servers.Server, base: servers.Server, quick: bool,
     charts = [load.post_json(callback, indicator_payload(INDICATOR, *dated(start, n), "mois"))
               for n in distinct]
     api_path = f"/api/v1/indicateurs/{INDICATOR}/observations"
-    results = {"generateur": "wrk, 2 fils, connexions gardées ouvertes"}
+    results = {"generateur": f"wrk, {load.THREADS} fils, {connections} connexions"}
 
     def measure(server: servers.Server, requests: list[load.Request], cached: bool) -> dict:
         expected = expected_answer(server.url, requests[0]) if cached else None
@@ -304,8 +303,10 @@ def main(argv: list[str] | None = None) -> int:
         demo_dir = demo_store(folder, quick)
         if arguments.volume_only:
             volume = measure_scale(demo_dir, arguments.volume_dir, factors, quick)
-            result = json.loads(previous.read_text(encoding="utf-8"))
+            if previous.exists():
+                result = json.loads(previous.read_text(encoding="utf-8"))
             result["volume"] = {**result.get("volume", {}), **volume}
+            result.setdefault("duree_s", round(time.perf_counter() - started, 1))
             arguments.out.mkdir(parents=True, exist_ok=True)
             _write(arguments.out, result)
             return 0
