@@ -272,6 +272,16 @@ def test_a_conditional_request_on_a_kept_answer_is_answered_not_modified(app):
     assert again.get_data() == b""
 
 
+def test_an_answer_made_for_one_host_is_never_replayed_to_another(app):
+    client = app.server.test_client()
+    url = "/api/v1/catalogue.jsonld"
+    for _ in range(2):  # the second one is kept
+        assert b"http://barometre.example" in client.get(
+            url, headers={"Host": "barometre.example"}).get_data()
+    other = client.get(url, headers={"Host": "autre.example"}).get_data()
+    assert b"http://autre.example" in other and b"barometre.example" not in other
+
+
 @pytest.mark.parametrize(
     ("body", "status"),
     [

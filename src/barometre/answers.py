@@ -126,6 +126,9 @@ class Middleware:
             method, path, hashlib.sha256(payload).hexdigest(), str(version),
             dt.date.today().isoformat(), environ.get("HTTP_ACCEPT_ENCODING", ""),
             environ.get("HTTP_ACCEPT", ""),
+            # Some answers name the site (catalogue.jsonld's absolute URLs): one Host header
+            # must never get an answer made for another.
+            environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""),
         ))
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
