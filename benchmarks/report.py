@@ -29,12 +29,11 @@ NOTES = {
     "serveur": (
         "Serveur : une réponse en cache coûte ≈ 15 µs de Python (réponse entière, compressée, "
         "rejouée par un intergiciel WSGI devant Flask, answers.py) ; le reste est le travail de "
-        "gunicorn (analyse HTTP, une connexion TCP par requête en processus synchrones, journal "
-        "d'accès) et l'attente : par la loi de Little, p50 ≈ 32 connexions / débit, et wrk "
-        "partage les 2 cœurs avec le serveur et, pendant la mesure, avec les autres travaux de "
-        "la machine (charge indiquée à chaque mesure). Essayé et mesuré : gthread (2 ou 4 fils, "
-        "connexions gardées ouvertes : plus de débit mais un p99 plus long, contention du GIL), "
-        "4 processus (voir le tableau des configurations)."
+        "gunicorn (analyse HTTP, journal d'accès) et l'attente : par la loi de Little, "
+        "p50 ≈ 32 connexions / débit, et wrk partage les 2 cœurs avec le serveur et, pendant "
+        "la mesure, avec les autres travaux de la machine (charge indiquée à chaque mesure). "
+        "Essayé et mesuré : processus synchrones, gthread à 2 et 4 fils, 4 processus (voir le "
+        "tableau des configurations)."
     ),
     "volume": (
         "Volume : la série nationale mensuelle est calculée par une requête indexée (clé primaire "
@@ -164,6 +163,11 @@ def markdown(result: dict) -> str:
         "| Domaine | Mesure | Cible | Résultat | Atteinte | Référence Dash |",
         "|---|---|---|---|---|---|",
     ]
+    separately = result.get("serveur", {}).get("mesure_a_part")
+    if separately:
+        lines[-2:-2] = [f"Serveur : mesuré à part le {separately['date']} (`benchmarks/run.py "
+                        f"--server-only`, charge au départ {_num(separately['charge_1min'], 2)}), "
+                        "le reste de ce rapport restant celui de la date ci-dessus.", ""]
     missed = set()
     for domain, measure, target, figure, met, ratio in rows(result):
         lines.append(f"| {domain} | {measure} | {target} | {figure} | {_ok(met)} | {ratio} |")
@@ -210,12 +214,19 @@ def configurations(figures: dict) -> list[str]:
     lines += ["", "Une réponse en cache coûte ≈ 15 µs de Python (intergiciel WSGI devant Flask, "
               "answers.py, au lieu de ≈ 150 µs à travers Flask) : le débit est celui de gunicorn. "
               "Des processus synchrones (défaut, `BAROMETRE_SERVER_THREADS=1`) servent une "
-              "requête à la fois et ferment la connexion ; gthread garde les connexions ouvertes "
-              "(plus de débit) mais ses fils se disputent le GIL. Le défaut a été choisi sur des "
-              "mesures faites à charge 1,3 à 5 (le 29 novembre 2026, wrk, 5 s) : p99 de 13 à "
-              "29 ms en sync, de 15 à 51 ms avec 2 fils, de 31 à 330 ms avec 4 fils et de 50 à "
-              "340 ms avec 8 ; sur une machine très chargée par d'autres travaux, l'ordre peut "
-              "changer (tableau ci-dessus). La file d'attente des connexions (backlog 2048, "
+              "requête à la fois et ferment la connexion ; gthread (`BAROMETRE_SERVER_THREADS=2`) "
+              "garde les connexions ouvertes et, pendant qu'un fil calcule une réponse lente, "
+              "l'autre sert les réponses en cache. Mesuré à part (29 novembre 2026, wrk, 5 s) : "
+              "en cache seul à charge 1,3 à 5, p99 de 13 à 29 ms en sync, de 15 à 51 ms avec "
+              "2 fils, de 31 à 330 ms avec 4 (le GIL) ; avec 2 connexions de plus qui demandent "
+              "des périodes nouvelles (charge 10), le rappel en cache garde 590 à 630 req/s et un "
+              "p50 de 7 à 27 ms avec 2 fils, contre 52 à 141 req/s et un p50 de 124 à 535 ms en "
+              "sync (p99 au-delà de 1 s dans les deux cas). gthread n'est pas le défaut : wrk y "
+              "compte parfois une erreur de lecture par mesure (une connexion gardée ouverte "
+              "fermée sans réponse, non expliquée), jamais en sync ; la cible est zéro erreur. Sur "
+              "une machine chargée par d'autres travaux, l'ordre peut changer (tableau "
+              "ci-dessus). "
+              "La file d'attente des connexions (backlog 2048, "
               "défaut de gunicorn) n'est jamais pleine à 32 connexions (aucune erreur de "
               "connexion). Par la loi de Little, p50 ≈ 32 / débit. Les réponses entières restent "
               "gardées par processus : lues dans Redis (cache partagé), elles coûteraient ≈ 75 µs "
@@ -245,7 +256,8 @@ def volume(figures: dict) -> list[str]:
                      f"base {_num(figure['fichier_mo'], 1)} Mo, série p50 "
                      f"{_num(figure['serie_p50_ms'], 1)} ms, p95 "
                      f"{_num(figure['serie_p95_ms'], 1)} ms, processus "
-                     f"{_num(figure['rss_worker_mo'], 1)} Mo, {prepared}")
+                     f"{_num(figure['rss_worker_mo'], 1)} Mo, {prepared}, charge "
+                     f"{_num(figure.get('charge_1min'), 1)}")
     first = figures.get("1x")
     for factor, figure in figures.items():
         if first and factor != "1x":

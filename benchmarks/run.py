@@ -281,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", default="", help="multiples of the demo, e.g. 1,10")
     parser.add_argument("--volume-only", action="store_true",
                         help="measure only the --scale volumes, added to the existing report")
+    parser.add_argument("--server-only", action="store_true",
+                        help="measure only the server part, in place of the existing report's")
     parser.add_argument("--volume-dir", type=Path, default=ROOT / "tmp" / "bench-volume",
                         help="where the multiplied stores are kept for the next run")
     parser.add_argument("--report-only", action="store_true",
@@ -301,11 +303,20 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(scratch)
         print("données de démonstration…", flush=True)
         demo_dir = demo_store(folder, quick)
-        if arguments.volume_only:
-            volume = measure_scale(demo_dir, arguments.volume_dir, factors, quick)
+        if arguments.volume_only or arguments.server_only:
+            # One part measured again, the rest of the report kept: the part says when.
             if previous.exists():
                 result = json.loads(previous.read_text(encoding="utf-8"))
-            result["volume"] = {**result.get("volume", {}), **volume}
+            if arguments.volume_only:
+                volume = measure_scale(demo_dir, arguments.volume_dir, factors, quick)
+                result["volume"] = {**result.get("volume", {}), **volume}
+            else:
+                separately = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                              "charge_1min": round(os.getloadavg()[0], 2)}
+                with servers.barometre(demo_dir) as app, \
+                        servers.baseline(folder / "reference") as base:
+                    result["serveur"] = {**measure_server(app, base, quick, demo_dir),
+                                         "mesure_a_part": separately}
             result.setdefault("duree_s", round(time.perf_counter() - started, 1))
             arguments.out.mkdir(parents=True, exist_ok=True)
             _write(arguments.out, result)

@@ -187,6 +187,7 @@ SERVER = {
         "api_sans_cache": run_figures(400.0, 100.0, repeated=True),
         "api_rapport_debit": 30.0,
         "reference_dash_callback": run_figures(400.0, 300.0),
+        "mesure_a_part": {"date": "2026-11-29T03:00:00+00:00", "charge_1min": 6.5},
         "configurations": {"2 processus sync (défaut)": {
             **run_figures(17.0, 3000.0), "p99_des_tours_ms": [15.0, 17.0, 30.0]}},
     },
@@ -214,6 +215,8 @@ SERVER = {
         "| 2 processus sync (défaut) | 9,0 ms | 11,0 ms | 17,0 ms (15,0 ; 17,0 ; 30,0) | "
         "3\u202f000 req/s | 250 µs | 0 | 3,2 |",
         "100x (mesuré à part le 2026-11-29) (134\u202f013\u202f200 lignes",
+        "Serveur : mesuré à part le 2026-11-29T03:00:00+00:00 (`benchmarks/run.py --server-only`, "
+        "charge au départ 6,50)",
         "- de 1× à 100× : lignes ×100,0, fichier ×108,3",
     ],
 )

@@ -133,8 +133,10 @@ def serve(ctx: Context, host: str, port: int, workers: int, timeout: int) -> Non
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("timeout", timeout)
-            # Sync processes by default: with a cached answer costing ~15 µs of Python, threads
-            # only add GIL contention (p99 ×1.5 with 2 threads, ×20 with 4: docs/performance.md).
+            # Sync processes by default: the lowest cached p99 on a quiet machine and never a
+            # connection error. gthread keeps serving cached answers while a thread computes a
+            # slow one, but wrk sometimes sees a kept-alive connection closed unanswered, and
+            # 4 threads lengthen the p99 (GIL): docs/performance.md.
             self.cfg.set("worker_class", "gthread" if settings.server_threads > 1 else "sync")
             self.cfg.set("threads", settings.server_threads)
             # Access lines as JSON, with neither the client's address nor its user agent (GDPR).

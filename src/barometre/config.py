@@ -89,8 +89,8 @@ SETTINGS: tuple[Setting, ...] = (
         "server_threads",
         "1",
         "Fils par processus gunicorn de barometre serve : 1 = processus synchrones (une requête "
-        "à la fois), le meilleur p99 mesuré ; 2 ou plus = gthread (connexions gardées ouvertes, "
-        "plus de débit, p99 plus long ; docs/performance.md).",
+        "à la fois, aucune erreur mesurée) ; 2 ou plus = gthread (connexions gardées ouvertes, "
+        "une réponse lente n'arrête pas celles en cache ; docs/performance.md compare les deux).",
     ),
 )
 
