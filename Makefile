@@ -26,8 +26,9 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
 # What the tests need from Debian: a browser for the browser tests, the servers the integration
-# tests start on loopback, and a font so that screenshots have glyphs.
-APT_PACKAGES := chromium redis-server postgresql nginx fonts-dejavu-core
+# tests start on loopback, a font so that screenshots have glyphs, and wrk, the load generator of
+# the benchmark (make bench, make bench-quick).
+APT_PACKAGES := chromium redis-server postgresql nginx fonts-dejavu-core wrk
 
 # Run apt-get as root, or through sudo otherwise.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

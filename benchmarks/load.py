@@ -1,91 +1,137 @@
-"""A load generator on the same machine: N keep-alive connections (threads over http.client).
+"""The load generator: wrk (Debian's package, C, one event loop a thread) driven by wrk.lua.
 
-Each connection sends its requests one after the other for a fixed duration; the figures are the
-latency percentiles, the throughput and the errors (non-200 answers or exceptions).
+Python threads on the same 2 cores as the server measured mostly themselves (the GIL, http.client):
+wrk costs a fraction of a core for thousands of requests a second. Each run replays a list of
+requests over N keep-alive connections for a fixed duration; the figures are wrk's latency
+percentiles, the throughput, the answers by status (an error is any non-2xx answer or a socket
+error) and, for a cached request, the answers whose bytes differ from the expected body.
 """
 
 from __future__ import annotations
 
 import http.client
 import json
-import threading
-import time
-from collections.abc import Callable
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
-# A request: (method, path, body or None); the function receives the request's sequence number,
-# so that an uncached run can vary a parameter per request.
-Request = Callable[[int], tuple[str, str, bytes | None]]
+SCRIPT = Path(__file__).with_name("wrk.lua")
+# What a browser sends: the cached answer is kept per Accept-Encoding (answers.py).
+HEADERS = {"Content-Type": "application/json", "Accept-Encoding": "gzip, br"}
+# wrk's threads: one event loop a core is what wrk advises; more would only compete with the server.
+THREADS = 2
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """Return the ``fraction`` percentile (nearest rank) of ``values``, 0 when empty."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+@dataclass(frozen=True)
+class Request:
+    """One HTTP request of a run: method, path and JSON body (empty for a GET)."""
 
+    method: str
+    path: str
+    body: bytes = b""
 
-def run(base_url: str, request: Request, connections: int, seconds: float,
-        limit: int | None = None) -> dict:
-    """Hammer ``base_url`` with ``request`` over ``connections`` for ``seconds`` (or ``limit``)."""
-    host = urlsplit(base_url)
-    latencies: list[float] = []
-    errors = [0]
-    counter = iter(range(10**9))
-    lock = threading.Lock()
-    deadline = time.monotonic() + seconds
-    headers = {"Content-Type": "application/json", "Accept-Encoding": "gzip, br"}
-
-    def worker() -> None:
-        connection = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
-        while time.monotonic() < deadline:
-            with lock:
-                number = next(counter)
-            if limit is not None and number >= limit:
-                break
-            method, path, body = request(number)
-            started = time.perf_counter()
-            try:
-                connection.request(method, path, body=body, headers=headers)
-                answer = connection.getresponse()
-                answer.read()
-                ok = answer.status == 200
-            except (OSError, http.client.HTTPException):
-                ok = False
-                connection.close()
-                connection = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
-            elapsed = time.perf_counter() - started
-            with lock:
-                latencies.append(elapsed)
-                if not ok:
-                    errors[0] += 1
-        connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(connections)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    return {
-        "requetes": len(latencies),
-        "erreurs": errors[0],
-        "debit_par_s": round(len(latencies) / wall, 1) if wall else 0.0,
-        "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
-        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
-        "connexions": connections,
-        "duree_s": round(wall, 1),
-    }
+    def line(self) -> str:
+        """Return the request as a line of wrk.lua's file."""
+        return f"{self.method}\t{self.path}\t{self.body.decode()}"
 
 
 def post_json(path: str, body: dict) -> Request:
-    """Return a request that always posts the same JSON body (a cached answer)."""
-    data = json.dumps(body).encode()
-    return lambda _number: ("POST", path, data)
+    """Return a POST of ``body`` as JSON (a Dash callback)."""
+    return Request("POST", path, json.dumps(body).encode())
 
 
-def get(path_for: Callable[[int], str]) -> Request:
-    """Return a GET request whose path may depend on the request's number."""
-    return lambda number: ("GET", path_for(number), None)
+def get(path: str) -> Request:
+    """Return a GET of ``path``."""
+    return Request("GET", path)
+
+
+def fetch(base_url: str, request: Request) -> tuple[int, bytes]:
+    """Send ``request`` once, with the headers wrk sends; return the status and the raw body."""
+    host = urlsplit(base_url)
+    connection = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
+    try:
+        connection.request(request.method, request.path, body=request.body or None,
+                           headers=HEADERS)
+        answer = connection.getresponse()
+        return answer.status, answer.read()
+    finally:
+        connection.close()
+
+
+def available() -> bool:
+    """Whether wrk is installed (``make bench`` installs it with apt-get)."""
+    return shutil.which("wrk") is not None
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """Return the CPU time (user + system) the processes ``pids`` have used so far."""
+    ticks = 0
+    for pid in pids:
+        # The fields after the command name, which may hold spaces: utime and stime are 12, 13.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def run(base_url: str, requests: list[Request], connections: int, seconds: int,
+        expected: bytes | None = None, pids: list[int] = ()) -> dict:
+    """Replay ``requests`` on ``base_url`` with wrk; return the figures of the run.
+
+    Every answer must be 2xx and, when ``expected`` is given, have exactly these bytes. With the
+    server's process ids, the figures include the CPU time it used per request: unlike latency,
+    it hardly depends on what else the machine runs.
+    """
+    if not available():
+        raise RuntimeError("wrk est introuvable : apt-get install wrk (ou make bench).")
+    with tempfile.TemporaryDirectory(prefix="barometre-wrk-") as scratch:
+        folder = Path(scratch)
+        (folder / "requetes.txt").write_text("\n".join(r.line() for r in requests) + "\n")
+        expected_file = "-"
+        if expected is not None:
+            (folder / "attendu").write_bytes(expected)
+            expected_file = str(folder / "attendu")
+        threads = min(THREADS, connections)
+        command = [
+            "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+            "-s", str(SCRIPT), base_url, "--", str(folder / "requetes.txt"), expected_file,
+            str(threads),
+        ]
+        load = os.getloadavg()[0]
+        cpu = cpu_seconds(pids)
+        finished = subprocess.run(  # noqa: S603 - our own command line
+            command, capture_output=True, text=True, check=False, timeout=seconds + 60
+        )
+        cpu = cpu_seconds(pids) - cpu
+    line = next((x for x in finished.stdout.splitlines() if x.startswith("RESULTAT ")), None)
+    if finished.returncode or line is None:
+        raise RuntimeError(f"wrk n'a pas donné de résultat : {finished.stdout}{finished.stderr}")
+    figures = summary(json.loads(line.removeprefix("RESULTAT ")), connections, load)
+    if pids and figures["requetes"]:
+        figures["cpu_serveur_us_par_requete"] = round(cpu / figures["requetes"] * 1e6)
+    return figures
+
+
+def summary(figures: dict, connections: int, load: float) -> dict:
+    """Return the report's figures from wrk.lua's (milliseconds, requests a second, errors)."""
+    statuses = {int(status): count for status, count in figures["statuts"].items()}
+    failed = sum(count for status, count in statuses.items() if not 200 <= status < 300)
+    seconds = figures["duree_us"] / 1e6
+    return {
+        "requetes": figures["requetes"],
+        "erreurs": failed + figures["erreurs_socket"],
+        "statuts": {str(status): count for status, count in sorted(statuses.items())},
+        "reponses_differentes": figures["differences"],
+        "requetes_repetees": figures["repetitions"] > 0,
+        "debit_par_s": round(figures["requetes"] / seconds, 1) if seconds else 0.0,
+        "p50_ms": round(figures["p50_us"] / 1000, 1),
+        "p90_ms": round(figures["p90_us"] / 1000, 1),
+        "p99_ms": round(figures["p99_us"] / 1000, 1),
+        "max_ms": round(figures["max_us"] / 1000, 1),
+        "connexions": connections,
+        "duree_s": round(seconds, 1),
+        "charge_1min": round(load, 2),
+    }

@@ -9,16 +9,19 @@ the targets are printed as met or not, and tests/test_performance.py only checks
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import gzip
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import brotli
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -98,50 +101,124 @@ def _exists(url: str) -> bool:
         return False
 
 
-def measure_server(app: servers.Server, base: servers.Server, quick: bool) -> dict:
-    """Cached and uncached chart callback and API call at 32 connections, and the baseline's."""
+# The server configurations compared side by side (cached chart callback, 32 connections): what
+# ``barometre serve`` runs by default first, then the alternatives it was chosen against.
+CONFIGURATIONS = {
+    "2 processus sync (défaut)": (2, {}),
+    "2 processus gthread × 2 fils": (2, {"BAROMETRE_SERVER_THREADS": "2"}),
+    "2 processus gthread × 4 fils": (2, {"BAROMETRE_SERVER_THREADS": "4"}),
+    "4 processus sync": (4, {}),
+}
+
+
+def dated(start: dt.date, number: int) -> tuple[str, str]:
+    """Return the ``number``-th distinct (start, end) period after ``start``: 700 × 60 of them."""
+    first = start + dt.timedelta(days=number % 700)
+    return str(first), str(first + dt.timedelta(days=300 + (number // 700) % 60))
+
+
+def expected_answer(url: str, request: load.Request) -> bytes:
+    """Return the bytes of ``request``'s answer, checked: a 200 whose JSON decodes, twice equal.
+
+    The first call computes the answer, the second comes from memory (answers.py): under load
+    every answer must have these exact bytes.
+    """
+    answers = [load.fetch(url, request) for _ in range(2)]
+    for status, _ in answers:
+        if status != 200:
+            raise RuntimeError(f"{request.path} : HTTP {status}")
+    (_, first), (_, second) = answers
+    if first != second:
+        raise RuntimeError(f"{request.path} : la réponse gardée en mémoire diffère de la calculée")
+    json.loads(_decoded(first))
+    return first
+
+
+def _decoded(body: bytes) -> bytes:
+    if body[:2] == b"\x1f\x8b":
+        return gzip.decompress(body)
+    try:
+        return brotli.decompress(body)
+    except brotli.error:
+        return body
+
+
+def measure_server(app: servers.Server, base: servers.Server, quick: bool,
+                   data_dir: Path) -> dict:
+    """Cached and uncached chart callback and API call at 32 connections, and the baseline's.
+
+    An uncached run sends requests that all differ (another period each), so that neither the
+    kept answers nor the memoized data can serve them: what the first visitor of a period costs.
+    """
     sys.path.insert(0, str(ROOT / "tests"))
     from dash_http import callback_payload, indicator_payload
 
-    seconds = 1.5 if quick else 10
+    seconds = 2 if quick else 10
     connections = 32
     start = dt.date.fromisoformat(CALLBACK_START)
-
-    def chart(number: int) -> tuple[str, str, bytes]:
-        body = indicator_payload(INDICATOR, str(start + dt.timedelta(days=number % 700)),
-                                 CALLBACK_END, "mois")
-        return "POST", "/_dash-update-component", json.dumps(body).encode()
-
+    callback = "/_dash-update-component"
+    distinct = range(2000 if quick else 40000)
     cached_chart = load.post_json(
-        "/_dash-update-component",
-        indicator_payload(INDICATOR, CALLBACK_START, CALLBACK_END, "mois"),
+        callback, indicator_payload(INDICATOR, CALLBACK_START, CALLBACK_END, "mois")
     )
+    charts = [load.post_json(callback, indicator_payload(INDICATOR, *dated(start, n), "mois"))
+              for n in distinct]
     api_path = f"/api/v1/indicateurs/{INDICATOR}/observations"
-    results = {}
-    # Warm the cached answers once, as the first visitor would.
-    load.run(app.url, cached_chart, 1, 5, limit=2)
-    results["graphique_en_cache"] = load.run(app.url, cached_chart, connections, seconds)
-    results["graphique_sans_cache"] = load.run(app.url, chart, connections, seconds)
+    results = {"generateur": f"wrk, {load.THREADS} fils, {connections} connexions"}
+
+    def measure(server: servers.Server, requests: list[load.Request], cached: bool) -> dict:
+        expected = expected_answer(server.url, requests[0]) if cached else None
+        return load.run(server.url, requests, connections, seconds, expected,
+                        server.worker_pids())
+
+    results["graphique_en_cache"] = measure(app, [cached_chart], cached=True)
+    results["graphique_sans_cache"] = measure(app, charts, cached=False)
     if _exists(app.url + api_path + "?granularite=mois"):
-        cached_api = load.get(lambda _n: api_path + "?granularite=mois")
-        uncached_api = load.get(
-            lambda n: api_path
-            + f"?granularite=mois&debut={start + dt.timedelta(days=n % 700)}"
-        )
-        load.run(app.url, cached_api, 1, 5, limit=2)
-        results["api_en_cache"] = load.run(app.url, cached_api, connections, seconds)
-        results["api_sans_cache"] = load.run(app.url, uncached_api, connections, seconds)
-    baseline_body = callback_payload([("graph", "figure")], [("n", "value", 30)])
-    results["reference_dash_callback"] = load.run(
-        base.url, load.post_json("/_dash-update-component", baseline_body), connections, seconds
+        cached_api = load.get(api_path + "?granularite=mois")
+        apis = [load.get(api_path + "?granularite=jour&debut={}&fin={}".format(*dated(start, n)))
+                for n in distinct]
+        results["api_en_cache"] = measure(app, [cached_api], cached=True)
+        results["api_sans_cache"] = measure(app, apis, cached=False)
+    baseline = load.post_json(
+        callback, callback_payload([("graph", "figure")], [("n", "value", 30)])
     )
+    results["reference_dash_callback"] = measure(base, [baseline], cached=True)
     for name in ("graphique", "api"):
         cached, uncached = results.get(f"{name}_en_cache"), results.get(f"{name}_sans_cache")
         if cached and uncached and uncached["debit_par_s"]:
             results[f"{name}_rapport_debit"] = round(
                 cached["debit_par_s"] / uncached["debit_par_s"], 1
             )
+    if not quick:
+        results["configurations"] = measure_configurations(data_dir, cached_chart)
     return results
+
+
+def measure_configurations(data_dir: Path, request: load.Request, rounds: int = 3) -> dict:
+    """The cached chart callback under each of ``CONFIGURATIONS``, in turn, ``rounds`` times.
+
+    Every server runs at once (an idle one costs no CPU) and each round measures each of them
+    for 3 s: a change in the machine's load hits every configuration alike. The run kept for a
+    configuration is its median by p99; the p99 of every round is kept beside it.
+    """
+    with contextlib.ExitStack() as stack:
+        started = {
+            name: stack.enter_context(servers.barometre(
+                data_dir, workers=workers, env=env, log=f"configuration-{number}.log"))
+            for number, (name, (workers, env)) in enumerate(CONFIGURATIONS.items())
+        }
+        expected = {name: expected_answer(server.url, request) for name, server in started.items()}
+        runs: dict[str, list[dict]] = {name: [] for name in started}
+        for _ in range(rounds):
+            for name, server in started.items():
+                runs[name].append(load.run(server.url, [request], 32, 3, expected[name],
+                                           server.worker_pids()))
+    figures = {}
+    for name, measured in runs.items():
+        measured.sort(key=lambda run: run["p99_ms"])
+        figures[name] = {**measured[len(measured) // 2],
+                         "p99_des_tours_ms": [run["p99_ms"] for run in measured]}
+    return figures
 
 
 def measure_lighthouse(app: servers.Server, base: servers.Server) -> dict:
@@ -161,23 +238,39 @@ def measure_lighthouse(app: servers.Server, base: servers.Server) -> dict:
 
 
 def measure_scale(demo_dir: Path, folder: Path, factors: list[int], quick: bool) -> dict:
-    """Store size, uncached series time and one worker's memory at each multiple of the demo."""
+    """Store size, uncached series time and one worker's memory at each multiple of the demo.
+
+    The multiplied stores are kept in ``folder`` and reused by the next run with the same demo.
+    """
     results = {}
     for factor in factors:
         target = folder / f"x{factor}"
-        preparation = scale.prepare(demo_dir, target, factor)
+        print(f"  {factor}× : préparation…", flush=True)
+        preparation, reused = scale.prepare(demo_dir, target, factor)
         figures = scale.series_timings(target, 3 if quick else 10)
         figures["preparation_s"] = round(preparation, 1)
+        figures["base_reprise"] = reused
         with servers.barometre(target, workers=1) as server:
             # The pages a visitor opens, so that the worker holds what it holds in production.
             for path in ("/", f"/indicateurs/{INDICATOR}", f"/api/v1/indicateurs/{INDICATOR}"):
                 _exists(server.url + path)
             pids = server.worker_pids()
             figures["rss_worker_mo"] = round(max(servers.rss_mb(pid) for pid in pids), 1)
+        figures["date"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        figures["charge_1min"] = round(os.getloadavg()[0], 2)
         results[f"{factor}x"] = figures
-        if factor > 1:
-            shutil.rmtree(target)
+        print(f"  {factor}× : {figures}", flush=True)
     return results
+
+
+def carried_over(previous: Path, measured: dict) -> dict:
+    """Return the volumes measured by an earlier run (``--scale 100`` alone) and not by this one."""
+    try:
+        volume = json.loads(previous.read_text(encoding="utf-8")).get("volume", {})
+    except (OSError, ValueError):
+        return {}
+    return {factor: {**figures, "mesure_anterieure": True}
+            for factor, figures in volume.items() if factor not in measured}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,11 +279,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small variant, no Lighthouse")
     parser.add_argument("--out", type=Path, default=ROOT / "docs", help="report folder")
     parser.add_argument("--scale", default="", help="multiples of the demo, e.g. 1,10")
+    parser.add_argument("--volume-only", action="store_true",
+                        help="measure only the --scale volumes, added to the existing report")
+    parser.add_argument("--server-only", action="store_true",
+                        help="measure only the server part, in place of the existing report's")
+    parser.add_argument("--volume-dir", type=Path, default=ROOT / "tmp" / "bench-volume",
+                        help="where the multiplied stores are kept for the next run")
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite performance.md from the existing performance.json")
     arguments = parser.parse_args(argv)
+    previous = arguments.out / "performance.json"
     if arguments.report_only:
-        result = json.loads((arguments.out / "performance.json").read_text(encoding="utf-8"))
+        result = json.loads(previous.read_text(encoding="utf-8"))
         (arguments.out / "performance.md").write_text(report.markdown(result), encoding="utf-8")
         print(report.summary(result))
         return 0
@@ -203,26 +303,49 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(scratch)
         print("données de démonstration…", flush=True)
         demo_dir = demo_store(folder, quick)
+        if arguments.volume_only or arguments.server_only:
+            # One part measured again, the rest of the report kept: the part says when.
+            if previous.exists():
+                result = json.loads(previous.read_text(encoding="utf-8"))
+            if arguments.volume_only:
+                volume = measure_scale(demo_dir, arguments.volume_dir, factors, quick)
+                result["volume"] = {**result.get("volume", {}), **volume}
+            else:
+                separately = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                              "charge_1min": round(os.getloadavg()[0], 2)}
+                with servers.barometre(demo_dir) as app, \
+                        servers.baseline(folder / "reference") as base:
+                    result["serveur"] = {**measure_server(app, base, quick, demo_dir),
+                                         "mesure_a_part": separately}
+            result.setdefault("duree_s", round(time.perf_counter() - started, 1))
+            arguments.out.mkdir(parents=True, exist_ok=True)
+            _write(arguments.out, result)
+            return 0
         with servers.barometre(demo_dir) as app, servers.baseline(folder / "reference") as base:
             print("transfert (Chromium)…", flush=True)
             result["transfert"] = measure_transfer(app, base, quick)
             print("serveur (32 connexions)…", flush=True)
-            result["serveur"] = measure_server(app, base, quick)
+            result["serveur"] = measure_server(app, base, quick, demo_dir)
             if quick:
                 result["lighthouse"] = {}
             else:
                 print("Lighthouse…", flush=True)
                 result["lighthouse"] = measure_lighthouse(app, base)
         print("volume de données…", flush=True)
-        result["volume"] = measure_scale(demo_dir, folder, factors, quick)
+        result["volume"] = measure_scale(demo_dir, arguments.volume_dir, factors, quick)
+        result["volume"].update(carried_over(previous, result["volume"]))
     result["duree_s"] = round(time.perf_counter() - started, 1)
     arguments.out.mkdir(parents=True, exist_ok=True)
-    (arguments.out / "performance.json").write_text(
+    _write(arguments.out, result)
+    return 0
+
+
+def _write(out: Path, result: dict) -> None:
+    (out / "performance.json").write_text(
         json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    (arguments.out / "performance.md").write_text(report.markdown(result), encoding="utf-8")
+    (out / "performance.md").write_text(report.markdown(result), encoding="utf-8")
     print(report.summary(result))
-    return 0
 
 
 if __name__ == "__main__":

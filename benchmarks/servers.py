@@ -67,12 +67,13 @@ class Server:
         self.stop()
 
 
-def barometre(data_dir: Path, workers: int = 2, env: dict[str, str] | None = None) -> Server:
-    """Start ``barometre serve`` over ``data_dir``."""
+def barometre(data_dir: Path, workers: int = 2, env: dict[str, str] | None = None,
+              log: str = "serve.log") -> Server:
+    """Start ``barometre serve`` over ``data_dir``, its output in ``data_dir / log``."""
     command = [sys.executable, "-m", "barometre", "serve", "--port", "{port}",
                "--workers", str(workers)]
     environ = {"BAROMETRE_DATA_DIR": str(data_dir), **(env or {})}
-    return Server(command, environ, data_dir / "serve.log", "/healthz")
+    return Server(command, environ, data_dir / log, "/healthz")
 
 
 def baseline(folder: Path, workers: int = 2) -> Server:

@@ -60,14 +60,16 @@ REQUESTS = [
 ]
 
 
-def test_load_with_a_concurrent_ingestion(tmp_path, capsys):
+# Sync processes (the default) and gthread ones: the answers kept in memory are shared by threads.
+@pytest.mark.parametrize("threads", ["1", "2"], ids=["sync", "gthread"])
+def test_load_with_a_concurrent_ingestion(tmp_path, capsys, threads):
     settings = Settings(data_dir=tmp_path)
     store = Store(settings.database_url)
     store.init_schema()
     store.sync_catalogue(catalogue.load())
     store.apply(observations(100), kind="ingestion", source="depart.csv")
     committed = {100.0}
-    server = LiveServer(settings, workers=2)
+    server = LiveServer(settings, workers=2, env={"BAROMETRE_SERVER_THREADS": threads})
     stop = threading.Event()
     latencies: dict[str, list[float]] = {name: [] for name, *_ in REQUESTS}
     problems: list[str] = []

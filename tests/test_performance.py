@@ -175,6 +175,59 @@ def test_the_report_states_each_target_and_what_was_missed(expected):
     assert expected in report.markdown(FAKE)
 
 
+def run_figures(p99: float, rps: float, wrong: int = 0, repeated: bool = False) -> dict:
+    return {"requetes": 1000, "erreurs": 0, "statuts": {"200": 1000},
+            "reponses_differentes": wrong, "requetes_repetees": repeated, "debit_par_s": rps,
+            "p50_ms": 9.0, "p90_ms": 11.0, "p99_ms": p99, "max_ms": 40.0, "connexions": 32,
+            "duree_s": 10.0, "charge_1min": 3.2, "cpu_serveur_us_par_requete": 250}
+
+
+SERVER = {
+    "serveur": {
+        "graphique_en_cache": run_figures(17.0, 3000.0),
+        "graphique_sans_cache": run_figures(900.0, 10.0),
+        "graphique_rapport_debit": 300.0,
+        "api_en_cache": run_figures(17.0, 3000.0, wrong=1),
+        "api_sans_cache": run_figures(400.0, 100.0, repeated=True),
+        "api_rapport_debit": 30.0,
+        "reference_dash_callback": run_figures(400.0, 300.0),
+        "mesure_a_part": {"date": "2026-11-29T03:00:00+00:00", "charge_1min": 6.5},
+        "configurations": {"2 processus sync (défaut)": {
+            **run_figures(17.0, 3000.0), "p99_des_tours_ms": [15.0, 17.0, 30.0]}},
+    },
+    "volume": {
+        **FAKE["volume"],
+        "100x": {**FAKE["volume"]["1x"], "lignes": 134013200, "fichier_mo": 8665.0,
+                 "mesure_anterieure": True, "date": "2026-11-29T02:09:22+00:00"},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        # cached: percentiles, throughput, errors, the machine's load, answers checked
+        "| serveur | rappel de graphique en cache, 32 connexions | p99 ≤ 25 ms, 0 erreur | "
+        "p50 9,0 ms, p90 11,0 ms, p99 17,0 ms, 3\u202f000 req/s, 0 erreur(s), charge 3,2, "
+        "CPU du serveur 250 µs par requête, 0 réponse(s) différente(s) de l'attendue sur "
+        "1\u202f000 | oui |",
+        # a wrong answer misses the target, whatever the latency
+        "différente(s) de l'attendue sur 1\u202f000 | **non** |",
+        # an uncached run whose requests repeated is not a valid ratio
+        "30,0 (sans cache : 100 req/s, p99 400,0 ms, 0 erreur(s) (des requêtes se sont répétées))"
+        " | **non** |",
+        "| 2 processus sync (défaut) | 9,0 ms | 11,0 ms | 17,0 ms (15,0 ; 17,0 ; 30,0) | "
+        "3\u202f000 req/s | 250 µs | 0 | 3,2 |",
+        "100x (mesuré à part le 2026-11-29) (134\u202f013\u202f200 lignes",
+        "Serveur : mesuré à part le 2026-11-29T03:00:00+00:00 (`benchmarks/run.py --server-only`, "
+        "charge au départ 6,50)",
+        "- de 1× à 100× : lignes ×100,0, fichier ×108,3",
+    ],
+)
+def test_the_report_states_the_server_and_volume_figures(expected):
+    assert expected in report.markdown({**FAKE, **SERVER})
+
+
 def test_a_repeated_callback_is_answered_from_memory_until_the_data_changes(app, monkeypatch):
     from dash_http import indicator_payload
 
@@ -195,6 +248,63 @@ def test_a_repeated_callback_is_answered_from_memory_until_the_data_changes(app,
     monkeypatch.setattr(app.services.store, "data_version", lambda: version + 1)
     client.post("/_dash-update-component", json=body, headers=headers)
     assert len(kept.entries) == 2
+
+
+CHART = ("brigade-numerique-demandes", "2024-01-01", "2025-12-31", "mois")
+API = "/api/v1/indicateurs/brigade-numerique-demandes/observations?granularite=mois"
+
+
+def test_a_kept_answer_is_replayed_with_the_status_headers_and_bytes_flask_sent(app):
+    from dash_http import indicator_payload
+
+    client = app.server.test_client()
+    headers = {"Accept-Encoding": "gzip, br"}
+    body = indicator_payload(*CHART)
+    first = client.post("/_dash-update-component", json=body, headers=headers)
+    again = client.post("/_dash-update-component", json=body, headers=headers)
+    assert again.status_code == first.status_code == 200
+    assert again.get_data() == first.get_data()
+    assert list(again.headers) == list(first.headers)
+    assert "Content-Security-Policy" in again.headers
+    assert again.headers["Content-Encoding"] == "br"
+
+
+def test_a_conditional_request_on_a_kept_answer_is_answered_not_modified(app):
+    client = app.server.test_client()
+    first = client.get(API)
+    etag = first.headers["ETag"]
+    client.get(API)  # now kept
+    again = client.get(API, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+
+
+def test_an_answer_made_for_one_host_is_never_replayed_to_another(app):
+    client = app.server.test_client()
+    url = "/api/v1/catalogue.jsonld"
+    for _ in range(2):  # the second one is kept
+        assert b"http://barometre.example" in client.get(
+            url, headers={"Host": "barometre.example"}).get_data()
+    other = client.get(url, headers={"Host": "autre.example"}).get_data()
+    assert b"http://autre.example" in other and b"barometre.example" not in other
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b'{"output": "inconnu.children", "inputs": []}', 400),  # refused by validation
+        (b"{" + b" " * 70 * 1024 + b"}", 413),  # over BAROMETRE_MAX_REQUEST_KB
+    ],
+)
+def test_requests_that_fail_are_never_kept_and_still_go_through_flask(app, body, status):
+    from barometre import answers
+
+    client = app.server.test_client()
+    for _ in range(2):
+        answer = client.post("/_dash-update-component", data=body,
+                             content_type="application/json")
+        assert answer.status_code == status
+    assert not app.server.extensions[answers.EXTENSION].entries
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,9 @@
 """The real server: ``barometre serve`` (gunicorn, 2 workers) over a demo database."""
 
+import contextlib
 import json
+import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -61,3 +64,19 @@ def test_the_server_banner_and_logs_reveal_nothing_personal(live_server):
     assert any(entry["chemin"] == "/healthz" for entry in access)
     assert "127.0.0.1" not in "\n".join(json.dumps(a) for a in access)
     assert "Agent-Secret" not in log
+
+
+def test_every_access_line_is_json_even_for_a_path_with_quotes(live_server):
+    # The path is written by json.dumps (logs.AccessLogger), not pasted into a format string.
+    with contextlib.suppress(urllib.error.HTTPError):  # whatever the page answers
+        urllib.request.urlopen(live_server.url + "/x%22%5Cy", timeout=10).close()  # noqa: S310
+    for _ in range(50):  # the line is written once the answer is sent
+        lines = Path(live_server.log.name).read_text().splitlines()
+        access = [json.loads(line) for line in lines if line.startswith('{"heure"')]
+        mine = [entry for entry in access if entry["chemin"].startswith("/x")]
+        if mine:
+            break
+        time.sleep(0.1)
+    assert mine[0]["chemin"] == '/x"\\y'
+    assert all(set(entry) == {"heure", "methode", "chemin", "statut", "octets", "duree_us"}
+               for entry in access)

@@ -6,15 +6,25 @@ data layer is already memoized (``Services.memoized``, shared by workers), but r
 serializing a page's component tree still costs tens of milliseconds; an answer served from here
 costs well under one, which is what keeps a traffic spike's p99 low. The entry is keyed by the
 data version, so an ingestion makes every older answer unreachable (they age out of the LRU).
+
+A kept answer is replayed by a WSGI middleware in front of Flask, with the status and every header
+Flask sent the first time (security headers, compression): a hit skips Flask's request context,
+Dash's dispatch and the after-request functions, about 150 µs of the 200 µs a hit cost through
+Flask (docs/performance.md). Only a body that was answered 200 is ever kept, so a hit needs no
+validation; any other request (or a miss) goes through Flask and its checks as before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
+import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 
 import flask
+from werkzeug.wrappers import Response
 
 from barometre.services import Services
 from barometre.store import StoreError
@@ -24,87 +34,130 @@ from barometre.urls import Urls
 # compressed, so this holds thousands.
 MAX_BYTES = 32 * 1024 * 1024
 EXTENSION = "barometre.answers"
-KEPT_HEADERS = (
-    "Content-Type", "Content-Encoding", "Content-Disposition", "Content-Language", "Vary",
-    "Cache-Control", "ETag", "Last-Modified", "Link",
-)
+# What Flask's after-request functions use to ask the middleware to keep the answer being sent.
+KEEP = "barometre.answers.keep"
+# A conditional or partial request is answered through werkzeug, which compares the validators.
+CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")
+Entry = tuple[bytes, str, list[tuple[str, str]]]
 
 
 class Answers:
-    """A bounded LRU of (body, headers) by request key."""
+    """A bounded LRU of (body, headers) by request key, shared by a process's threads."""
 
     def __init__(self, max_bytes: int = MAX_BYTES) -> None:
         self.max_bytes = max_bytes
         self.size = 0
-        self.entries: OrderedDict[str, tuple[bytes, list[tuple[str, str]]]] = OrderedDict()
+        self.entries: OrderedDict[str, Entry] = OrderedDict()
+        # gthread workers (BAROMETRE_SERVER_THREADS) read and write it from several threads.
+        self.lock = threading.Lock()
 
-    def get(self, key: str) -> tuple[bytes, list[tuple[str, str]]] | None:
+    def get(self, key: str) -> Entry | None:
         """Return the kept answer for ``key``, or None."""
-        entry = self.entries.get(key)
-        if entry is not None:
-            self.entries.move_to_end(key)
-        return entry
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
 
-    def put(self, key: str, body: bytes, headers: list[tuple[str, str]]) -> None:
+    def put(self, key: str, body: bytes, headers: list[tuple[str, str]],
+            status: str = "200 OK") -> None:
         """Keep an answer, dropping the least recently used ones beyond ``max_bytes``."""
-        if len(body) > self.max_bytes // 8 or key in self.entries:
-            return
-        self.entries[key] = (body, headers)
-        self.size += len(body)
-        while self.size > self.max_bytes:
-            _, (old, _) = self.entries.popitem(last=False)
-            self.size -= len(old)
+        with self.lock:
+            if len(body) > self.max_bytes // 8 or key in self.entries:
+                return
+            self.entries[key] = (body, status, headers)
+            self.size += len(body)
+            while self.size > self.max_bytes:
+                _, (old, _, _) = self.entries.popitem(last=False)
+                self.size -= len(old)
 
 
 def register(server: flask.Flask, shared: Services) -> None:
-    """Answer repeated callback and API requests of ``server`` from memory.
-
-    Register it before the compression (static.register): Flask runs after-request functions in
-    reverse order, so the answer kept is the compressed one.
-    """
-    urls = Urls(shared.settings.url_prefix)
-    callback_path = urls.path("/_dash-update-component")
-    api_prefix = urls.path("/api/v1/")
+    """Answer repeated callback and API requests of ``server`` from memory, in front of Flask."""
     answers = Answers()
     server.extensions[EXTENSION] = answers
-
-    def key() -> str | None:
-        request = flask.request
-        if request.method == "POST" and request.path == callback_path:
-            payload = request.get_data(cache=True)
-        elif request.method == "GET" and request.path.startswith(api_prefix):
-            payload = request.query_string
-        else:
-            return None
-        try:
-            version = shared.store.data_version()
-        except StoreError:
-            return None
-        digest = hashlib.sha256(payload).hexdigest()
-        encodings = request.headers.get("Accept-Encoding", "")
-        accept = request.headers.get("Accept", "")
-        return "\0".join(
-            (request.method, request.path, digest, str(version), dt.date.today().isoformat(),
-             encodings, accept)
-        )
-
-    @server.before_request
-    def answer_from_memory():
-        flask.g.answer_key = key()
-        if flask.g.answer_key is None:
-            return None
-        kept = answers.get(flask.g.answer_key)
-        if kept is None:
-            return None
-        flask.g.answer_key = None  # nothing to keep again
-        body, headers = kept
-        return flask.Response(body, headers=headers).make_conditional(flask.request)
+    server.wsgi_app = Middleware(  # type: ignore[method-assign]
+        server.wsgi_app, answers, shared, shared.settings.max_request_kb * 1024
+    )
 
     @server.after_request
     def keep_answer(response: flask.Response) -> flask.Response:
-        answer_key = flask.g.pop("answer_key", None)
-        if answer_key and response.status_code == 200 and not response.is_streamed:
-            headers = [(name, response.headers[name]) for name in KEPT_HEADERS
-                       if name in response.headers]
-            answers.put(answer_key, response.get_data(), headers)
+        # Flask runs after-request functions in reverse order: this one, registered before the
+        # compression and the security headers, sees the answer as sent.
+        if response.status_code == 200 and not response.is_streamed:
+            flask.request.environ[KEEP] = True
         return response
+
+
+class Middleware:
+    """The WSGI app that answers a kept request itself and keeps Flask's 200 answers."""
+
+    def __init__(self, app: Callable, answers: Answers, shared: Services, max_body: int) -> None:
+        urls = Urls(shared.settings.url_prefix)
+        self.app = app
+        self.answers = answers
+        self.shared = shared
+        self.max_body = max_body
+        self.callback_path = urls.path("/_dash-update-component")
+        self.api_prefix = urls.path("/api/v1/")
+
+    def key(self, environ: dict) -> str | None:
+        """Return the key of the request's answer, or None when it is not kept."""
+        method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO", "")
+        if method == "POST" and path == self.callback_path:
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or -1)
+            except ValueError:
+                return None
+            if not 0 <= length <= self.max_body:
+                return None  # chunked or too large: Flask answers it (413, 400…)
+            payload = environ["wsgi.input"].read(length)
+            # Flask reads the same body on a miss.
+            environ["wsgi.input"] = io.BytesIO(payload)
+        elif method == "GET" and path.startswith(self.api_prefix):
+            payload = environ.get("QUERY_STRING", "").encode("latin-1")
+        else:
+            return None
+        try:
+            version = self.shared.store.data_version()
+        except StoreError:
+            return None
+        return "\0".join((
+            method, path, hashlib.sha256(payload).hexdigest(), str(version),
+            dt.date.today().isoformat(), environ.get("HTTP_ACCEPT_ENCODING", ""),
+            environ.get("HTTP_ACCEPT", ""),
+            # Some answers name the site (catalogue.jsonld's absolute URLs): one Host header
+            # must never get an answer made for another.
+            environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""),
+        ))
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        key = self.key(environ)
+        kept = self.answers.get(key) if key else None
+        if kept is not None:
+            body, status, headers = kept
+            if any(name in environ for name in CONDITIONAL):
+                response = Response(body, status, headers).make_conditional(environ)
+                return response(environ, start_response)
+            start_response(status, list(headers))
+            return [body]
+        if key is None:
+            return self.app(environ, start_response)
+        sent: list = []
+
+        def recording(status: str, headers: list, exc_info=None):
+            sent[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        answer = self.app(environ, recording)
+        if not environ.get(KEEP):
+            return answer
+        try:
+            body = b"".join(answer)
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+        status, headers = sent
+        self.answers.put(key, body, [(n, v) for n, v in headers if n.lower() != "set-cookie"],
+                         status)
+        return [body]

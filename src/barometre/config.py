@@ -85,6 +85,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Durée maximale d'une lecture en base, en millisecondes (au-delà : la requête est "
         "interrompue).",
     ),
+    Setting(
+        "server_threads",
+        "1",
+        "Fils par processus gunicorn de barometre serve : 1 = processus synchrones (une requête "
+        "à la fois, aucune erreur mesurée) ; 2 ou plus = gthread (connexions gardées ouvertes, "
+        "une réponse lente n'arrête pas celles en cache ; docs/performance.md compare les deux).",
+    ),
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -108,6 +115,7 @@ class Settings:
     trusted_proxies: int = int(_DEFAULTS["trusted_proxies"])
     max_request_kb: int = int(_DEFAULTS["max_request_kb"])
     query_timeout_ms: int = int(_DEFAULTS["query_timeout_ms"])
+    server_threads: int = int(_DEFAULTS["server_threads"])
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -131,6 +139,8 @@ class Settings:
                 "BAROMETRE_TRUSTED_PROXIES (≥ 0), BAROMETRE_MAX_REQUEST_KB et "
                 "BAROMETRE_QUERY_TIMEOUT_MS (≥ 1) doivent être des entiers."
             )
+        if self.server_threads < 1:
+            raise ValueError("BAROMETRE_SERVER_THREADS doit être un entier supérieur ou égal à 1.")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:

@@ -1,7 +1,7 @@
 """Logs as JSON lines, one object a line, for gunicorn's error log and the application's logs.
 
-No personal data: the access log format (cli.ACCESS_LOG_FORMAT) leaves out the address and the
-user agent, and nothing here adds them. A message that is itself a JSON object (errors.py logs
+No personal data: the access lines (``AccessLogger``) leave out the address and the user agent,
+and nothing here adds them. A message that is itself a JSON object (errors.py logs
 its events that way) is merged into the line instead of being quoted inside it.
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+
+from gunicorn.glogging import Logger
 
 
 class JsonFormatter(logging.Formatter):
@@ -37,6 +39,30 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
+class AccessLogger(Logger):
+    """gunicorn's logger, whose access line is built from the six fields it holds.
+
+    gunicorn's own ``access`` first gathers some sixty « atoms » (every header and WSGI variable)
+    for any format: about 100 µs of the 350 µs of CPU a cached answer costs a worker, measured
+    (docs/performance.md). The line is the same JSON object, escaped by ``json.dumps``.
+    """
+
+    def access(self, resp, req, environ, request_time) -> None:
+        """Log one answered request as a JSON line: time, method, path, status, bytes, duration."""
+        if not self.access_log_enabled:
+            return
+        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+        line = {
+            "heure": self.now(),
+            "methode": environ.get("REQUEST_METHOD"),
+            "chemin": environ.get("PATH_INFO"),
+            "statut": int(status),
+            "octets": str(getattr(resp, "sent", None)),
+            "duree_us": request_time.seconds * 1_000_000 + request_time.microseconds,
+        }
+        self.access_log.info(json.dumps(line, ensure_ascii=False))
+
+
 def gunicorn_logging() -> dict:
     """Return gunicorn's ``logconfig_dict``: JSON error/app logs on stderr, access log as is."""
     return {
@@ -44,7 +70,7 @@ def gunicorn_logging() -> dict:
         "disable_existing_loggers": False,
         "formatters": {
             "json": {"()": JsonFormatter},
-            # The access lines are already JSON (cli.ACCESS_LOG_FORMAT).
+            # The access lines are already JSON (AccessLogger).
             "access": {"format": "%(message)s"},
         },
         "handlers": {

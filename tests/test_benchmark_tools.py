@@ -1,0 +1,103 @@
+"""The benchmark's own tools, on small inputs: the wrk load generator counts what it should, and
+the data volume multiplies a store linearly and reuses it. (Figures are never asserted here: see
+benchmarks/run.py and docs/performance.md.)"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import require
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks import load, scale  # noqa: E402
+
+ANSWERS = {"/attendu": (200, b"attendu"), "/autre": (200, b"autre"), "/absent": (404, b"non")}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        status, body = ANSWERS[self.path]
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def tiny_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_wrk_counts_statuses_errors_and_answers_that_differ(tiny_server):
+    require(load.available(), "wrk (apt-get install wrk)")
+    requests = [load.get(path) for path in ANSWERS]
+    # The tiny server runs in this process: its CPU time is this process's.
+    figures = load.run(tiny_server, requests, connections=3, seconds=1, expected=b"attendu",
+                       pids=[os.getpid()])
+    statuses = figures["statuts"]
+    assert set(statuses) == {"200", "404"}
+    assert figures["requetes"] == sum(statuses.values()) > 30
+    assert figures["erreurs"] == statuses["404"]
+    # Each connection (one per wrk thread here, 2 threads) replays the list in turn: « /autre »
+    # and « /absent » differ from the expected body, « /attendu » never does.
+    assert 0 < figures["reponses_differentes"] < figures["requetes"]
+    assert figures["requetes_repetees"]
+    assert figures["p50_ms"] <= figures["p90_ms"] <= figures["p99_ms"] <= figures["max_ms"]
+    assert figures["cpu_serveur_us_par_requete"] > 0
+
+
+@pytest.mark.parametrize(
+    ("statuses", "socket_errors", "errors"),
+    [({"200": 10}, 0, 0), ({"200": 8, "304": 1, "503": 1}, 0, 2), ({"204": 5}, 3, 3)],
+)
+def test_an_error_is_any_answer_outside_2xx_or_a_socket_error(statuses, socket_errors, errors):
+    figures = {"requetes": 10, "duree_us": 1_000_000, "statuts": statuses, "differences": 0,
+               "repetitions": 0, "erreurs_socket": socket_errors, "p50_us": 1000,
+               "p90_us": 2000, "p99_us": 3000, "max_us": 4000}
+    assert load.summary(figures, 32, 1.0)["erreurs"] == errors
+
+
+def observation_count(database: Path) -> int:
+    with sqlite3.connect(database) as connection:
+        return connection.execute("SELECT count(*) FROM observations").fetchone()[0]
+
+
+def test_a_multiple_copies_every_indicator_and_is_reused_while_the_demo_is_the_same(
+    tmp_path, settings, empty_store
+):
+    days = pd.date_range("2025-01-01", "2025-01-10", freq="D")
+    frame = pd.DataFrame({"indicator": "brigade-numerique-demandes", "dimension": "",
+                          "member": "", "date": days, "value": 3.0})
+    empty_store.apply(frame, kind="ingestion", source="essai.csv")
+    empty_store.close()
+    demo_dir = settings.data_dir
+    target = tmp_path / "x3"
+    _, reused = scale.prepare(demo_dir, target, 3)
+    assert not reused
+    assert observation_count(target / scale.DATABASE) == 3 * len(days)
+    with sqlite3.connect(target / scale.DATABASE) as connection:
+        rows = connection.execute("SELECT DISTINCT indicator FROM observations")
+        copies = {row[0] for row in rows}
+    assert copies == {"brigade-numerique-demandes", "brigade-numerique-demandes-x1",
+                      "brigade-numerique-demandes-x2"}
+    assert scale.prepare(demo_dir, target, 3)[1]  # same demo: reused
+    empty_store.apply(frame.assign(value=4.0), kind="ingestion", source="autre.csv")
+    empty_store.close()
+    assert not scale.prepare(demo_dir, target, 3)[1]  # another demo: built again
