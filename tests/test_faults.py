@@ -22,6 +22,7 @@ from dash_http import route_payload_for
 from servers import REDIS, PostgreSQL, Redis, postgres_available
 
 from barometre import catalogue
+from barometre.app import create_app
 from barometre.config import Settings
 from barometre.store import Store
 
@@ -200,6 +201,19 @@ def test_an_unavailable_store_is_a_french_503_then_service_returns(outage):
 
 def version(server: LiveServer) -> int | None:
     return json.loads(fetch(server.url + "/healthz")[1]).get("version_donnees")
+
+
+@pytest.mark.parametrize("prefix", ["/", "/barometre-numerique/"])
+def test_every_page_but_no_asset_is_a_503_while_the_database_file_is_missing(tmp_path, prefix):
+    client = create_app(Settings(data_dir=tmp_path, url_prefix=prefix)).server.test_client()
+    for path in ["", "indicateurs", "indicateurs/brigade-numerique-demandes", "nulle-part"]:
+        response = client.get(prefix + path)
+        assert response.status_code == 503, path
+        assert response.headers["Retry-After"] == "30"
+        assert "Service momentanément indisponible" in response.get_data(as_text=True)
+    with client.get(prefix + "assets/barometre.css") as asset:
+        assert asset.status_code == 200
+    assert not (tmp_path / "barometre.sqlite3").exists()  # the app does not create an empty one
 
 
 def test_a_replaced_sqlite_file_is_served_without_a_restart(sqlite_server, tmp_path):

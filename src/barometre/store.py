@@ -449,8 +449,8 @@ class Store:
         return None if row is None else row[0]
 
     @contextmanager
-    def _transaction(self, create: bool = False) -> Iterator:
-        connection = self._connection(create)
+    def _transaction(self) -> Iterator:
+        connection = self._connection()
         self._local.writing = True
         try:
             self.dialect.begin_write(connection)
