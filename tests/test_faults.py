@@ -1,6 +1,7 @@
-"""Faults with real servers: Redis stopped and restarted, PostgreSQL stopped and restarted, a
-gunicorn worker killed. The site keeps answering, says so in French when it cannot, and comes
-back by itself.
+"""Faults with real servers: Redis stopped and restarted, PostgreSQL stopped and restarted, the
+SQLite file moved, replaced or made unreadable under a running server, a gunicorn worker killed.
+The site keeps answering, says so in French when it cannot (pages and API in 503), and comes back
+by itself.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dash_http import route_payload_for
 from servers import REDIS, PostgreSQL, Redis, postgres_available
 
 from barometre import catalogue
+from barometre.app import create_app
 from barometre.config import Settings
 from barometre.store import Store
 
@@ -53,6 +55,11 @@ def wait_until(condition, seconds: float = 20) -> bool:
             return True
         time.sleep(0.3)
     return False
+
+
+def steadily(condition, times: int = 6) -> bool:
+    """Return whether ``condition`` holds several times in a row (whichever worker answers)."""
+    return all(condition() for _ in range(times))
 
 
 # -- Redis -------------------------------------------------------------------------------------
@@ -89,14 +96,11 @@ def test_pages_survive_redis_stopping_and_restarting(redis_and_server):
     assert all(fetch(server.url + path)[0] == 200 for path in PAGES)
 
 
-# -- PostgreSQL --------------------------------------------------------------------------------
+# -- the store: PostgreSQL stopped, the SQLite file moved, replaced or made unreadable ------------
 
 
-@pytest.fixture(scope="module")
-def postgres_and_server(tmp_path_factory):
-    require(postgres_available(), "PostgreSQL (paquet postgresql) et psycopg")
-    postgres = PostgreSQL()
-    url = postgres.create_database("pannes")
+def with_small_data(url: str) -> str:
+    """Create the schema and 90 days of one indicator in the database at ``url``; return it."""
     store = Store(url)
     store.init_schema()
     store.sync_catalogue(catalogue.load())
@@ -106,6 +110,14 @@ def postgres_and_server(tmp_path_factory):
         kind="ingestion", source="pannes.csv",
     )
     store.close()
+    return url
+
+
+@pytest.fixture(scope="module")
+def postgres_and_server(tmp_path_factory):
+    require(postgres_available(), "PostgreSQL (paquet postgresql) et psycopg")
+    postgres = PostgreSQL()
+    url = with_small_data(postgres.create_database("pannes"))
     folder = tmp_path_factory.mktemp("pg-server")
     server = LiveServer(Settings(data_dir=folder, database_url=url), workers=1)
     yield postgres, server
@@ -113,24 +125,112 @@ def postgres_and_server(tmp_path_factory):
     postgres.remove()
 
 
-def test_a_stopped_database_is_a_french_503_then_service_returns(postgres_and_server):
-    postgres, server = postgres_and_server
-    assert fetch(server.url + "/healthz")[0] == 200
-    postgres.stop()
+@pytest.fixture(scope="module")
+def sqlite_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sqlite-server")
+    settings = Settings(data_dir=folder)
+    with_small_data(settings.database_url)
+    server = LiveServer(settings, workers=2)
+    yield server, Path(settings.database_url.removeprefix("sqlite:///"))
+    server.stop()
+
+
+def sqlite_fault(kind: str, database: Path) -> tuple:
+    """Return (break, repair) for one way of losing the SQLite file under a running server."""
+    aside = database.with_name("ailleurs.sqlite3")
+
+    def move_away():
+        database.rename(aside)
+        if kind == "illisible":  # something that is not a database takes its place
+            database.write_bytes(b"ceci n'est pas une base SQLite\n" * 200)
+
+    return move_away, lambda: aside.replace(database)
+
+
+@pytest.fixture(params=["postgresql-arrete", "sqlite-deplace", "sqlite-illisible"])
+def outage(request):
+    """A live server and (break, repair) of its store: a real server stopped, a real file moved."""
+    if request.param == "postgresql-arrete":
+        postgres, server = request.getfixturevalue("postgres_and_server")
+        return server, postgres.stop, postgres.start
+    server, database = request.getfixturevalue("sqlite_server")
+    return server, *sqlite_fault(request.param.removeprefix("sqlite-"), database)
+
+
+def headers_of(url: str):
     try:
-        status, body, seconds = fetch(server.url + "/healthz")
+        with urllib.request.urlopen(url, timeout=20) as response:  # noqa: S310
+            return response.headers
+    except urllib.error.HTTPError as error:
+        return error.headers
+
+
+def test_an_unavailable_store_is_a_french_503_then_service_returns(outage):
+    server, break_store, repair_store = outage
+    healthz = server.url + "/healthz"
+    api = server.url + "/api/v1/indicateurs/brigade-numerique-demandes/observations"
+    assert fetch(healthz)[0] == 200
+    break_store()
+    try:
+        # Each worker looks at the SQLite file again within a second (store.FILE_CHECK_SECONDS).
+        assert wait_until(lambda: steadily(lambda: fetch(healthz)[0] == 503), 10)
+        status, body, seconds = fetch(healthz)
         assert status == 503 and json.loads(body)["statut"] == "indisponible"
         assert seconds < 5
-        # The page shell still loads (it needs no data); its content says what happens.
-        status, html, _ = fetch(server.url + "/indicateurs")
-        assert status == 200 and "Traceback" not in html
+        # Every page (a short memo in each worker), the API and the callbacks say it in French.
+        assert wait_until(lambda: steadily(lambda: fetch(server.url + "/")[0] == 503), 10)
+        for path in PAGES:
+            status, html, _ = fetch(server.url + path)
+            assert "<h1>Service momentanément indisponible</h1>" in html
+            assert '<html lang="fr">' in html and 'class="site-header' in html
+            assert "Traceback" not in html and "Error" not in html
+            assert headers_of(server.url + path)["Retry-After"] == "30"
+        status, body, _ = fetch(api)
+        assert status == 503 and json.loads(body)["erreur"] == "Service momentanément indisponible"
+        assert headers_of(api)["Retry-After"] == "30"
         status, body, _ = route(server, "/indicateurs/brigade-numerique-demandes")
         assert status == 200 and "Service momentan\\u00e9ment indisponible" in body
     finally:
-        postgres.start()
-    assert wait_until(lambda: fetch(server.url + "/healthz")[0] == 200)
-    assert fetch(server.url + "/indicateurs")[0] == 200
+        repair_store()
+    assert wait_until(lambda: steadily(lambda: fetch(healthz)[0] == 200))
+    assert wait_until(lambda: steadily(lambda: fetch(server.url + "/")[0] == 200), 10)
+    assert all(fetch(server.url + path)[0] == 200 for path in PAGES)
+    assert fetch(api)[0] == 200
     assert "indisponible" not in route(server, "/indicateurs/brigade-numerique-demandes")[1]
+
+
+def version(server: LiveServer) -> int | None:
+    return json.loads(fetch(server.url + "/healthz")[1]).get("version_donnees")
+
+
+@pytest.mark.parametrize("prefix", ["/", "/barometre-numerique/"])
+def test_every_page_but_no_asset_is_a_503_while_the_database_file_is_missing(tmp_path, prefix):
+    client = create_app(Settings(data_dir=tmp_path, url_prefix=prefix)).server.test_client()
+    for path in ["", "indicateurs", "indicateurs/brigade-numerique-demandes", "nulle-part"]:
+        response = client.get(prefix + path)
+        assert response.status_code == 503, path
+        assert response.headers["Retry-After"] == "30"
+        assert "Service momentanément indisponible" in response.get_data(as_text=True)
+    with client.get(prefix + "assets/barometre.css") as asset:
+        assert asset.status_code == 200
+    assert not (tmp_path / "barometre.sqlite3").exists()  # the app does not create an empty one
+
+
+def test_a_replaced_sqlite_file_is_served_without_a_restart(sqlite_server, tmp_path):
+    server, database = sqlite_server
+    assert json.loads(fetch(server.url + "/healthz")[1])["version_donnees"] == 1
+    replacement = Settings(data_dir=tmp_path).database_url
+    store = Store(with_small_data(replacement))
+    store.clear_observations()  # a different file: version 2, no observation
+    store.close()
+    original = database.with_name("original.sqlite3")
+    database.rename(original)
+    Path(replacement.removeprefix("sqlite:///")).rename(database)  # a new inode at the same path
+    try:
+        assert wait_until(lambda: steadily(lambda: version(server) == 2), 10)
+    finally:
+        original.replace(database)
+    assert wait_until(lambda: steadily(lambda: version(server) == 1), 10)
 
 
 # -- gunicorn workers --------------------------------------------------------------------------

@@ -146,6 +146,7 @@ def _harden(app: BarometreDash, settings: Settings) -> None:
             x_prefix=settings.trusted_proxies,
         )
     errors.register(server, settings.url_prefix)
+    errors.guard_pages(server, errors.StoreProbe(app.services.store), settings.url_prefix)
     hashes: list[str] = []
     update_path = settings.url_prefix + "_dash-update-component"
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 import sys
 import time
 from pathlib import Path
@@ -11,7 +13,10 @@ import click
 
 from barometre import catalogue as catalogue_module
 from barometre.config import Settings
-from barometre.store import Store, StoreError
+from barometre.logs import json_on_stderr
+from barometre.store import DiskError, Store, StoreError
+
+log = logging.getLogger(__name__)
 
 
 class Context:
@@ -207,6 +212,21 @@ def ingest(
                 _ingest_one(ctx, path, source, dry_run, indicateur, dossier is not None)
                 for path in paths
             ]
+    except DiskError as error:
+        message = error.advice("barometre ingest")
+        with json_on_stderr():
+            log.error(
+                json.dumps(
+                    {
+                        "evenement": "ingestion_impossible",
+                        "probleme": error.problem,
+                        "emplacement": error.where,
+                        "message": message,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        fail(message)
     except (StoreError, ingest_module.Busy) as error:
         fail(str(error))
     _ingest_summary(ctx, reports, dry_run)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import traceback
 
 import flask
@@ -16,10 +17,13 @@ from dash.exceptions import DependencyException, InvalidResourceError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from barometre.store import StoreError
+from barometre.store import Store, StoreError
 from barometre.urls import Urls
 
 log = logging.getLogger(__name__)
+
+# What a 503 tells browsers, crawlers and proxies: ask again in this many seconds.
+RETRY_AFTER_SECONDS = 30
 
 MESSAGES = {
     400: ("Requête invalide", "La requête reçue est mal formée ou contient des valeurs invalides."),
@@ -73,17 +77,71 @@ def answer(status: int) -> flask.Response:
     prefix = flask.current_app.config.get("BAROMETRE_URL_PREFIX", "/")
     if wants_json(flask.request.path, prefix):
         body = json.dumps({"erreur": title, "message": message}, ensure_ascii=False)
-        return flask.Response(body, status, mimetype="application/json")
-    urls = Urls(prefix)
-    html = PAGE.format(
-        title=escape(title),
-        message=escape(message),
-        bootstrap=urls.path("/assets/vendor/bootstrap.min.css"),
-        css=urls.path("/assets/barometre.css"),
-        home=urls.path("/"),
-        indicators=urls.path("/indicateurs"),
+        response = flask.Response(body, status, mimetype="application/json")
+    else:
+        urls = Urls(prefix)
+        html = PAGE.format(
+            title=escape(title),
+            message=escape(message),
+            bootstrap=urls.path("/assets/vendor/bootstrap.min.css"),
+            css=urls.path("/assets/barometre.css"),
+            home=urls.path("/"),
+            indicators=urls.path("/indicateurs"),
+        )
+        response = flask.Response(html, status, mimetype="text/html")
+    if status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class StoreProbe:
+    """Whether the store can be read, asked (as /healthz does) at most once every ``ttl`` s."""
+
+    def __init__(self, store: Store, ttl: float = 2.0):
+        self.store = store
+        self.ttl = ttl
+        self._checked = -ttl
+        self._error: StoreError | None = None
+
+    def error(self) -> StoreError | None:
+        """Return why the store cannot be read, or ``None`` when it can (memoized ``ttl`` s)."""
+        # Per worker, without a lock: two threads that both refresh cost one query more.
+        if time.monotonic() - self._checked >= self.ttl:
+            try:
+                self.store.data_version()
+                self._error = None
+            except StoreError as error:
+                self._error = error
+            self._checked = time.monotonic()
+        return self._error
+
+
+def guard_pages(server: flask.Flask, probe: StoreProbe, prefix: str) -> None:
+    """Answer page requests with the French 503 page while the store is down.
+
+    Before Dash builds the index: a page that cannot show data must not answer 200 (crawlers,
+    monitoring and caches would take the empty shell for the page).
+    """
+    pages = {prefix, prefix + "<path:path>"}  # the endpoints of Dash's index and catch-all
+
+    @server.before_request
+    def unavailable_page():
+        if flask.request.endpoint not in pages:
+            return None
+        error = probe.error()
+        if error is None:
+            return None
+        _log_store_error(error)
+        return answer(503)
+
+
+def _log_store_error(error: StoreError) -> None:
+    log.error(
+        json.dumps(
+            {"evenement": "base_indisponible", "chemin": flask.request.path, "erreur": str(error)},
+            ensure_ascii=False,
+        )
     )
-    return flask.Response(html, status, mimetype="text/html")
 
 
 def register(server: flask.Flask, prefix: str) -> None:
@@ -104,16 +162,7 @@ def register(server: flask.Flask, prefix: str) -> None:
 
     @server.errorhandler(StoreError)
     def store_unavailable(error: StoreError):
-        log.error(
-            json.dumps(
-                {
-                    "evenement": "base_indisponible",
-                    "chemin": flask.request.path,
-                    "erreur": str(error),
-                },
-                ensure_ascii=False,
-            )
-        )
+        _log_store_error(error)
         return answer(503)
 
     @server.errorhandler(Exception)

@@ -16,6 +16,8 @@ MESSAGE = "message"
 PAGE_STATE = "etat-page"
 SHARE = "partager"
 SHARE_STATUS = "partager-statut"
+# Printed pages: the page's full address, shown on paper only.
+PRINT_ADDRESS = "adresse-impression"
 
 # Embed builder (« Intégrer ce graphique ») of the indicator page.
 EMBED_OPEN = "integrer-ouvrir"

@@ -23,7 +23,7 @@ import pandas as pd
 from barometre import formats, guard
 from barometre.catalogue import Catalogue
 from barometre.config import Settings
-from barometre.store import Store, UpdateSummary
+from barometre.store import DiskError, Store, UpdateSummary
 
 ACCEPTED_DIR = "traités"
 REJECTED_DIR = "rejetés"
@@ -412,8 +412,11 @@ def ingest_file(
 @contextlib.contextmanager
 def lock(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``folder`` so that two runs (cron, operator) never overlap."""
-    folder.mkdir(parents=True, exist_ok=True)
-    handle = open(folder / LOCK_NAME, "a+")  # noqa: SIM115 - held for the whole block
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / LOCK_NAME, "a+")  # noqa: SIM115 - held for the whole block
+    except OSError as error:
+        raise DiskError.from_os_error(error, folder) or error from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -440,19 +443,27 @@ def pending(folder: Path) -> list[Path]:
 
 
 def file_away(report: FileReport, folder: Path) -> Path:
-    """Move a processed file to ``traités/`` or ``rejetés/`` (with its error report); return it."""
+    """Move a processed file to ``traités/`` or ``rejetés/`` (with its error report); return it.
+
+    The error report is written before the file moves: on a full or read-only disk the file stays
+    where it was (DiskError), to be processed again by the next run.
+    """
     target_dir = folder / (ACCEPTED_DIR if report.ok else REJECTED_DIR)
-    target_dir.mkdir(exist_ok=True)
     target = target_dir / report.path.name
     if target.exists():
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         target = target_dir / f"{report.path.stem}.{stamp}{report.path.suffix}"
-    shutil.move(report.path, target)
-    if not report.ok:
-        text = "\n".join(report.errors) + "\n"
-        tmp = target.with_name(target.name + ".erreurs.txt.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target.with_name(target.name + ".erreurs.txt"))
+    tmp = target.with_name(target.name + ".erreurs.txt.tmp")
+    try:
+        target_dir.mkdir(exist_ok=True)
+        if not report.ok:
+            tmp.write_text("\n".join(report.errors) + "\n", encoding="utf-8")
+        shutil.move(report.path, target)
+        if not report.ok:
+            os.replace(tmp, target.with_name(target.name + ".erreurs.txt"))
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise DiskError.from_os_error(error, folder) or error from None
     return target
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from gunicorn.glogging import Logger
 
@@ -91,3 +94,21 @@ def gunicorn_logging() -> dict:
             "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
         },
     }
+
+
+@contextmanager
+def json_on_stderr(name: str = "barometre") -> Iterator[None]:
+    """Write the warnings and errors of logger ``name`` to stderr as JSON lines during the block.
+
+    For the commands: cron and systemd keep stderr, so an operator finds the event in the journal
+    next to the French message. The handler is removed afterwards (tests run many commands).
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger(name)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)

@@ -9,10 +9,12 @@ caller changes.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import sqlite3
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -31,6 +33,12 @@ WRITE_BATCH = 50_000
 # WAL mode keeps its snapshot from the first read; PostgreSQL needs REPEATABLE READ for that).
 READ_SNAPSHOT = {"sqlite": "BEGIN", "postgresql": "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"}
 
+# An open SQLite connection keeps reading a file that was moved, deleted or replaced: each thread
+# looks at the path again (one stat) at most this often, and reopens or fails when it changed.
+FILE_CHECK_SECONDS = 1.0
+
+FULL, READ_ONLY = "disque plein", "disque en lecture seule"
+
 
 class StoreError(RuntimeError):
     """The store cannot be opened or queried; the message is meant for an operator."""
@@ -38,6 +46,37 @@ class StoreError(RuntimeError):
 
 class QueryTimeout(StoreError):
     """A read query ran past the configured time limit and was interrupted."""
+
+
+class DiskError(StoreError):
+    """A write failed because the disk holding the data is full or read-only; nothing was written.
+
+    ``problem`` is ``"disque plein"`` or ``"disque en lecture seule"``; ``where`` names the
+    folder or the server.
+    """
+
+    def __init__(self, problem: str, where: str):
+        self.problem = problem
+        self.where = where
+        super().__init__(self.advice("la commande"))
+
+    def advice(self, command: str) -> str:
+        """Return the French message: what happened, where, and how to fix it with ``command``."""
+        if self.problem == FULL:
+            fix = f"disque plein : libérez de la place sur {self.where} puis relancez {command}"
+        else:
+            fix = (
+                f"disque en lecture seule : {self.where} n'accepte aucune écriture ; remontez-le "
+                f"en lecture-écriture (ou changez BAROMETRE_DATA_DIR) puis relancez {command}"
+            )
+        return fix + ". Rien n'a été écrit : les données déjà chargées sont intactes."
+
+    @classmethod
+    def from_os_error(cls, error: OSError, where: Path | str) -> DiskError | None:
+        """Return the DiskError for a full or read-only filesystem, ``None`` for other errors."""
+        problem = {errno.ENOSPC: FULL, errno.EDQUOT: FULL, errno.EROFS: READ_ONLY}
+        kind = problem.get(error.errno or 0)
+        return cls(kind, str(where)) if kind else None
 
 
 @dataclass(frozen=True)
@@ -64,17 +103,53 @@ class SQLiteDialect:
             )
         self.path = Path(path)
 
-    def connect(self, read_timeout_ms: int) -> sqlite3.Connection:
-        """Open a connection tuned for many readers and one writer at a time."""
+    def connect(self, read_timeout_ms: int, create: bool = False) -> sqlite3.Connection:
+        """Open a connection tuned for many readers and one writer at a time.
+
+        Only ``create`` (``barometre init``) makes a missing file: anything else that created an
+        empty database beside a moved one would let its journal be replayed into the file moved
+        back.
+        """
         if not self.path.parent.exists():
             raise StoreError(f"Le dossier de la base {self.path.parent} n'existe pas.")
-        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        address = f"file:{urllib.parse.quote(str(self.path))}?mode={'rwc' if create else 'rw'}"
+        connection = sqlite3.connect(address, uri=True, timeout=30, isolation_level=None)
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA mmap_size = 268435456")
         connection.execute("PRAGMA cache_size = -32000")
         return connection
+
+    def identity(self) -> tuple[int, int]:
+        """Return the file's (device, inode); StoreError if it is gone or cannot be read."""
+        try:
+            status = os.stat(self.path)
+            with open(self.path, "rb"):  # as root, only a real failure to open says unreadable
+                pass
+        except OSError as error:
+            raise StoreError(
+                f"La base {self.path} est inaccessible ({error.strerror}) : remettez le fichier en "
+                "place ou lancez « barometre init »."
+            ) from None
+        return status.st_dev, status.st_ino
+
+    def disk_error(self, error: Exception) -> DiskError | None:
+        """Return the DiskError behind a failed write (full or read-only disk), if it is one."""
+        code = getattr(error, "sqlite_errorcode", None)
+        if code == sqlite3.SQLITE_FULL:
+            return DiskError(FULL, str(self.path.parent))
+        if code is not None and code & 0xFF == sqlite3.SQLITE_READONLY:
+            return DiskError(READ_ONLY, str(self.path.parent))
+        if code is not None and code & 0xFF in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN):
+            # The journal could not be written: the filesystem says why.
+            probe = self.path.parent / f".{self.path.name}.ecriture"
+            try:
+                probe.touch()
+                probe.unlink()
+            except OSError as os_error:
+                return DiskError.from_os_error(os_error, self.path.parent)
+        return None
 
     def prepare(self, sql: str) -> str:
         """Return ``sql`` with this engine's placeholders (SQLite takes ``?`` as written)."""
@@ -161,7 +236,7 @@ class PostgreSQLDialect:
             ) from None
         self.url = url
 
-    def connect(self, read_timeout_ms: int) -> _PostgreSQLConnection:
+    def connect(self, read_timeout_ms: int, create: bool = False) -> _PostgreSQLConnection:
         """Open an autocommit connection whose statements stop after ``read_timeout_ms``."""
         import psycopg
 
@@ -174,6 +249,15 @@ class PostgreSQLDialect:
             application_name="barometre",
         )
         return _PostgreSQLConnection(connection)
+
+    def identity(self) -> None:
+        """Return nothing: a server has no file to watch (a stopped one fails on the query)."""
+        return None
+
+    def disk_error(self, error: Exception) -> DiskError | None:
+        """Return the DiskError behind a failed write (the server's disk full or read-only)."""
+        problem = {"53100": FULL, "25006": READ_ONLY}.get(getattr(error, "sqlstate", ""))
+        return DiskError(problem, "le serveur PostgreSQL") if problem else None
 
     def prepare(self, sql: str) -> str:
         """Return ``sql`` with psycopg's ``%s`` placeholders (and literal ``%`` doubled)."""
@@ -265,17 +349,42 @@ class Store:
 
     # -- connections -------------------------------------------------------------------------
 
-    def _connection(self):
+    def _connection(self, create: bool = False):
         # One connection per thread and per process: gunicorn forks workers after import, and a
         # SQLite connection must never cross a fork.
         owner = (os.getpid(), threading.get_ident())
-        if getattr(self._local, "owner", None) != owner:
-            try:
-                self._local.connection = self.dialect.connect(self.read_timeout_ms)
-            except self.dialect.errors() as error:
-                raise StoreError(f"La base de données est injoignable : {error}") from None
-            self._local.owner = owner
+        if getattr(self._local, "owner", None) == owner and not self._file_changed():
+            return self._local.connection
+        if not create:
+            self.dialect.identity()  # a missing file is the operator's message, not a new file
+        try:
+            self._local.connection = self.dialect.connect(self.read_timeout_ms, create=create)
+        except self.dialect.errors() as error:
+            # On a read-only disk SQLite cannot even open a WAL database to read it.
+            raise self.dialect.disk_error(error) or StoreError(
+                f"La base de données est injoignable : {error}"
+            ) from None
+        self._local.owner = owner
+        self._local.identity = self.dialect.identity()
+        self._local.checked = time.monotonic()
         return self._local.connection
+
+    def _file_changed(self) -> bool:
+        # Never inside a snapshot or a write: the block must end on the connection it began on.
+        if getattr(self._local, "snapshot", False) or getattr(self._local, "writing", False):
+            return False
+        if self._local.identity is None or time.monotonic() - self._local.checked < (
+            FILE_CHECK_SECONDS
+        ):
+            return False
+        self._local.checked = time.monotonic()
+        try:
+            same = self.dialect.identity() == self._local.identity
+        except StoreError:
+            same = False
+        if not same:
+            self._forget_connection()
+        return not same
 
     def _forget_connection(self) -> None:
         # After a driver error the connection may be dead (server restarted, file moved): the
@@ -342,14 +451,22 @@ class Store:
     @contextmanager
     def _transaction(self) -> Iterator:
         connection = self._connection()
-        self.dialect.begin_write(connection)
+        self._local.writing = True
         try:
+            self.dialect.begin_write(connection)
             yield connection
-        except BaseException:
-            connection.rollback()
-            raise
-        else:
             connection.commit()
+        except BaseException as error:
+            # A full disk may already have ended the transaction: the rollback is best effort.
+            with suppress(*self.dialect.errors()):
+                connection.rollback()
+            disk = self.dialect.disk_error(error) if isinstance(error, Exception) else None
+            if disk is not None:
+                self._forget_connection()
+                raise disk from None
+            raise
+        finally:
+            self._local.writing = False
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -390,7 +507,7 @@ class Store:
         """Create or migrate the schema; return the migrations applied (none if up to date)."""
         if isinstance(self.dialect, SQLiteDialect):
             self.dialect.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = self._connection()
+        connection = self._connection(create=True)
         applied = []
         with self._transaction():
             connection.execute(

@@ -4,6 +4,8 @@
  * otherwise; the choice stays on this device in localStorage (never a cookie). Charts are built on
  * the server in the light theme; here their colours are swapped for the dark theme's ones
  * (figures.THEMES, passed in the select's data-themes), and again after every redraw by Dash.
+ * On paper, the light theme always, and charts as wide as an A4 page's text (barometre.css has
+ * the rest of the print style).
  */
 (function () {
   "use strict";
@@ -11,6 +13,10 @@
   var KEY = "barometre-theme";
   var SELECT_ID = "theme-choix";
   var media = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  var printMedia = window.matchMedia ? window.matchMedia("print") : null;
+  // 210 mm less the @page margins of barometre.css (24 mm) is 703 px at 96 px an inch.
+  var PRINT_WIDTH = 680;
+  var printing = false;
 
   function stored() {
     try {
@@ -22,6 +28,9 @@
   }
 
   function effective(choice) {
+    if (printing) {
+      return "clair";
+    }
     if (choice === "clair" || choice === "sombre") {
       return choice;
     }
@@ -157,9 +166,29 @@
     });
   }
 
+  // A chart keeps the width it was drawn at on screen: redraw it at the page's width to print,
+  // and back to its container's width afterwards.
+  function setPrinting(on) {
+    if (printing === on) {
+      return;
+    }
+    printing = on;
+    apply();
+    if (window.Plotly) {
+      document.querySelectorAll(".js-plotly-plot").forEach(function (graph) {
+        window.Plotly.relayout(graph, { width: on ? PRINT_WIDTH : null });
+      });
+    }
+  }
+
   apply();
   if (media && media.addEventListener) {
     media.addEventListener("change", apply);
+  }
+  window.addEventListener("beforeprint", function () { setPrinting(true); });
+  window.addEventListener("afterprint", function () { setPrinting(false); });
+  if (printMedia && printMedia.addEventListener) {
+    printMedia.addEventListener("change", function (event) { setPrinting(event.matches); });
   }
   var scheduled = false;
   new MutationObserver(function () {

@@ -107,3 +107,11 @@ def register(app, services: Services) -> None:
         Output(ids.NAV_SINK, "data"),
         Input(ids.URL, "pathname"),
     )
+    # The printed address: the page shown, with the query string of its controls (permalink).
+    app.clientside_callback(
+        "function (state) { return state && state.pathname ?"
+        " window.location.origin + state.pathname + (state.search || '')"
+        " : window.location.href; }",
+        Output(ids.PRINT_ADDRESS, "children"),
+        Input(ids.PAGE_STATE, "data"),
+    )

@@ -40,6 +40,7 @@ def shell(services: Services) -> html.Div:
             header(services, urls),
             # The skip link's target: the main region, focusable so the link moves focus there.
             html.Main(html.Div(id=ids.PAGE), id=MAIN_ID, className="container py-4", tabIndex="-1"),
+            colophon(),
             footer(urls),
             dcc.Store(id=ids.PAGE_TITLE),
             dcc.Store(id=ids.PAGE_TITLE_SINK),
@@ -138,6 +139,21 @@ def demo_notice(services: Services) -> html.Div | None:
         ),
         className="demo-notice",
         role="note",
+    )
+
+
+def colophon() -> html.Div:
+    """Return what a printed page ends with: the licence and the page's address (print only)."""
+    return html.Div(
+        [
+            html.P(
+                f"{SITE_NAME} de la Gendarmerie nationale — données publiées sous "
+                "Licence Ouverte / Open Licence 2.0."
+            ),
+            # Filled in the browser (callbacks/pages.py): the address with its query string.
+            html.P(["Adresse de cette page\u00a0: ", html.Span(id=ids.PRINT_ADDRESS)]),
+        ],
+        className="print-only colophon container small",
     )
 
 
