@@ -70,19 +70,25 @@ def protect(
     threshold: int,
     start,
     end,
+    granularity: str | None = None,
     **read_options,
 ) -> pd.DataFrame:
     """Return a breakdown frame as it may be published: counts masked, amounts by their count.
 
-    Frames the rule does not cover come back unchanged (no ``masque`` column). ``read_options``
-    (e.g. ``as_of``) are passed to ``store.breakdown`` when the companion count is read.
+    Frames the rule does not cover come back unchanged (no ``masque`` column). With a
+    ``granularity``, ``frame`` is a per-period breakdown (``store.series`` with the dimension)
+    and the companion count is read per period too. ``read_options`` (e.g. ``as_of``) are passed
+    to the store when the companion count is read.
     """
     if applies_to(indicator):
         return mask_breakdown(frame, threshold)
     other = companion(catalogue, indicator, dimension)
     if other is None:
         return frame
-    counts = store.breakdown(other, dimension, start, end, **read_options)
+    if granularity is None:
+        counts = store.breakdown(other, dimension, start, end, **read_options)
+    else:
+        counts = store.series(other, start, end, granularity, dimension, **read_options)
     return mask_like(frame, mask_breakdown(counts, threshold))
 
 
