@@ -251,3 +251,24 @@ def test_embedded_breakdowns_are_masked_too(tmp_path, the_catalogue):
     assert "&lt; 5" in page or "< 5" in page
     assert "Ille-et-Vilaine" in page
     store.close()
+
+
+@pytest.mark.parametrize("code", ["2A", "13"])  # 3 and 1 pré-plaintes: both below 5
+def test_a_masked_departement_shows_no_value_on_its_chart_or_map(tmp_path, the_catalogue, code):
+    from dash_http import graph_figures, indicator_payload
+
+    store, client = site_with_small_counts(tmp_path, the_catalogue)
+    payload = indicator_payload("pre-plainte-en-ligne", "2024-03-01", "2024-03-01", "jour", code)
+    body = client.post("/_dash-update-component", json=payload).get_json()["response"]
+    tree = body["resultats"]["children"]
+    text = json.dumps(tree, ensure_ascii=False).replace('\\"', '"')  # the SVG's own quotes
+    evolution = graph_figures(tree)[0]
+    assert all(y is None for trace in evolution.get("data", []) for y in trace["y"])
+    assert "< 5 (secret statistique)" in text
+    assert "1\u00a0période masquée (moins de 5)" in text
+    # the map: both masked départements are hatched, named without a value, listed last
+    assert f'data-departement="{code}" class="masque choisi"' in text
+    assert "Corse-du-Sud\u00a0: secret statistique" in text
+    assert "Bouches-du-Rhône\u00a0: secret statistique" in text
+    assert "2\u00a0départements masqués" in text
+    store.close()
