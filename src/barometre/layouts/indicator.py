@@ -53,6 +53,8 @@ def page(services: Services, indicator: Indicator, query: Query | None) -> Page:
         content += [
             controls(indicator, query, bounds),
             departement_control(services, indicator, query),
+            # Always there: the page's callbacks listen to it, with or without the select.
+            dcc.Store(id=ids.DEPARTEMENT_CHOICE, data=query.departement),
             share(),
             html.Div(
                 id=ids.MESSAGE, role="status", className="form-message", **{"aria-live": "polite"}
@@ -152,7 +154,6 @@ def departement_control(services: Services, indicator: Indicator, query: Query) 
                 id=ids.DEPARTEMENT,
                 className="form-select",
             ),
-            dcc.Store(id=ids.DEPARTEMENT_CHOICE, data=query.departement),
         ],
         className="departement-choix mb-3",
     )
