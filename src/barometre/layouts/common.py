@@ -211,15 +211,7 @@ def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
                     # The drawing (not the named modebar buttons) is hidden from assistive
                     # technologies by assets/theme.js when the table carries the same numbers.
                     html.Div(graph, **{"data-chart-alternative": "table"}) if has_table else graph,
-                    html.Figcaption(
-                        [
-                            html.P(chart.summary, className="chart-summary"),
-                            html.P(chart.note, className="chart-note small")
-                            if chart.note
-                            else None,
-                            provenance(chart),
-                        ]
-                    ),
+                    caption(chart),
                 ],
                 className="chart-figure mb-2",
             ),
@@ -227,6 +219,18 @@ def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
         ],
         className="chart-block",
         **{"aria-labelledby": title_id},
+    )
+
+
+def caption(chart: Chart, *extra) -> html.Figcaption:
+    """Return a chart's caption: its summary, note, provenance, then ``extra`` components."""
+    return html.Figcaption(
+        [
+            html.P(chart.summary, className="chart-summary"),
+            html.P(chart.note, className="chart-note small") if chart.note else None,
+            provenance(chart),
+            *extra,
+        ]
     )
 
 

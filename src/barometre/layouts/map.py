@@ -10,7 +10,7 @@ from __future__ import annotations
 from dash import html
 
 from barometre import ids
-from barometre.layouts.common import data_table, provenance
+from barometre.layouts.common import caption, data_table
 from barometre.views import MapChart
 
 HELP = "Survolez un département ou parcourez-les avec la touche Tab pour lire sa valeur."
@@ -47,16 +47,7 @@ def map_block(chart: MapChart) -> html.Section:
                         className="carte-legende list-unstyled small",
                         **{"aria-label": "Légende de la carte"},
                     ),
-                    html.Figcaption(
-                        [
-                            html.P(chart.summary, className="chart-summary"),
-                            html.P(chart.note, className="chart-note small")
-                            if chart.note
-                            else None,
-                            provenance(chart),
-                            html.P(chart.attribution, className="carte-attribution small"),
-                        ]
-                    ),
+                    caption(chart, html.P(chart.attribution, className="carte-attribution small")),
                 ],
                 className="chart-figure mb-2",
             ),
