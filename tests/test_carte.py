@@ -44,6 +44,17 @@ def test_the_map_has_101_focusable_named_shapes_reached_with_tab(page, live_serv
     assert by_code["33"].endswith(" sur 101") and " rang " in by_code["33"]
     assert by_code["2A"].startswith("Corse-du-Sud\u00a0: ")
     assert by_code["971"].startswith("Guadeloupe\u00a0: ")
+    # The ranking table lists all 101, first the highest, whom the summary names too.
+    rows = page.evaluate(
+        "[...document.querySelectorAll('.carte-bloc table tbody tr')]"
+        ".map(tr => [...tr.children].map(cell => cell.textContent))"
+    )
+    assert len(rows) == 101 and rows[0][0] == "1er"
+    summary = page.locator(".carte-bloc .chart-summary").inner_text()
+    assert f"le plus élevé, {rows[0][1]} (" in summary
+    assert by_code[next(c for c, n in by_code.items() if n.startswith(rows[0][1]))].endswith(
+        "1er rang sur 101"
+    )
     # Tab from the skip link goes to the first shape (Ain), then the next (Aisne).
     page.focus(".carte-bloc .visually-hidden-focusable")
     page.keyboard.press("Tab")
