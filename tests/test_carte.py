@@ -74,6 +74,9 @@ def test_choosing_a_departement_updates_the_evolution_chart_and_the_permalink(pa
     assert summary.startswith("Gironde\u00a0: ")
     assert "departement=33" in page.url and "debut=2025-01-01" in page.url
     assert page.locator("#message").inner_text() == "Graphiques mis à jour\u00a0: Gironde."
+    # the evolution chart's data links give that département's series
+    csv = page.locator(".chart-block").first.locator("a[download$='.csv']").get_attribute("href")
+    assert "departement=33" in csv and "granularite=mois" in csv
     assert page.locator(f"{SHAPES}[aria-current='true']").get_attribute(
         "data-departement"
     ) == "33"

@@ -65,16 +65,20 @@ FIELD_TYPES = {
 # -- frames as published -----------------------------------------------------------------------
 
 
-def observations(services: Services, query: Query, dimension: str = "") -> pd.DataFrame:
+def observations(
+    services: Services, query: Query, dimension: str = "", member: str = ""
+) -> pd.DataFrame:
     """Return an indicator's values per period (per member of ``dimension``), as published.
 
     Columns: ``date`` (ISO text), then with a breakdown ``membre``, ``libelle``, then ``valeur``,
     ``jours`` and with a breakdown ``masque``. Memoized on the query and the data version.
+    ``member`` keeps that member's rows only (masked over the whole breakdown first).
     """
     params = (query.indicator.id, query.start, query.end, query.granularity, dimension)
-    return services.memoized(
+    frame = services.memoized(
         "export-observations", params, lambda: _observations(services, query, dimension)
     )
+    return frame[frame["membre"] == member].reset_index(drop=True) if member else frame
 
 
 def _observations(services: Services, query: Query, dimension: str) -> pd.DataFrame:
@@ -88,15 +92,17 @@ def _observations(services: Services, query: Query, dimension: str) -> pd.DataFr
 
 def _protect_series(services: Services, query: Query, dimension: str, frame: pd.DataFrame):
     """Mask a per-period breakdown: counts per period, amounts like their count."""
-    threshold = services.settings.secrecy_threshold
-    indicator = query.indicator
-    if secrecy.applies_to(indicator):
-        return secrecy.mask_breakdown(frame, threshold)
-    other = secrecy.companion(services.catalogue, indicator, dimension)
-    if other is None:
-        return frame
-    counts = services.store.series(other, query.start, query.end, query.granularity, dimension)
-    return secrecy.mask_like(frame, secrecy.mask_breakdown(counts, threshold))
+    return secrecy.protect(
+        services.store,
+        services.catalogue,
+        query.indicator,
+        dimension,
+        frame,
+        services.settings.secrecy_threshold,
+        query.start,
+        query.end,
+        query.granularity,
+    )
 
 
 def totals(
