@@ -33,6 +33,10 @@ WIDTH = 613
 INSET_TOP = 600  # the overseas insets stand in a row under the metropolitan map
 INSET_SIZE = (105, 92)
 INSET_GAP = 17
+# Paris and its inner suburbs, too small to point at: drawn again, enlarged, top left.
+ZOOM_CODES = ("75", "92", "93", "94")
+ZOOM_FRAME = (4, 4, 104, 120)  # x, y, width, height; the label takes the top 16 units
+ZOOM_SCALE = 5
 # Overseas départements: code, bounding box (lon min, lon max, lat min, lat max).
 OVERSEAS = (
     ("971", (-61.9, -60.9, 15.8, 16.6)),
@@ -211,6 +215,43 @@ def overseas(topology: dict) -> dict:
     return shapes, frames
 
 
+def points(d: str) -> list[tuple[int, int]]:
+    """Return the absolute points of a path written by ``path``."""
+    tokens = re.findall(r"[Mmlz]|-?\d+", d)
+    result, i, x, y, start = [], 0, 0, 0, (0, 0)
+    while i < len(tokens):
+        if tokens[i] in "Mm":
+            dx, dy = int(tokens[i + 1]), int(tokens[i + 2])
+            x, y = (dx, dy) if tokens[i] == "M" else (start[0] + dx, start[1] + dy)
+            start, i = (x, y), i + 3
+            result.append((x, y))
+        elif tokens[i] in "lz":
+            x, y = start if tokens[i] == "z" else (x, y)
+            i += 1
+        else:
+            x, y, i = x + int(tokens[i]), y + int(tokens[i + 1]), i + 2
+            result.append((x, y))
+    return result
+
+
+def zoom(paths: dict) -> dict:
+    """Return the enlarged inset of Paris and its suburbs: codes, frame and SVG transform."""
+    found = [p for code in ZOOM_CODES for p in points(paths[code])]
+    xs, ys = [x for x, _ in found], [y for _, y in found]
+    left, top, width, height = ZOOM_FRAME
+    centre_x, centre_y = left + width / 2, top + 16 + (height - 16) / 2
+    shift_x = centre_x - (min(xs) + max(xs)) / 2 * ZOOM_SCALE
+    shift_y = centre_y - (min(ys) + max(ys)) / 2 * ZOOM_SCALE
+    return {
+        "codes": list(ZOOM_CODES),
+        "x": left,
+        "y": top,
+        "w": width,
+        "h": height,
+        "transform": f"translate({shift_x:g} {shift_y:g}) scale({ZOOM_SCALE})",
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("svg", type=Path, help="france.departments.svg de @svg-maps")
@@ -231,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         "encarts": [
             {k: (round(v * SCALE) if k != "code" else v) for k, v in f.items()} for f in frames
         ],
+        "zoom": zoom(paths),
         "chemins": dict(sorted(paths.items())),
     }
     args.sortie.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n")

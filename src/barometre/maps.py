@@ -47,6 +47,7 @@ class Geometry:
     height: int
     paths: dict[str, str]
     insets: tuple[dict, ...]
+    zoom: dict  # Paris and its suburbs enlarged: codes, frame (x, y, w, h), SVG transform
 
 
 @functools.cache
@@ -54,7 +55,9 @@ def geometry() -> Geometry:
     """Return the packaged département geometry (read once per process)."""
     text = (resources.files("barometre") / "data" / GEOMETRY_FILE).read_text(encoding="utf-8")
     data = json.loads(text)
-    return Geometry(data["largeur"], data["hauteur"], data["chemins"], tuple(data["encarts"]))
+    return Geometry(
+        data["largeur"], data["hauteur"], data["chemins"], tuple(data["encarts"]), data["zoom"]
+    )
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,15 @@ def accessible_name(
     return f"{entry.name}\u00a0: {value} {span}, {ordinal(entry.rank)} rang sur {ranked}"
 
 
+def _kind(entry: Entry, map_classes: list[MapClass]) -> str:
+    """Return the CSS class of a shape: its class (c1…c5), « masque » or « vide »."""
+    if entry.masked:
+        return "masque"
+    if entry.value is None:
+        return "vide"
+    return f"c{class_of(entry.value, map_classes)}"
+
+
 def _code_order(code: str) -> float:
     return {"2A": 20.1, "2B": 20.2}.get(code) or float(code)
 
@@ -201,16 +213,11 @@ def svg(
     """
     shape = geometry()
     by_code = {entry.code: entry for entry in entries}
+    kinds = {code: _kind(entry, map_classes) for code, entry in by_code.items()}
     links = []
     # Tab order follows the département codes (2A and 2B between 19 and 21), not the ranking.
     for code in sorted(by_code, key=_code_order):
-        entry = by_code[code]
-        if entry.masked:
-            kind = "masque"
-        elif entry.value is None:
-            kind = "vide"
-        else:
-            kind = f"c{class_of(entry.value, map_classes)}"
+        kind = kinds[code]
         current = ' aria-current="true"' if code == selected else ""
         links.append(
             f'<a href="{escape(href(code))}" aria-label="{escape(names[code])}"'
@@ -227,6 +234,21 @@ def svg(
         f'<defs><pattern id="{HATCH_ID}" width="5" height="5" patternUnits="userSpaceOnUse"'
         ' patternTransform="rotate(45)"><rect width="5" height="5" class="hachures-fond"/>'
         '<line x1="0" y1="0" x2="0" y2="5" class="hachures-trait"/></pattern></defs>'
+    )
+    # The enlarged copies are for the mouse only (hidden, not focusable): the links above carry
+    # the names and the keyboard.
+    zoom = shape.zoom
+    copies = "".join(
+        f'<g class="{kinds[code]}{" choisi" if code == selected else ""}"'
+        f' data-departement="{code}"><path d="{shape.paths[code]}"/></g>'
+        for code in zoom["codes"]
+        if code in kinds
+    )
+    insets += (
+        f'<rect class="carte-encart" x="{zoom["x"]}" y="{zoom["y"]}" width="{zoom["w"]}"'
+        f' height="{zoom["h"]}"/><text class="carte-encart-nom" x="{zoom["x"] + 3}"'
+        f' y="{zoom["y"] + 12}">Paris et petite couronne</text>'
+        f'<g class="carte-zoom" transform="{zoom["transform"]}">{copies}</g>'
     )
     label = f' aria-labelledby="{escape(labelled_by)}"' if labelled_by else ""
     return (

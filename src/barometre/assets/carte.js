@@ -12,7 +12,8 @@
   var MAP_ID = "carte-departements";
   var SELECT_ID = "departement";
   var STORE_ID = "departement-choix";
-  var SHAPES = "#" + MAP_ID + " a[data-departement]";
+  // The named links, and the enlarged copies of Paris and its suburbs (mouse only).
+  var SHAPES = "#" + MAP_ID + " [data-departement]";
   var refocus = null;
 
   function draw() {
@@ -68,8 +69,10 @@
     var shape = shapeOf(event);
     var block = shape && shape.closest(".carte-bloc");
     var info = block && block.querySelector(".carte-info");
-    if (info) {
-      info.textContent = shape.getAttribute("aria-label");
+    var code = shape && shape.getAttribute("data-departement");
+    var link = code && block.querySelector('a[data-departement="' + code + '"]');
+    if (info && link) {
+      info.textContent = link.getAttribute("aria-label");
     }
   }
   document.addEventListener("focusin", describe);
