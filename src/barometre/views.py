@@ -156,6 +156,12 @@ def departement_evolution(services: Services, query: Query) -> Chart:
     # mask all départements, then keep the chosen one, as a series without a member.
     masked = _departements(services, query, granularity)
     frame = masked[masked["membre"] == query.departement].assign(membre="")
+    # Masked over the whole period (perhaps as the secondary cell), it stays masked in every
+    # period: the sum of its periods would otherwise give its total back, and with it the
+    # primary cell that the secondary one protects.
+    totals = _departements(services, query)
+    if "masque" in totals and totals.loc[totals["membre"] == query.departement, "masque"].any():
+        frame = frame.assign(valeur=float("nan"), masque=True)
     hidden = secrecy.masked_count(frame)
     threshold = services.settings.secrecy_threshold
     note = (
