@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from barometre import figures, maps, secrecy, summaries
+import pandas as pd
+
+from barometre import export, figures, maps, secrecy, summaries
 from barometre.catalogue import Indicator
 from barometre.services import Services
 from barometre.validation import Query
@@ -128,23 +130,18 @@ class MapChart:
     attribution: str = maps.ATTRIBUTION
 
 
-def _departements(services: Services, query: Query, granularity: str | None = None):
-    """Return the indicator per département (per period with ``granularity``), masked."""
+def _departements(services: Services, query: Query):
+    """Return the indicator per département over the period, masked."""
     store, indicator = services.store, query.indicator
-    if granularity is None:
-        frame = store.breakdown(indicator, DEPARTEMENT, query.start, query.end)
-    else:
-        frame = store.series(indicator, query.start, query.end, granularity, DEPARTEMENT)
     return secrecy.protect(
         store,
         services.catalogue,
         indicator,
         DEPARTEMENT,
-        frame,
+        store.breakdown(indicator, DEPARTEMENT, query.start, query.end),
         services.settings.secrecy_threshold,
         query.start,
         query.end,
-        granularity,
     )
 
 
@@ -152,16 +149,19 @@ def departement_evolution(services: Services, query: Query) -> Chart:
     """Return the evolution chart of the chosen département (masked periods stay masked)."""
     indicator, granularity = query.indicator, query.granularity
     name = services.catalogue.breakdowns[DEPARTEMENT].label(query.departement)
-    # Secrecy applies to each period's whole breakdown (secondary masking needs every member):
-    # mask all départements, then keep the chosen one, as a series without a member.
-    masked = _departements(services, query, granularity)
-    frame = masked[masked["membre"] == query.departement].assign(membre="")
-    # Masked over the whole period (perhaps as the secondary cell), it stays masked in every
-    # period: the sum of its periods would otherwise give its total back, and with it the
-    # primary cell that the secondary one protects.
-    totals = _departements(services, query)
-    if "masque" in totals and totals.loc[totals["membre"] == query.departement, "masque"].any():
-        frame = frame.assign(valeur=float("nan"), masque=True)
+    # The same rows as the chart's download (one read, memoized): each period's breakdown
+    # masked as a whole, then the chosen département's rows (export.observations), made a
+    # series without a member.
+    rows = export.observations(services, query, DEPARTEMENT, query.departement)
+    frame = pd.DataFrame(
+        {
+            "periode": pd.to_datetime(rows["date"]),
+            "membre": "",
+            "valeur": rows["valeur"],
+            "jours": rows["jours"],
+            "masque": rows["masque"],
+        }
+    )
     hidden = secrecy.masked_count(frame)
     threshold = services.settings.secrecy_threshold
     note = (
