@@ -33,12 +33,12 @@ def route_payload(pathname: str, search: str = "") -> dict:
     )
 
 
-def indicator_payload(indicator: str, start, end, granularity) -> dict:
-    """Return the body of the indicator page's callback."""
+def indicator_payload(indicator: str, start, end, granularity, departement="") -> dict:
+    """Return the body of the indicator page's callback (``departement``: '' = France)."""
     return callback_payload(
         [("resultats", "children"), ("message", "children")],
         [("periode-debut", "value", start), ("periode-fin", "value", end),
-         ("granularite", "value", granularity)],
+         ("granularite", "value", granularity), ("departement-choix", "data", departement)],
         [("indicateur-identifiant", "data", indicator)],
     )
 

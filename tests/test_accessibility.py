@@ -156,7 +156,9 @@ def test_axe_finds_no_violation_after_every_control_is_operated(page, live_serve
 
 # --- Charts and their alternatives --------------------------------------------------------------
 
-CHART_DATA = """() => [...document.querySelectorAll('.chart-block')].map(block => {
+# Plotly charts only: the département map block has its own tests (test_carte, test_maps).
+CHART_DATA = """() => [...document.querySelectorAll('.chart-block')]
+  .filter(block => block.querySelector('.js-plotly-plot')).map(block => {
   const graph = block.querySelector('.js-plotly-plot');
   const trace = graph.data[0];
   const horizontal = trace.orientation === 'h';

@@ -262,3 +262,35 @@ def test_data_and_api_pages_pass_axe(page, live_server, path):
 
     open_page(page, live_server.url + path)
     assert axe(page) == []
+
+
+DEPARTEMENT_SERIES = API + "indicateurs/pre-plainte-en-ligne/observations"
+
+
+def test_observations_of_one_departement_are_its_rows_of_the_masked_breakdown(client):
+    period = "?debut=2025-01-01&fin=2025-06-30&granularite=mois"
+    one = client.get(DEPARTEMENT_SERIES + period + "&departement=2A").get_json()
+    every = client.get(DEPARTEMENT_SERIES + period + "&ventilation=departement").get_json()
+    assert one["ventilation"] == "departement"
+    rows = one["observations"]
+    assert len(rows) == 6 and {row["membre"] for row in rows} == {"2A"}
+    assert rows == [row for row in every["observations"] if row["membre"] == "2A"]
+    csv = client.get(DEPARTEMENT_SERIES + ".csv" + period + "&departement=2A")
+    assert csv.status_code == 200 and csv.get_data(as_text=True).count("\n2025-") == 6
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "message"),
+    [
+        (DEPARTEMENT_SERIES, "?departement=20", "Département inconnu"),
+        (DEPARTEMENT_SERIES, "?departement=<script>", "Département inconnu"),
+        (DEPARTEMENT_SERIES, "?departement=33&ventilation=type-personne", "ne se combine"),
+        (SERIES, "?departement=33", "pas ventilé par département"),
+    ],
+)
+def test_a_bad_departement_is_a_french_400(client, path, query, message):
+    answer = client.get(path + query)
+    assert answer.status_code == 400
+    body = answer.get_json()
+    assert body["parametre"] == "departement" and message in body["erreur"]
+    assert "<script>" not in answer.get_data(as_text=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from urllib.parse import urlencode
 
 import pytest
 from dash_http import indicator_payload, route_payload_for
@@ -109,6 +110,41 @@ def test_the_indicator_callback_refuses_unknown_indicators(hostile_client, indic
 
 
 @pytest.mark.parametrize(
+    ("indicator", "departement"),
+    [
+        *[("pre-plainte-en-ligne", attack) for attack in ATTACKS],
+        ("pre-plainte-en-ligne", 33),
+        ("pre-plainte-en-ligne", ["33"]),
+        ("pre-plainte-en-ligne", {"code": "33"}),
+        ("pre-plainte-en-ligne", "20"),  # Corsica has been 2A and 2B since 1976
+        ("brigade-numerique-demandes", "33"),  # no département breakdown
+    ],
+)
+def test_the_indicator_callback_refuses_bad_departements_in_french(
+    hostile_client, indicator, departement
+):
+    body = indicator_payload(indicator, "2025-01-01", "2025-01-31", "mois", departement)
+    status, text, elapsed = post_callback(hostile_client, body)
+    assert_safe(status, text, elapsed)
+    assert status == 200
+    message = json.loads(text)["response"]["message"]["children"]["props"]["children"]
+    assert "Département inconnu" in message or "pas ventilé par département" in message
+    assert "<script>" not in text and "x" * 100 not in text  # the value is never echoed
+
+
+@pytest.mark.parametrize("value", [*ATTACKS, "20", "2a"])
+def test_a_bad_departement_in_the_url_opens_the_page_for_all_of_france(hostile_client, value):
+    status, text, elapsed = post_callback(
+        hostile_client,
+        route_payload(hostile_client, "/indicateurs/pre-plainte-en-ligne",
+                      "?" + urlencode({"departement": value})),
+    )
+    assert_safe(status, text, elapsed)
+    text = json.dumps(json.loads(text), ensure_ascii=False)
+    assert "Carte par département" in text and '"Évolution par mois"' in text
+
+
+@pytest.mark.parametrize(
     "path", [f"/indicateurs/{a}" for a in ATTACKS] + ["/" + a for a in ATTACKS]
 )
 def test_the_router_answers_unknown_pages_with_the_french_404(hostile_client, path):
@@ -119,7 +155,9 @@ def test_the_router_answers_unknown_pages_with_the_french_404(hostile_client, pa
 
 @pytest.mark.parametrize("value", ATTACKS)
 def test_query_parameters_never_break_a_page(hostile_client, value):
-    for name in ("debut", "fin", "granularite", "theme", "fige", "hauteur", "ventilation"):
+    for name in (
+        "debut", "fin", "granularite", "theme", "fige", "hauteur", "ventilation", "departement"
+    ):
         for path in ("/indicateurs/brigade-numerique-demandes",
                      "/embed/brigade-numerique-demandes"):
             started = time.monotonic()

@@ -136,7 +136,7 @@ def test_table_rows_show_masked_members_as_below_the_threshold(the_catalogue):
     assert "2\u00a0masqués au titre du secret statistique" in summary
 
 
-def site_with_small_counts(tmp_path, the_catalogue, **settings):
+def site_with_small_counts(tmp_path, the_catalogue, content=SMALL_FILE, **settings):
     """Return a store loaded with SMALL_FILE and a test client of an app over it."""
     import datetime as dt
 
@@ -150,7 +150,7 @@ def site_with_small_counts(tmp_path, the_catalogue, **settings):
     store.init_schema()
     store.sync_catalogue(the_catalogue)
     path = tmp_path / "petits.csv"
-    path.write_text(SMALL_FILE)
+    path.write_text(content)
     report = ingest.ingest_file(path, store, the_catalogue, settings, today=dt.date(2026, 1, 1))
     assert report.status == "charge", report.errors
     return store, create_app(settings).server.test_client()
@@ -251,3 +251,65 @@ def test_embedded_breakdowns_are_masked_too(tmp_path, the_catalogue):
     assert "&lt; 5" in page or "< 5" in page
     assert "Ille-et-Vilaine" in page
     store.close()
+
+
+@pytest.mark.parametrize("code", ["2A", "13"])  # 3 and 1 pré-plaintes: both below 5
+def test_a_masked_departement_shows_no_value_on_its_chart_or_map(tmp_path, the_catalogue, code):
+    from dash_http import graph_figures, indicator_payload
+
+    store, client = site_with_small_counts(tmp_path, the_catalogue)
+    payload = indicator_payload("pre-plainte-en-ligne", "2024-03-01", "2024-03-01", "jour", code)
+    body = client.post("/_dash-update-component", json=payload).get_json()["response"]
+    tree = body["resultats"]["children"]
+    text = json.dumps(tree, ensure_ascii=False).replace('\\"', '"')  # the SVG's own quotes
+    evolution = graph_figures(tree)[0]
+    assert all(y is None for trace in evolution.get("data", []) for y in trace["y"])
+    assert "< 5 (secret statistique)" in text
+    assert "1\u00a0période masquée (moins de 5)" in text
+    # the map: both masked départements are hatched, named without a value, listed last
+    assert f'data-departement="{code}" class="masque choisi"' in text
+    assert "Corse-du-Sud\u00a0: secret statistique" in text
+    assert "Bouches-du-Rhône\u00a0: secret statistique" in text
+    assert "2\u00a0départements masqués" in text
+    store.close()
+
+
+SECONDARY_FILE = """indicateur,date,ventilation,membre,valeur
+pre-plainte-en-ligne,2024-03-01,,,142
+pre-plainte-en-ligne,2024-03-01,departement,35,100
+pre-plainte-en-ligne,2024-03-01,departement,75,30
+pre-plainte-en-ligne,2024-03-01,departement,13,10
+pre-plainte-en-ligne,2024-03-01,departement,2A,2
+pre-plainte-en-ligne,2024-03-02,,,190
+pre-plainte-en-ligne,2024-03-02,departement,35,100
+pre-plainte-en-ligne,2024-03-02,departement,75,30
+pre-plainte-en-ligne,2024-03-02,departement,13,60
+"""
+
+
+def test_a_departement_masked_over_the_period_is_masked_in_every_period(tmp_path, the_catalogue):
+    # Over both days Paris (60, below Bouches-du-Rhône's 70) is the secondary cell protecting
+    # Corse-du-Sud (2); day by day
+    # Paris (30, 30) is never masked: shown, its days would add up to its hidden total.
+    store, client = site_with_small_counts(tmp_path, the_catalogue, SECONDARY_FILE)
+    payload = indicator_payload_for("2024-03-01", "2024-03-02", "jour", "75")
+    body = client.post("/_dash-update-component", json=payload).get_json()["response"]
+    tree = body["resultats"]["children"]
+    from dash_http import graph_figures
+
+    evolution = graph_figures(tree)[0]
+    assert all(y is None for trace in evolution.get("data", []) for y in trace["y"])
+    text = json.dumps(tree, ensure_ascii=False)
+    assert "2\u00a0périodes masquées" in text and "30" not in json.dumps(evolution)
+    # Bouches-du-Rhône, masked on 1 March only (secondary that day), shows 2 March alone.
+    payload = indicator_payload_for("2024-03-01", "2024-03-02", "jour", "13")
+    body = client.post("/_dash-update-component", json=payload).get_json()["response"]
+    evolution = graph_figures(body["resultats"]["children"])[0]
+    assert evolution["data"][0]["y"] == [None, 60]
+    store.close()
+
+
+def indicator_payload_for(start, end, granularity, departement):
+    from dash_http import indicator_payload
+
+    return indicator_payload("pre-plainte-en-ligne", start, end, granularity, departement)

@@ -6,6 +6,7 @@ import sqlite3
 import pandas as pd
 import pytest
 
+from barometre import secrecy
 from barometre.store import QueryTimeout, Store, StoreError
 
 D = dt.date
@@ -207,3 +208,37 @@ def test_values_as_published_at_the_end_of_a_day(empty_store, the_catalogue):
     assert empty_store.bounds(indicator.id, as_of=yesterday) == (first, yesterday)
     total = empty_store.breakdown(indicator, "", first, today, as_of=yesterday)
     assert total["valeur"].tolist() == [10]
+
+
+def test_a_departement_series_is_read_and_masked_period_by_period(empty_store, the_catalogue):
+    # What the « Département » selector shows: one member's series, from the per-period
+    # breakdown masked period by period (an amount follows its count in each period).
+    count = the_catalogue.indicator("perceval-signalements")
+    amount = the_catalogue.indicator("perceval-montant")
+    january = {"33": [3, 1], "75": [20, 20], "13": [30]}
+    february = {"33": [10], "75": [2], "13": [40]}
+    frame = pd.concat(
+        [
+            rows(indicator.id, [v * factor for v in values], start, "departement", member)
+            for indicator, factor in ((count, 1), (amount, 100))
+            for start, month in (("2024-01-01", january), ("2024-02-01", february))
+            for member, values in month.items()
+        ]
+    )
+    empty_store.apply(frame, kind="ingestion", source="t")
+    start, end = D(2024, 1, 1), D(2024, 2, 29)
+    series = empty_store.series(count, start, end, "mois", "departement")
+    cells = {(p.month, m): v for p, m, v in zip(series["periode"], series["membre"],
+                                                 series["valeur"], strict=True)}
+    assert cells == {(1, "13"): 30, (1, "33"): 4, (1, "75"): 40,
+                     (2, "13"): 40, (2, "33"): 10, (2, "75"): 2}
+    amounts = empty_store.series(amount, start, end, "mois", "departement")
+    masked = secrecy.protect(
+        empty_store, the_catalogue, amount, "departement", amounts, 5, start, end, "mois"
+    )
+    hidden = {(p.month, m) for p, m in zip(masked.loc[masked["masque"], "periode"],
+                                           masked.loc[masked["masque"], "membre"], strict=True)}
+    # January: 33 (4) and, secondarily, 13; February: 75 (2) and, secondarily, 33.
+    assert hidden == {(1, "33"), (1, "13"), (2, "75"), (2, "33")}
+    assert masked.loc[masked["masque"], "valeur"].isna().all()
+    assert masked.loc[~masked["masque"], "valeur"].tolist() == [4000.0, 4000.0]

@@ -161,7 +161,13 @@ def _observations(identifier: str, fmt: str, api_path) -> flask.Response:
         args.get("granularite"),
     )
     dimension = _dimension(shared, indicator, args.get("ventilation"), "ventilation")
-    frame = export.observations(shared, query, dimension)
+    query = validation.with_departement(query, shared.catalogue.breakdowns, args.get("departement"))
+    if query.departement and dimension not in ("", validation.DEPARTEMENT):
+        raise ApiError(
+            400, "« departement » ne se combine qu'avec ventilation=departement.", "departement"
+        )
+    dimension = validation.DEPARTEMENT if query.departement else dimension
+    frame = export.observations(shared, query, dimension, query.departement)
     page, size = (
         _integer("page", 1, 1, MAX_PAGE),
         _integer("par_page", MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE),
@@ -176,6 +182,7 @@ def _observations(identifier: str, fmt: str, api_path) -> flask.Response:
         "fin": query.end.isoformat(),
         "granularite": query.granularity,
         "ventilation": dimension,
+        "departement": query.departement,
         "par_page": size if size != MAX_PAGE_SIZE else None,
     }
     suffix = ".csv" if fmt == CSV else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -40,7 +41,12 @@ class Breakdown:
 
     def label(self, code: str) -> str:
         """Return the French label of a member code (the code itself if unknown)."""
-        return dict(self.members).get(code, code)
+        return self._labels.get(code, code)
+
+    @functools.cached_property
+    def _labels(self) -> dict[str, str]:
+        # Built once: exports label every row (half a million for a daily breakdown).
+        return dict(self.members)
 
     @property
     def codes(self) -> tuple[str, ...]:

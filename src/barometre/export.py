@@ -65,38 +65,62 @@ FIELD_TYPES = {
 # -- frames as published -----------------------------------------------------------------------
 
 
-def observations(services: Services, query: Query, dimension: str = "") -> pd.DataFrame:
+def observations(
+    services: Services, query: Query, dimension: str = "", member: str = ""
+) -> pd.DataFrame:
     """Return an indicator's values per period (per member of ``dimension``), as published.
 
     Columns: ``date`` (ISO text), then with a breakdown ``membre``, ``libelle``, then ``valeur``,
     ``jours`` and with a breakdown ``masque``. Memoized on the query and the data version.
+    ``member`` keeps that member's rows only, masked over the whole breakdown first; a member
+    masked over the whole period is masked in every period (see ``_member``).
     """
-    params = (query.indicator.id, query.start, query.end, query.granularity, dimension)
+    params = (query.indicator.id, query.start, query.end, query.granularity, dimension, member)
     return services.memoized(
-        "export-observations", params, lambda: _observations(services, query, dimension)
+        "export-observations", params, lambda: _observations(services, query, dimension, member)
     )
 
 
-def _observations(services: Services, query: Query, dimension: str) -> pd.DataFrame:
+def _observations(services: Services, query: Query, dimension: str, member: str) -> pd.DataFrame:
     store, indicator = services.store, query.indicator
     frame = store.series(indicator, query.start, query.end, query.granularity, dimension)
     if dimension:
         frame = _protect_series(services, query, dimension, frame)
+    if member:
+        frame = _member(services, query, dimension, frame, member)
     frame = frame.assign(date=frame["periode"].dt.strftime("%Y-%m-%d"))
     return _shape(services.catalogue, frame, dimension, ["date"])
 
 
+def _member(
+    services: Services, query: Query, dimension: str, frame: pd.DataFrame, member: str
+) -> pd.DataFrame:
+    """Return one member's rows of a masked per-period breakdown.
+
+    A member masked over the whole period (perhaps as the secondary cell) stays masked in every
+    period: the sum of its periods would otherwise give its total back, and with it the primary
+    cell that the secondary one protects.
+    """
+    frame = frame[frame["membre"] == member]
+    whole = totals(services, query.indicator, dimension, query.start, query.end)
+    if whole.loc[whole["membre"] == member, "masque"].any():
+        frame = frame.assign(valeur=math.nan, masque=True)
+    return frame
+
+
 def _protect_series(services: Services, query: Query, dimension: str, frame: pd.DataFrame):
     """Mask a per-period breakdown: counts per period, amounts like their count."""
-    threshold = services.settings.secrecy_threshold
-    indicator = query.indicator
-    if secrecy.applies_to(indicator):
-        return secrecy.mask_breakdown(frame, threshold)
-    other = secrecy.companion(services.catalogue, indicator, dimension)
-    if other is None:
-        return frame
-    counts = services.store.series(other, query.start, query.end, query.granularity, dimension)
-    return secrecy.mask_like(frame, secrecy.mask_breakdown(counts, threshold))
+    return secrecy.protect(
+        services.store,
+        services.catalogue,
+        query.indicator,
+        dimension,
+        frame,
+        services.settings.secrecy_threshold,
+        query.start,
+        query.end,
+        query.granularity,
+    )
 
 
 def totals(

@@ -36,3 +36,7 @@ EMBED_COPY = "integrer-copier"
 EMBED_STATUS = "integrer-statut"
 EMBED_MESSAGE = "integrer-message"
 EMBED_SINK = "integrer-puits"
+# Département map and selector (indicators with a « departement » breakdown).
+MAP = "carte-departements"
+DEPARTEMENT = "departement"
+DEPARTEMENT_CHOICE = "departement-choix"

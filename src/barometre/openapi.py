@@ -65,6 +65,16 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
             {"type": "string", "enum": breakdown_ids},
         ),
         _param(
+            "departement",
+            "query",
+            "Code d'un département (33, 2A, 971…) : ses seules valeurs, ventilées par "
+            "département (ventilation=departement implicite) ; indicateurs ventilés par "
+            "département seulement.",
+            {"type": "string", "enum": list(catalogue.breakdowns["departement"].codes)}
+            if "departement" in catalogue.breakdowns
+            else {"type": "string"},
+        ),
+        _param(
             "page",
             "query",
             "Numéro de page (à partir de 1).",

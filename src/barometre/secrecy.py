@@ -70,34 +70,52 @@ def protect(
     threshold: int,
     start,
     end,
+    granularity: str | None = None,
     **read_options,
 ) -> pd.DataFrame:
     """Return a breakdown frame as it may be published: counts masked, amounts by their count.
 
-    Frames the rule does not cover come back unchanged (no ``masque`` column). ``read_options``
-    (e.g. ``as_of``) are passed to ``store.breakdown`` when the companion count is read.
+    Frames the rule does not cover come back unchanged (no ``masque`` column). With a
+    ``granularity``, ``frame`` is a per-period breakdown (``store.series`` with the dimension)
+    and the companion count is read per period too. ``read_options`` (e.g. ``as_of``) are passed
+    to the store when the companion count is read.
     """
     if applies_to(indicator):
         return mask_breakdown(frame, threshold)
     other = companion(catalogue, indicator, dimension)
     if other is None:
         return frame
-    counts = store.breakdown(other, dimension, start, end, **read_options)
+    if granularity is None:
+        counts = store.breakdown(other, dimension, start, end, **read_options)
+    else:
+        counts = store.series(other, start, end, granularity, dimension, **read_options)
     return mask_like(frame, mask_breakdown(counts, threshold))
 
 
-def _mask_group(values: pd.Series, threshold: int, total_published: bool) -> pd.Series:
-    """Return the boolean mask of one breakdown (one period): primary then secondary."""
+def _mask_groups(
+    values: pd.Series, groups: pd.Series, threshold: int, total_published: bool
+) -> pd.Series:
+    """Return the boolean mask of breakdowns (one per value of ``groups``): primary, secondary.
+
+    Vectorised over the groups: a per-day breakdown over years has thousands of periods.
+    """
     numeric = pd.to_numeric(values, errors="coerce")
     masked = (numeric >= 1) & (numeric < threshold)
-    if total_published and int(masked.sum()) == 1:
-        # Mask the smallest positive remaining member so that the masked one cannot be computed
-        # as total minus the others; ties are broken by position so the result is stable.
-        candidates = numeric[~masked & (numeric > 0)]
-        if candidates.empty:
-            candidates = numeric[~masked & numeric.notna()]
-        if not candidates.empty:
-            masked.loc[candidates.sort_values(kind="stable").index[0]] = True
+    if not total_published:
+        return masked
+    # Where exactly one member is masked, mask the smallest positive remaining member too (any
+    # remaining one if none is positive), so that the masked one cannot be computed as total
+    # minus the others; ties are broken by position so the result is stable.
+    alone = masked.groupby(groups, sort=False).transform("sum") == 1
+    remaining = alone & ~masked & numeric.notna()
+    positive = remaining & (numeric > 0)
+    some_positive = positive.groupby(groups, sort=False).transform("any")
+    candidates = positive | (remaining & ~some_positive)
+    ranked = pd.DataFrame(
+        {"groupe": groups, "valeur": numeric, "position": range(len(numeric))}, index=values.index
+    )[candidates]
+    chosen = ranked.sort_values(["valeur", "position"]).drop_duplicates("groupe").index
+    masked.loc[chosen] = True
     return masked
 
 
@@ -118,14 +136,8 @@ def mask_breakdown(
     part = result[members]
     if part.empty:
         return result
-    if "periode" in part:
-        masks = [
-            _mask_group(group["valeur"], threshold, total_published)
-            for _, group in part.groupby("periode", sort=False)
-        ]
-        mask = pd.concat(masks) if masks else pd.Series(False, part.index)
-    else:
-        mask = _mask_group(part["valeur"], threshold, total_published)
+    groups = part["periode"] if "periode" in part else pd.Series(0, part.index)
+    mask = _mask_groups(part["valeur"], groups, threshold, total_published)
     result.loc[mask.index, "masque"] = mask.astype(bool)
     result["valeur"] = result["valeur"].astype(float)
     # Shares stay relative to the exact total (published anyway), not to the visible members.

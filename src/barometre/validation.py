@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from barometre.catalogue import GRANULARITIES, Indicator
 
@@ -25,6 +25,8 @@ class Query:
     start: dt.date
     end: dt.date
     granularity: str
+    # A département code ('' for all of France) when the indicator has that breakdown.
+    departement: str = ""
 
 
 def parse_date(value: object, parameter: str) -> dt.date | None:
@@ -69,3 +71,35 @@ def query(
             f"au {last:%d/%m/%Y}.",
         )
     return Query(indicator, max(start_date, first), min(end_date, last), str(granularity))
+
+
+DEPARTEMENT = "departement"
+
+
+def departement(indicator: Indicator, breakdown, value: object) -> str:
+    """Return the département code chosen for ``indicator`` ('' for all of France).
+
+    ``breakdown`` is the catalogue's « departement » breakdown; ``InvalidInput`` when the
+    indicator has no such breakdown or the code is not one of its members.
+    """
+    if value in (None, ""):
+        return ""
+    if DEPARTEMENT not in indicator.breakdowns:
+        raise InvalidInput(
+            DEPARTEMENT,
+            "Cet indicateur n'est pas ventilé par département : retirez « departement ».",
+        )
+    if not isinstance(value, str) or value not in breakdown.codes:
+        # The value is not echoed: it may be anything, of any length.
+        raise InvalidInput(
+            DEPARTEMENT,
+            "Département inconnu : choisissez un code de la liste (01 à 95, 2A, 2B, 971 à 976) "
+            "ou « France entière ».",
+        )
+    return value
+
+
+def with_departement(query: Query, breakdowns: dict, value: object) -> Query:
+    """Return ``query`` restricted to the département ``value`` (validated; '' = France)."""
+    code = departement(query.indicator, breakdowns.get(DEPARTEMENT), value)
+    return replace(query, departement=code)

@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from barometre import figures, secrecy, summaries
+import pandas as pd
+
+from barometre import export, figures, maps, secrecy, summaries
 from barometre.catalogue import Indicator
 from barometre.services import Services
 from barometre.validation import Query
 
 DEPARTEMENT_TOP = 15
+DEPARTEMENT = "departement"
 GRANULARITY_NOUNS = {"jour": "jour", "semaine": "semaine", "mois": "mois", "annee": "année"}
 PERIOD_HEADINGS = {"jour": "Jour", "semaine": "Semaine", "mois": "Mois", "annee": "Année"}
 
@@ -52,7 +55,7 @@ class KeyFigureCard:
 
 def indicator_charts(services: Services, query: Query) -> list[Chart]:
     """Return the main chart then one chart per breakdown of the indicator."""
-    params = (query.indicator.id, query.start, query.end, query.granularity)
+    params = (query.indicator.id, query.start, query.end, query.granularity, query.departement)
     return services.memoized("indicator-charts", params, lambda: _consistent(services, query))
 
 
@@ -65,9 +68,11 @@ def _consistent(services: Services, query: Query) -> list[Chart]:
 def _indicator_charts(services: Services, query: Query) -> list[Chart]:
     indicator = query.indicator
     store = services.store
-    national = store.series(indicator, query.start, query.end, query.granularity)
-    charts = [
-        Chart(
+    if query.departement:
+        evolution = departement_evolution(services, query)
+    else:
+        national = store.series(indicator, query.start, query.end, query.granularity)
+        evolution = Chart(
             id=f"{indicator.id}-evolution",
             title=f"Évolution par {GRANULARITY_NOUNS[query.granularity]}",
             figure=_json(figures.time_series_figure(national, indicator, query.granularity)),
@@ -75,7 +80,7 @@ def _indicator_charts(services: Services, query: Query) -> list[Chart]:
             table=series_table(national, indicator, query.granularity),
             **_provenance(services, indicator),
         )
-    ]
+    charts = [evolution]
     for dimension in indicator.breakdowns:
         breakdown = services.catalogue.breakdowns[dimension]
         totals = secrecy.protect(
@@ -107,6 +112,140 @@ def _indicator_charts(services: Services, query: Query) -> list[Chart]:
             )
         )
     return charts
+
+
+@dataclass(frozen=True)
+class MapChart:
+    """The département map of an indicator: SVG, legend, summary, ranking table, provenance."""
+
+    id: str
+    title: str
+    svg: str
+    legend: tuple[tuple[str, str], ...]  # (CSS class of the swatch, French label)
+    summary: str
+    note: str
+    table: DataTable
+    source: str = ""
+    updated: str = ""
+    attribution: str = maps.ATTRIBUTION
+
+
+def _departements(services: Services, query: Query):
+    """Return the indicator per département over the period, masked."""
+    store, indicator = services.store, query.indicator
+    return secrecy.protect(
+        store,
+        services.catalogue,
+        indicator,
+        DEPARTEMENT,
+        store.breakdown(indicator, DEPARTEMENT, query.start, query.end),
+        services.settings.secrecy_threshold,
+        query.start,
+        query.end,
+    )
+
+
+def departement_evolution(services: Services, query: Query) -> Chart:
+    """Return the evolution chart of the chosen département (masked periods stay masked)."""
+    indicator, granularity = query.indicator, query.granularity
+    name = services.catalogue.breakdowns[DEPARTEMENT].label(query.departement)
+    # The same rows as the chart's download (one read, memoized): each period's breakdown
+    # masked as a whole, then the chosen département's rows (export.observations), made a
+    # series without a member.
+    rows = export.observations(services, query, DEPARTEMENT, query.departement)
+    frame = pd.DataFrame(
+        {
+            "periode": pd.to_datetime(rows["date"]),
+            "membre": "",
+            "valeur": rows["valeur"],
+            "jours": rows["jours"],
+            "masque": rows["masque"],
+        }
+    )
+    hidden = secrecy.masked_count(frame)
+    threshold = services.settings.secrecy_threshold
+    note = (
+        f"{hidden}\u00a0période{'s' if hidden > 1 else ''} masquée{'s' if hidden > 1 else ''}"
+        f" (moins de {threshold}) au titre du secret statistique."
+        if hidden
+        else ""
+    )
+    rows = tuple(
+        (
+            row["periode"] + (" (incomplet)" if row["partiel"] else ""),
+            secrecy.label(threshold) + " (secret statistique)"
+            if row["valeur_brute"] is None
+            else row["valeur"],
+        )
+        for row in summaries.table_rows(frame, indicator, granularity)
+    )
+    return Chart(
+        id=f"{indicator.id}-evolution",
+        title=f"Évolution par {GRANULARITY_NOUNS[granularity]} — {name}",
+        figure=_json(figures.time_series_figure(frame, indicator, granularity)),
+        summary=f"{name}\u00a0: {summaries.chart_summary(indicator, frame, granularity)}",
+        note=note,
+        table=DataTable(
+            caption=f"{indicator.title}, {name}, par {GRANULARITY_NOUNS[granularity]}",
+            columns=(PERIOD_HEADINGS[granularity], _value_heading(indicator)),
+            rows=rows,
+        ),
+        **_provenance(services, indicator),
+    )
+
+
+def departement_map(services: Services, query: Query, href) -> MapChart | None:
+    """Return the département map for the period, or ``None`` without that breakdown.
+
+    ``href(code)`` is the page's URL with that département chosen (the shapes are links).
+    """
+    indicator = query.indicator
+    if DEPARTEMENT not in indicator.breakdowns:
+        return None
+    links = {code: href(code) for code in services.catalogue.breakdowns[DEPARTEMENT].codes}
+    # The links carry the URL prefix and the period: one of them stands for all in the key.
+    params = (indicator.id, query.start, query.end, query.departement, links["01"])
+    return services.memoized(
+        "departement-map", params, lambda: _departement_map(services, query, links)
+    )
+
+
+def _departement_map(services: Services, query: Query, links: dict[str, str]) -> MapChart:
+    indicator = query.indicator
+    breakdown = services.catalogue.breakdowns[DEPARTEMENT]
+    threshold = services.settings.secrecy_threshold
+    with services.store.snapshot():
+        totals = _departements(services, query)
+        provenance = _provenance(services, indicator)
+    entries = maps.ranking(totals, breakdown, indicator)
+    classes = maps.classes(entries, indicator)
+    span = summaries.format_span(query.start, query.end, "jour")
+    ranked = sum(1 for e in entries if e.value is not None)
+    names = {e.code: maps.accessible_name(e, indicator, span, ranked, threshold) for e in entries}
+    chart_id = f"{indicator.id}-carte"
+    legend = [(f"c{c.index}", f"{c.label} ({c.count}\u00a0dép.)") for c in classes]
+    masked = sum(1 for e in entries if e.masked)
+    if masked:
+        legend.append(("masque", f"{maps.MASKED_TEXT} ({masked}\u00a0dép.)"))
+    if any(e.value is None and not e.masked for e in entries):
+        legend.append(("vide", maps.NO_DATA_TEXT))
+    unit = _value_heading(indicator)
+    return MapChart(
+        id=chart_id,
+        title="Carte par département",
+        svg=maps.svg(
+            entries, classes, names, links.__getitem__, query.departement, f"{chart_id}-titre"
+        ),
+        legend=tuple(legend),
+        summary=maps.summary(entries, indicator, span, threshold),
+        note=secrecy.note(masked, threshold, DEPARTEMENT),
+        table=DataTable(
+            caption=f"{indicator.title}, classement des départements {span}",
+            columns=("Rang", "Département", unit, "Part"),
+            rows=maps.table_rows(entries, indicator),
+        ),
+        **provenance,
+    )
 
 
 def key_figures(services: Services, family_id: str, today: dt.date) -> list[KeyFigureCard]:

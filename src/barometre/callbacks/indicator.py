@@ -10,14 +10,15 @@ from barometre.layouts import indicator as layout
 from barometre.services import Services
 
 PERMALINK_SCRIPT = """
-function (start, end, granularity) {
+function (start, end, granularity, departement) {
     var nothing = [dash_clientside.no_update, dash_clientside.no_update];
     var iso = /^\\d{4}-\\d{2}-\\d{2}$/;
     if (!iso.test(start || '') || !iso.test(end || '') || start > end || !granularity) {
         return nothing;
     }
-    var search = '?' + new URLSearchParams(
-        {debut: start, fin: end, granularite: granularity}).toString();
+    var params = {debut: start, fin: end, granularite: granularity};
+    if (departement) { params.departement = departement; }
+    var search = '?' + new URLSearchParams(params).toString();
     if (search === window.location.search) { return nothing; }
     return [search, {pathname: window.location.pathname, search: search}];
 }
@@ -37,17 +38,22 @@ function (clicks) {
 """
 
 
-def update(services: Services, indicator_id, start, end, granularity) -> tuple:
+def update(services: Services, indicator_id, start, end, granularity, departement=None) -> tuple:
     """Return the new charts and message for the submitted controls (validated here)."""
     chosen = services.catalogue.get(indicator_id) if isinstance(indicator_id, str) else None
     if chosen is None:
         return no_update, "Indicateur inconnu."
     try:
         query = validation.query(chosen, services.store.bounds(chosen.id), start, end, granularity)
+        query = validation.with_departement(query, services.catalogue.breakdowns, departement)
     except validation.InvalidInput as error:
         return no_update, html.Span(error.message, className="text-danger-emphasis")
     charts = views.indicator_charts(services, query)
-    return layout.results(charts, services, query), "Graphiques mis à jour."
+    done = "Graphiques mis à jour"
+    if query.departement:
+        name = services.catalogue.breakdowns[views.DEPARTEMENT].label(query.departement)
+        done += f"\u00a0: {name}"
+    return layout.results(charts, services, query), done + "."
 
 
 def register(app, services: Services) -> None:
@@ -58,11 +64,12 @@ def register(app, services: Services) -> None:
         Input(ids.START, "value"),
         Input(ids.END, "value"),
         Input(ids.GRANULARITY, "value"),
+        Input(ids.DEPARTEMENT_CHOICE, "data"),
         State(ids.INDICATOR, "data"),
         prevent_initial_call=True,
     )(
-        lambda start, end, granularity, indicator_id: update(
-            services, indicator_id, start, end, granularity
+        lambda start, end, granularity, departement, indicator_id: update(
+            services, indicator_id, start, end, granularity, departement
         )
     )
     # Permalink: the controls' state goes into the query string (a new history entry, no
@@ -74,6 +81,7 @@ def register(app, services: Services) -> None:
         Input(ids.START, "value"),
         Input(ids.END, "value"),
         Input(ids.GRANULARITY, "value"),
+        Input(ids.DEPARTEMENT_CHOICE, "data"),
         prevent_initial_call=True,
     )
     app.clientside_callback(

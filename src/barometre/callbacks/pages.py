@@ -65,6 +65,11 @@ def _indicator_page(services: Services, chosen, search: str | None) -> Page:
     except validation.InvalidInput:
         # A stale or hand-edited link still opens the page, on the default view.
         query = validation.query(chosen, bounds, None, None, None)
+    try:
+        departement = params.get("departement")
+        query = validation.with_departement(query, services.catalogue.breakdowns, departement)
+    except validation.InvalidInput:
+        pass  # an unknown département: the page shows all of France
     return indicator.page(services, chosen, query)
 
 

@@ -232,15 +232,7 @@ def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
                         className="chart-box",
                         **({"data-chart-alternative": "table"} if has_table else {}),
                     ),
-                    html.Figcaption(
-                        [
-                            html.P(chart.summary, className="chart-summary"),
-                            html.P(chart.note, className="chart-note small")
-                            if chart.note
-                            else None,
-                            provenance(chart),
-                        ]
-                    ),
+                    caption(chart),
                 ],
                 className="chart-figure mb-2",
             ),
@@ -248,6 +240,18 @@ def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
         ],
         className="chart-block",
         **{"aria-labelledby": title_id},
+    )
+
+
+def caption(chart: Chart, *extra) -> html.Figcaption:
+    """Return a chart's caption: its summary, note, provenance, then ``extra`` components."""
+    return html.Figcaption(
+        [
+            html.P(chart.summary, className="chart-summary"),
+            html.P(chart.note, className="chart-note small") if chart.note else None,
+            provenance(chart),
+            *extra,
+        ]
     )
 
 

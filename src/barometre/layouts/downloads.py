@@ -34,7 +34,10 @@ def data_urls(services: Services, query: Query, dimension: str) -> tuple[str, st
     else:
         path = f"/api/v1/indicateurs/{indicator.id}/observations"
         period["granularite"] = query.granularity
-        frame = export.observations(services, query)
+        # A chosen département's evolution: its own rows of the breakdown by département.
+        period["departement"] = query.departement
+        per_member = "departement" if query.departement else ""
+        frame = export.observations(services, query, per_member, query.departement)
     text = export.to_csv(frame, services.settings.secrecy_threshold)
     return urls.path(path + ".csv", **period), urls.path(path, **period), text
 

@@ -12,6 +12,7 @@ from barometre.layouts import controls as native
 from barometre.layouts import downloads
 from barometre.layouts.common import SITE_NAME, Page, chart_block
 from barometre.layouts.embed_builder import builder
+from barometre.layouts.map import map_block
 from barometre.services import Services
 from barometre.urls import Urls
 from barometre.validation import Query
@@ -51,6 +52,9 @@ def page(services: Services, indicator: Indicator, query: Query | None) -> Page:
     else:
         content += [
             controls(indicator, query, bounds),
+            departement_control(services, indicator, query),
+            # Always there: the page's callbacks listen to it, with or without the select.
+            dcc.Store(id=ids.DEPARTEMENT_CHOICE, data=query.departement),
             share(),
             html.Div(
                 id=ids.MESSAGE, role="status", className="form-message", **{"aria-live": "polite"}
@@ -129,7 +133,51 @@ def results(
     if services is not None and query is not None:
         for block, chart in zip(blocks, charts, strict=True):
             block.children.append(downloads.downloads(services, query, chart.id, chart.title))
+        blocks[1:1] = departement_map(services, query)
     return blocks
+
+
+def departement_control(services: Services, indicator: Indicator, query: Query) -> html.Div | None:
+    """Return the « Département » select (a native one) of an indicator with that breakdown.
+
+    assets/carte.js copies its value into the ``DEPARTEMENT_CHOICE`` store, which the page's
+    callback and the permalink read (Dash's html.Select has no value to listen to).
+    """
+    if views.DEPARTEMENT not in indicator.breakdowns:
+        return None
+    members = services.catalogue.breakdowns[views.DEPARTEMENT].members
+    options = [("", "France entière"), *((code, f"{code} — {name}") for code, name in members)]
+    return html.Div(
+        [
+            html.Label("Département", htmlFor=ids.DEPARTEMENT, className="form-label"),
+            html.Select(
+                [
+                    html.Option(label, value=code, selected=code == query.departement)
+                    for code, label in options
+                ],
+                id=ids.DEPARTEMENT,
+                className="form-select",
+            ),
+        ],
+        className="departement-choix mb-3",
+    )
+
+
+def departement_map(services: Services, query: Query) -> list:
+    """Return the département map block (none for an indicator without that breakdown)."""
+    urls = Urls(services.settings.url_prefix)
+
+    def href(code: str) -> str:
+        return urls.indicator(
+            query.indicator.id,
+            debut=query.start.isoformat(),
+            fin=query.end.isoformat(),
+            granularite=query.granularity,
+            departement=code,
+        )
+
+    chart = views.departement_map(services, query, href)
+    return [] if chart is None else [map_block(chart)]
 
 
 def about(services: Services, indicator: Indicator, bounds) -> html.Section:
