@@ -33,7 +33,8 @@ MINUTES = make_indicator(id="delai", unit="minutes", decimals=1, aggregation="mo
 EUROS = make_indicator(id="montant", unit="euros")
 def national(values: list[float], start: str = "2025-01-01", freq: str = "MS") -> pd.DataFrame:
     periods = pd.date_range(start, periods=len(values), freq=freq)
-    return pd.DataFrame({"periode": periods, "membre": "", "valeur": values, "jours": 30})
+    # 31 days of data: every period complete, whatever its length.
+    return pd.DataFrame({"periode": periods, "membre": "", "valeur": values, "jours": 31})
 
 
 def per_member(values: dict[str, list[float]], start: str = "2025-01-01") -> pd.DataFrame:

@@ -7,15 +7,20 @@ cache can hold them and layouts and callbacks stay thin.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from barometre import figures, secrecy, summaries
 from barometre.catalogue import Indicator
+from barometre.events import Event
 from barometre.services import Services
+from barometre.summaries import NBSP
 from barometre.validation import Query
 
 DEPARTEMENT_TOP = 15
 GRANULARITY_NOUNS = {"jour": "jour", "semaine": "semaine", "mois": "mois", "annee": "année"}
+YEAR_AGO_HEADING = "Même période un an avant"
+EVENT_HEADING = "Événement"
 PERIOD_HEADINGS = {"jour": "Jour", "semaine": "Semaine", "mois": "Mois", "annee": "Année"}
 
 
@@ -52,8 +57,22 @@ class KeyFigureCard:
 
 def indicator_charts(services: Services, query: Query) -> list[Chart]:
     """Return the main chart then one chart per breakdown of the indicator."""
-    params = (query.indicator.id, query.start, query.end, query.granularity)
+    params = (
+        query.indicator.id,
+        query.start,
+        query.end,
+        query.granularity,
+        services.events.digest,
+    )
     return services.memoized("indicator-charts", params, lambda: _consistent(services, query))
+
+
+def with_display(charts: list[Chart], events: bool, comparison: bool) -> list[Chart]:
+    """Return the charts with their event marks and year-ago overlay shown as the page asks."""
+    return [
+        replace(chart, figure=figures.set_display(chart.figure, events, comparison))
+        for chart in charts
+    ]
 
 
 def _consistent(services: Services, query: Query) -> list[Chart]:
@@ -65,14 +84,27 @@ def _consistent(services: Services, query: Query) -> list[Chart]:
 def _indicator_charts(services: Services, query: Query) -> list[Chart]:
     indicator = query.indicator
     store = services.store
-    national = store.series(indicator, query.start, query.end, query.granularity)
+    granularity = query.granularity
+    national = store.series(indicator, query.start, query.end, granularity)
+    # The same periods a year earlier, in one query (52 weeks earlier for weeks).
+    previous = store.series(
+        indicator,
+        summaries.shift_year_back(query.start, granularity),
+        summaries.shift_year_back(query.end, granularity),
+        granularity,
+    )
+    events = services.events.concerning(indicator)
     charts = [
         Chart(
             id=f"{indicator.id}-evolution",
-            title=f"Évolution par {GRANULARITY_NOUNS[query.granularity]}",
-            figure=_json(figures.time_series_figure(national, indicator, query.granularity)),
-            summary=summaries.chart_summary(indicator, national, query.granularity),
-            table=series_table(national, indicator, query.granularity),
+            title=f"Évolution par {GRANULARITY_NOUNS[granularity]}",
+            figure=_json(
+                figures.time_series_figure(
+                    national, indicator, granularity, events=events, previous=previous
+                )
+            ),
+            summary=summaries.chart_summary(indicator, national, granularity, events),
+            table=series_table(national, indicator, granularity, events, previous),
             **_provenance(services, indicator),
         )
     ]
@@ -136,7 +168,9 @@ def family_chart(services: Services, family_id: str) -> Chart | None:
         return None
     indicator = indicators[0]
     return services.memoized(
-        "family-chart", (family_id,), lambda: _family_chart(services, indicator)
+        "family-chart",
+        (family_id, services.events.digest),
+        lambda: _family_chart(services, indicator),
     )
 
 
@@ -145,26 +179,49 @@ def _family_chart(services: Services, indicator: Indicator) -> Chart | None:
     if not bounds:
         return None
     monthly = services.store.series(indicator, bounds[0], bounds[1], "mois")
+    events = services.events.concerning(indicator)
     return Chart(
         id=f"{indicator.id}-accueil",
         title=f"{indicator.title}, par mois",
-        figure=_json(figures.time_series_figure(monthly, indicator, "mois")),
-        summary=summaries.chart_summary(indicator, monthly, "mois"),
-        table=series_table(monthly, indicator, "mois"),
+        figure=_json(figures.time_series_figure(monthly, indicator, "mois", events=events)),
+        summary=summaries.chart_summary(indicator, monthly, "mois", events),
+        table=series_table(monthly, indicator, "mois", events),
         **_provenance(services, indicator),
     )
 
 
-def series_table(frame, indicator: Indicator, granularity: str) -> DataTable:
-    """Return a national series as a table: one row per period, partial periods marked."""
-    rows = tuple(
-        (row["periode"] + (" (incomplet)" if row["partiel"] else ""), row["valeur"])
-        for row in summaries.table_rows(frame, indicator, granularity)
-    )
+def series_table(
+    frame,
+    indicator: Indicator,
+    granularity: str,
+    events: Sequence[Event] = (),
+    previous=None,
+) -> DataTable:
+    """Return a national series as a table: one row per period, partial periods marked.
+
+    With ``previous`` (the series a year earlier), a column gives the same period a year
+    before, whether or not the chart shows the overlay: the table is the chart's text twin.
+    With ``events`` inside the period shown, an « Événement » column names them.
+    """
+    rows = summaries.table_rows(frame, indicator, granularity)
+    columns = [PERIOD_HEADINGS[granularity], _value_heading(indicator)]
+    cells = [
+        [row["periode"] + (" (incomplet)" if row["partiel"] else ""), row["valeur"]] for row in rows
+    ]
+    if previous is not None:
+        columns.append(_value_heading(indicator, YEAR_AGO_HEADING))
+        overlay = summaries.year_ago(frame, previous, granularity, indicator)
+        for line, value in zip(cells, overlay["valeur_avant"], strict=True):
+            line.append(summaries.format_number(value, indicator.decimals))
+    shown = summaries.events_in(events, frame, granularity)
+    if shown:
+        columns.append(EVENT_HEADING)
+        for line, row in zip(cells, rows, strict=True):
+            line.append(f"{NBSP}; ".join(summaries.events_during(shown, row["date"], granularity)))
     return DataTable(
         caption=f"{indicator.title}, par {GRANULARITY_NOUNS[granularity]}",
-        columns=(PERIOD_HEADINGS[granularity], _value_heading(indicator)),
-        rows=rows,
+        columns=tuple(columns),
+        rows=tuple(tuple(line) for line in cells),
     )
 
 
@@ -183,8 +240,8 @@ def breakdown_table(frame, indicator: Indicator, breakdown) -> DataTable:
     )
 
 
-def _value_heading(indicator: Indicator) -> str:
-    return f"Valeur ({indicator.unit})" if indicator.unit else "Valeur"
+def _value_heading(indicator: Indicator, heading: str = "Valeur") -> str:
+    return f"{heading} ({indicator.unit})" if indicator.unit else heading
 
 
 def _provenance(services: Services, indicator: Indicator) -> dict:
