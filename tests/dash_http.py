@@ -33,13 +33,17 @@ def route_payload(pathname: str, search: str = "") -> dict:
     )
 
 
-def indicator_payload(indicator: str, start, end, granularity) -> dict:
-    """Return the body of the indicator page's callback."""
+def indicator_payload(
+    indicator: str, start, end, granularity, event_clicks=0, compare_clicks=0
+) -> dict:
+    """Return the body of the indicator page's callback (checkboxes clicked as many times)."""
     return callback_payload(
         [("resultats", "children"), ("message", "children")],
         [("periode-debut", "value", start), ("periode-fin", "value", end),
          ("granularite", "value", granularity)],
-        [("indicateur-identifiant", "data", indicator)],
+        [("indicateur-identifiant", "data", indicator),
+         ("afficher-evenements", "n_clicks", event_clicks),
+         ("comparer-annee-precedente", "n_clicks", compare_clicks)],
     )
 
 

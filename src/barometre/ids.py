@@ -16,6 +16,9 @@ MESSAGE = "message"
 PAGE_STATE = "etat-page"
 SHARE = "partager"
 SHARE_STATUS = "partager-statut"
+# What the evolution chart shows besides the series (checkboxes of the indicator page).
+SHOW_EVENTS = "afficher-evenements"
+COMPARE = "comparer-annee-precedente"
 
 # Embed builder (« Intégrer ce graphique ») of the indicator page.
 EMBED_OPEN = "integrer-ouvrir"
