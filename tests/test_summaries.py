@@ -294,9 +294,12 @@ def test_key_figure_compares_with_the_same_month_a_year_before():
     assert plain(figure.value_text) == "1 232 demandes"
     assert figure.change.direction == "hausse"
     assert figure.change.arrow == "↑"
-    assert plain(figure.change_text) == "en hausse de 12 % par rapport à octobre 2025"
+    assert plain(figure.change_text) == (
+        "en hausse de 12 % (+132 demandes) par rapport à octobre 2025"
+    )
     assert plain(figure.sentence) == (
-        "Octobre 2026 : 1 232 demandes, en hausse de 12 % par rapport à octobre 2025."
+        "Octobre 2026 : 1 232 demandes, en hausse de 12 % (+132 demandes) "
+        "par rapport à octobre 2025."
     )
     assert not figure.partial
     assert_french_typography(figure.sentence)
@@ -343,7 +346,9 @@ def test_key_figure_of_a_stock_compares_end_of_month_values():
     figure = key_figure(frame, ABONNES, dt.date(2026, 11, 5))
     assert plain(figure.value_text) == "120 000 abonnés"
     assert plain(figure.change.words) == "en hausse de 20 % (+20 000 abonnés)"
-    assert plain(figure.change_text) == "en hausse de 20 % par rapport à octobre 2025"
+    assert plain(figure.change_text) == (
+        "en hausse de 20 % (+20 000 abonnés) par rapport à octobre 2025"
+    )
 
 
 def test_key_figure_flags_a_month_with_missing_days():

@@ -375,7 +375,7 @@ class KeyFigure:
     change: Change
     label: str  # "octobre 2026"
     value_text: str  # "12 345 demandes"
-    change_text: str  # "en hausse de 12 % par rapport à octobre 2025"
+    change_text: str  # "en hausse de 12 % (+132 demandes) par rapport à octobre 2025"
     partial: bool  # the month misses days of data
 
     @property
@@ -402,7 +402,8 @@ def key_figure(frame: pd.DataFrame, indicator: Indicator, today: dt.date) -> Key
     if change.direction is None:
         change_text = f"sans comparaison possible avec {previous_label}"
     else:
-        change_text = f"{change.headline} par rapport à {previous_label}"
+        # Percent and absolute change: 12 % of a few dozen is not 12 % of thousands.
+        change_text = f"{change.words} par rapport à {previous_label}"
     return KeyFigure(
         period=row["periode"].date(),
         value=float(row["valeur"]),
