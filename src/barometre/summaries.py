@@ -337,23 +337,48 @@ def year_ago(
 
     Columns: ``periode`` (the period shown), ``periode_avant`` (its start a year before) and
     ``valeur_avant`` (NaN when the store has no such period or when either period is incomplete
-    for a flow: the overlay never sets a partial count against a complete one).
+    for a flow: the overlay never sets a partial count against a complete one). Vectorised: a
+    daily series over the whole history has thousands of periods.
     """
     shown = frame[frame["membre"] == ""] if "membre" in frame else frame
-    earlier = _national(previous)
-    rows = []
-    for _, row in shown.sort_values("periode").iterrows():
-        reference = year_before(row["periode"], granularity)
-        match = _row_at(earlier, reference)
-        comparable = _comparable(row, match, granularity, indicator)
-        rows.append(
+    shown = shown.sort_values("periode").reset_index(drop=True)
+    shift = pd.Timedelta(weeks=52) if granularity == "semaine" else pd.DateOffset(years=1)
+    earlier = _national(previous).drop_duplicates("periode", keep="last")
+    merged = pd.DataFrame(
+        {
+            "periode": shown["periode"],
+            "periode_avant": shown["periode"] - shift,
+            "partiel": _partial_mask(shown, granularity, indicator),
+        }
+    ).merge(
+        pd.DataFrame(
             {
-                "periode": row["periode"],
-                "periode_avant": reference,
-                "valeur_avant": match["valeur"] if comparable else float("nan"),
+                "periode_avant": earlier["periode"],
+                "valeur_avant": earlier["valeur"],
+                "partiel_avant": _partial_mask(earlier, granularity, indicator),
             }
-        )
-    return pd.DataFrame(rows, columns=["periode", "periode_avant", "valeur_avant"])
+        ),
+        on="periode_avant",
+        how="left",
+    )
+    if indicator.aggregation == "somme":
+        incomplete = merged["partiel"] | merged["partiel_avant"].fillna(False).astype(bool)
+        merged.loc[incomplete, "valeur_avant"] = float("nan")
+    return merged[["periode", "periode_avant", "valeur_avant"]]
+
+
+def _partial_mask(frame: pd.DataFrame, granularity: str, indicator: Indicator) -> pd.Series:
+    """Return ``is_partial`` of every row of ``frame`` at once."""
+    if indicator.frequency != "quotidienne" or "jours" not in frame:
+        return pd.Series(False, index=frame.index)
+    periods = frame["periode"]
+    expected = {
+        "jour": 1,
+        "semaine": 7,
+        "mois": periods.dt.days_in_month,
+        "annee": 365 + periods.dt.is_leap_year.astype(int),
+    }[granularity]
+    return frame["jours"] < expected
 
 
 def shift_year_back(day: dt.date, granularity: str) -> dt.date:
