@@ -33,13 +33,18 @@ def route_payload(pathname: str, search: str = "") -> dict:
     )
 
 
-def indicator_payload(indicator: str, start, end, granularity, departement="") -> dict:
-    """Return the body of the indicator page's callback (``departement``: '' = France)."""
+def indicator_payload(
+    indicator: str, start, end, granularity, departement="", event_clicks=0, compare_clicks=0
+) -> dict:
+    """Return the body of the indicator page's callback (``departement``: '' = France;
+    checkboxes clicked as many times)."""
     return callback_payload(
         [("resultats", "children"), ("message", "children")],
         [("periode-debut", "value", start), ("periode-fin", "value", end),
          ("granularite", "value", granularity), ("departement-choix", "data", departement)],
-        [("indicateur-identifiant", "data", indicator)],
+        [("indicateur-identifiant", "data", indicator),
+         ("afficher-evenements", "n_clicks", event_clicks),
+         ("comparer-annee-precedente", "n_clicks", compare_clicks)],
     )
 
 

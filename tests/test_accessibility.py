@@ -160,13 +160,15 @@ def test_axe_finds_no_violation_after_every_control_is_operated(page, live_serve
 CHART_DATA = """() => [...document.querySelectorAll('.chart-block')]
   .filter(block => block.querySelector('.js-plotly-plot')).map(block => {
   const graph = block.querySelector('.js-plotly-plot');
-  const trace = graph.data[0];
+  // The series, its incomplete last period included; not the year-ago overlay.
+  const series = graph.data.filter(t => t.meta !== 'comparaison');
+  const trace = series[0];
   const horizontal = trace.orientation === 'h';
   return {
     title: block.querySelector('h2, h3').textContent,
     summary: block.querySelector('.chart-summary').textContent,
-    labels: (horizontal ? trace.y : trace.x).map(String),
-    values: horizontal ? trace.x : trace.y,
+    labels: series.flatMap(t => horizontal ? t.y : t.x).map(String),
+    values: series.flatMap(t => horizontal ? t.x : t.y),
     ordered: trace.type === 'scatter',
     rows: [...block.querySelectorAll('table tbody tr')].map(tr =>
       [tr.querySelector('th').textContent, tr.querySelector('td').textContent]),

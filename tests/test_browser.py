@@ -64,6 +64,55 @@ def test_period_and_granularity_change_with_the_keyboard(live_server, page):
     assert page.foreign_requests == []
 
 
+# What the evolution chart draws: event labels, and the traces (lines) actually shown.
+EVOLUTION = "document.querySelector('.chart-block .js-plotly-plot')"
+EVENT_LABELS = f"{EVOLUTION}.querySelectorAll('.annotation').length"
+DRAWN_TRACES = f"{EVOLUTION}.querySelectorAll('.scatterlayer .trace').length"
+SHOWN_TRACES = f"{EVOLUTION}.data.filter(t => t.visible !== false).map(t => t.name)"
+
+
+def tab_to(page, element_id: str) -> None:
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == element_id
+
+
+def test_events_and_the_year_ago_overlay_toggle_with_the_keyboard(live_server, page):
+    url = "/indicateurs/brigade-numerique-demandes?debut=2020-01-01&fin=2021-12-31&granularite=mois"
+    open_page(page, live_server.url + url, 3)
+    assert page.evaluate(EVENT_LABELS) == 2  # the two lockdowns of 2020
+    assert page.evaluate(DRAWN_TRACES) == 1
+    events = page.get_by_role("checkbox", name="Afficher les événements")
+    compare = page.get_by_role("checkbox", name="Comparer avec l'année précédente")
+    assert (events.get_attribute("aria-checked"), compare.get_attribute("aria-checked")) == (
+        "true",
+        "false",
+    )
+
+    page.focus("#granularite")
+    tab_to(page, "afficher-evenements")
+    page.keyboard.press("Space")
+    page.wait_for_function(f"{EVENT_LABELS} === 0")
+    assert events.get_attribute("aria-checked") == "false"
+
+    tab_to(page, "comparer-annee-precedente")
+    page.keyboard.press("Space")
+    page.wait_for_function(f"{DRAWN_TRACES} === 2")
+    assert compare.get_attribute("aria-checked") == "true"
+    assert page.evaluate(SHOWN_TRACES) == [
+        "Demandes à la Brigade numérique",
+        "Même période, un an avant",
+    ]
+
+    # A new grouping redraws the charts on the server: the reader's choice stays.
+    page.focus("#granularite")
+    page.keyboard.press("ArrowUp")  # mois -> semaine
+    page.wait_for_function(f"{EVOLUTION}.data[0].x.length > 60")
+    page.wait_for_function(f"{DRAWN_TRACES} === {SHOWN_TRACES}.length")
+    assert "Même période, un an avant" in page.evaluate(SHOWN_TRACES)
+    assert page.evaluate(EVENT_LABELS) == 0
+    assert page.console_errors == []
+
+
 def test_a_bad_period_gets_a_message(live_server, page):
     open_page(page, live_server.url + "/indicateurs/thesee-plaintes", 1)
     page.fill("#periode-fin", "2022-06-01")

@@ -93,6 +93,19 @@ def test_every_option_value_is_shown(embed_client, query, expected):
     assert "Source : " in text(html)
 
 
+@pytest.mark.parametrize(
+    ("indicator", "marked"),
+    [("thesee-plaintes", True), ("pre-plainte-en-ligne", False)],
+    ids=["an event of the indicator", "nowhere else"],
+)
+def test_an_embed_marks_and_names_the_events_of_its_indicator(embed_client, indicator, marked):
+    _, html = get(embed_client, "?debut=2022-01-01&fin=2022-12-31", indicator)
+    assert ('"text":"Ouverture de THESEE"' in html) is marked
+    assert ("Événements sur la période : ouverture de THESEE (15 mars 2022)." in text(html)) is (
+        marked
+    )
+
+
 def test_a_frozen_embed_ends_at_its_date(embed_client):
     _, html = get(embed_client, "?fige=2026-06-30&granularite=mois")
     assert "juin 2026" in html and "juillet 2026" not in html

@@ -33,7 +33,8 @@ MINUTES = make_indicator(id="delai", unit="minutes", decimals=1, aggregation="mo
 EUROS = make_indicator(id="montant", unit="euros")
 def national(values: list[float], start: str = "2025-01-01", freq: str = "MS") -> pd.DataFrame:
     periods = pd.date_range(start, periods=len(values), freq=freq)
-    return pd.DataFrame({"periode": periods, "membre": "", "valeur": values, "jours": 30})
+    # 31 days of data: every period complete, whatever its length.
+    return pd.DataFrame({"periode": periods, "membre": "", "valeur": values, "jours": 31})
 
 
 def per_member(values: dict[str, list[float]], start: str = "2025-01-01") -> pd.DataFrame:
@@ -376,3 +377,65 @@ def test_chromium_draws_french_months_and_separators(page, locale_first):
     )
     assert hover == ["mars 2025", f"30{NNBSP}000{NBSP}demandes"]
     assert page.console_errors == []
+
+
+# -- events, year-ago overlay, incomplete period ------------------------------------------------
+
+
+def dated(title: str, start: str, end: str | None = None):
+    from barometre.events import Event
+
+    day = pd.Timestamp(start).date()
+    return Event(
+        id="e",
+        title=title,
+        start=day,
+        end=end and pd.Timestamp(end).date(),
+        description="Description.",
+        concerns=(DEMANDES.id,),
+    )
+
+
+@pytest.mark.parametrize("theme", list(THEMES))
+def test_events_inside_the_period_are_labelled_lines_and_bands(theme):
+    events = [
+        dated("Avant", "2024-12-31"),
+        dated("Ouverture", "2025-02-10"),
+        dated("Confinement", "2025-03-17", "2025-05-11"),
+        dated("À cheval", "2025-06-20", "2025-08-15"),
+        dated("Après", "2025-08-01"),
+    ]
+    figure = time_series_figure(national([1.0] * 6), DEMANDES, "mois", theme, events=events)
+    colours = THEMES[theme]
+    shapes = [s for s in figure.layout.shapes if s.name == figures.EVENT_MARK]
+    assert [(s.type, s.x0, s.x1) for s in shapes] == [
+        ("line", "2025-02-10", "2025-02-10"),
+        ("rect", "2025-03-17", "2025-05-12"),
+        ("rect", "2025-06-20", "2025-07-01"),  # cut at the end of the last month shown
+    ]
+    assert shapes[0].line.dash == "dot" and shapes[0].line.color == colours.axis
+    labels = [a for a in figure.layout.annotations if a.name == figures.EVENT_MARK]
+    assert [a.text for a in labels] == ["Ouverture", "Confinement", "À cheval"]
+    # Text colour on the theme's background: readable in both themes, not only a colour.
+    assert {(a.font.color, a.bgcolor) for a in labels} == {(colours.text, colours.background)}
+    assert labels[1].hovertext.startswith("confinement (du 17 mars au 11 mai 2025)")
+
+
+def test_set_display_hides_event_marks_and_shows_the_overlay_only():
+    frame = national([1.0, 2.0, 3.0], start="2025-01-01")
+    previous = national([4.0, 5.0, 6.0], start="2024-01-01")
+    figure = time_series_figure(
+        frame, DEMANDES, "mois", events=[dated("Ouverture", "2025-02-10")], previous=previous
+    ).to_plotly_json()
+    shown = figures.set_display(figure, events=False, comparison=True)
+    assert [s.get("visible") for s in shown["layout"]["shapes"]] == [False]
+    assert [a.get("visible") for a in shown["layout"]["annotations"]] == [False]
+    assert [t.get("visible") for t in shown["data"]] == [None, True]
+    assert [t["y"] for t in shown["data"]] == [[1, 2, 3], [4, 5, 6]]
+    assert figure["data"][1]["visible"] is False  # the input is not changed
+
+
+def test_a_series_without_partial_period_overlay_or_event_keeps_one_trace_and_no_legend():
+    figure = time_series_figure(national([1.0, 2.0]), DEMANDES, "mois")
+    assert len(figure.data) == 1 and figure.layout.showlegend is False
+    assert figure.layout.shapes == () and figure.layout.annotations == ()

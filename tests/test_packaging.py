@@ -115,6 +115,7 @@ def test_the_dockerfile_declares(what: str, pattern: str) -> None:
 
 WHEEL_DATA = [
     "barometre/catalogue.toml",
+    "barometre/events.toml",
     "barometre/sql/sqlite/001_initial.sql",
     "barometre/data/departements.csv",
     "barometre/assets/vendor/bootstrap.min.css",

@@ -294,9 +294,12 @@ def test_key_figure_compares_with_the_same_month_a_year_before():
     assert plain(figure.value_text) == "1 232 demandes"
     assert figure.change.direction == "hausse"
     assert figure.change.arrow == "↑"
-    assert plain(figure.change_text) == "en hausse de 12 % par rapport à octobre 2025"
+    assert plain(figure.change_text) == (
+        "en hausse de 12 % (+132 demandes) par rapport à octobre 2025"
+    )
     assert plain(figure.sentence) == (
-        "Octobre 2026 : 1 232 demandes, en hausse de 12 % par rapport à octobre 2025."
+        "Octobre 2026 : 1 232 demandes, en hausse de 12 % (+132 demandes) "
+        "par rapport à octobre 2025."
     )
     assert not figure.partial
     assert_french_typography(figure.sentence)
@@ -343,7 +346,9 @@ def test_key_figure_of_a_stock_compares_end_of_month_values():
     figure = key_figure(frame, ABONNES, dt.date(2026, 11, 5))
     assert plain(figure.value_text) == "120 000 abonnés"
     assert plain(figure.change.words) == "en hausse de 20 % (+20 000 abonnés)"
-    assert plain(figure.change_text) == "en hausse de 20 % par rapport à octobre 2025"
+    assert plain(figure.change_text) == (
+        "en hausse de 20 % (+20 000 abonnés) par rapport à octobre 2025"
+    )
 
 
 def test_key_figure_flags_a_month_with_missing_days():
@@ -524,3 +529,53 @@ def test_breakdown_rows_keep_hours_in_hour_order_and_others_by_size():
 )
 def test_is_hour_breakdown(breakdown, expected):
     assert is_hour_breakdown(breakdown) is expected
+
+
+# -- events and year-ago comparisons ----------------------------------------------------------
+
+
+def dated(title: str, start: dt.date, end: dt.date | None = None):
+    from barometre.events import Event
+
+    return Event("e", title, start, end, "Description.", (DEMANDES.id,))
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        (dt.date(2020, 3, 17), dt.date(2020, 5, 11), "du 17 mars au 11 mai 2020"),
+        (dt.date(2020, 5, 1), dt.date(2020, 5, 11), "du 1er au 11 mai 2020"),
+        (dt.date(2020, 12, 30), dt.date(2021, 1, 3), "du 30 décembre 2020 au 3 janvier 2021"),
+    ],
+)
+def test_format_date_range(first, last, expected):
+    assert summaries.format_date_range(first, last) == expected
+
+
+def test_the_summary_names_the_events_inside_the_period_shown():
+    events = [
+        dated("Premier confinement", dt.date(2020, 3, 17), dt.date(2020, 5, 11)),
+        dated("Ouverture de THESEE", dt.date(2022, 3, 15)),
+        dated("Plus tard", dt.date(2023, 1, 1)),
+    ]
+    frame = series("mois", "2020-01-01", [100.0] * 36)  # January 2020 to December 2022
+    text = plain(chart_summary(DEMANDES, frame, "mois", events))
+    assert text.endswith(
+        "Événements sur la période : premier confinement (du 17 mars au 11 mai 2020) ; "
+        "ouverture de THESEE (15 mars 2022)."
+    )
+    assert "Événement" not in chart_summary(DEMANDES, frame, "mois", events[2:])
+
+
+@pytest.mark.parametrize(
+    ("indicator", "compared"),
+    [(DEMANDES, False), (MINUTES, True)],
+    ids=["a partial count is not compared", "a partial average is"],
+)
+def test_year_ago_leaves_out_partial_counts(indicator, compared):
+    shown = monthly({"2026-10": 10.0, "2026-11": 4.0}, days={"2026-11": 12})
+    earlier = monthly({"2025-10": 8.0, "2025-11": 9.0})
+    overlay = summaries.year_ago(shown, earlier, "mois", indicator)
+    assert overlay["periode_avant"].dt.strftime("%Y-%m").tolist() == ["2025-10", "2025-11"]
+    assert overlay["valeur_avant"].iloc[0] == 8.0
+    assert bool(overlay["valeur_avant"].iloc[1] == 9.0) == compared

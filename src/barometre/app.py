@@ -18,6 +18,7 @@ from barometre import (
     catalogue,
     embed,
     errors,
+    events,
     prerender,
     security,
     services,
@@ -118,7 +119,9 @@ def create_app(settings: Settings | None = None) -> BarometreDash:
         assets_path_ignore=["vendor", "embed"],
     )
     cache.init_app(app.server, config=services.cache_config(settings))
-    app.services = services.Services(settings, indicators, store, cache)
+    app.services = services.Services(
+        settings, indicators, store, cache, events.load(indicators, settings.events or None)
+    )
     app.server.extensions[services.EXTENSION] = app.services
     app.layout = lambda: shell(app.services)
     register_all(app, app.services)

@@ -112,22 +112,26 @@ def default_path() -> Path:
 def load(path: str | Path | None = None) -> Catalogue:
     """Read and validate a catalogue file (the packaged one by default)."""
     path = Path(path) if path else default_path()
+    return parse(read_toml(path, "catalogue"), where=str(path))
+
+
+def read_toml(path: Path, kind: str) -> dict:
+    """Return the decoded TOML of a data file; ``CatalogueError`` naming the file if unreadable."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise CatalogueError(f"{path} : fichier catalogue introuvable.") from None
+        raise CatalogueError(f"{path} : fichier {kind} introuvable.") from None
     except tomllib.TOMLDecodeError as error:
         raise CatalogueError(f"{path} : TOML invalide ({error}).") from None
-    return parse(raw, where=str(path))
 
 
 def parse(raw: dict, where: str = "catalogue") -> Catalogue:
     """Validate the decoded TOML of a catalogue and return it as objects."""
     families = tuple(
         Family(
-            id=_identifier(f, "identifiant", f"{where} [[familles]]"),
-            title=_text(f, "titre", f"{where} famille {f.get('identifiant')}"),
-            description=_text(f, "description", f"{where} famille {f.get('identifiant')}"),
+            id=identifier_field(f, "identifiant", f"{where} [[familles]]"),
+            title=text_field(f, "titre", f"{where} famille {f.get('identifiant')}"),
+            description=text_field(f, "description", f"{where} famille {f.get('identifiant')}"),
         )
         for f in raw.get("familles", [])
     )
@@ -162,18 +166,18 @@ def _breakdown(key: str, value: dict, where: str) -> Breakdown:
         members = tuple((str(code), str(label)) for code, label in value.get("membres", []))
     if not members:
         raise CatalogueError(f"{where} : « membres » ou « membres_fichier » est obligatoire.")
-    return Breakdown(id=key, title=_text(value, "titre", where), members=members)
+    return Breakdown(id=key, title=text_field(value, "titre", where), members=members)
 
 
 def _indicator(entry: dict, families: set[str], breakdowns: dict, where: str) -> Indicator:
-    indicator_id = _identifier(entry, "identifiant", where)
+    indicator_id = identifier_field(entry, "identifiant", where)
     where = f"{where} (« {indicator_id} »)"
-    family = _text(entry, "famille", where)
+    family = text_field(entry, "famille", where)
     if family not in families:
         raise CatalogueError(
             f"{where} : famille « {family} » inconnue ; attendue : {sorted(families)}."
         )
-    aggregation = _choice(entry, "agregation", AGGREGATIONS, where)
+    aggregation = choice_field(entry, "agregation", AGGREGATIONS, where)
     unknown = [b for b in entry.get("ventilations", []) if b not in breakdowns]
     if unknown:
         raise CatalogueError(f"{where} : ventilation(s) inconnue(s) {unknown}.")
@@ -183,38 +187,46 @@ def _indicator(entry: dict, families: set[str], breakdowns: dict, where: str) ->
             raise CatalogueError(
                 f"{where} : granularité « {granularity} » inconnue ; attendue : {GRANULARITIES}."
             )
-    start = entry.get("debut")
-    if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
-        raise CatalogueError(f"{where} : « debut » doit être une date AAAA-MM-JJ.")
+    start = date_field(entry, "debut", where)
     decimals = entry.get("decimales", 0)
     if not isinstance(decimals, int) or not 0 <= decimals <= 3:
         raise CatalogueError(f"{where} : « decimales » doit être un entier de 0 à 3.")
     return Indicator(
         id=indicator_id,
-        title=_text(entry, "titre", where),
-        description=_text(entry, "description", where),
+        title=text_field(entry, "titre", where),
+        description=text_field(entry, "description", where),
         family=family,
-        unit=_text(entry, "unite", where),
+        unit=text_field(entry, "unite", where),
         aggregation=aggregation,
         decimals=decimals,
         breakdowns=tuple(entry.get("ventilations", [])),
-        source=_text(entry, "source", where),
-        methodology=_text(entry, "methodologie", where),
+        source=text_field(entry, "source", where),
+        methodology=text_field(entry, "methodologie", where),
         start=start,
-        frequency=_choice(entry, "frequence", tuple(FREQUENCIES), where),
+        frequency=choice_field(entry, "frequence", tuple(FREQUENCIES), where),
         granularities=granularities,
     )
 
 
-def _text(entry: dict, key: str, where: str) -> str:
+def date_field(entry: dict, key: str, where: str) -> dt.date:
+    """Return a TOML date field (a bare AAAA-MM-JJ, not a date-time) or raise naming it."""
+    value = entry.get(key)
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise CatalogueError(f"{where} : « {key} » doit être une date AAAA-MM-JJ, sans guillemets.")
+    return value
+
+
+def text_field(entry: dict, key: str, where: str) -> str:
+    """Return a required, non-empty text field or raise naming it."""
     value = entry.get(key)
     if not isinstance(value, str) or not value.strip():
         raise CatalogueError(f"{where} : le champ « {key} » (texte non vide) est obligatoire.")
     return value.strip()
 
 
-def _identifier(entry: dict, key: str, where: str) -> str:
-    value = _text(entry, key, where)
+def identifier_field(entry: dict, key: str, where: str) -> str:
+    """Return an identifier field (lowercase letters, digits, dashes) or raise naming it."""
+    value = text_field(entry, key, where)
     if not IDENTIFIER.match(value):
         raise CatalogueError(
             f"{where} : identifiant « {value} » invalide : "
@@ -223,7 +235,8 @@ def _identifier(entry: dict, key: str, where: str) -> str:
     return value
 
 
-def _choice(entry: dict, key: str, allowed: tuple[str, ...], where: str) -> str:
+def choice_field(entry: dict, key: str, allowed: tuple[str, ...], where: str) -> str:
+    """Return a field whose value must be one of ``allowed`` or raise listing them."""
     value = entry.get(key)
     if value not in allowed:
         raise CatalogueError(f"{where} : « {key} » vaut {value!r} ; valeurs admises : {allowed}.")

@@ -44,6 +44,12 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Fichier catalogue des indicateurs (TOML) ; vide = le catalogue livré avec le paquet.",
     ),
+    Setting(
+        "events",
+        "",
+        "Fichier des événements marqués sur les graphiques (TOML) ; vide = le fichier livré avec "
+        "le paquet.",
+    ),
     Setting("url_prefix", "/", "Préfixe d'URL quand l'application est servie sous un sous-chemin."),
     Setting(
         "secrecy_threshold", "5", "Seuil du secret statistique : effectifs masqués sous ce seuil."
@@ -106,6 +112,7 @@ class Settings:
     cache_url: str = ""
     cache_timeout: int = int(_DEFAULTS["cache_timeout"])
     catalogue: str = ""
+    events: str = ""
     url_prefix: str = "/"
     secrecy_threshold: int = int(_DEFAULTS["secrecy_threshold"])
     max_file_mb: int = int(_DEFAULTS["max_file_mb"])

@@ -157,6 +157,7 @@ def content(services: Services, options: Options) -> Content:
         options.breakdown.id if options.breakdown else "",
         options.theme,
         options.frozen,
+        services.events.digest,
     )
     return services.memoized("embed", params, lambda: _content(services, options))
 
@@ -184,11 +185,12 @@ def _content(services: Services, options: Options) -> Content:
     indicator = q.indicator
     if breakdown is None:
         frame = store.series(indicator, q.start, q.end, q.granularity, as_of=options.frozen)
+        events = services.events.concerning(indicator)
         built = _by_theme(
             options.theme,
-            lambda t: figures.time_series_figure(frame, indicator, q.granularity, t),
+            lambda t: figures.time_series_figure(frame, indicator, q.granularity, t, events),
         )
-        summary = summaries.chart_summary(indicator, frame, q.granularity)
+        summary = summaries.chart_summary(indicator, frame, q.granularity, events)
         rows = tuple(
             (r["periode"], r["valeur"] + (" (période incomplète)" if r["partiel"] else ""))
             for r in summaries.table_rows(frame, indicator, q.granularity)

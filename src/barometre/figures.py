@@ -13,18 +13,23 @@ base64-encode numpy arrays, which is larger for numbers of this size).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from barometre import summaries
 from barometre.catalogue import Breakdown, Indicator
+from barometre.events import Event
 from barometre.summaries import (
     NBSP,
     NNBSP,
     NO_DATA,
     UNIT_SYMBOLS,
     is_hour_breakdown,
+    is_partial,
     round_half_up,
 )
 
@@ -121,6 +126,21 @@ HOVER_DATES = {
     "semaine": "semaine du %-d %B %Y",
     "mois": "%B %Y",
     "annee": "%Y",
+}
+
+# Names that mark what the page's checkboxes show or hide (see set_display).
+EVENT_MARK = "evenement"
+PARTIAL_MARK = "periode-en-cours"
+COMPARISON_META = "comparaison"
+COMPARISON_NAME = "Même période, un an avant"
+PARTIAL_NAME = "Période en cours (incomplète)"
+LEGEND_BELOW = {
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "y": -0.15,
+    "yanchor": "top",
+    "title": {"text": ""},
 }
 
 GRAPH_CONFIG: dict = {
@@ -262,36 +282,189 @@ def empty_figure(message: str, theme: str = "clair") -> go.Figure:
 
 
 def time_series_figure(
-    frame: pd.DataFrame, indicator: Indicator, granularity: str, theme: str = "clair"
+    frame: pd.DataFrame,
+    indicator: Indicator,
+    granularity: str,
+    theme: str = "clair",
+    events: Sequence[Event] = (),
+    previous: pd.DataFrame | None = None,
 ) -> go.Figure:
-    """Return the national series of an indicator as one line (markers when points are few)."""
+    """Return the national series of an indicator as one line (markers when points are few).
+
+    An incomplete last period is a separate, dashed point (« période en cours »). ``events``
+    (those that concern the indicator) inside the period shown are drawn as labelled lines or
+    bands; ``previous`` (the store's series a year earlier) becomes a hidden overlay that
+    ``set_display`` shows.
+    """
     if "membre" in frame:
         frame = frame[frame["membre"] == ""]
     frame = frame.sort_values("periode")
     if frame["valeur"].notna().sum() == 0:
         return empty_figure(NO_DATA, theme)
     colours = theme_colours(theme)
-    trace = go.Scatter(
-        x=_dates(frame["periode"]),
-        y=_values(frame["valeur"], indicator.decimals),
-        name=indicator.title,
-        mode="lines+markers" if len(frame) <= MARKERS_MAX_POINTS else "lines",
-        line={"color": colours.colours[0], "width": 2.5},
-        marker={"size": 7},
-        # The unified hover label heads with the period (xaxis.hoverformat): no date here.
-        hovertemplate=f"{value_hover(indicator)}<extra></extra>",
+    partial = len(frame) > 1 and is_partial(frame.iloc[-1], granularity, indicator)
+    complete = frame.iloc[:-1] if partial else frame
+    traces = [
+        go.Scatter(
+            x=_dates(complete["periode"]),
+            y=_values(complete["valeur"], indicator.decimals),
+            name=indicator.title,
+            # The legend names only what differs from the series the chart's title names.
+            showlegend=False,
+            mode="lines+markers" if len(frame) <= MARKERS_MAX_POINTS else "lines",
+            line={"color": colours.colours[0], "width": 2.5},
+            marker={"size": 7},
+            # The unified hover label heads with the period (xaxis.hoverformat): no date here.
+            hovertemplate=f"{value_hover(indicator)}<extra></extra>",
+        )
+    ]
+    shapes, annotations = _event_marks(
+        summaries.events_in(events, frame, granularity), frame, granularity, colours
     )
+    if partial:
+        traces.append(_partial_trace(frame, indicator, colours))
+        shapes.append(_partial_segment(frame.iloc[-2:], indicator, colours))
+    if previous is not None:
+        overlay = summaries.year_ago(frame, previous, granularity, indicator)
+        if overlay["valeur_avant"].notna().any():
+            traces.append(_comparison_trace(overlay, indicator, granularity, colours))
     return go.Figure(
-        data=[trace],
+        data=traces,
         layout=_layout(
             theme,
-            showlegend=False,
+            showlegend=len(traces) > 1,
+            legend=LEGEND_BELOW,
             # One label for the whole abscissa: easy to reach with a finger on a phone.
             hovermode="x unified",
             xaxis=_time_axis(granularity),
             yaxis=_value_axis(indicator),
+            shapes=shapes,
+            annotations=annotations,
         ),
     )
+
+
+def _partial_trace(frame: pd.DataFrame, indicator: Indicator, colours: Theme) -> go.Scatter:
+    last = frame.iloc[-1]
+    days = int(last["jours"])
+    return go.Scatter(
+        x=_dates(frame["periode"].iloc[-1:]),
+        y=_values(frame["valeur"].iloc[-1:], indicator.decimals),
+        name=PARTIAL_NAME,
+        mode="lines+markers",
+        # The dash shows in the legend; the segment itself is a shape (no second hover label).
+        line={"color": colours.colours[0], "width": 2.5, "dash": "dash"},
+        marker={"size": 9, "symbol": "circle-open", "line": {"width": 2}},
+        hovertemplate=f"Période en cours, {days}{NBSP}jour{'s' if days > 1 else ''} de données"
+        f"{NBSP}: {value_hover(indicator)}<extra></extra>",
+    )
+
+
+def _partial_segment(pair: pd.DataFrame, indicator: Indicator, colours: Theme) -> dict:
+    (x0, x1), (y0, y1) = _dates(pair["periode"]), _values(pair["valeur"], indicator.decimals)
+    return {
+        "type": "line",
+        "name": PARTIAL_MARK,
+        "xref": "x",
+        "yref": "y",
+        "x0": x0,
+        "x1": x1,
+        "y0": y0,
+        "y1": y1,
+        "line": {"color": colours.colours[0], "width": 2.5, "dash": "dash"},
+    }
+
+
+def _comparison_trace(
+    overlay: pd.DataFrame, indicator: Indicator, granularity: str, colours: Theme
+) -> go.Scatter:
+    # Drawn at the period it is compared with, so both values share one hover label.
+    return go.Scatter(
+        x=_dates(overlay["periode"]),
+        y=_values(overlay["valeur_avant"], indicator.decimals),
+        customdata=[summaries.format_period(ts, granularity) for ts in overlay["periode_avant"]],
+        name=COMPARISON_NAME,
+        meta=COMPARISON_META,
+        visible=False,
+        mode="lines+markers",
+        line={"color": colours.colours[1], "width": 2, "dash": "dash"},
+        marker={
+            "symbol": "square",
+            "size": 7,
+            "maxdisplayed": 0 if len(overlay) <= MARKERS_MAX_POINTS else MARKERS_SHOWN,
+        },
+        hovertemplate=f"Un an avant (%{{customdata}}){NBSP}: {value_hover(indicator)}"
+        "<extra></extra>",
+    )
+
+
+def _event_marks(
+    events: Sequence[Event], frame: pd.DataFrame, granularity: str, colours: Theme
+) -> tuple[list[dict], list[dict]]:
+    """Return a dotted line per dated event, a band per ranged one, each with a label."""
+    first = frame["periode"].iloc[0].date()
+    last = summaries.period_end(frame["periode"].iloc[-1], granularity)
+    shapes, annotations = [], []
+    for event in events:
+        start, end = max(event.start, first), min(event.last_day, last)
+        common = {"name": EVENT_MARK, "xref": "x", "yref": "paper", "y0": 0, "y1": 1}
+        if event.end is None:
+            line = {"color": colours.axis, "width": 1.5, "dash": "dot"}
+            shapes.append(
+                {**common, "type": "line", "x0": str(start), "x1": str(start), "line": line}
+            )
+        else:
+            shapes.append(
+                {
+                    **common,
+                    "type": "rect",
+                    "x0": str(start),
+                    "x1": str(end + dt.timedelta(days=1)),
+                    "fillcolor": colours.grid,
+                    "opacity": 0.6,
+                    "layer": "below",
+                    "line": {"width": 0},
+                }
+            )
+        annotations.append(
+            {
+                "name": EVENT_MARK,
+                "text": event.title,
+                # Read along the line, from the top: labels of close events do not overlap.
+                "textangle": -90,
+                "x": str(start),
+                "xref": "x",
+                "xanchor": "left",
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "top",
+                "showarrow": False,
+                "font": {"size": 12, "color": colours.text},
+                "bgcolor": colours.background,
+                "opacity": 0.85,
+                "hovertext": f"{summaries.event_phrase(event)}{NBSP}: {event.description}",
+            }
+        )
+    return shapes, annotations
+
+
+def set_display(figure: dict, events: bool = True, comparison: bool = False) -> dict:
+    """Return a copy of a time-series figure (as a dict) with its events and overlay shown or not.
+
+    The page's checkboxes do the same in the browser (callbacks/indicator.py DISPLAY_SCRIPT).
+    """
+    layout = dict(figure.get("layout", {}))
+    for part in ("shapes", "annotations"):
+        if part in layout:
+            layout[part] = [
+                dict(item, visible=events) if item.get("name") == EVENT_MARK else item
+                for item in layout[part]
+            ]
+    data = [
+        dict(trace, visible=comparison) if trace.get("meta") == COMPARISON_META else trace
+        for trace in figure.get("data", [])
+    ]
+    return {**figure, "data": data, "layout": layout}
 
 
 def breakdown_series_figure(
@@ -340,14 +513,7 @@ def breakdown_series_figure(
             theme,
             showlegend=True,
             hovermode="x unified",
-            legend={
-                "orientation": "h",
-                "x": 0,
-                "xanchor": "left",
-                "y": -0.15,
-                "yanchor": "top",
-                "title": {"text": ""},
-            },
+            legend=LEGEND_BELOW,
             xaxis=_time_axis(granularity),
             yaxis=_value_axis(indicator),
         ),

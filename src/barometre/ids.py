@@ -18,6 +18,9 @@ SHARE = "partager"
 SHARE_STATUS = "partager-statut"
 # Printed pages: the page's full address, shown on paper only.
 PRINT_ADDRESS = "adresse-impression"
+# What the evolution chart shows besides the series (checkboxes of the indicator page).
+SHOW_EVENTS = "afficher-evenements"
+COMPARE = "comparer-annee-precedente"
 
 # Embed builder (« Intégrer ce graphique ») of the indicator page.
 EMBED_OPEN = "integrer-ouvrir"

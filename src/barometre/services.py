@@ -14,6 +14,7 @@ from flask_caching import Cache
 
 from barometre.catalogue import Catalogue
 from barometre.config import Settings
+from barometre.events import Events
 from barometre.store import Store
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ class Services:
     catalogue: Catalogue
     store: Store
     cache: Cache
+    events: Events = Events()
 
     def memoized(self, name: str, params: tuple, compute: Callable[[], T]) -> T:
         """Return ``compute()``, cached under ``name``, ``params`` and the store's data version.

@@ -182,6 +182,54 @@ def format_span(first: dt.date, last: dt.date, granularity: str) -> str:
     return f"{_elide('de', format_period(first, granularity))} à {format_period(last, granularity)}"
 
 
+def format_date_range(first: dt.date, last: dt.date) -> str:
+    """Return "du 17 mars au 11 mai 2020", or "du 30 décembre 2020 au 3 janvier 2021"."""
+    if first.year != last.year:
+        return f"du {format_date(first)} au {format_date(last)}"
+    start = format_date(first).removesuffix(f" {first.year}")
+    if first.month == last.month:
+        start = start.split(" ")[0]
+    return f"du {start} au {format_date(last)}"
+
+
+def period_end(ts: dt.date, granularity: str) -> dt.date:
+    """Return the last day of the period starting at ``ts``."""
+    start = pd.Timestamp(ts)
+    return (start + pd.Timedelta(days=expected_days(start, granularity) - 1)).date()
+
+
+def events_in(events, frame: pd.DataFrame, granularity: str) -> tuple:
+    """Return the events with at least one day in the periods ``frame`` shows."""
+    national = _national(frame)
+    if national.empty:
+        return ()
+    first = national["periode"].iloc[0].date()
+    last = period_end(national["periode"].iloc[-1], granularity)
+    return tuple(e for e in events if e.overlaps(first, last))
+
+
+def events_during(events, ts: dt.date, granularity: str) -> list[str]:
+    """Return the titles of the events with at least one day in the period starting at ``ts``."""
+    first = pd.Timestamp(ts).date()
+    return [e.title for e in events if e.overlaps(first, period_end(first, granularity))]
+
+
+def event_phrase(event) -> str:
+    """Return an event as a summary names it: "ouverture de THESEE (15 mars 2022)"."""
+    title = event.title
+    if not title[1:2].isupper():  # keep acronyms (« THESEE ») as they are
+        title = title[:1].lower() + title[1:]
+    when = format_date_range(event.start, event.end) if event.end else format_date(event.start)
+    return f"{title} ({when})"
+
+
+def events_sentence(events) -> str:
+    """Return « Événements sur la période : a ; b. », or "" without events."""
+    if not events:
+        return ""
+    return f"Événements sur la période{NBSP}: {f'{NBSP}; '.join(map(event_phrase, events))}."
+
+
 # -- changes -----------------------------------------------------------------------------------
 
 
@@ -260,19 +308,82 @@ def _row_at(frame: pd.DataFrame, ts: pd.Timestamp) -> pd.Series | None:
     return None if rows.empty else rows.iloc[-1]
 
 
+def _comparable(
+    row: pd.Series, previous: pd.Series | None, granularity: str, indicator: Indicator
+) -> bool:
+    """Return whether two periods can be set side by side: flows need both periods complete."""
+    if previous is None:
+        return False
+    return indicator.aggregation != "somme" or not (
+        is_partial(row, granularity, indicator) or is_partial(previous, granularity, indicator)
+    )
+
+
 def _year_change(
     frame: pd.DataFrame, row: pd.Series, granularity: str, indicator: Indicator
 ) -> tuple[Change, pd.Timestamp]:
     """Compare a row with the same period a year before; flows need both periods complete."""
     reference = year_before(row["periode"], granularity)
     previous = _row_at(frame, reference)
-    if previous is None:
-        return NO_COMPARISON, reference
-    if indicator.aggregation == "somme" and (
-        is_partial(row, granularity, indicator) or is_partial(previous, granularity, indicator)
-    ):
+    if not _comparable(row, previous, granularity, indicator):
         return NO_COMPARISON, reference
     return describe_change(row["valeur"], previous["valeur"], indicator), reference
+
+
+def year_ago(
+    frame: pd.DataFrame, previous: pd.DataFrame, granularity: str, indicator: Indicator
+) -> pd.DataFrame:
+    """Return, for each period of ``frame``, the same period a year before as ``previous`` has it.
+
+    Columns: ``periode`` (the period shown), ``periode_avant`` (its start a year before) and
+    ``valeur_avant`` (NaN when the store has no such period or when either period is incomplete
+    for a flow: the overlay never sets a partial count against a complete one). Vectorised: a
+    daily series over the whole history has thousands of periods.
+    """
+    shown = frame[frame["membre"] == ""] if "membre" in frame else frame
+    shown = shown.sort_values("periode").reset_index(drop=True)
+    shift = pd.Timedelta(weeks=52) if granularity == "semaine" else pd.DateOffset(years=1)
+    earlier = _national(previous).drop_duplicates("periode", keep="last")
+    merged = pd.DataFrame(
+        {
+            "periode": shown["periode"],
+            "periode_avant": shown["periode"] - shift,
+            "partiel": _partial_mask(shown, granularity, indicator),
+        }
+    ).merge(
+        pd.DataFrame(
+            {
+                "periode_avant": earlier["periode"],
+                "valeur_avant": earlier["valeur"],
+                "partiel_avant": _partial_mask(earlier, granularity, indicator),
+            }
+        ),
+        on="periode_avant",
+        how="left",
+    )
+    if indicator.aggregation == "somme":
+        incomplete = merged["partiel"] | merged["partiel_avant"].fillna(False).astype(bool)
+        merged.loc[incomplete, "valeur_avant"] = float("nan")
+    return merged[["periode", "periode_avant", "valeur_avant"]]
+
+
+def _partial_mask(frame: pd.DataFrame, granularity: str, indicator: Indicator) -> pd.Series:
+    """Return ``is_partial`` of every row of ``frame`` at once."""
+    if indicator.frequency != "quotidienne" or "jours" not in frame:
+        return pd.Series(False, index=frame.index)
+    periods = frame["periode"]
+    expected = {
+        "jour": 1,
+        "semaine": 7,
+        "mois": periods.dt.days_in_month,
+        "annee": 365 + periods.dt.is_leap_year.astype(int),
+    }[granularity]
+    return frame["jours"] < expected
+
+
+def shift_year_back(day: dt.date, granularity: str) -> dt.date:
+    """Return the day a year before ``day`` as the comparison counts it (52 weeks for weeks)."""
+    return year_before(pd.Timestamp(day), granularity).date()
 
 
 # -- key figures -------------------------------------------------------------------------------
@@ -289,7 +400,7 @@ class KeyFigure:
     change: Change
     label: str  # "octobre 2026"
     value_text: str  # "12 345 demandes"
-    change_text: str  # "en hausse de 12 % par rapport à octobre 2025"
+    change_text: str  # "en hausse de 12 % (+132 demandes) par rapport à octobre 2025"
     partial: bool  # the month misses days of data
 
     @property
@@ -316,7 +427,8 @@ def key_figure(frame: pd.DataFrame, indicator: Indicator, today: dt.date) -> Key
     if change.direction is None:
         change_text = f"sans comparaison possible avec {previous_label}"
     else:
-        change_text = f"{change.headline} par rapport à {previous_label}"
+        # Percent and absolute change: 12 % of a few dozen is not 12 % of thousands.
+        change_text = f"{change.words} par rapport à {previous_label}"
     return KeyFigure(
         period=row["periode"].date(),
         value=float(row["valeur"]),
@@ -333,17 +445,21 @@ def key_figure(frame: pd.DataFrame, indicator: Indicator, today: dt.date) -> Key
 # -- chart summaries ---------------------------------------------------------------------------
 
 
-def chart_summary(indicator: Indicator, frame: pd.DataFrame, granularity: str) -> str:
-    """Return what a time-series chart shows, in a few short French sentences."""
+def chart_summary(indicator: Indicator, frame: pd.DataFrame, granularity: str, events=()) -> str:
+    """Return what a time-series chart shows, in a few short French sentences.
+
+    ``events`` are those that concern the indicator; the ones inside the period shown are named.
+    """
     national = _national(frame)
     if national.empty:
         return NO_DATA
     first, last = national.iloc[0], national.iloc[-1]
     span = format_span(first["periode"], last["periode"], granularity)
     sentences = [f"{indicator.title} {GRANULARITY_PHRASES[granularity]}, {span}."]
+    happened = events_sentence(events_in(events, national, granularity))
     if len(national) == 1:
         sentences.append(f"Valeur{NBSP}: {format_value(last['valeur'], indicator)}.")
-        return " ".join(sentences)
+        return " ".join([*sentences, happened]).strip()
     latest = f"Dernière valeur{NBSP}: {format_value(last['valeur'], indicator)} " + _during(
         last["periode"], granularity
     )
@@ -351,7 +467,11 @@ def chart_summary(indicator: Indicator, frame: pd.DataFrame, granularity: str) -
         days = int(last["jours"])
         noun = PERIOD_NOUNS[granularity]
         latest += f" ({noun} incomplet{'e' if noun in ('semaine', 'année') else ''}{NBSP}: "
-        latest += f"{days} jour{'s' if days > 1 else ''} de données)"
+        latest += f"{days} jour{'s' if days > 1 else ''} de données"
+        if indicator.aggregation == "somme":
+            # A partial count would look like a fall: say why no change is given.
+            latest += ", non comparable à l'année précédente"
+        latest += ")"
     change, reference = _year_change(national, last, granularity, indicator)
     if change.direction is not None:
         latest += f", {change.words} par rapport {_compared_with(reference, granularity)}"
@@ -361,7 +481,7 @@ def chart_summary(indicator: Indicator, frame: pd.DataFrame, granularity: str) -
         f"Maximum{NBSP}: {format_value(top['valeur'], indicator)} "
         f"{_during(top['periode'], granularity)}."
     )
-    return " ".join(sentences)
+    return " ".join([*sentences, happened]).strip()
 
 
 def is_hour_breakdown(breakdown: Breakdown) -> bool:

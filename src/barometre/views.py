@@ -7,18 +7,23 @@ cache can hold them and layouts and callbacks stay thin.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from barometre import export, figures, maps, secrecy, summaries
 from barometre.catalogue import Indicator
+from barometre.events import Event
 from barometre.services import Services
+from barometre.summaries import NBSP
 from barometre.validation import Query
 
 DEPARTEMENT_TOP = 15
 DEPARTEMENT = "departement"
 GRANULARITY_NOUNS = {"jour": "jour", "semaine": "semaine", "mois": "mois", "annee": "année"}
+YEAR_AGO_HEADING = "Même période un an avant"
+EVENT_HEADING = "Événement"
 PERIOD_HEADINGS = {"jour": "Jour", "semaine": "Semaine", "mois": "Mois", "annee": "Année"}
 
 
@@ -55,8 +60,23 @@ class KeyFigureCard:
 
 def indicator_charts(services: Services, query: Query) -> list[Chart]:
     """Return the main chart then one chart per breakdown of the indicator."""
-    params = (query.indicator.id, query.start, query.end, query.granularity, query.departement)
+    params = (
+        query.indicator.id,
+        query.start,
+        query.end,
+        query.granularity,
+        query.departement,
+        services.events.digest,
+    )
     return services.memoized("indicator-charts", params, lambda: _consistent(services, query))
+
+
+def with_display(charts: list[Chart], events: bool, comparison: bool) -> list[Chart]:
+    """Return the charts with their event marks and year-ago overlay shown as the page asks."""
+    return [
+        replace(chart, figure=figures.set_display(chart.figure, events, comparison))
+        for chart in charts
+    ]
 
 
 def _consistent(services: Services, query: Query) -> list[Chart]:
@@ -68,19 +88,7 @@ def _consistent(services: Services, query: Query) -> list[Chart]:
 def _indicator_charts(services: Services, query: Query) -> list[Chart]:
     indicator = query.indicator
     store = services.store
-    if query.departement:
-        evolution = departement_evolution(services, query)
-    else:
-        national = store.series(indicator, query.start, query.end, query.granularity)
-        evolution = Chart(
-            id=f"{indicator.id}-evolution",
-            title=f"Évolution par {GRANULARITY_NOUNS[query.granularity]}",
-            figure=_json(figures.time_series_figure(national, indicator, query.granularity)),
-            summary=summaries.chart_summary(indicator, national, query.granularity),
-            table=series_table(national, indicator, query.granularity),
-            **_provenance(services, indicator),
-        )
-    charts = [evolution]
+    charts = [evolution(services, query)]
     for dimension in indicator.breakdowns:
         breakdown = services.catalogue.breakdowns[dimension]
         totals = secrecy.protect(
@@ -145,23 +153,34 @@ def _departements(services: Services, query: Query):
     )
 
 
-def departement_evolution(services: Services, query: Query) -> Chart:
-    """Return the evolution chart of the chosen département (masked periods stay masked)."""
+def evolution(services: Services, query: Query) -> Chart:
+    """Return the evolution chart, national or of the chosen département, with the indicator's
+    events and the same periods a year earlier (52 weeks for weeks) as a hidden overlay."""
     indicator, granularity = query.indicator, query.granularity
-    name = services.catalogue.breakdowns[DEPARTEMENT].label(query.departement)
-    # The same rows as the chart's download (one read, memoized): each period's breakdown
-    # masked as a whole, then the chosen département's rows (export.observations), made a
-    # series without a member.
-    rows = export.observations(services, query, DEPARTEMENT, query.departement)
-    frame = pd.DataFrame(
-        {
-            "periode": pd.to_datetime(rows["date"]),
-            "membre": "",
-            "valeur": rows["valeur"],
-            "jours": rows["jours"],
-            "masque": rows["masque"],
-        }
+    year_ago = replace(
+        query,
+        start=summaries.shift_year_back(query.start, granularity),
+        end=summaries.shift_year_back(query.end, granularity),
     )
+    events = services.events.concerning(indicator)
+    title = f"Évolution par {GRANULARITY_NOUNS[granularity]}"
+    if not query.departement:
+        frame = services.store.series(indicator, query.start, query.end, granularity)
+        previous = services.store.series(indicator, year_ago.start, year_ago.end, granularity)
+        return Chart(
+            id=f"{indicator.id}-evolution",
+            title=title,
+            figure=_json(
+                figures.time_series_figure(
+                    frame, indicator, granularity, events=events, previous=previous
+                )
+            ),
+            summary=summaries.chart_summary(indicator, frame, granularity, events),
+            table=series_table(frame, indicator, granularity, events, previous),
+            **_provenance(services, indicator),
+        )
+    name = services.catalogue.breakdowns[DEPARTEMENT].label(query.departement)
+    frame, previous = departement_series(services, query), departement_series(services, year_ago)
     hidden = secrecy.masked_count(frame)
     threshold = services.settings.secrecy_threshold
     note = (
@@ -170,27 +189,44 @@ def departement_evolution(services: Services, query: Query) -> Chart:
         if hidden
         else ""
     )
-    rows = tuple(
-        (
-            row["periode"] + (" (incomplet)" if row["partiel"] else ""),
-            secrecy.label(threshold) + " (secret statistique)"
-            if row["valeur_brute"] is None
-            else row["valeur"],
-        )
-        for row in summaries.table_rows(frame, indicator, granularity)
-    )
     return Chart(
         id=f"{indicator.id}-evolution",
-        title=f"Évolution par {GRANULARITY_NOUNS[granularity]} — {name}",
-        figure=_json(figures.time_series_figure(frame, indicator, granularity)),
-        summary=f"{name}\u00a0: {summaries.chart_summary(indicator, frame, granularity)}",
+        title=f"{title} — {name}",
+        figure=_json(
+            figures.time_series_figure(
+                frame, indicator, granularity, events=events, previous=previous
+            )
+        ),
+        summary=f"{name}\u00a0: {summaries.chart_summary(indicator, frame, granularity, events)}",
         note=note,
-        table=DataTable(
-            caption=f"{indicator.title}, {name}, par {GRANULARITY_NOUNS[granularity]}",
-            columns=(PERIOD_HEADINGS[granularity], _value_heading(indicator)),
-            rows=rows,
+        table=series_table(
+            frame,
+            indicator,
+            granularity,
+            events,
+            previous,
+            place=name,
+            masked=secrecy.label(threshold) + " (secret statistique)",
         ),
         **_provenance(services, indicator),
+    )
+
+
+def departement_series(services: Services, query: Query) -> pd.DataFrame:
+    """Return the chosen département's series as a national one (masked periods stay masked).
+
+    The same rows as the chart's download (one read, memoized): each period's breakdown masked
+    as a whole, then the chosen département's rows (export.observations), without a member.
+    """
+    rows = export.observations(services, query, DEPARTEMENT, query.departement)
+    return pd.DataFrame(
+        {
+            "periode": pd.to_datetime(rows["date"]),
+            "membre": "",
+            "valeur": rows["valeur"],
+            "jours": rows["jours"],
+            "masque": rows["masque"],
+        }
     )
 
 
@@ -275,7 +311,9 @@ def family_chart(services: Services, family_id: str) -> Chart | None:
         return None
     indicator = indicators[0]
     return services.memoized(
-        "family-chart", (family_id,), lambda: _family_chart(services, indicator)
+        "family-chart",
+        (family_id, services.events.digest),
+        lambda: _family_chart(services, indicator),
     )
 
 
@@ -284,26 +322,58 @@ def _family_chart(services: Services, indicator: Indicator) -> Chart | None:
     if not bounds:
         return None
     monthly = services.store.series(indicator, bounds[0], bounds[1], "mois")
+    events = services.events.concerning(indicator)
     return Chart(
         id=f"{indicator.id}-accueil",
         title=f"{indicator.title}, par mois",
-        figure=_json(figures.time_series_figure(monthly, indicator, "mois")),
-        summary=summaries.chart_summary(indicator, monthly, "mois"),
-        table=series_table(monthly, indicator, "mois"),
+        figure=_json(figures.time_series_figure(monthly, indicator, "mois", events=events)),
+        summary=summaries.chart_summary(indicator, monthly, "mois", events),
+        table=series_table(monthly, indicator, "mois", events),
         **_provenance(services, indicator),
     )
 
 
-def series_table(frame, indicator: Indicator, granularity: str) -> DataTable:
-    """Return a national series as a table: one row per period, partial periods marked."""
-    rows = tuple(
-        (row["periode"] + (" (incomplet)" if row["partiel"] else ""), row["valeur"])
-        for row in summaries.table_rows(frame, indicator, granularity)
-    )
+def series_table(
+    frame,
+    indicator: Indicator,
+    granularity: str,
+    events: Sequence[Event] = (),
+    previous=None,
+    place: str = "",
+    masked: str = "",
+) -> DataTable:
+    """Return a series as a table: one row per period, partial periods marked.
+
+    With ``previous`` (the series a year earlier), a column gives the same period a year
+    before, whether or not the chart shows the overlay: the table is the chart's text twin.
+    With ``events`` inside the period shown, an « Événement » column names them. ``place``
+    names a département in the caption; ``masked`` is the text of a period without a value
+    (a département's periods masked by statistical secrecy).
+    """
+    rows = summaries.table_rows(frame, indicator, granularity)
+    columns = [PERIOD_HEADINGS[granularity], _value_heading(indicator)]
+    cells = [
+        [
+            row["periode"] + (" (incomplet)" if row["partiel"] else ""),
+            masked if masked and row["valeur_brute"] is None else row["valeur"],
+        ]
+        for row in rows
+    ]
+    if previous is not None:
+        columns.append(_value_heading(indicator, YEAR_AGO_HEADING))
+        overlay = summaries.year_ago(frame, previous, granularity, indicator)
+        for line, value in zip(cells, overlay["valeur_avant"], strict=True):
+            line.append(summaries.format_number(value, indicator.decimals))
+    shown = summaries.events_in(events, frame, granularity)
+    if shown:
+        columns.append(EVENT_HEADING)
+        for line, row in zip(cells, rows, strict=True):
+            line.append(f"{NBSP}; ".join(summaries.events_during(shown, row["date"], granularity)))
+    where = f", {place}" if place else ""
     return DataTable(
-        caption=f"{indicator.title}, par {GRANULARITY_NOUNS[granularity]}",
-        columns=(PERIOD_HEADINGS[granularity], _value_heading(indicator)),
-        rows=rows,
+        caption=f"{indicator.title}{where}, par {GRANULARITY_NOUNS[granularity]}",
+        columns=tuple(columns),
+        rows=tuple(tuple(line) for line in cells),
     )
 
 
@@ -322,8 +392,8 @@ def breakdown_table(frame, indicator: Indicator, breakdown) -> DataTable:
     )
 
 
-def _value_heading(indicator: Indicator) -> str:
-    return f"Valeur ({indicator.unit})" if indicator.unit else "Valeur"
+def _value_heading(indicator: Indicator, heading: str = "Valeur") -> str:
+    return f"{heading} ({indicator.unit})" if indicator.unit else heading
 
 
 def _provenance(services: Services, indicator: Indicator) -> dict:

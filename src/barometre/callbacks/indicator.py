@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, html, no_update
 
-from barometre import ids, validation, views
+from barometre import figures, ids, validation, views
 from barometre.layouts import downloads
 from barometre.layouts import indicator as layout
 from barometre.services import Services
@@ -24,6 +24,44 @@ function (start, end, granularity, departement) {
 }
 """
 
+# The checkboxes of the evolution chart: an odd number of clicks turns the default over. The
+# figures already drawn are changed in place (no round trip); the server callback draws new ones
+# from the same click counts (see update).
+DISPLAY_SCRIPT = (
+    """
+function (eventClicks, compareClicks) {
+    var events = (eventClicks || 0) % 2 === 0;
+    var comparison = (compareClicks || 0) % 2 === 1;
+    var results = document.getElementById('{results}');
+    function shown(item, key, value, visible) {
+        return item[key] === value ? Object.assign({}, item, {visible: visible}) : item;
+    }
+    if (results && window.Plotly) {
+        results.querySelectorAll('.js-plotly-plot').forEach(function (graph) {
+            if (!graph.data) { return; }
+            // Plotly.react with copies, as assets/theme.js does: relayout/restyle would let a
+            // responsive graph lose its height.
+            var layout = Object.assign({}, graph.layout);
+            ['shapes', 'annotations'].forEach(function (part) {
+                if (layout[part]) {
+                    layout[part] = layout[part].map(function (item) {
+                        return shown(item, 'name', '{event}', events);
+                    });
+                }
+            });
+            var data = graph.data.map(function (trace) {
+                return shown(trace, 'meta', '{comparison}', comparison);
+            });
+            window.Plotly.react(graph, data, layout);
+        });
+    }
+    return [String(events), String(comparison)];
+}
+""".replace("{results}", ids.RESULTS)
+    .replace("{event}", figures.EVENT_MARK)
+    .replace("{comparison}", figures.COMPARISON_META)
+)
+
 # The clipboard needs a secure context (HTTPS or localhost): elsewhere the link is shown instead.
 SHARE_SCRIPT = """
 function (clicks) {
@@ -38,8 +76,21 @@ function (clicks) {
 """
 
 
-def update(services: Services, indicator_id, start, end, granularity, departement=None) -> tuple:
-    """Return the new charts and message for the submitted controls (validated here)."""
+def update(
+    services: Services,
+    indicator_id,
+    start,
+    end,
+    granularity,
+    departement=None,
+    event_clicks=0,
+    compare_clicks=0,
+) -> tuple:
+    """Return the new charts and message for the submitted controls (validated here).
+
+    The checkboxes' click counts say what the evolution chart shows (as DISPLAY_SCRIPT reads
+    them), so that a new period keeps the reader's choice.
+    """
     chosen = services.catalogue.get(indicator_id) if isinstance(indicator_id, str) else None
     if chosen is None:
         return no_update, "Indicateur inconnu."
@@ -48,12 +99,20 @@ def update(services: Services, indicator_id, start, end, granularity, departemen
         query = validation.with_departement(query, services.catalogue.breakdowns, departement)
     except validation.InvalidInput as error:
         return no_update, html.Span(error.message, className="text-danger-emphasis")
-    charts = views.indicator_charts(services, query)
+    charts = views.with_display(
+        views.indicator_charts(services, query),
+        events=_clicks(event_clicks) % 2 == 0,
+        comparison=_clicks(compare_clicks) % 2 == 1,
+    )
     done = "Graphiques mis à jour"
     if query.departement:
         name = services.catalogue.breakdowns[views.DEPARTEMENT].label(query.departement)
         done += f"\u00a0: {name}"
     return layout.results(charts, services, query), done + "."
+
+
+def _clicks(value) -> int:
+    return value if isinstance(value, int) and value >= 0 else 0
 
 
 def register(app, services: Services) -> None:
@@ -66,11 +125,22 @@ def register(app, services: Services) -> None:
         Input(ids.GRANULARITY, "value"),
         Input(ids.DEPARTEMENT_CHOICE, "data"),
         State(ids.INDICATOR, "data"),
+        State(ids.SHOW_EVENTS, "n_clicks"),
+        State(ids.COMPARE, "n_clicks"),
         prevent_initial_call=True,
     )(
-        lambda start, end, granularity, departement, indicator_id: update(
-            services, indicator_id, start, end, granularity, departement
+        # Dash passes the Inputs, then the States, in the order above.
+        lambda start, end, granularity, departement, indicator_id, events, compare: update(
+            services, indicator_id, start, end, granularity, departement, events, compare
         )
+    )
+    app.clientside_callback(
+        DISPLAY_SCRIPT,
+        Output(ids.SHOW_EVENTS, "aria-checked"),
+        Output(ids.COMPARE, "aria-checked"),
+        Input(ids.SHOW_EVENTS, "n_clicks"),
+        Input(ids.COMPARE, "n_clicks"),
+        prevent_initial_call=True,
     )
     # Permalink: the controls' state goes into the query string (a new history entry, no
     # reload); back and forward bring earlier states back through the routing callback.

@@ -55,6 +55,7 @@ def page(services: Services, indicator: Indicator, query: Query | None) -> Page:
             departement_control(services, indicator, query),
             # Always there: the page's callbacks listen to it, with or without the select.
             dcc.Store(id=ids.DEPARTEMENT_CHOICE, data=query.departement),
+            display_options(),
             share(),
             html.Div(
                 id=ids.MESSAGE, role="status", className="form-message", **{"aria-live": "polite"}
@@ -90,6 +91,38 @@ def controls(indicator: Indicator, query: Query, bounds) -> html.Form:
         ),
         className="controls mb-3",
         **{"aria-label": "Choix de la période et du regroupement"},
+    )
+
+
+def display_options(events: bool = True, comparison: bool = False) -> html.Div:
+    """Return the checkboxes « Afficher les événements » and « Comparer avec l'année précédente ».
+
+    Buttons with role="checkbox": focusable, toggled by Space or a click, announced as checkboxes
+    with their state; callbacks/indicator.py DISPLAY_SCRIPT redraws the charts in the browser.
+    """
+    return html.Div(
+        [
+            _checkbox(ids.SHOW_EVENTS, "Afficher les événements", events),
+            _checkbox(ids.COMPARE, "Comparer avec l'année précédente", comparison),
+        ],
+        className="display-options d-flex flex-wrap column-gap-4 mb-2",
+        role="group",
+        **{"aria-label": "Affichage du graphique d'évolution"},
+    )
+
+
+def _checkbox(component_id: str, label: str, checked: bool) -> html.Button:
+    return html.Button(
+        [
+            html.Span(className="form-check-input", **{"aria-hidden": "true"}),
+            html.Span(label, className="form-check-label"),
+        ],
+        id=component_id,
+        type="button",
+        role="checkbox",
+        className="check-toggle",
+        n_clicks=0,
+        **{"aria-checked": "true" if checked else "false"},
     )
 
 
