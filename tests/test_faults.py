@@ -21,7 +21,7 @@ from conftest import LiveServer, require
 from dash_http import route_payload_for
 from servers import REDIS, PostgreSQL, Redis, postgres_available
 
-from barometre import catalogue
+from barometre import catalogue, errors
 from barometre.app import create_app
 from barometre.config import Settings
 from barometre.store import Store
@@ -177,8 +177,9 @@ def test_an_unavailable_store_is_a_french_503_then_service_returns(outage):
         status, body, seconds = fetch(healthz)
         assert status == 503 and json.loads(body)["statut"] == "indisponible"
         assert seconds < 5
-        # Every page (a short memo in each worker), the API and the callbacks say it in French.
-        assert wait_until(lambda: steadily(lambda: fetch(server.url + "/")[0] == 503), 10)
+        # Every page, the API and the callbacks say it in French once each worker's probe has
+        # looked again (errors.StoreProbe: at most ttl seconds later, whichever worker answers).
+        time.sleep(errors.StoreProbe.TTL_SECONDS + 0.5)
         for path in PAGES:
             status, html, _ = fetch(server.url + path)
             assert "<h1>Service momentanément indisponible</h1>" in html

@@ -97,7 +97,9 @@ def answer(status: int) -> flask.Response:
 class StoreProbe:
     """Whether the store can be read, asked (as /healthz does) at most once every ``ttl`` s."""
 
-    def __init__(self, store: Store, ttl: float = 2.0):
+    TTL_SECONDS = 2.0
+
+    def __init__(self, store: Store, ttl: float = TTL_SECONDS):
         self.store = store
         self.ttl = ttl
         self._checked = -ttl
