@@ -14,15 +14,19 @@ SHAPES = "#carte-departements a[data-departement]"
 WAIT = 30_000
 
 
+# Dash's page, not the server's copy shown until Dash has rendered (prerender.py).
+EVOLUTION_TITLE = "#react-entry-point .chart-block h2"
+
+
 def evolution_title(page) -> str:
-    return page.locator(".chart-block h2").first.inner_text()
+    return page.locator(EVOLUTION_TITLE).first.inner_text()
 
 
 def wait_for_title(page, text: str) -> None:
     page.wait_for_function(
-        "t => { const h = document.querySelector('.chart-block h2');"
+        "([s, t]) => { const h = document.querySelector(s);"
         " return h !== null && h.textContent === t; }",
-        arg=text,
+        arg=[EVOLUTION_TITLE, text],
         timeout=WAIT,
     )
 
