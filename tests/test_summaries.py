@@ -425,6 +425,17 @@ def test_chart_summary_says_when_the_last_period_is_incomplete():
     assert "par rapport à novembre 2025" not in text  # a partial count is not compared
 
 
+@pytest.mark.parametrize(
+    "granularity, start, expected",
+    [("semaine", "2026-11-09", "(semaine incomplète : 3 jours"),
+     ("annee", "2025-01-01", "(année incomplète : 3 jours")],
+)
+def test_an_incomplete_week_or_year_is_said_in_the_feminine(granularity, start, expected):
+    frame = series(granularity, start, [1000, 10])
+    frame.loc[frame.index[-1], "jours"] = 3
+    assert expected in plain(chart_summary(DEMANDES, frame, granularity))
+
+
 def test_chart_summary_of_a_single_period():
     text = plain(chart_summary(DEMANDES, monthly({"2026-10": 1234}), "mois"))
     assert (

@@ -466,7 +466,8 @@ def chart_summary(indicator: Indicator, frame: pd.DataFrame, granularity: str, e
     if is_partial(last, granularity, indicator):
         days = int(last["jours"])
         noun = PERIOD_NOUNS[granularity]
-        latest += f" ({noun} incomplet{'e' if noun in ('semaine', 'année') else ''}{NBSP}: "
+        adjective = "incomplète" if noun in ("semaine", "année") else "incomplet"
+        latest += f" ({noun} {adjective}{NBSP}: "
         latest += f"{days} jour{'s' if days > 1 else ''} de données"
         if indicator.aggregation == "somme":
             # A partial count would look like a fall: say why no change is given.
