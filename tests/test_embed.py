@@ -196,6 +196,14 @@ def test_an_embed_loads_only_its_own_assets(embed_client):
     ]
 
 
+def test_an_embed_shows_its_text_before_its_scripts_have_loaded(embed_client):
+    # Deferred scripts: title, summary and table are painted while plotly.js (≈ 330 ko) loads.
+    _, html = get(embed_client, "")
+    scripts = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", html)
+    assert len(scripts) == 3
+    assert all(re.search(r"\sdefer[\s>]", tag) for tag in scripts), scripts
+
+
 def test_an_embed_is_sent_compressed_to_browsers_that_accept_it(embed_client):
     response = embed_client.get(
         f"/embed/{DEMANDES}?granularite=jour", headers={"Accept-Encoding": "gzip"}

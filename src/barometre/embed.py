@@ -349,9 +349,9 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
         "Voir sur le Baromètre numérique</a></p>\n"
         "</main>\n"
         f'<script type="application/json" id="embed-config">{_json_script(config)}</script>\n'
-        f'<script src="{escape(_asset(urls, "vendor/plotly-basic.min.js"))}"></script>\n'
-        f'<script src="{escape(_asset(urls, "plotly-locale-fr.js"))}"></script>\n'
-        f'<script src="{escape(_asset(urls, "embed/embed.js"))}"></script>\n'
+        f'<script defer src="{escape(_asset(urls, "vendor/plotly-basic.min.js"))}"></script>\n'
+        f'<script defer src="{escape(_asset(urls, "plotly-locale-fr.js"))}"></script>\n'
+        f'<script defer src="{escape(_asset(urls, "embed/embed.js"))}"></script>\n'
         "</body>\n</html>\n"
     )
 
