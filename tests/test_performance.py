@@ -250,6 +250,22 @@ def test_a_repeated_callback_is_answered_from_memory_until_the_data_changes(app,
     assert len(kept.entries) == 2
 
 
+def test_kept_data_is_not_served_to_another_version_of_the_code(app, monkeypatch):
+    from barometre import services
+
+    computed = []
+
+    def compute():
+        computed.append(len(computed) + 1)
+        return computed[-1]
+
+    assert app.services.memoized("essai", (1,), compute) == 1
+    assert app.services.memoized("essai", (1,), compute) == 1  # kept (file cache)
+    # A deployment: the file or Redis cache is still there, the figures it holds are not ours.
+    monkeypatch.setattr(services, "CODE_VERSION", "autre-version")
+    assert app.services.memoized("essai", (1,), compute) == 2
+
+
 CHART = ("brigade-numerique-demandes", "2024-01-01", "2025-12-31", "mois")
 API = "/api/v1/indicateurs/brigade-numerique-demandes/observations?granularite=mois"
 

@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import flask
@@ -22,6 +23,22 @@ T = TypeVar("T")
 EXTENSION = "barometre"
 
 
+def _code_version() -> str:
+    """Return a digest of the package's Python sources.
+
+    Part of every memoized key: the file or Redis cache outlives a deployment, and what a new
+    version computes (a figure with one more trace, a table with one more column) must never be
+    answered by what the old one kept for the same data.
+    """
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CODE_VERSION = _code_version()
+
+
 @dataclass
 class Services:
     """What callbacks, routes and layouts need, created once per app by ``create_app``."""
@@ -33,14 +50,16 @@ class Services:
     events: Events = Events()
 
     def memoized(self, name: str, params: tuple, compute: Callable[[], T]) -> T:
-        """Return ``compute()``, cached under ``name``, ``params`` and the store's data version.
+        """Return ``compute()``, cached under ``name``, ``params``, the store's data version and
+        the code version.
 
         The data version is part of the key, so a committed write makes every older entry
-        unreachable: new data is never hidden behind a stale cache. A cache that fails (Redis
+        unreachable: new data is never hidden behind a stale cache; so is the code version, for
+        the same reason after a deployment. A cache that fails (Redis
         down) is bypassed with a warning, never turned into an error page.
         """
         digest = hashlib.sha256(json.dumps(params, default=str).encode()).hexdigest()[:32]
-        key = f"barometre:{name}:{self.store.data_version()}:{digest}"
+        key = f"barometre:{name}:{CODE_VERSION}:{self.store.data_version()}:{digest}"
         try:
             value = self.cache.get(key)
         except Exception as error:  # noqa: BLE001 - any cache backend failure is bypassed
