@@ -113,6 +113,26 @@ def test_events_and_the_year_ago_overlay_toggle_with_the_keyboard(live_server, p
     assert page.console_errors == []
 
 
+def test_the_home_page_compares_every_family_chart_with_the_year_before(
+    live_server, page, the_catalogue
+):
+    families = len(the_catalogue.families)
+    open_page(page, live_server.url + "/", families)
+    overlays = (
+        "[...document.querySelectorAll('#contenu .js-plotly-plot')].filter(g => g.data.some("
+        "t => t.name === 'Même période, un an avant' && t.visible !== false)).length"
+    )
+    assert page.evaluate(overlays) == 0
+    compare = page.get_by_role("checkbox", name="Comparer avec l'année précédente")
+    compare.focus()
+    page.keyboard.press("Space")
+    page.wait_for_function(f"{overlays} === {families}")
+    assert compare.get_attribute("aria-checked") == "true"
+    page.get_by_role("checkbox", name="Afficher les événements").click()
+    page.wait_for_function("document.querySelectorAll('#contenu .annotation').length === 0")
+    assert page.console_errors == []
+
+
 def test_a_bad_period_gets_a_message(live_server, page):
     open_page(page, live_server.url + "/indicateurs/thesee-plaintes", 1)
     page.fill("#periode-fin", "2022-06-01")

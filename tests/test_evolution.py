@@ -206,3 +206,12 @@ def test_the_page_choice_hides_events_and_shows_the_overlay(app):
     overlay = [t for t in shown.figure["data"] if t.get("meta") == figures.COMPARISON_META]
     assert [t["visible"] for t in overlay] == [True]
     assert chart.figure["data"][-1]["visible"] is False  # the cached chart is left alone
+
+
+def test_the_home_page_chart_carries_the_year_ago_overlay_and_column(app):
+    chart = views.family_chart(app.services, "brigade-numerique")
+    overlay = [t for t in chart.figure["data"] if t.get("meta") == figures.COMPARISON_META]
+    assert [t["visible"] for t in overlay] == [False]  # shown by the page's checkbox
+    assert chart.table.columns[2] == "Même période un an avant (demandes)"
+    months = {row[0]: row for row in chart.table.rows}
+    assert months["mars 2021"][2] == months["mars 2020"][1]

@@ -326,9 +326,12 @@ def _family_chart(services: Services, indicator: Indicator) -> Chart | None:
     return Chart(
         id=f"{indicator.id}-accueil",
         title=f"{indicator.title}, par mois",
-        figure=_json(figures.time_series_figure(monthly, indicator, "mois", events=events)),
+        # The whole history holds its own year-ago values: it is its own ``previous``.
+        figure=_json(
+            figures.time_series_figure(monthly, indicator, "mois", events=events, previous=monthly)
+        ),
         summary=summaries.chart_summary(indicator, monthly, "mois", events),
-        table=series_table(monthly, indicator, "mois", events),
+        table=series_table(monthly, indicator, "mois", events, previous=monthly),
         **_provenance(services, indicator),
     )
 

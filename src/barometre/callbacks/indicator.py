@@ -7,6 +7,7 @@ from dash import ALL, Input, Output, State, html, no_update
 from barometre import figures, ids, validation, views
 from barometre.layouts import downloads
 from barometre.layouts import indicator as layout
+from barometre.layouts.common import MAIN_ID
 from barometre.services import Services
 
 PERMALINK_SCRIPT = """
@@ -24,20 +25,20 @@ function (start, end, granularity, departement) {
 }
 """
 
-# The checkboxes of the evolution chart: an odd number of clicks turns the default over. The
-# figures already drawn are changed in place (no round trip); the server callback draws new ones
-# from the same click counts (see update).
+# The checkboxes of the evolution charts (indicator and home pages): an odd number of clicks
+# turns the default over. The figures already drawn are changed in place (no round trip); the
+# indicator page's callback draws new ones from the same click counts (see update).
 DISPLAY_SCRIPT = (
     """
 function (eventClicks, compareClicks) {
     var events = (eventClicks || 0) % 2 === 0;
     var comparison = (compareClicks || 0) % 2 === 1;
-    var results = document.getElementById('{results}');
+    var main = document.getElementById('{main}');
     function shown(item, key, value, visible) {
         return item[key] === value ? Object.assign({}, item, {visible: visible}) : item;
     }
-    if (results && window.Plotly) {
-        results.querySelectorAll('.js-plotly-plot').forEach(function (graph) {
+    if (main && window.Plotly) {
+        main.querySelectorAll('.js-plotly-plot').forEach(function (graph) {
             if (!graph.data) { return; }
             // Plotly.react with copies, as assets/theme.js does: relayout/restyle would let a
             // responsive graph lose its height.
@@ -57,7 +58,7 @@ function (eventClicks, compareClicks) {
     }
     return [String(events), String(comparison)];
 }
-""".replace("{results}", ids.RESULTS)
+""".replace("{main}", MAIN_ID)
     .replace("{event}", figures.EVENT_MARK)
     .replace("{comparison}", figures.COMPARISON_META)
 )

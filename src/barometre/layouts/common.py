@@ -243,6 +243,40 @@ def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
     )
 
 
+def display_options(events: bool = True, comparison: bool = False) -> html.Div:
+    """Return the checkboxes « Afficher les événements » and « Comparer avec l'année précédente ».
+
+    They act on every evolution chart of the page (the indicator's, or each family's on the home
+    page). Buttons with role="checkbox": focusable, toggled by Space or a click, announced as
+    checkboxes with their state; callbacks/indicator.py DISPLAY_SCRIPT redraws the charts in the
+    browser.
+    """
+    return html.Div(
+        [
+            _checkbox(ids.SHOW_EVENTS, "Afficher les événements", events),
+            _checkbox(ids.COMPARE, "Comparer avec l'année précédente", comparison),
+        ],
+        className="display-options d-flex flex-wrap column-gap-4 mb-2",
+        role="group",
+        **{"aria-label": "Affichage des graphiques d'évolution"},
+    )
+
+
+def _checkbox(component_id: str, label: str, checked: bool) -> html.Button:
+    return html.Button(
+        [
+            html.Span(className="form-check-input", **{"aria-hidden": "true"}),
+            html.Span(label, className="form-check-label"),
+        ],
+        id=component_id,
+        type="button",
+        role="checkbox",
+        className="check-toggle",
+        n_clicks=0,
+        **{"aria-checked": "true" if checked else "false"},
+    )
+
+
 def caption(chart: Chart, *extra) -> html.Figcaption:
     """Return a chart's caption: its summary, note, provenance, then ``extra`` components."""
     return html.Figcaption(

@@ -7,7 +7,13 @@ import datetime as dt
 from dash import dcc, html
 
 from barometre import views
-from barometre.layouts.common import SITE_NAME, Page, chart_block, key_figure_grid
+from barometre.layouts.common import (
+    SITE_NAME,
+    Page,
+    chart_block,
+    display_options,
+    key_figure_grid,
+)
 from barometre.services import Services
 from barometre.urls import Urls
 
@@ -45,6 +51,7 @@ def page(services: Services, today: dt.date) -> Page:
                 "Les chiffres clés comparent le dernier mois complet au même mois de l'année "
                 "précédente.",
             ),
+            display_options(),
         ],
         className="mb-4",
     )

@@ -10,7 +10,7 @@ from barometre import ids, summaries, views
 from barometre.catalogue import GRANULARITY_LABELS, Indicator
 from barometre.layouts import controls as native
 from barometre.layouts import downloads
-from barometre.layouts.common import SITE_NAME, Page, chart_block
+from barometre.layouts.common import SITE_NAME, Page, chart_block, display_options
 from barometre.layouts.embed_builder import builder
 from barometre.layouts.map import map_block
 from barometre.services import Services
@@ -91,38 +91,6 @@ def controls(indicator: Indicator, query: Query, bounds) -> html.Form:
         ),
         className="controls mb-3",
         **{"aria-label": "Choix de la période et du regroupement"},
-    )
-
-
-def display_options(events: bool = True, comparison: bool = False) -> html.Div:
-    """Return the checkboxes « Afficher les événements » and « Comparer avec l'année précédente ».
-
-    Buttons with role="checkbox": focusable, toggled by Space or a click, announced as checkboxes
-    with their state; callbacks/indicator.py DISPLAY_SCRIPT redraws the charts in the browser.
-    """
-    return html.Div(
-        [
-            _checkbox(ids.SHOW_EVENTS, "Afficher les événements", events),
-            _checkbox(ids.COMPARE, "Comparer avec l'année précédente", comparison),
-        ],
-        className="display-options d-flex flex-wrap column-gap-4 mb-2",
-        role="group",
-        **{"aria-label": "Affichage du graphique d'évolution"},
-    )
-
-
-def _checkbox(component_id: str, label: str, checked: bool) -> html.Button:
-    return html.Button(
-        [
-            html.Span(className="form-check-input", **{"aria-hidden": "true"}),
-            html.Span(label, className="form-check-label"),
-        ],
-        id=component_id,
-        type="button",
-        role="checkbox",
-        className="check-toggle",
-        n_clicks=0,
-        **{"aria-checked": "true" if checked else "false"},
     )
 
 
