@@ -200,7 +200,7 @@ def test_no_event_shows_elsewhere(app, indicator_id, start, end):
 
 def test_the_page_choice_hides_events_and_shows_the_overlay(app):
     chart = charts(app, "brigade-numerique-demandes", "2020-01-01", "2020-12-31")
-    (shown,) = views.with_display([chart], events=False, comparison=True)
+    (shown,) = views.with_display([chart], validation.Display(events=False, comparison=True))
     shapes, _ = event_marks(shown)
     assert {s["visible"] for s in shapes} == {False}
     overlay = [t for t in shown.figure["data"] if t.get("meta") == figures.COMPARISON_META]
@@ -215,3 +215,64 @@ def test_the_home_page_chart_carries_the_year_ago_overlay_and_column(app):
     assert chart.table.columns[2] == "Même période un an avant (demandes)"
     months = {row[0]: row for row in chart.table.rows}
     assert months["mars 2021"][2] == months["mars 2020"][1]
+
+
+# -- the page's choice in its permalink ---------------------------------------------------------
+
+DISPLAYS = [
+    validation.Display(events=events, comparison=comparison)
+    for events in (True, False)
+    for comparison in (False, True)
+]
+
+
+@pytest.mark.parametrize("display", DISPLAYS)
+def test_a_display_goes_through_the_permalink_and_the_click_counts(display):
+    assert validation.display_from_params(display.params()) == display
+    assert validation.display_from_clicks(*display.clicks()) == display
+
+
+def test_the_defaults_leave_the_permalink_alone():
+    assert validation.DEFAULT_DISPLAY.params() == {}
+
+
+@pytest.mark.parametrize(
+    ("params", "clicks"),
+    [
+        ({"comparer": "<script>", "evenements": "0"}, ("9", None)),
+        ({"comparer": "OUI", "evenements": ""}, (-1, 3.5)),
+        ({"comparer": "oui " * 1000}, ([1], {"n": 1})),
+    ],
+)
+def test_anything_else_is_the_default_display(params, clicks):
+    assert validation.display_from_params(params) == validation.DEFAULT_DISPLAY
+    assert validation.display_from_clicks(*clicks) == validation.DEFAULT_DISPLAY
+
+
+def test_a_permalink_opens_the_page_with_its_display(client):
+    from dash_http import components
+    from test_app import route
+
+    content, _ = route(
+        client,
+        "/indicateurs/brigade-numerique-demandes",
+        "?debut=2020-01-01&fin=2020-12-31&granularite=mois&comparer=oui&evenements=non",
+    )
+    boxes = {
+        b["props"]["id"]: b["props"]
+        for b in components(content, "Button")
+        if b["props"].get("role") == "checkbox"
+    }
+    assert boxes["afficher-evenements"]["aria-checked"] == "false"
+    assert boxes["comparer-annee-precedente"]["aria-checked"] == "true"
+    # The click counts DISPLAY_SCRIPT and the page's callback read give the same display.
+    clicks = (
+        boxes["afficher-evenements"]["n_clicks"],
+        boxes["comparer-annee-precedente"]["n_clicks"],
+    )
+    assert validation.display_from_clicks(*clicks) == validation.Display(False, True)
+    figure = components(content, "Graph")[0]["props"]["figure"]
+    overlay = [t for t in figure["data"] if t.get("meta") == figures.COMPARISON_META]
+    assert [t["visible"] for t in overlay] == [True]
+    marks = [s for s in figure["layout"]["shapes"] if s.get("name") == figures.EVENT_MARK]
+    assert marks and {s["visible"] for s in marks} == {False}

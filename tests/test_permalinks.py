@@ -82,3 +82,45 @@ def test_share_copies_the_permalink_and_says_so(live_server, browser):
         assert "granularite=semaine" in page.url
     finally:
         context.close()
+
+
+# What the evolution chart shows, in Dash's page (not the server's copy shown before it).
+SHOWN = (
+    "() => { const g = document.querySelector('#react-entry-point .chart-block .js-plotly-plot');"
+    " if (!g || !g.data) { return null; }"
+    " return {comparaison: g.data.some(t => t.name === 'Même période, un an avant'"
+    " && t.visible !== false), evenements: g.querySelectorAll('.annotation').length > 0}; }"
+)
+
+
+def wait_for_display(page, comparison: bool, events: bool) -> None:
+    page.wait_for_function(
+        f"([c, e]) => {{ const s = ({SHOWN})(); "
+        "return s !== null && s.comparaison === c && s.evenements === e; }",
+        arg=[comparison, events],
+        timeout=WAIT,
+    )
+
+
+def test_the_chart_display_is_in_the_permalink(live_server, page):
+    page.goto(live_server.url + PATH + "?debut=2020-01-01&fin=2020-12-31&granularite=mois")
+    wait_for_display(page, comparison=False, events=True)
+    page.click("#comparer-annee-precedente")
+    page.wait_for_function("() => location.search.includes('comparer=oui')", timeout=WAIT)
+    page.click("#afficher-evenements")
+    page.wait_for_function("() => location.search.includes('evenements=non')", timeout=WAIT)
+    wait_for_display(page, comparison=True, events=False)
+
+    page.reload()
+    wait_for_display(page, comparison=True, events=False)
+    assert page.get_attribute("#comparer-annee-precedente", "aria-checked") == "true"
+    assert page.get_attribute("#afficher-evenements", "aria-checked") == "false"
+    # One more click is the default again, and leaves the URL.
+    page.click("#comparer-annee-precedente")
+    page.wait_for_function("() => !location.search.includes('comparer')", timeout=WAIT)
+    wait_for_display(page, comparison=False, events=False)
+    # A new period keeps the choice (the page's callback reads the same click counts).
+    page.select_option("#granularite", "semaine")
+    page.wait_for_function("() => location.search.includes('granularite=semaine')", timeout=WAIT)
+    assert "evenements=non" in page.url
+    assert page.console_errors == []

@@ -29,6 +29,45 @@ class Query:
     departement: str = ""
 
 
+@dataclass(frozen=True)
+class Display:
+    """What the evolution charts show besides the series (the page's two checkboxes)."""
+
+    events: bool = True
+    comparison: bool = False
+
+    def clicks(self) -> tuple[int, int]:
+        """Return the checkboxes' click counts that give this display (odd = not the default)."""
+        return int(not self.events), int(self.comparison)
+
+    def params(self) -> dict[str, str]:
+        """Return the permalink's parameters for this display (none for the defaults)."""
+        return {
+            **({} if self.events else {"evenements": "non"}),
+            **({"comparer": "oui"} if self.comparison else {}),
+        }
+
+
+DEFAULT_DISPLAY = Display()
+
+
+def display_from_clicks(event_clicks: object, compare_clicks: object) -> Display:
+    """Return the display the checkboxes' click counts give (anything else counts as none)."""
+
+    def count(value: object) -> int:
+        return value if isinstance(value, int) and value >= 0 else 0
+
+    return Display(events=count(event_clicks) % 2 == 0, comparison=count(compare_clicks) % 2 == 1)
+
+
+def display_from_params(params: dict[str, str]) -> Display:
+    """Return the display a permalink asks for; any other value keeps the default, as a stale
+    or hand-edited link still opens the page."""
+    return Display(
+        events=params.get("evenements") != "non", comparison=params.get("comparer") == "oui"
+    )
+
+
 def parse_date(value: object, parameter: str) -> dt.date | None:
     """Return the ISO date in ``value`` (``None`` if empty); ``InvalidInput`` otherwise."""
     if value in (None, ""):

@@ -17,7 +17,7 @@ from barometre.catalogue import Indicator
 from barometre.events import Event
 from barometre.services import Services
 from barometre.summaries import NBSP
-from barometre.validation import Query
+from barometre.validation import Display, Query
 
 DEPARTEMENT_TOP = 15
 DEPARTEMENT = "departement"
@@ -71,10 +71,13 @@ def indicator_charts(services: Services, query: Query) -> list[Chart]:
     return services.memoized("indicator-charts", params, lambda: _consistent(services, query))
 
 
-def with_display(charts: list[Chart], events: bool, comparison: bool) -> list[Chart]:
+def with_display(charts: list[Chart], display: Display) -> list[Chart]:
     """Return the charts with their event marks and year-ago overlay shown as the page asks."""
     return [
-        replace(chart, figure=figures.set_display(chart.figure, events, comparison))
+        replace(
+            chart,
+            figure=figures.set_display(chart.figure, display.events, display.comparison),
+        )
         for chart in charts
     ]
 

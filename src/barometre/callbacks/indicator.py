@@ -11,7 +11,7 @@ from barometre.layouts.common import MAIN_ID
 from barometre.services import Services
 
 PERMALINK_SCRIPT = """
-function (start, end, granularity, departement) {
+function (start, end, granularity, departement, eventClicks, compareClicks) {
     var nothing = [dash_clientside.no_update, dash_clientside.no_update];
     var iso = /^\\d{4}-\\d{2}-\\d{2}$/;
     if (!iso.test(start || '') || !iso.test(end || '') || start > end || !granularity) {
@@ -19,6 +19,9 @@ function (start, end, granularity, departement) {
     }
     var params = {debut: start, fin: end, granularite: granularity};
     if (departement) { params.departement = departement; }
+    // The checkboxes, only when not at their defaults (validation.Display.params).
+    if ((eventClicks || 0) % 2 === 1) { params.evenements = 'non'; }
+    if ((compareClicks || 0) % 2 === 1) { params.comparer = 'oui'; }
     var search = '?' + new URLSearchParams(params).toString();
     if (search === window.location.search) { return nothing; }
     return [search, {pathname: window.location.pathname, search: search}];
@@ -100,20 +103,13 @@ def update(
         query = validation.with_departement(query, services.catalogue.breakdowns, departement)
     except validation.InvalidInput as error:
         return no_update, html.Span(error.message, className="text-danger-emphasis")
-    charts = views.with_display(
-        views.indicator_charts(services, query),
-        events=_clicks(event_clicks) % 2 == 0,
-        comparison=_clicks(compare_clicks) % 2 == 1,
-    )
+    display = validation.display_from_clicks(event_clicks, compare_clicks)
+    charts = views.with_display(views.indicator_charts(services, query), display)
     done = "Graphiques mis à jour"
     if query.departement:
         name = services.catalogue.breakdowns[views.DEPARTEMENT].label(query.departement)
         done += f"\u00a0: {name}"
     return layout.results(charts, services, query), done + "."
-
-
-def _clicks(value) -> int:
-    return value if isinstance(value, int) and value >= 0 else 0
 
 
 def register(app, services: Services) -> None:
@@ -153,6 +149,8 @@ def register(app, services: Services) -> None:
         Input(ids.END, "value"),
         Input(ids.GRANULARITY, "value"),
         Input(ids.DEPARTEMENT_CHOICE, "data"),
+        Input(ids.SHOW_EVENTS, "n_clicks"),
+        Input(ids.COMPARE, "n_clicks"),
         prevent_initial_call=True,
     )
     app.clientside_callback(

@@ -70,7 +70,7 @@ def _indicator_page(services: Services, chosen, search: str | None) -> Page:
         query = validation.with_departement(query, services.catalogue.breakdowns, departement)
     except validation.InvalidInput:
         pass  # an unknown département: the page shows all of France
-    return indicator.page(services, chosen, query)
+    return indicator.page(services, chosen, query, validation.display_from_params(params))
 
 
 def register(app, services: Services) -> None:

@@ -12,6 +12,7 @@ from barometre.layouts import controls as native
 from barometre.services import Services
 from barometre.store import StoreError
 from barometre.urls import Urls
+from barometre.validation import DEFAULT_DISPLAY, Display
 from barometre.views import Chart, KeyFigureCard
 
 SITE_NAME = "Baromètre numérique"
@@ -243,18 +244,21 @@ def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
     )
 
 
-def display_options(events: bool = True, comparison: bool = False) -> html.Div:
+def display_options(display: Display = DEFAULT_DISPLAY) -> html.Div:
     """Return the checkboxes « Afficher les événements » and « Comparer avec l'année précédente ».
 
     They act on every evolution chart of the page (the indicator's, or each family's on the home
     page). Buttons with role="checkbox": focusable, toggled by Space or a click, announced as
     checkboxes with their state; callbacks/indicator.py DISPLAY_SCRIPT redraws the charts in the
-    browser.
+    browser from the click counts, which start at the parity that gives ``display``.
     """
+    event_clicks, compare_clicks = display.clicks()
     return html.Div(
         [
-            _checkbox(ids.SHOW_EVENTS, "Afficher les événements", events),
-            _checkbox(ids.COMPARE, "Comparer avec l'année précédente", comparison),
+            _checkbox(ids.SHOW_EVENTS, "Afficher les événements", display.events, event_clicks),
+            _checkbox(
+                ids.COMPARE, "Comparer avec l'année précédente", display.comparison, compare_clicks
+            ),
         ],
         className="display-options d-flex flex-wrap column-gap-4 mb-2",
         role="group",
@@ -262,7 +266,7 @@ def display_options(events: bool = True, comparison: bool = False) -> html.Div:
     )
 
 
-def _checkbox(component_id: str, label: str, checked: bool) -> html.Button:
+def _checkbox(component_id: str, label: str, checked: bool, clicks: int) -> html.Button:
     return html.Button(
         [
             html.Span(className="form-check-input", **{"aria-hidden": "true"}),
@@ -272,7 +276,7 @@ def _checkbox(component_id: str, label: str, checked: bool) -> html.Button:
         type="button",
         role="checkbox",
         className="check-toggle",
-        n_clicks=0,
+        n_clicks=clicks,
         **{"aria-checked": "true" if checked else "false"},
     )
 

@@ -15,11 +15,16 @@ from barometre.layouts.embed_builder import builder
 from barometre.layouts.map import map_block
 from barometre.services import Services
 from barometre.urls import Urls
-from barometre.validation import Query
+from barometre.validation import DEFAULT_DISPLAY, Display, Query
 
 
-def page(services: Services, indicator: Indicator, query: Query | None) -> Page:
-    """Return the page of one indicator with its charts for ``query`` (the default period)."""
+def page(
+    services: Services,
+    indicator: Indicator,
+    query: Query | None,
+    display: Display = DEFAULT_DISPLAY,
+) -> Page:
+    """Return the page of one indicator with its charts for ``query`` shown as ``display``."""
     urls = Urls(services.settings.url_prefix)
     family = services.catalogue.family(indicator.family)
     bounds = services.store.bounds(indicator.id)
@@ -55,14 +60,18 @@ def page(services: Services, indicator: Indicator, query: Query | None) -> Page:
             departement_control(services, indicator, query),
             # Always there: the page's callbacks listen to it, with or without the select.
             dcc.Store(id=ids.DEPARTEMENT_CHOICE, data=query.departement),
-            display_options(),
+            display_options(display),
             share(),
             html.Div(
                 id=ids.MESSAGE, role="status", className="form-message", **{"aria-live": "polite"}
             ),
             # data-busy-region: assets/theme.js sets aria-busy while a callback updates it.
             html.Div(
-                results(views.indicator_charts(services, query), services, query),
+                results(
+                    views.with_display(views.indicator_charts(services, query), display),
+                    services,
+                    query,
+                ),
                 id=ids.RESULTS,
                 **{"data-busy-region": "true"},
             ),
