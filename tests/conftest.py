@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import pytest
 from barometre import catalogue
 from barometre.config import Settings
 from barometre.store import Store
+from benchmarks.servers import free_port, terminate
 
 # The demo data ends on a fixed day, so that tests do not depend on today's date.
 DEMO_TODAY = dt.date(2026, 11, 15)
@@ -89,12 +89,6 @@ def client(app):
     return app.server.test_client()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_for(url: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while True:
@@ -138,11 +132,7 @@ class LiveServer:
             raise RuntimeError(f"le serveur n'a pas démarré :\n{self.log.read()}") from None
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        terminate(self.process)
         self.log.close()
 
 

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from conftest import free_port
+from benchmarks.servers import free_port, terminate
 
 POSTGRES_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 REDIS = shutil.which("redis-server")
@@ -128,8 +128,7 @@ class Redis:
 
     def stop(self) -> None:
         if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+            terminate(self.process)
             self.process = None
 
 
@@ -150,8 +149,4 @@ class Nginx:
         )
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        terminate(self.process)

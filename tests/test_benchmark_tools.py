@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -15,8 +14,7 @@ import pandas as pd
 import pytest
 from conftest import require
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks import load, scale  # noqa: E402
+from benchmarks import load, scale
 
 ANSWERS = {"/attendu": (200, b"attendu"), "/autre": (200, b"autre"), "/absent": (404, b"non")}
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import gzip
 import re
-import sys
-from pathlib import Path
 
 import brotli
 import pytest
@@ -19,9 +17,7 @@ from plotly.offline import get_plotlyjs_version
 
 from barometre import static
 from barometre.app import create_app
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks import report  # noqa: E402
+from benchmarks import report
 
 PLOTLY = static.PLOTLY_URL
 DECODE = {"br": brotli.decompress, "gzip": gzip.decompress, None: lambda body: body}
