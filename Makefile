@@ -99,7 +99,8 @@ tests/node_modules/.package-lock.json: tests/package-lock.json
 	npm ci --prefix tests --no-audit --no-fund
 
 lint: $(STAMP_TEST)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/bandit -q -r src --severity-level medium
 	$(BIN)/hadolint --no-color --failure-threshold style Dockerfile
 

@@ -29,8 +29,12 @@ def score(url: str, preset: str) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "report.json"
         arguments = [
-            str(command), url, "--only-categories=performance", "--output=json",
-            f"--output-path={report}", "--quiet",
+            str(command),
+            url,
+            "--only-categories=performance",
+            "--output=json",
+            f"--output-path={report}",
+            "--quiet",
             "--chrome-flags=--headless --no-sandbox",
         ]
         if preset == "desktop":

@@ -54,8 +54,7 @@ def fetch(base_url: str, request: Request) -> tuple[int, bytes]:
     host = urlsplit(base_url)
     connection = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
     try:
-        connection.request(request.method, request.path, body=request.body or None,
-                           headers=HEADERS)
+        connection.request(request.method, request.path, body=request.body or None, headers=HEADERS)
         answer = connection.getresponse()
         return answer.status, answer.read()
     finally:
@@ -77,8 +76,14 @@ def cpu_seconds(pids: list[int]) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def run(base_url: str, requests: list[Request], connections: int, seconds: int,
-        expected: bytes | None = None, pids: list[int] = ()) -> dict:
+def run(
+    base_url: str,
+    requests: list[Request],
+    connections: int,
+    seconds: int,
+    expected: bytes | None = None,
+    pids: list[int] = (),
+) -> dict:
     """Replay ``requests`` on ``base_url`` with wrk; return the figures of the run.
 
     Every answer must be 2xx and, when ``expected`` is given, have exactly these bytes. With the
@@ -96,8 +101,18 @@ def run(base_url: str, requests: list[Request], connections: int, seconds: int,
             expected_file = str(folder / "attendu")
         threads = min(THREADS, connections)
         command = [
-            "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-            "-s", str(SCRIPT), base_url, "--", str(folder / "requetes.txt"), expected_file,
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(SCRIPT),
+            base_url,
+            "--",
+            str(folder / "requetes.txt"),
+            expected_file,
             str(threads),
         ]
         load = os.getloadavg()[0]

@@ -59,10 +59,12 @@ def _num(value, decimals: int = 0) -> str:
 def load_figures(figures: dict) -> str:
     """Return one load run's figures: percentiles, throughput, errors and the machine's load."""
     cpu = figures.get("cpu_serveur_us_par_requete")
-    return (f"p50 {_num(figures['p50_ms'], 1)} ms, p90 {_num(figures.get('p90_ms'), 1)} ms, "
-            f"p99 {_num(figures['p99_ms'], 1)} ms, {_num(figures['debit_par_s'])} req/s, "
-            f"{figures['erreurs']} erreur(s), charge {_num(figures.get('charge_1min'), 1)}"
-            + (f", CPU du serveur {_num(cpu)} µs par requête" if cpu is not None else ""))
+    return (
+        f"p50 {_num(figures['p50_ms'], 1)} ms, p90 {_num(figures.get('p90_ms'), 1)} ms, "
+        f"p99 {_num(figures['p99_ms'], 1)} ms, {_num(figures['debit_par_s'])} req/s, "
+        f"{figures['erreurs']} erreur(s), charge {_num(figures.get('charge_1min'), 1)}"
+        + (f", CPU du serveur {_num(cpu)} µs par requête" if cpu is not None else "")
+    )
 
 
 def _ok(met: bool | None) -> str:
@@ -74,25 +76,54 @@ def rows(result: dict) -> list[tuple[str, str, str, str, bool | None, str]]:
     out = []
     transfer = result.get("transfert", {})
     base = transfer.get("reference_dash", {})
-    pages = (("accueil", "accueil", 600), ("indicateur", "page d'indicateur", 600),
-             ("integration", "page d'intégration", 450))
+    pages = (
+        ("accueil", "accueil", 600),
+        ("indicateur", "page d'indicateur", 600),
+        ("integration", "page d'intégration", 450),
+    )
     for name, label, limit in pages:
         figure = transfer.get(name)
         if figure is None:
-            out.append(("transfert", f"1re visite, {label}", f"≤ {limit} ko",
-                        "non mesuré (pages d'intégration absentes)", None, ""))
+            out.append(
+                (
+                    "transfert",
+                    f"1re visite, {label}",
+                    f"≤ {limit} ko",
+                    "non mesuré (pages d'intégration absentes)",
+                    None,
+                    "",
+                )
+            )
             continue
-        ratio = (f"÷{_num(base['premiere_visite_ko'] / figure['premiere_visite_ko'], 1)}"
-                 if base and figure["premiere_visite_ko"] else "")
-        out.append(("transfert", f"1re visite, {label}", f"≤ {limit} ko",
-                    f"{_num(figure['premiere_visite_ko'], 1)} ko", figure["premiere_visite_ko"]
-                    <= limit and figure["graphiques_dessines"], f"{ratio} (Dash : "
-                    f"{_num(base.get('premiere_visite_ko'), 1)} ko)"))
-        out.append(("transfert", f"visite suivante, {label}", "données seules",
-                    f"{_num(figure['visite_suivante_ko'], 1)} ko : "
-                    + (", ".join(figure["visite_suivante_retelecharge"]) or "rien"),
-                    all(not path.startswith(("/assets", "/_dash-component"))
-                        for path in figure["visite_suivante_retelecharge"]), ""))
+        ratio = (
+            f"÷{_num(base['premiere_visite_ko'] / figure['premiere_visite_ko'], 1)}"
+            if base and figure["premiere_visite_ko"]
+            else ""
+        )
+        out.append(
+            (
+                "transfert",
+                f"1re visite, {label}",
+                f"≤ {limit} ko",
+                f"{_num(figure['premiere_visite_ko'], 1)} ko",
+                figure["premiere_visite_ko"] <= limit and figure["graphiques_dessines"],
+                f"{ratio} (Dash : {_num(base.get('premiere_visite_ko'), 1)} ko)",
+            )
+        )
+        out.append(
+            (
+                "transfert",
+                f"visite suivante, {label}",
+                "données seules",
+                f"{_num(figure['visite_suivante_ko'], 1)} ko : "
+                + (", ".join(figure["visite_suivante_retelecharge"]) or "rien"),
+                all(
+                    not path.startswith(("/assets", "/_dash-component"))
+                    for path in figure["visite_suivante_retelecharge"]
+                ),
+                "",
+            )
+        )
     for name, scores in result.get("lighthouse", {}).items():
         if name == "reference_dash":
             continue
@@ -100,46 +131,96 @@ def rows(result: dict) -> list[tuple[str, str, str, str, bool | None, str]]:
             figure = scores.get(preset, {})
             reference = result["lighthouse"].get("reference_dash", {}).get(preset, {})
             score = figure.get("score")
-            out.append(("Lighthouse", f"{name}, {preset}", f"≥ {limit}",
-                        _num(score) if score is not None else figure.get("erreur", "—"),
-                        None if score is None else score >= limit,
-                        f"Dash : {_num(reference.get('score'))}"))
+            out.append(
+                (
+                    "Lighthouse",
+                    f"{name}, {preset}",
+                    f"≥ {limit}",
+                    _num(score) if score is not None else figure.get("erreur", "—"),
+                    None if score is None else score >= limit,
+                    f"Dash : {_num(reference.get('score'))}",
+                )
+            )
     server = result.get("serveur", {})
     reference = server.get("reference_dash_callback", {})
     for name, label in (("graphique", "rappel de graphique"), ("api", "appel d'API")):
         cached = server.get(f"{name}_en_cache")
         if cached is None:
-            out.append(("serveur", f"{label} en cache", "p99 ≤ 25 ms", "non mesuré (API absente)",
-                        None, ""))
+            out.append(
+                (
+                    "serveur",
+                    f"{label} en cache",
+                    "p99 ≤ 25 ms",
+                    "non mesuré (API absente)",
+                    None,
+                    "",
+                )
+            )
             continue
         wrong = cached.get("reponses_differentes", 0)
-        out.append(("serveur", f"{label} en cache, 32 connexions",
-                    "p99 ≤ 25 ms, 0 erreur", load_figures(cached) + f", {wrong} réponse(s) "
-                    f"différente(s) de l'attendue sur {_num(cached['requetes'])}",
-                    cached["p99_ms"] <= 25 and cached["erreurs"] == 0 and wrong == 0,
-                    f"Dash : p99 {_num(reference.get('p99_ms'), 1)} ms, "
-                    f"{_num(reference.get('debit_par_s'))} req/s, CPU "
-                    f"{_num(reference.get('cpu_serveur_us_par_requete'))} µs par requête"))
+        out.append(
+            (
+                "serveur",
+                f"{label} en cache, 32 connexions",
+                "p99 ≤ 25 ms, 0 erreur",
+                load_figures(cached) + f", {wrong} réponse(s) "
+                f"différente(s) de l'attendue sur {_num(cached['requetes'])}",
+                cached["p99_ms"] <= 25 and cached["erreurs"] == 0 and wrong == 0,
+                f"Dash : p99 {_num(reference.get('p99_ms'), 1)} ms, "
+                f"{_num(reference.get('debit_par_s'))} req/s, CPU "
+                f"{_num(reference.get('cpu_serveur_us_par_requete'))} µs par requête",
+            )
+        )
         ratio = server.get(f"{name}_rapport_debit")
         uncached = server.get(f"{name}_sans_cache", {})
         repeated = " (des requêtes se sont répétées)" if uncached.get("requetes_repetees") else ""
-        out.append(("serveur", f"{label} : débit en cache / sans cache (requêtes toutes "
-                    "différentes)", "≥ 8",
-                    f"{_num(ratio, 1)} (sans cache : {_num(uncached.get('debit_par_s'))} req/s, "
-                    f"p99 {_num(uncached.get('p99_ms'), 1)} ms, "
-                    f"{uncached.get('erreurs', 0)} erreur(s){repeated})",
-                    None if ratio is None else ratio >= 8 and not repeated, ""))
+        out.append(
+            (
+                "serveur",
+                f"{label} : débit en cache / sans cache (requêtes toutes différentes)",
+                "≥ 8",
+                f"{_num(ratio, 1)} (sans cache : {_num(uncached.get('debit_par_s'))} req/s, "
+                f"p99 {_num(uncached.get('p99_ms'), 1)} ms, "
+                f"{uncached.get('erreurs', 0)} erreur(s){repeated})",
+                None if ratio is None else ratio >= 8 and not repeated,
+                "",
+            )
+        )
     for factor, figure in result.get("volume", {}).items():
         if figure.get("mesure_anterieure"):
             factor = f"{factor} (mesuré à part le {figure.get('date', '?')[:10]})"
-        out.append(("volume", f"{factor} ({_num(figure['lignes'])} lignes, "
-                    f"{_num(figure['annees'], 1)} ans) : série nationale mensuelle sans cache",
-                    "p50 ≤ 20 ms", f"p50 {_num(figure['serie_p50_ms'], 1)} ms, "
-                    f"p95 {_num(figure['serie_p95_ms'], 1)} ms", figure["serie_p50_ms"] <= 20, ""))
-        out.append(("volume", f"{factor} : fichier de la base", "indiqué",
-                    f"{_num(figure['fichier_mo'], 1)} Mo", None, ""))
-        out.append(("volume", f"{factor} : mémoire d'un processus gunicorn", "< 200 Mo",
-                    f"{_num(figure['rss_worker_mo'], 1)} Mo", figure["rss_worker_mo"] < 200, ""))
+        out.append(
+            (
+                "volume",
+                f"{factor} ({_num(figure['lignes'])} lignes, "
+                f"{_num(figure['annees'], 1)} ans) : série nationale mensuelle sans cache",
+                "p50 ≤ 20 ms",
+                f"p50 {_num(figure['serie_p50_ms'], 1)} ms, "
+                f"p95 {_num(figure['serie_p95_ms'], 1)} ms",
+                figure["serie_p50_ms"] <= 20,
+                "",
+            )
+        )
+        out.append(
+            (
+                "volume",
+                f"{factor} : fichier de la base",
+                "indiqué",
+                f"{_num(figure['fichier_mo'], 1)} Mo",
+                None,
+                "",
+            )
+        )
+        out.append(
+            (
+                "volume",
+                f"{factor} : mémoire d'un processus gunicorn",
+                "< 200 Mo",
+                f"{_num(figure['rss_worker_mo'], 1)} Mo",
+                figure["rss_worker_mo"] < 200,
+                "",
+            )
+        )
     return out
 
 
@@ -171,9 +252,12 @@ def markdown(result: dict) -> str:
     ]
     separately = result.get("serveur", {}).get("mesure_a_part")
     if separately:
-        lines[-2:-2] = [f"Serveur : mesuré à part le {separately['date']} (`benchmarks/run.py "
-                        f"--server-only`, charge au départ {_num(separately['charge_1min'], 2)}), "
-                        "le reste de ce rapport restant celui de la date ci-dessus.", ""]
+        lines[-2:-2] = [
+            f"Serveur : mesuré à part le {separately['date']} (`benchmarks/run.py "
+            f"--server-only`, charge au départ {_num(separately['charge_1min'], 2)}), "
+            "le reste de ce rapport restant celui de la date ci-dessus.",
+            "",
+        ]
     missed = set()
     for domain, measure, target, figure, met, ratio in rows(result):
         lines.append(f"| {domain} | {measure} | {target} | {figure} | {_ok(met)} | {ratio} |")
@@ -192,8 +276,11 @@ def markdown(result: dict) -> str:
             lines.append(f"- {name} : {biggest}")
     if missed:
         lines += ["", "## Cibles non atteintes : ce qui limite, ce qui a été essayé", ""]
-        lines += [f"- {NOTES[key]}" for key in ("transfert", "lighthouse", "serveur", "volume")
-                  if key in missed]
+        lines += [
+            f"- {NOTES[key]}"
+            for key in ("transfert", "lighthouse", "serveur", "volume")
+            if key in missed
+        ]
     lines += volume(result.get("volume", {}))
     return "\n".join(lines) + "\n"
 
@@ -202,68 +289,89 @@ def configurations(figures: dict) -> list[str]:
     """Return the section comparing server configurations, measured one after the other."""
     if not figures:
         return []
-    lines = ["", "## Serveur : configurations comparées", "",
-             "Le rappel de graphique en cache, 32 connexions, dans la même exécution "
-             "(`BAROMETRE_SERVER_THREADS`, `barometre serve --workers`) : les serveurs tournent "
-             "ensemble et chacun est mesuré 3 s à tour de rôle, 3 tours ; le tour médian (par "
-             "p99) est donné, avec le p99 de chaque tour.",
-             "", "| Configuration | p50 | p90 | p99 (des 3 tours) | Débit | CPU par requête | "
-             "Erreurs | Charge |", "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "",
+        "## Serveur : configurations comparées",
+        "",
+        "Le rappel de graphique en cache, 32 connexions, dans la même exécution "
+        "(`BAROMETRE_SERVER_THREADS`, `barometre serve --workers`) : les serveurs tournent "
+        "ensemble et chacun est mesuré 3 s à tour de rôle, 3 tours ; le tour médian (par "
+        "p99) est donné, avec le p99 de chaque tour.",
+        "",
+        "| Configuration | p50 | p90 | p99 (des 3 tours) | Débit | CPU par requête | "
+        "Erreurs | Charge |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for name, run in figures.items():
-        lines.append(f"| {name} | {_num(run['p50_ms'], 1)} ms | {_num(run['p90_ms'], 1)} ms | "
-                     f"{_num(run['p99_ms'], 1)} ms ("
-                     + " ; ".join(_num(p99, 1) for p99 in run.get("p99_des_tours_ms", []))
-                     + f") | {_num(run['debit_par_s'])} req/s | "
-                     f"{_num(run.get('cpu_serveur_us_par_requete'))} µs | "
-                     f"{run['erreurs'] + run.get('reponses_differentes', 0)} | "
-                     f"{_num(run.get('charge_1min'), 1)} |")
-    lines += ["", "Une réponse en cache coûte ≈ 15 µs de Python (intergiciel WSGI devant Flask, "
-              "answers.py, au lieu de ≈ 150 µs à travers Flask) : le débit est celui de gunicorn. "
-              "Des processus synchrones (défaut, `BAROMETRE_SERVER_THREADS=1`) servent une "
-              "requête à la fois et ferment la connexion ; gthread (`BAROMETRE_SERVER_THREADS=2`) "
-              "garde les connexions ouvertes et, pendant qu'un fil calcule une réponse lente, "
-              "l'autre sert les réponses en cache. Mesuré à part (29 novembre 2026, wrk, 5 s) : "
-              "en cache seul à charge 1,3 à 5, p99 de 13 à 29 ms en sync, de 15 à 51 ms avec "
-              "2 fils, de 31 à 330 ms avec 4 (le GIL) ; avec 2 connexions de plus qui demandent "
-              "des périodes nouvelles (charge 10), le rappel en cache garde 590 à 630 req/s et un "
-              "p50 de 7 à 27 ms avec 2 fils, contre 52 à 141 req/s et un p50 de 124 à 535 ms en "
-              "sync (p99 au-delà de 1 s dans les deux cas). gthread n'est pas le défaut : wrk y "
-              "compte parfois une erreur de lecture par mesure (une connexion gardée ouverte "
-              "fermée sans réponse, non expliquée), jamais en sync ; la cible est zéro erreur. Sur "
-              "une machine chargée par d'autres travaux, l'ordre peut changer (tableau "
-              "ci-dessus). "
-              "La file d'attente des connexions (backlog 2048, "
-              "défaut de gunicorn) n'est jamais pleine à 32 connexions (aucune erreur de "
-              "connexion). Par la loi de Little, p50 ≈ 32 / débit. Les réponses entières restent "
-              "gardées par processus : lues dans Redis (cache partagé), elles coûteraient ≈ 75 µs "
-              "de plus par requête sur la boucle locale (mesuré à part, 3,2 ko, charge 7,7), "
-              "contre 0,05 µs dans le dictionnaire du processus ; les données calculées "
-              "(`Services.memoized`) sont, elles, partagées par les processus."]
+        lines.append(
+            f"| {name} | {_num(run['p50_ms'], 1)} ms | {_num(run['p90_ms'], 1)} ms | "
+            f"{_num(run['p99_ms'], 1)} ms ("
+            + " ; ".join(_num(p99, 1) for p99 in run.get("p99_des_tours_ms", []))
+            + f") | {_num(run['debit_par_s'])} req/s | "
+            f"{_num(run.get('cpu_serveur_us_par_requete'))} µs | "
+            f"{run['erreurs'] + run.get('reponses_differentes', 0)} | "
+            f"{_num(run.get('charge_1min'), 1)} |"
+        )
+    lines += [
+        "",
+        "Une réponse en cache coûte ≈ 15 µs de Python (intergiciel WSGI devant Flask, "
+        "answers.py, au lieu de ≈ 150 µs à travers Flask) : le débit est celui de gunicorn. "
+        "Des processus synchrones (défaut, `BAROMETRE_SERVER_THREADS=1`) servent une "
+        "requête à la fois et ferment la connexion ; gthread (`BAROMETRE_SERVER_THREADS=2`) "
+        "garde les connexions ouvertes et, pendant qu'un fil calcule une réponse lente, "
+        "l'autre sert les réponses en cache. Mesuré à part (29 novembre 2026, wrk, 5 s) : "
+        "en cache seul à charge 1,3 à 5, p99 de 13 à 29 ms en sync, de 15 à 51 ms avec "
+        "2 fils, de 31 à 330 ms avec 4 (le GIL) ; avec 2 connexions de plus qui demandent "
+        "des périodes nouvelles (charge 10), le rappel en cache garde 590 à 630 req/s et un "
+        "p50 de 7 à 27 ms avec 2 fils, contre 52 à 141 req/s et un p50 de 124 à 535 ms en "
+        "sync (p99 au-delà de 1 s dans les deux cas). gthread n'est pas le défaut : wrk y "
+        "compte parfois une erreur de lecture par mesure (une connexion gardée ouverte "
+        "fermée sans réponse, non expliquée), jamais en sync ; la cible est zéro erreur. Sur "
+        "une machine chargée par d'autres travaux, l'ordre peut changer (tableau "
+        "ci-dessus). "
+        "La file d'attente des connexions (backlog 2048, "
+        "défaut de gunicorn) n'est jamais pleine à 32 connexions (aucune erreur de "
+        "connexion). Par la loi de Little, p50 ≈ 32 / débit. Les réponses entières restent "
+        "gardées par processus : lues dans Redis (cache partagé), elles coûteraient ≈ 75 µs "
+        "de plus par requête sur la boucle locale (mesuré à part, 3,2 ko, charge 7,7), "
+        "contre 0,05 µs dans le dictionnaire du processus ; les données calculées "
+        "(`Services.memoized`) sont, elles, partagées par les processus.",
+    ]
     return lines
 
 
 def volume(figures: dict) -> list[str]:
     """Return the data volume section: how each figure grows from 1× to 10× and 100×."""
-    lines = ["", "## Volume de données", "",
-             "1× est le jeu de démonstration (tous les indicateurs, toutes les ventilations, "
-             "dont les 101 départements) ; 10× et 100× y ajoutent des indicateurs fictifs "
-             "(copies lues par clé primaire et ajoutées dans l'ordre de la clé : une préparation "
-             "linéaire), ce qui multiplie les lignes sans changer la série interrogée. Les bases "
-             "multipliées sont gardées dans `tmp/bench-volume` et reprises tant que la "
-             "démonstration est la même. 100× (≈ 134 millions de lignes, ≈ 8,7 Go, ≈ 5 min de "
-             "préparation) se mesure à part : `benchmarks/run.py --volume-only --scale 100` ; "
-             "`make bench` reprend alors cette mesure, datée.", ""]
+    lines = [
+        "",
+        "## Volume de données",
+        "",
+        "1× est le jeu de démonstration (tous les indicateurs, toutes les ventilations, "
+        "dont les 101 départements) ; 10× et 100× y ajoutent des indicateurs fictifs "
+        "(copies lues par clé primaire et ajoutées dans l'ordre de la clé : une préparation "
+        "linéaire), ce qui multiplie les lignes sans changer la série interrogée. Les bases "
+        "multipliées sont gardées dans `tmp/bench-volume` et reprises tant que la "
+        "démonstration est la même. 100× (≈ 134 millions de lignes, ≈ 8,7 Go, ≈ 5 min de "
+        "préparation) se mesure à part : `benchmarks/run.py --volume-only --scale 100` ; "
+        "`make bench` reprend alors cette mesure, datée.",
+        "",
+    ]
     if "100x" not in figures:
         lines += ["100× : non mesuré (`benchmarks/run.py --volume-only --scale 100`).", ""]
     for factor, figure in figures.items():
-        prepared = "base reprise" if figure.get("base_reprise") else (
-            f"préparation {_num(figure['preparation_s'], 1)} s")
-        lines.append(f"- {factor} : {_num(figure['lignes'])} lignes ({figure['periode']}), "
-                     f"base {_num(figure['fichier_mo'], 1)} Mo, série p50 "
-                     f"{_num(figure['serie_p50_ms'], 1)} ms, p95 "
-                     f"{_num(figure['serie_p95_ms'], 1)} ms, processus "
-                     f"{_num(figure['rss_worker_mo'], 1)} Mo, {prepared}, charge "
-                     f"{_num(figure.get('charge_1min'), 1)}")
+        prepared = (
+            "base reprise"
+            if figure.get("base_reprise")
+            else (f"préparation {_num(figure['preparation_s'], 1)} s")
+        )
+        lines.append(
+            f"- {factor} : {_num(figure['lignes'])} lignes ({figure['periode']}), "
+            f"base {_num(figure['fichier_mo'], 1)} Mo, série p50 "
+            f"{_num(figure['serie_p50_ms'], 1)} ms, p95 "
+            f"{_num(figure['serie_p95_ms'], 1)} ms, processus "
+            f"{_num(figure['rss_worker_mo'], 1)} Mo, {prepared}, charge "
+            f"{_num(figure.get('charge_1min'), 1)}"
+        )
     first = figures.get("1x")
     for factor, figure in figures.items():
         if first and factor != "1x":
@@ -272,7 +380,8 @@ def volume(figures: dict) -> list[str]:
                 f"lignes ×{_num(figure['lignes'] / first['lignes'], 1)}, "
                 f"fichier ×{_num(figure['fichier_mo'] / first['fichier_mo'], 1)}, série p50 "
                 f"×{_num(figure['serie_p50_ms'] / first['serie_p50_ms'], 1)}, processus "
-                f"×{_num(figure['rss_worker_mo'] / first['rss_worker_mo'], 2)}")
+                f"×{_num(figure['rss_worker_mo'] / first['rss_worker_mo'], 2)}"
+            )
     return lines
 
 

@@ -82,8 +82,10 @@ def measure_transfer(app: servers.Server, base: servers.Server, quick: bool) -> 
                 for url, _ in visits["repeat"].downloaded
             ],
             "plus_gros": [
-                [url.split("?")[0].replace(app.url, "").replace(base.url, ""),
-                 round(size / 1000, 1)]
+                [
+                    url.split("?")[0].replace(app.url, "").replace(base.url, ""),
+                    round(size / 1000, 1),
+                ]
                 for url, size in visits["first"].downloaded[:6]
             ],
         }
@@ -143,8 +145,7 @@ def _decoded(body: bytes) -> bytes:
         return body
 
 
-def measure_server(app: servers.Server, base: servers.Server, quick: bool,
-                   data_dir: Path) -> dict:
+def measure_server(app: servers.Server, base: servers.Server, quick: bool, data_dir: Path) -> dict:
     """Cached and uncached chart callback and API call at 32 connections, and the baseline's.
 
     An uncached run sends requests that all differ (another period each), so that neither the
@@ -161,22 +162,25 @@ def measure_server(app: servers.Server, base: servers.Server, quick: bool,
     cached_chart = load.post_json(
         callback, indicator_payload(INDICATOR, CALLBACK_START, CALLBACK_END, "mois")
     )
-    charts = [load.post_json(callback, indicator_payload(INDICATOR, *dated(start, n), "mois"))
-              for n in distinct]
+    charts = [
+        load.post_json(callback, indicator_payload(INDICATOR, *dated(start, n), "mois"))
+        for n in distinct
+    ]
     api_path = f"/api/v1/indicateurs/{INDICATOR}/observations"
     results = {"generateur": f"wrk, {load.THREADS} fils, {connections} connexions"}
 
     def measure(server: servers.Server, requests: list[load.Request], cached: bool) -> dict:
         expected = expected_answer(server.url, requests[0]) if cached else None
-        return load.run(server.url, requests, connections, seconds, expected,
-                        server.worker_pids())
+        return load.run(server.url, requests, connections, seconds, expected, server.worker_pids())
 
     results["graphique_en_cache"] = measure(app, [cached_chart], cached=True)
     results["graphique_sans_cache"] = measure(app, charts, cached=False)
     if _exists(app.url + api_path + "?granularite=mois"):
         cached_api = load.get(api_path + "?granularite=mois")
-        apis = [load.get(api_path + "?granularite=jour&debut={}&fin={}".format(*dated(start, n)))
-                for n in distinct]
+        apis = [
+            load.get(api_path + "?granularite=jour&debut={}&fin={}".format(*dated(start, n)))
+            for n in distinct
+        ]
         results["api_en_cache"] = measure(app, [cached_api], cached=True)
         results["api_sans_cache"] = measure(app, apis, cached=False)
     baseline = load.post_json(
@@ -203,21 +207,27 @@ def measure_configurations(data_dir: Path, request: load.Request, rounds: int = 
     """
     with contextlib.ExitStack() as stack:
         started = {
-            name: stack.enter_context(servers.barometre(
-                data_dir, workers=workers, env=env, log=f"configuration-{number}.log"))
+            name: stack.enter_context(
+                servers.barometre(
+                    data_dir, workers=workers, env=env, log=f"configuration-{number}.log"
+                )
+            )
             for number, (name, (workers, env)) in enumerate(CONFIGURATIONS.items())
         }
         expected = {name: expected_answer(server.url, request) for name, server in started.items()}
         runs: dict[str, list[dict]] = {name: [] for name in started}
         for _ in range(rounds):
             for name, server in started.items():
-                runs[name].append(load.run(server.url, [request], 32, 3, expected[name],
-                                           server.worker_pids()))
+                runs[name].append(
+                    load.run(server.url, [request], 32, 3, expected[name], server.worker_pids())
+                )
     figures = {}
     for name, measured in runs.items():
         measured.sort(key=lambda run: run["p99_ms"])
-        figures[name] = {**measured[len(measured) // 2],
-                         "p99_des_tours_ms": [run["p99_ms"] for run in measured]}
+        figures[name] = {
+            **measured[len(measured) // 2],
+            "p99_des_tours_ms": [run["p99_ms"] for run in measured],
+        }
     return figures
 
 
@@ -269,8 +279,11 @@ def carried_over(previous: Path, measured: dict) -> dict:
         volume = json.loads(previous.read_text(encoding="utf-8")).get("volume", {})
     except (OSError, ValueError):
         return {}
-    return {factor: {**figures, "mesure_anterieure": True}
-            for factor, figures in volume.items() if factor not in measured}
+    return {
+        factor: {**figures, "mesure_anterieure": True}
+        for factor, figures in volume.items()
+        if factor not in measured
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -279,14 +292,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small variant, no Lighthouse")
     parser.add_argument("--out", type=Path, default=ROOT / "docs", help="report folder")
     parser.add_argument("--scale", default="", help="multiples of the demo, e.g. 1,10")
-    parser.add_argument("--volume-only", action="store_true",
-                        help="measure only the --scale volumes, added to the existing report")
-    parser.add_argument("--server-only", action="store_true",
-                        help="measure only the server part, in place of the existing report's")
-    parser.add_argument("--volume-dir", type=Path, default=ROOT / "tmp" / "bench-volume",
-                        help="where the multiplied stores are kept for the next run")
-    parser.add_argument("--report-only", action="store_true",
-                        help="rewrite performance.md from the existing performance.json")
+    parser.add_argument(
+        "--volume-only",
+        action="store_true",
+        help="measure only the --scale volumes, added to the existing report",
+    )
+    parser.add_argument(
+        "--server-only",
+        action="store_true",
+        help="measure only the server part, in place of the existing report's",
+    )
+    parser.add_argument(
+        "--volume-dir",
+        type=Path,
+        default=ROOT / "tmp" / "bench-volume",
+        help="where the multiplied stores are kept for the next run",
+    )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rewrite performance.md from the existing performance.json",
+    )
     arguments = parser.parse_args(argv)
     previous = arguments.out / "performance.json"
     if arguments.report_only:
@@ -297,8 +323,11 @@ def main(argv: list[str] | None = None) -> int:
     quick = arguments.quick
     factors = [int(x) for x in (arguments.scale or ("1" if quick else "1,10")).split(",")]
     started = time.perf_counter()
-    result = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-              "variante": "rapide" if quick else "complete", "machine": machine()}
+    result = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "variante": "rapide" if quick else "complete",
+        "machine": machine(),
+    }
     with tempfile.TemporaryDirectory(prefix="barometre-bench-") as scratch:
         folder = Path(scratch)
         print("données de démonstration…", flush=True)
@@ -311,12 +340,18 @@ def main(argv: list[str] | None = None) -> int:
                 volume = measure_scale(demo_dir, arguments.volume_dir, factors, quick)
                 result["volume"] = {**result.get("volume", {}), **volume}
             else:
-                separately = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                              "charge_1min": round(os.getloadavg()[0], 2)}
-                with servers.barometre(demo_dir) as app, \
-                        servers.baseline(folder / "reference") as base:
-                    result["serveur"] = {**measure_server(app, base, quick, demo_dir),
-                                         "mesure_a_part": separately}
+                separately = {
+                    "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    "charge_1min": round(os.getloadavg()[0], 2),
+                }
+                with (
+                    servers.barometre(demo_dir) as app,
+                    servers.baseline(folder / "reference") as base,
+                ):
+                    result["serveur"] = {
+                        **measure_server(app, base, quick, demo_dir),
+                        "mesure_a_part": separately,
+                    }
             result.setdefault("duree_s", round(time.perf_counter() - started, 1))
             arguments.out.mkdir(parents=True, exist_ok=True)
             _write(arguments.out, result)

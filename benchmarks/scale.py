@@ -30,9 +30,11 @@ STAMP = "copie.json"
 def fingerprint(database: Path) -> list:
     """Return what identifies the demo's content (its rows, dates and total)."""
     with sqlite3.connect(database) as connection:
-        return list(connection.execute(
-            "SELECT count(*), min(date), max(date), total(value) FROM observations"
-        ).fetchone())
+        return list(
+            connection.execute(
+                "SELECT count(*), min(date), max(date), total(value) FROM observations"
+            ).fetchone()
+        )
 
 
 def multiply(database: Path, factor: int) -> None:
@@ -43,8 +45,12 @@ def multiply(database: Path, factor: int) -> None:
         connection.execute("PRAGMA journal_mode = DELETE")
         connection.execute("PRAGMA synchronous = OFF")
         connection.execute("PRAGMA cache_size = -262144")
-        originals = [row[0] for row in connection.execute(
-            "SELECT id FROM indicators WHERE id NOT LIKE '%-x%' ORDER BY id")]
+        originals = [
+            row[0]
+            for row in connection.execute(
+                "SELECT id FROM indicators WHERE id NOT LIKE '%-x%' ORDER BY id"
+            )
+        ]
         for copy in range(1, factor):
             suffix = f"-x{copy}"
             connection.execute("BEGIN")
@@ -107,10 +113,12 @@ def series_timings(data_dir: Path, repetitions: int) -> dict:
     return {
         "lignes": rows,
         "periode": f"{first} → {last}",
-        "annees": round((dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days / 365.25,
-                        1),
-        "fichier_mo": round(sum(p.stat().st_size for p in data_dir.glob("barometre.sqlite3*"))
-                            / 1e6, 1),
+        "annees": round(
+            (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days / 365.25, 1
+        ),
+        "fichier_mo": round(
+            sum(p.stat().st_size for p in data_dir.glob("barometre.sqlite3*")) / 1e6, 1
+        ),
         "serie_p50_ms": round(statistics.median(timings) * 1000, 2),
         "serie_p95_ms": round(timings[int(0.95 * (len(timings) - 1))] * 1000, 2),
         "mesures": len(timings),

@@ -72,11 +72,20 @@ class Server:
         self.stop()
 
 
-def barometre(data_dir: Path, workers: int = 2, env: dict[str, str] | None = None,
-              log: str = "serve.log") -> Server:
+def barometre(
+    data_dir: Path, workers: int = 2, env: dict[str, str] | None = None, log: str = "serve.log"
+) -> Server:
     """Start ``barometre serve`` over ``data_dir``, its output in ``data_dir / log``."""
-    command = [sys.executable, "-m", "barometre", "serve", "--port", "{port}",
-               "--workers", str(workers)]
+    command = [
+        sys.executable,
+        "-m",
+        "barometre",
+        "serve",
+        "--port",
+        "{port}",
+        "--workers",
+        str(workers),
+    ]
     environ = {"BAROMETRE_DATA_DIR": str(data_dir), **(env or {})}
     return Server(command, environ, data_dir / log, "/healthz")
 
@@ -84,9 +93,18 @@ def barometre(data_dir: Path, workers: int = 2, env: dict[str, str] | None = Non
 def baseline(folder: Path, workers: int = 2) -> Server:
     """Start the minimal default Dash app under gunicorn."""
     folder.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:{port}",
-               "--workers", str(workers), "--log-level", "warning",
-               "benchmarks.baseline_app:server"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        "127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "benchmarks.baseline_app:server",
+    ]
     return Server(command, {"PYTHONPATH": str(ROOT)}, folder / "baseline.log", "/")
 
 

@@ -116,8 +116,16 @@ class LiveServer:
         }
         self.log = open(settings.data_dir / f"server-{self.port}.log", "w+")  # noqa: SIM115
         self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "barometre", "serve", "--port", str(self.port),
-             "--workers", str(workers)],
+            [
+                sys.executable,
+                "-m",
+                "barometre",
+                "serve",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+            ],
             env=environ,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -178,16 +186,18 @@ def page(browser):
     page.foreign_requests = []
     page.on(
         "console",
-        lambda message: page.console_errors.append(message.text)
-        if message.type == "error"
-        else None,
+        lambda message: (
+            page.console_errors.append(message.text) if message.type == "error" else None
+        ),
     )
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
     page.on(
         "request",
-        lambda request: page.foreign_requests.append(request.url)
-        if not request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
-        else None,
+        lambda request: (
+            page.foreign_requests.append(request.url)
+            if not request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+            else None
+        ),
     )
     yield page
     context.close()

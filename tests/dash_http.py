@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 
-def callback_payload(outputs: list[tuple[str, str]], inputs: list[tuple[str, str, object]],
-                     state: list[tuple[str, str, object]] = ()) -> dict:
+def callback_payload(
+    outputs: list[tuple[str, str]],
+    inputs: list[tuple[str, str, object]],
+    state: list[tuple[str, str, object]] = (),
+) -> dict:
     """Return the JSON body of ``POST /_dash-update-component`` for these ids and values."""
     if len(outputs) == 1:
         output = f"{outputs[0][0]}.{outputs[0][1]}"
@@ -40,11 +43,17 @@ def indicator_payload(
     checkboxes clicked as many times)."""
     return callback_payload(
         [("resultats", "children"), ("message", "children")],
-        [("periode-debut", "value", start), ("periode-fin", "value", end),
-         ("granularite", "value", granularity), ("departement-choix", "data", departement)],
-        [("indicateur-identifiant", "data", indicator),
-         ("afficher-evenements", "n_clicks", event_clicks),
-         ("comparer-annee-precedente", "n_clicks", compare_clicks)],
+        [
+            ("periode-debut", "value", start),
+            ("periode-fin", "value", end),
+            ("granularite", "value", granularity),
+            ("departement-choix", "data", departement),
+        ],
+        [
+            ("indicateur-identifiant", "data", indicator),
+            ("afficher-evenements", "n_clicks", event_clicks),
+            ("comparer-annee-precedente", "n_clicks", compare_clicks),
+        ],
     )
 
 

@@ -60,8 +60,17 @@ class PostgreSQL:
         if self.as_user:
             shutil.chown(folder, "postgres", "postgres")
         self._run(
-            str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
-            "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
         )
         self.start()
 
@@ -77,8 +86,15 @@ class PostgreSQL:
             " -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
         )
         self._run(
-            str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options,
-            "-l", str(self.folder / "postgres.log"), "-w", "start",
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "postgres.log"),
+            "-w",
+            "start",
         )
 
     def stop(self) -> None:
@@ -119,8 +135,19 @@ class Redis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(  # noqa: S603
-            [REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)],
+            [
+                REDIS,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -142,8 +169,17 @@ class Nginx:
         self.config = folder / "nginx.conf"
         self.config.write_text(config, encoding="utf-8")
         self.process = subprocess.Popen(  # noqa: S603
-            [NGINX, "-p", str(folder), "-c", str(self.config), "-e", str(folder / "logs/error.log"),
-             "-g", "daemon off; master_process on;"],
+            [
+                NGINX,
+                "-p",
+                str(folder),
+                "-c",
+                str(self.config),
+                "-e",
+                str(folder / "logs/error.log"),
+                "-g",
+                "daemon off; master_process on;",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
         )

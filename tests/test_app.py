@@ -145,8 +145,13 @@ def test_every_page_says_when_demo_data_is_shown(client):
 def test_new_data_is_never_hidden_by_the_cache(empty_store, settings):
     indicator = "thesee-plaintes"
     frame = pd.DataFrame(
-        {"indicator": indicator, "dimension": "", "member": "",
-         "date": pd.date_range("2024-01-01", periods=31), "value": 1.0}
+        {
+            "indicator": indicator,
+            "dimension": "",
+            "member": "",
+            "date": pd.date_range("2024-01-01", periods=31),
+            "value": 1.0,
+        }
     )
     empty_store.apply(frame, kind="ingestion", source="a")
     client = create_app(settings).server.test_client()

@@ -47,8 +47,9 @@ def test_wrk_counts_statuses_errors_and_answers_that_differ(tiny_server):
     require(load.available(), "wrk (apt-get install wrk)")
     requests = [load.get(path) for path in ANSWERS]
     # The tiny server runs in this process: its CPU time is this process's.
-    figures = load.run(tiny_server, requests, connections=3, seconds=1, expected=b"attendu",
-                       pids=[os.getpid()])
+    figures = load.run(
+        tiny_server, requests, connections=3, seconds=1, expected=b"attendu", pids=[os.getpid()]
+    )
     statuses = figures["statuts"]
     assert set(statuses) == {"200", "404"}
     assert figures["requetes"] == sum(statuses.values()) > 30
@@ -66,9 +67,18 @@ def test_wrk_counts_statuses_errors_and_answers_that_differ(tiny_server):
     [({"200": 10}, 0, 0), ({"200": 8, "304": 1, "503": 1}, 0, 2), ({"204": 5}, 3, 3)],
 )
 def test_an_error_is_any_answer_outside_2xx_or_a_socket_error(statuses, socket_errors, errors):
-    figures = {"requetes": 10, "duree_us": 1_000_000, "statuts": statuses, "differences": 0,
-               "repetitions": 0, "erreurs_socket": socket_errors, "p50_us": 1000,
-               "p90_us": 2000, "p99_us": 3000, "max_us": 4000}
+    figures = {
+        "requetes": 10,
+        "duree_us": 1_000_000,
+        "statuts": statuses,
+        "differences": 0,
+        "repetitions": 0,
+        "erreurs_socket": socket_errors,
+        "p50_us": 1000,
+        "p90_us": 2000,
+        "p99_us": 3000,
+        "max_us": 4000,
+    }
     assert load.summary(figures, 32, 1.0)["erreurs"] == errors
 
 
@@ -81,8 +91,15 @@ def test_a_multiple_copies_every_indicator_and_is_reused_while_the_demo_is_the_s
     tmp_path, settings, empty_store
 ):
     days = pd.date_range("2025-01-01", "2025-01-10", freq="D")
-    frame = pd.DataFrame({"indicator": "brigade-numerique-demandes", "dimension": "",
-                          "member": "", "date": days, "value": 3.0})
+    frame = pd.DataFrame(
+        {
+            "indicator": "brigade-numerique-demandes",
+            "dimension": "",
+            "member": "",
+            "date": days,
+            "value": 3.0,
+        }
+    )
     empty_store.apply(frame, kind="ingestion", source="essai.csv")
     empty_store.close()
     demo_dir = settings.data_dir
@@ -93,8 +110,11 @@ def test_a_multiple_copies_every_indicator_and_is_reused_while_the_demo_is_the_s
     with sqlite3.connect(target / scale.DATABASE) as connection:
         rows = connection.execute("SELECT DISTINCT indicator FROM observations")
         copies = {row[0] for row in rows}
-    assert copies == {"brigade-numerique-demandes", "brigade-numerique-demandes-x1",
-                      "brigade-numerique-demandes-x2"}
+    assert copies == {
+        "brigade-numerique-demandes",
+        "brigade-numerique-demandes-x1",
+        "brigade-numerique-demandes-x2",
+    }
     assert scale.prepare(demo_dir, target, 3)[1]  # same demo: reused
     empty_store.apply(frame.assign(value=4.0), kind="ingestion", source="autre.csv")
     empty_store.close()

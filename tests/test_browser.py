@@ -17,9 +17,7 @@ def open_page(page, url, charts):
 
 
 def main_chart_points(page) -> int:
-    return page.evaluate(
-        "document.querySelector('.chart-block .js-plotly-plot').data[0].x.length"
-    )
+    return page.evaluate("document.querySelector('.chart-block .js-plotly-plot').data[0].x.length")
 
 
 def test_the_home_page_draws_a_chart_per_family(live_server, page, the_catalogue):

@@ -81,9 +81,7 @@ def test_choosing_a_departement_updates_the_evolution_chart_and_the_permalink(pa
     # the evolution chart's data links give that département's series
     csv = page.locator(".chart-block").first.locator("a[download$='.csv']").get_attribute("href")
     assert "departement=33" in csv and "granularite=mois" in csv
-    assert page.locator(f"{SHAPES}[aria-current='true']").get_attribute(
-        "data-departement"
-    ) == "33"
+    assert page.locator(f"{SHAPES}[aria-current='true']").get_attribute("data-departement") == "33"
     # the permalink restores it
     page.reload()
     wait_for_title(page, "Évolution par mois — Gironde")

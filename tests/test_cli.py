@@ -28,8 +28,15 @@ def test_demo_refuses_to_overwrite_real_data(run, tmp_path):
     run("init")
     store = Store(f"sqlite:///{tmp_path.resolve()}/barometre.sqlite3")
     store.apply(
-        pd.DataFrame({"indicator": ["thesee-plaintes"], "dimension": [""], "member": [""],
-                      "date": ["2024-01-01"], "value": [3.0]}),
+        pd.DataFrame(
+            {
+                "indicator": ["thesee-plaintes"],
+                "dimension": [""],
+                "member": [""],
+                "date": ["2024-01-01"],
+                "value": [3.0],
+            }
+        ),
         kind="ingestion",
         source="vrai.csv",
     )

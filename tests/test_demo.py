@@ -175,8 +175,9 @@ def test_largest_remainder_splits_exactly(totals, shares, expected):
         ("reseaux-sociaux-publications", "2023-01-01", "2023-12-31", "mean", 2, 20),
     ],
 )
-def test_magnitudes_match_the_published_orders(rows, indicator_id, first, last, statistic,
-                                               low, high):
+def test_magnitudes_match_the_published_orders(
+    rows, indicator_id, first, last, statistic, low, high
+):
     values = between(daily(rows, indicator_id), first, last)
     assert low <= values.agg(statistic) <= high
 
@@ -189,24 +190,44 @@ def test_magnitudes_match_the_published_orders(rows, indicator_id, first, last, 
         # Second lockdown: a raised level, compared with the October before it.
         ("brigade-numerique-demandes", "2020-10-30", "2020-12-15", "2020-10-01", "2020-10-29", 1.3),
         # More load, longer wait.
-        ("brigade-numerique-delai-reponse", "2020-03-17", "2020-05-11", "2020-01-01",
-         "2020-02-29", 2),
-        ("site-institutionnel-visites", "2020-03-17", "2020-05-11", "2020-01-01", "2020-02-29",
-         1.5),
+        (
+            "brigade-numerique-delai-reponse",
+            "2020-03-17",
+            "2020-05-11",
+            "2020-01-01",
+            "2020-02-29",
+            2,
+        ),
+        (
+            "site-institutionnel-visites",
+            "2020-03-17",
+            "2020-05-11",
+            "2020-01-01",
+            "2020-02-29",
+            1.5,
+        ),
     ],
 )
-def test_lockdowns_raise_the_level(rows, indicator_id, first, last, reference_first,
-                                   reference_last, at_least):
+def test_lockdowns_raise_the_level(
+    rows, indicator_id, first, last, reference_first, reference_last, at_least
+):
     series = daily(rows, indicator_id)
-    ratio = between(series, first, last).mean() / between(series, reference_first,
-                                                          reference_last).mean()
+    ratio = (
+        between(series, first, last).mean()
+        / between(series, reference_first, reference_last).mean()
+    )
     assert ratio >= at_least
 
 
 @pytest.mark.parametrize(
     "indicator_id",
-    ["brigade-numerique-demandes", "pre-plainte-en-ligne", "recrutement-visites",
-     "site-institutionnel-visites", "reseaux-sociaux-publications"],
+    [
+        "brigade-numerique-demandes",
+        "pre-plainte-en-ligne",
+        "recrutement-visites",
+        "site-institutionnel-visites",
+        "reseaux-sociaux-publications",
+    ],
 )
 def test_sundays_are_quieter_than_weekdays(rows, indicator_id):
     series = daily(rows, indicator_id)
@@ -222,8 +243,9 @@ def test_sundays_are_quieter_than_weekdays(rows, indicator_id):
         ("recrutement-candidatures", [9], "above"),
     ],
 )
-def test_recruitment_dips_in_summer_and_peaks_in_september(rows, indicator_id, months,
-                                                            compared_with_the_year):
+def test_recruitment_dips_in_summer_and_peaks_in_september(
+    rows, indicator_id, months, compared_with_the_year
+):
     series = between(daily(rows, indicator_id), "2019-01-01", "2023-12-31")
     ratio = series[series.index.month.isin(months)].mean() / series.mean()
     assert ratio < 0.9 if compared_with_the_year == "below" else ratio > 1.15
@@ -239,17 +261,23 @@ def test_perceval_amounts_average_a_few_hundred_euros_per_report(rows):
 
 
 def test_most_contacts_are_requests_for_information(rows):
-    motifs = rows["brigade-numerique-demandes"].query(
-        "dimension == 'motif'"
-    ).groupby("member")["value"].sum()
+    motifs = (
+        rows["brigade-numerique-demandes"]
+        .query("dimension == 'motif'")
+        .groupby("member")["value"]
+        .sum()
+    )
     assert motifs["je-m-informe"] > motifs.sum() / 2
     assert motifs["je-m-informe"] > motifs["je-signale"] > motifs["je-suis-victime"]
 
 
 def test_nights_are_quiet_and_late_mornings_and_evenings_busy(rows):
-    hours = rows["brigade-numerique-demandes"].query(
-        "dimension == 'heure'"
-    ).groupby("member")["value"].mean()
+    hours = (
+        rows["brigade-numerique-demandes"]
+        .query("dimension == 'heure'")
+        .groupby("member")["value"]
+        .mean()
+    )
     night = hours[["02", "03", "04", "05"]].mean()
     assert hours[["10", "11"]].min() > 4 * night
     assert hours[["19", "20", "21"]].min() > 4 * night
@@ -294,14 +322,32 @@ def catalogue_with_new_indicators():
     """The shipped catalogue's families and breakdowns, with two indicators unknown to demo.toml."""
     raw = tomllib.loads(catalogue_module.default_path().read_text(encoding="utf-8"))
     common = {
-        "famille": "signalements", "decimales": 0, "source": "Essai", "methodologie": "Essai",
-        "description": "Essai", "frequence": "quotidienne", "debut": dt.date(2023, 11, 1),
+        "famille": "signalements",
+        "decimales": 0,
+        "source": "Essai",
+        "methodologie": "Essai",
+        "description": "Essai",
+        "frequence": "quotidienne",
+        "debut": dt.date(2023, 11, 1),
     }
     raw["indicateurs"] = [
-        {**common, "identifiant": "nouveau-service", "titre": "Nouveau", "unite": "demandes",
-         "agregation": "somme", "ventilations": ["departement", "motif"]},
-        {**common, "identifiant": "nouveau-taux", "titre": "Taux", "unite": "%",
-         "agregation": "moyenne", "decimales": 1, "ventilations": ["motif"]},
+        {
+            **common,
+            "identifiant": "nouveau-service",
+            "titre": "Nouveau",
+            "unite": "demandes",
+            "agregation": "somme",
+            "ventilations": ["departement", "motif"],
+        },
+        {
+            **common,
+            "identifiant": "nouveau-taux",
+            "titre": "Taux",
+            "unite": "%",
+            "agregation": "moyenne",
+            "decimales": 1,
+            "ventilations": ["motif"],
+        },
     ]
     return catalogue_module.parse(raw)
 
@@ -341,9 +387,20 @@ def store(empty_store):
 
 def ingest_one_real_figure(store):
     store.apply(
-        pd.DataFrame([{"indicator": "brigade-numerique-demandes", "dimension": "", "member": "",
-                       "date": "2020-01-01", "value": 1.0, "weight": 1.0}]),
-        kind="ingestion", source="essai",
+        pd.DataFrame(
+            [
+                {
+                    "indicator": "brigade-numerique-demandes",
+                    "dimension": "",
+                    "member": "",
+                    "date": "2020-01-01",
+                    "value": 1.0,
+                    "weight": 1.0,
+                }
+            ]
+        ),
+        kind="ingestion",
+        source="essai",
     )
 
 
@@ -352,17 +409,24 @@ def test_install_fills_an_empty_store_with_the_demo_set(store):
     assert summary.added == len(demo.generate(SMALL, TODAY - dt.timedelta(days=1)))
     assert store.is_demo()
     assert store.updates()["source"].tolist() == [demo.DEMO_SOURCE]
-    assert store.bounds("brigade-numerique-demandes") == (dt.date(2018, 2, 27),
-                                                         dt.date(2020, 5, 31))
+    assert store.bounds("brigade-numerique-demandes") == (
+        dt.date(2018, 2, 27),
+        dt.date(2020, 5, 31),
+    )
 
 
 @pytest.mark.parametrize(
     ("indicator_id", "dimension"),
-    [("brigade-numerique-demandes", ""), ("brigade-numerique-demandes", "motif"),
-     ("brigade-numerique-demandes", "heure"), ("brigade-numerique-delai-reponse", "")],
+    [
+        ("brigade-numerique-demandes", ""),
+        ("brigade-numerique-demandes", "motif"),
+        ("brigade-numerique-demandes", "heure"),
+        ("brigade-numerique-delai-reponse", ""),
+    ],
 )
-def test_a_month_read_back_from_the_store_matches_the_generated_days(store, indicator_id,
-                                                                      dimension):
+def test_a_month_read_back_from_the_store_matches_the_generated_days(
+    store, indicator_id, dimension
+):
     demo.install(store, SMALL, today=TODAY)
     indicator = SMALL.indicator(indicator_id)
     read = store.series(indicator, dt.date(2020, 4, 1), dt.date(2020, 4, 30), "mois", dimension)
@@ -389,6 +453,10 @@ def test_install_with_force_replaces_real_data(store):
     ingest_one_real_figure(store)
     demo.install(store, SMALL, today=TODAY, force=True)
     assert store.is_demo()
-    january = store.series(SMALL.indicator("brigade-numerique-demandes"), dt.date(2020, 1, 1),
-                           dt.date(2020, 1, 1), "jour")
+    january = store.series(
+        SMALL.indicator("brigade-numerique-demandes"),
+        dt.date(2020, 1, 1),
+        dt.date(2020, 1, 1),
+        "jour",
+    )
     assert january["valeur"].iloc[0] > 1

@@ -232,7 +232,7 @@ def test_an_embed_works_under_a_url_prefix(demo_settings):
     response = client.get(f"/barometre/embed/{DEMANDES}?granularite=annee")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert '/barometre/assets/embed/embed.js?v=' in html
+    assert "/barometre/assets/embed/embed.js?v=" in html
     assert f'href="/barometre/indicateurs/{DEMANDES}?granularite=annee" target="_top"' in html
 
 

@@ -44,8 +44,10 @@ def fetch(url: str, data: bytes | None = None) -> tuple[int, str, float]:
 
 def route(server: LiveServer, path: str) -> tuple[int, str, float]:
     dependencies = json.loads(fetch(server.url + "/_dash-dependencies")[1])
-    return fetch(server.url + "/_dash-update-component",
-                 json.dumps(route_payload_for(dependencies, path)).encode())
+    return fetch(
+        server.url + "/_dash-update-component",
+        json.dumps(route_payload_for(dependencies, path)).encode(),
+    )
 
 
 def wait_until(condition, seconds: float = 20) -> bool:
@@ -105,9 +107,17 @@ def with_small_data(url: str) -> str:
     store.init_schema()
     store.sync_catalogue(catalogue.load())
     store.apply(
-        pd.DataFrame({"indicator": "brigade-numerique-demandes", "dimension": "", "member": "",
-                      "date": pd.date_range("2025-01-01", periods=90), "value": 10.0}),
-        kind="ingestion", source="pannes.csv",
+        pd.DataFrame(
+            {
+                "indicator": "brigade-numerique-demandes",
+                "dimension": "",
+                "member": "",
+                "date": pd.date_range("2025-01-01", periods=90),
+                "value": 10.0,
+            }
+        ),
+        kind="ingestion",
+        source="pannes.csv",
     )
     store.close()
     return url
@@ -269,8 +279,10 @@ def test_a_killed_worker_is_replaced_without_failing_other_requests(live_server)
     victim = workers_of(server.process.pid)[0]
     os.kill(victim, signal.SIGKILL)
     replaced = wait_until(
-        lambda: len(workers_of(server.process.pid)) == 2
-        and victim not in workers_of(server.process.pid)
+        lambda: (
+            len(workers_of(server.process.pid)) == 2
+            and victim not in workers_of(server.process.pid)
+        )
     )
     time.sleep(1)
     stop.set()

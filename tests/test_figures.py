@@ -31,6 +31,8 @@ PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 DEMANDES = make_indicator()
 MINUTES = make_indicator(id="delai", unit="minutes", decimals=1, aggregation="moyenne")
 EUROS = make_indicator(id="montant", unit="euros")
+
+
 def national(values: list[float], start: str = "2025-01-01", freq: str = "MS") -> pd.DataFrame:
     periods = pd.date_range(start, periods=len(values), freq=freq)
     # 31 days of data: every period complete, whatever its length.

@@ -31,8 +31,9 @@ FUZZ = settings(
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=8,
 )
 
@@ -92,8 +93,9 @@ def assert_safe(status: int, text: str, elapsed: float) -> None:
         *[(attack, attack, attack) for attack in ATTACKS],
     ],
 )
-def test_the_indicator_callback_refuses_bad_periods_in_french(hostile_client, start, end,
-                                                               granularity):
+def test_the_indicator_callback_refuses_bad_periods_in_french(
+    hostile_client, start, end, granularity
+):
     body = indicator_payload("brigade-numerique-demandes", start, end, granularity)
     status, text, elapsed = post_callback(hostile_client, body)
     assert_safe(status, text, elapsed)
@@ -136,8 +138,11 @@ def test_the_indicator_callback_refuses_bad_departements_in_french(
 def test_a_bad_departement_in_the_url_opens_the_page_for_all_of_france(hostile_client, value):
     status, text, elapsed = post_callback(
         hostile_client,
-        route_payload(hostile_client, "/indicateurs/pre-plainte-en-ligne",
-                      "?" + urlencode({"departement": value})),
+        route_payload(
+            hostile_client,
+            "/indicateurs/pre-plainte-en-ligne",
+            "?" + urlencode({"departement": value}),
+        ),
     )
     assert_safe(status, text, elapsed)
     text = json.dumps(json.loads(text), ensure_ascii=False)
@@ -156,14 +161,24 @@ def test_the_router_answers_unknown_pages_with_the_french_404(hostile_client, pa
 @pytest.mark.parametrize("value", ATTACKS)
 def test_query_parameters_never_break_a_page(hostile_client, value):
     for name in (
-        "debut", "fin", "granularite", "theme", "fige", "hauteur", "ventilation", "departement"
+        "debut",
+        "fin",
+        "granularite",
+        "theme",
+        "fige",
+        "hauteur",
+        "ventilation",
+        "departement",
     ):
-        for path in ("/indicateurs/brigade-numerique-demandes",
-                     "/embed/brigade-numerique-demandes"):
+        for path in (
+            "/indicateurs/brigade-numerique-demandes",
+            "/embed/brigade-numerique-demandes",
+        ):
             started = time.monotonic()
             response = hostile_client.get(path, query_string={name: value})
-            assert_safe(response.status_code, response.get_data(as_text=True),
-                        time.monotonic() - started)
+            assert_safe(
+                response.status_code, response.get_data(as_text=True), time.monotonic() - started
+            )
 
 
 @pytest.mark.parametrize(
@@ -236,8 +251,9 @@ def dependencies(app) -> list[dict]:
         found.append(
             {
                 "output": output,
-                "outputs": [dict(zip(("id", "property"), n.rsplit(".", 1), strict=True))
-                            for n in names],
+                "outputs": [
+                    dict(zip(("id", "property"), n.rsplit(".", 1), strict=True)) for n in names
+                ],
                 "inputs": [(i["id"], i["property"]) for i in dependency["inputs"]],
                 "state": [(s["id"], s["property"]) for s in dependency["state"]],
                 "multi": output.startswith(".."),
@@ -253,15 +269,21 @@ def test_every_callback_survives_arbitrary_values(hostile_app, hostile_client, d
     for callback in dependencies(hostile_app):
         values = [data.draw(JSON | st.sampled_from(ATTACKS)) for _ in callback["inputs"]]
         states = [data.draw(JSON | st.sampled_from(ATTACKS)) for _ in callback["state"]]
-        bodies.append({
-            "output": callback["output"],
-            "outputs": callback["outputs"] if callback["multi"] else callback["outputs"][0],
-            "inputs": [{"id": i, "property": p, "value": v}
-                       for (i, p), v in zip(callback["inputs"], values, strict=True)],
-            "state": [{"id": i, "property": p, "value": v}
-                      for (i, p), v in zip(callback["state"], states, strict=True)],
-            "changedPropIds": [f"{i}.{p}" for i, p in callback["inputs"][:1]],
-        })
+        bodies.append(
+            {
+                "output": callback["output"],
+                "outputs": callback["outputs"] if callback["multi"] else callback["outputs"][0],
+                "inputs": [
+                    {"id": i, "property": p, "value": v}
+                    for (i, p), v in zip(callback["inputs"], values, strict=True)
+                ],
+                "state": [
+                    {"id": i, "property": p, "value": v}
+                    for (i, p), v in zip(callback["state"], states, strict=True)
+                ],
+                "changedPropIds": [f"{i}.{p}" for i, p in callback["inputs"][:1]],
+            }
+        )
     for body in bodies:
         assert_safe(*post_callback(hostile_client, body))
 
@@ -273,8 +295,10 @@ def test_the_router_survives_arbitrary_urls(hostile_client, path, search):
 
 
 @FUZZ
-@given(path=st.text(st.characters(codec="ascii", exclude_characters="?#"), max_size=40),
-       query=st.dictionaries(st.text(max_size=10), st.text(max_size=30), max_size=3))
+@given(
+    path=st.text(st.characters(codec="ascii", exclude_characters="?#"), max_size=40),
+    query=st.dictionaries(st.text(max_size=10), st.text(max_size=30), max_size=3),
+)
 def test_any_get_request_gets_a_non_5xx_answer(hostile_client, path, query):
     started = time.monotonic()
     response = hostile_client.get("/" + path, query_string=query)

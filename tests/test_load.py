@@ -32,13 +32,15 @@ CLIENTS = 3
 INDICATOR = "brigade-numerique-demandes"
 DAYS = pd.date_range("2025-01-01", "2025-03-31", freq="D")
 CALLBACK = json.dumps(indicator_payload(INDICATOR, "2025-02-01", "2025-02-03", "jour")).encode()
-API = (f"/api/v1/indicateurs/{INDICATOR}/observations"
-       "?debut=2025-02-01&fin=2025-02-03&granularite=jour")
+API = (
+    f"/api/v1/indicateurs/{INDICATOR}/observations?debut=2025-02-01&fin=2025-02-03&granularite=jour"
+)
 
 
 def observations(value: float) -> pd.DataFrame:
-    return pd.DataFrame({"indicator": INDICATOR, "dimension": "", "member": "", "date": DAYS,
-                         "value": value})
+    return pd.DataFrame(
+        {"indicator": INDICATOR, "dimension": "", "member": "", "date": DAYS, "value": value}
+    )
 
 
 def callback_values(body: str) -> list[float]:
@@ -79,8 +81,12 @@ def test_load_with_a_concurrent_ingestion(tmp_path, capsys, threads):
         while not stop.is_set():
             name, method, path, body, values = REQUESTS[i % len(REQUESTS)]
             i += 1
-            request = urllib.request.Request(server.url + path, data=body, method=method,
-                                             headers={"Content-Type": "application/json"})
+            request = urllib.request.Request(
+                server.url + path,
+                data=body,
+                method=method,
+                headers={"Content-Type": "application/json"},
+            )
             started = time.monotonic()
             try:
                 with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
@@ -120,13 +126,17 @@ def test_load_with_a_concurrent_ingestion(tmp_path, capsys, threads):
 
     total = sum(len(v) for v in latencies.values())
     with capsys.disabled():
-        print(f"\nCharge {SECONDS:.0f} s, {CLIENTS} clients, {len(committed) - 1} ingestions :"
-              f" {total} requêtes, {total / SECONDS:.1f} req/s")
+        print(
+            f"\nCharge {SECONDS:.0f} s, {CLIENTS} clients, {len(committed) - 1} ingestions :"
+            f" {total} requêtes, {total / SECONDS:.1f} req/s"
+        )
         for name, values in latencies.items():
             if len(values) >= 2:
                 q = statistics.quantiles(values, n=100)
-                print(f"  {name:<9} n={len(values):<5} p50={q[49] * 1000:6.0f} ms"
-                      f"  p95={q[94] * 1000:6.0f} ms  p99={q[98] * 1000:6.0f} ms")
+                print(
+                    f"  {name:<9} n={len(values):<5} p50={q[49] * 1000:6.0f} ms"
+                    f"  p95={q[94] * 1000:6.0f} ms  p99={q[98] * 1000:6.0f} ms"
+                )
     assert problems == []
     assert all(len(values) > 3 for values in latencies.values())
     assert len(committed) > 3

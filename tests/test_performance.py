@@ -139,19 +139,39 @@ FAKE = {
     "date": "2026-11-28T12:00:00+00:00",
     "variante": "rapide",
     "duree_s": 90,
-    "machine": {"processeur": "x", "coeurs": 2, "memoire_go": 4, "systeme": "Linux",
-                "python": "3.11", "charge_1min": 1.0},
+    "machine": {
+        "processeur": "x",
+        "coeurs": 2,
+        "memoire_go": 4,
+        "systeme": "Linux",
+        "python": "3.11",
+        "charge_1min": 1.0,
+    },
     "transfert": {
-        name: {"premiere_visite_ko": size, "requetes": 10, "graphiques_dessines": True,
-               "visite_suivante_ko": 3.0, "visite_suivante_retelecharge": ["/_dash-layout"],
-               "plus_gros": [["/a.js", 300.0]]}
+        name: {
+            "premiere_visite_ko": size,
+            "requetes": 10,
+            "graphiques_dessines": True,
+            "visite_suivante_ko": 3.0,
+            "visite_suivante_retelecharge": ["/_dash-layout"],
+            "plus_gros": [["/a.js", 300.0]],
+        }
         for name, size in (("accueil", 650.0), ("indicateur", 500.0), ("reference_dash", 6000.0))
     },
     "serveur": {},
     "lighthouse": {},
-    "volume": {"1x": {"lignes": 1340132, "annees": 10.0, "periode": "a → b", "fichier_mo": 80.0,
-                      "serie_p50_ms": 7.0, "serie_p95_ms": 9.0, "rss_worker_mo": 120.0,
-                      "preparation_s": 1.0}},
+    "volume": {
+        "1x": {
+            "lignes": 1340132,
+            "annees": 10.0,
+            "periode": "a → b",
+            "fichier_mo": 80.0,
+            "serie_p50_ms": 7.0,
+            "serie_p95_ms": 9.0,
+            "rss_worker_mo": 120.0,
+            "preparation_s": 1.0,
+        }
+    },
 }
 
 
@@ -172,10 +192,22 @@ def test_the_report_states_each_target_and_what_was_missed(expected):
 
 
 def run_figures(p99: float, rps: float, wrong: int = 0, repeated: bool = False) -> dict:
-    return {"requetes": 1000, "erreurs": 0, "statuts": {"200": 1000},
-            "reponses_differentes": wrong, "requetes_repetees": repeated, "debit_par_s": rps,
-            "p50_ms": 9.0, "p90_ms": 11.0, "p99_ms": p99, "max_ms": 40.0, "connexions": 32,
-            "duree_s": 10.0, "charge_1min": 3.2, "cpu_serveur_us_par_requete": 250}
+    return {
+        "requetes": 1000,
+        "erreurs": 0,
+        "statuts": {"200": 1000},
+        "reponses_differentes": wrong,
+        "requetes_repetees": repeated,
+        "debit_par_s": rps,
+        "p50_ms": 9.0,
+        "p90_ms": 11.0,
+        "p99_ms": p99,
+        "max_ms": 40.0,
+        "connexions": 32,
+        "duree_s": 10.0,
+        "charge_1min": 3.2,
+        "cpu_serveur_us_par_requete": 250,
+    }
 
 
 SERVER = {
@@ -188,13 +220,22 @@ SERVER = {
         "api_rapport_debit": 30.0,
         "reference_dash_callback": run_figures(400.0, 300.0),
         "mesure_a_part": {"date": "2026-11-29T03:00:00+00:00", "charge_1min": 6.5},
-        "configurations": {"2 processus sync (défaut)": {
-            **run_figures(17.0, 3000.0), "p99_des_tours_ms": [15.0, 17.0, 30.0]}},
+        "configurations": {
+            "2 processus sync (défaut)": {
+                **run_figures(17.0, 3000.0),
+                "p99_des_tours_ms": [15.0, 17.0, 30.0],
+            }
+        },
     },
     "volume": {
         **FAKE["volume"],
-        "100x": {**FAKE["volume"]["1x"], "lignes": 134013200, "fichier_mo": 8665.0,
-                 "mesure_anterieure": True, "date": "2026-11-29T02:09:22+00:00"},
+        "100x": {
+            **FAKE["volume"]["1x"],
+            "lignes": 134013200,
+            "fichier_mo": 8665.0,
+            "mesure_anterieure": True,
+            "date": "2026-11-29T02:09:22+00:00",
+        },
     },
 }
 
@@ -295,8 +336,10 @@ def test_an_answer_made_for_one_host_is_never_replayed_to_another(app):
     client = app.server.test_client()
     url = "/api/v1/catalogue.jsonld"
     for _ in range(2):  # the second one is kept
-        assert b"http://barometre.example" in client.get(
-            url, headers={"Host": "barometre.example"}).get_data()
+        assert (
+            b"http://barometre.example"
+            in client.get(url, headers={"Host": "barometre.example"}).get_data()
+        )
     other = client.get(url, headers={"Host": "autre.example"}).get_data()
     assert b"http://autre.example" in other and b"barometre.example" not in other
 
@@ -313,8 +356,7 @@ def test_requests_that_fail_are_never_kept_and_still_go_through_flask(app, body,
 
     client = app.server.test_client()
     for _ in range(2):
-        answer = client.post("/_dash-update-component", data=body,
-                             content_type="application/json")
+        answer = client.post("/_dash-update-component", data=body, content_type="application/json")
         assert answer.status_code == status
     assert not app.server.extensions[answers.EXTENSION].entries
 

@@ -63,8 +63,13 @@ def get(url: str, data: bytes | None = None) -> tuple[int, dict, str]:
 
 def observations(value: float) -> pd.DataFrame:
     return pd.DataFrame(
-        {"indicator": INDICATOR, "dimension": "", "member": "", "date": DAYS,
-         "value": [value] * len(DAYS)}
+        {
+            "indicator": INDICATOR,
+            "dimension": "",
+            "member": "",
+            "date": DAYS,
+            "value": [value] * len(DAYS),
+        }
     )
 
 
@@ -91,8 +96,9 @@ def cluster(postgres_server, tmp_path_factory):
         for name in ("a", "b"):
             data_dir = folder / name
             data_dir.mkdir()
-            instances.append(LiveServer(Settings(data_dir=data_dir, database_url=url),
-                                        workers=1, env=env))
+            instances.append(
+                LiveServer(Settings(data_dir=data_dir, database_url=url), workers=1, env=env)
+            )
         port = free_port()
         site = CONFIG.read_text(encoding="utf-8")
         site = site.replace("127.0.0.1:8050", f"127.0.0.1:{instances[0].port}")
@@ -102,8 +108,12 @@ def cluster(postgres_server, tmp_path_factory):
         site_file.write_text(site, encoding="utf-8")
         nginx = Nginx(folder / "nginx", MAIN.format(folder=folder / "nginx", site=site_file))
         wait_port(port)
-        yield {"url": f"http://127.0.0.1:{port}", "instances": instances, "store": store,
-               "nginx": nginx}
+        yield {
+            "url": f"http://127.0.0.1:{port}",
+            "instances": instances,
+            "store": store,
+            "nginx": nginx,
+        }
     finally:
         if nginx is not None:
             nginx.stop()
@@ -192,8 +202,9 @@ def served_value(base: str) -> str:
 def test_a_commit_is_served_fresh_by_both_instances(cluster):
     bases = [cluster["url"] + PREFIX] + [i.base + "/" for i in cluster["instances"]]
     for base in bases:  # warms the shared cache with the old value
-        assert '"y":[1000.0,1000.0,1000.0]' in served_value(base).replace(" ", "") or \
-            '"y":[1000,1000,1000]' in served_value(base).replace(" ", "")
+        assert '"y":[1000.0,1000.0,1000.0]' in served_value(base).replace(
+            " ", ""
+        ) or '"y":[1000,1000,1000]' in served_value(base).replace(" ", "")
     summary = cluster["store"].apply(observations(4321), kind="ingestion", source="second.csv")
     assert summary.corrected == len(DAYS)
     for base in bases:
@@ -207,14 +218,19 @@ def test_access_logs_hold_no_address(cluster):
     assert get(cluster["url"] + PREFIX + "healthz")[0] == 200
     time.sleep(0.3)
     for instance in cluster["instances"]:
-        lines = [json.loads(line) for line in Path(instance.log.name).read_text().splitlines()
-                 if line.startswith('{"heure"')]
+        lines = [
+            json.loads(line)
+            for line in Path(instance.log.name).read_text().splitlines()
+            if line.startswith('{"heure"')
+        ]
         assert lines
         assert all("127.0.0.1" not in json.dumps(line) for line in lines)
     nginx_log = (cluster["nginx"].folder / "logs" / "barometre.access.log").read_text()
     lines = [json.loads(line) for line in nginx_log.splitlines()]
-    assert lines and all(set(line) == {"heure", "methode", "chemin", "statut", "octets",
-                                       "duree_s", "amont"} for line in lines)
+    assert lines and all(
+        set(line) == {"heure", "methode", "chemin", "statut", "octets", "duree_s", "amont"}
+        for line in lines
+    )
 
 
 def test_barometre_ingest_on_postgresql_is_served_by_both_instances(cluster, tmp_path):
@@ -224,11 +240,17 @@ def test_barometre_ingest_on_postgresql_is_served_by_both_instances(cluster, tmp
         + "".join(f"{INDICATOR},2025-02-0{day},,,777\n" for day in (1, 2, 3)),
         encoding="utf-8",
     )
-    env = {**os.environ, "BAROMETRE_DATA_DIR": str(tmp_path),
-           "BAROMETRE_DATABASE_URL": cluster["store"].url}
+    env = {
+        **os.environ,
+        "BAROMETRE_DATA_DIR": str(tmp_path),
+        "BAROMETRE_DATABASE_URL": cluster["store"].url,
+    }
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "barometre", "ingest", str(csv)],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 corrigées" in result.stdout

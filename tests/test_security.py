@@ -253,11 +253,15 @@ def test_no_page_violates_the_content_security_policy(live_server, browser):
     assert [e for e in console_errors if "Content Security Policy" in e] == []
 
 
-@pytest.mark.parametrize(("trusted", "expected"), [(0, "http://localhost/t"),
-                                                   (1, "https://exemple.gouv.fr/t")])
+@pytest.mark.parametrize(
+    ("trusted", "expected"), [(0, "http://localhost/t"), (1, "https://exemple.gouv.fr/t")]
+)
 def test_forwarded_headers_count_only_from_trusted_proxies(demo_settings, trusted, expected):
-    settings = Settings(data_dir=demo_settings.data_dir, database_url=demo_settings.database_url,
-                        trusted_proxies=trusted)
+    settings = Settings(
+        data_dir=demo_settings.data_dir,
+        database_url=demo_settings.database_url,
+        trusted_proxies=trusted,
+    )
     app = create_app(settings)
     app.server.add_url_rule("/t", "t", lambda: __import__("flask").request.url)
     response = app.server.test_client().get(
@@ -275,8 +279,9 @@ def test_the_real_server_logs_json_lines_without_address_or_user_agent(live_serv
         assert response.status == 200
     time.sleep(0.5)
     live_server.log.flush()
-    lines = [line for line in Path(live_server.log.name).read_text().splitlines()
-             if line.startswith("{")]
+    lines = [
+        line for line in Path(live_server.log.name).read_text().splitlines() if line.startswith("{")
+    ]
     assert lines
     for line in lines:
         json.loads(line)

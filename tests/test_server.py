@@ -78,5 +78,7 @@ def test_every_access_line_is_json_even_for_a_path_with_quotes(live_server):
             break
         time.sleep(0.1)
     assert mine[0]["chemin"] == '/x"\\y'
-    assert all(set(entry) == {"heure", "methode", "chemin", "statut", "octets", "duree_us"}
-               for entry in access)
+    assert all(
+        set(entry) == {"heure", "methode", "chemin", "statut", "octets", "duree_us"}
+        for entry in access
+    )

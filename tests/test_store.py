@@ -25,8 +25,13 @@ def empty_store(store_url, the_catalogue) -> Store:
 def rows(indicator, values, start="2024-01-01", dimension="", member="", weights=None):
     dates = pd.date_range(start, periods=len(values), freq="D")
     frame = pd.DataFrame(
-        {"indicator": indicator, "dimension": dimension, "member": member,
-         "date": dates, "value": values}
+        {
+            "indicator": indicator,
+            "dimension": dimension,
+            "member": member,
+            "date": dates,
+            "value": values,
+        }
     )
     if weights is not None:
         frame["weight"] = weights
@@ -115,7 +120,8 @@ def test_breakdowns_are_read_apart_from_the_total(empty_store, the_catalogue):
     assert total["valeur"].tolist() == [20] and total["membre"].tolist() == [""]
     parts = empty_store.breakdown(indicator, "motif", D(2024, 1, 1), D(2024, 1, 2))
     assert dict(zip(parts["membre"], parts["valeur"], strict=True)) == {
-        "je-m-informe": 13, "je-signale": 7
+        "je-m-informe": 13,
+        "je-signale": 7,
     }
 
 
@@ -198,8 +204,9 @@ def test_values_as_published_at_the_end_of_a_day(empty_store, the_catalogue):
     yesterday = dt.date.today() - dt.timedelta(days=1)
     first = yesterday - dt.timedelta(days=3)
     empty_store.apply(rows(indicator.id, [1, 2, 3, 4], start=first), kind="ingestion", source="a")
-    empty_store.apply(rows(indicator.id, [1, 9, 3, 4, 5], start=first), kind="ingestion",
-                      source="b")
+    empty_store.apply(
+        rows(indicator.id, [1, 9, 3, 4, 5], start=first), kind="ingestion", source="b"
+    )
     today = dt.date.today()
     frozen = empty_store.series(indicator, first, today, "jour", as_of=yesterday)
     current = empty_store.series(indicator, first, today, "jour")
@@ -228,16 +235,30 @@ def test_a_departement_series_is_read_and_masked_period_by_period(empty_store, t
     empty_store.apply(frame, kind="ingestion", source="t")
     start, end = D(2024, 1, 1), D(2024, 2, 29)
     series = empty_store.series(count, start, end, "mois", "departement")
-    cells = {(p.month, m): v for p, m, v in zip(series["periode"], series["membre"],
-                                                 series["valeur"], strict=True)}
-    assert cells == {(1, "13"): 30, (1, "33"): 4, (1, "75"): 40,
-                     (2, "13"): 40, (2, "33"): 10, (2, "75"): 2}
+    cells = {
+        (p.month, m): v
+        for p, m, v in zip(series["periode"], series["membre"], series["valeur"], strict=True)
+    }
+    assert cells == {
+        (1, "13"): 30,
+        (1, "33"): 4,
+        (1, "75"): 40,
+        (2, "13"): 40,
+        (2, "33"): 10,
+        (2, "75"): 2,
+    }
     amounts = empty_store.series(amount, start, end, "mois", "departement")
     masked = secrecy.protect(
         empty_store, the_catalogue, amount, "departement", amounts, 5, start, end, "mois"
     )
-    hidden = {(p.month, m) for p, m in zip(masked.loc[masked["masque"], "periode"],
-                                           masked.loc[masked["masque"], "membre"], strict=True)}
+    hidden = {
+        (p.month, m)
+        for p, m in zip(
+            masked.loc[masked["masque"], "periode"],
+            masked.loc[masked["masque"], "membre"],
+            strict=True,
+        )
+    }
     # January: 33 (4) and, secondarily, 13; February: 75 (2) and, secondarily, 33.
     assert hidden == {(1, "33"), (1, "13"), (2, "75"), (2, "33")}
     assert masked.loc[masked["masque"], "valeur"].isna().all()

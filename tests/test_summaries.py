@@ -39,6 +39,8 @@ MINUTES = make_indicator(
     id="delai", title="Délai moyen", unit="minutes", decimals=1, aggregation="moyenne"
 )
 ABONNES = make_indicator(id="abonnes", title="Abonnés", unit="abonnés", aggregation="dernier")
+
+
 def monthly(values: dict[str, float], days: dict[str, int] | None = None) -> pd.DataFrame:
     """A national monthly series as Store.series returns it; months complete unless told."""
     periods = pd.to_datetime([f"{month}-01" for month in values])
@@ -427,8 +429,10 @@ def test_chart_summary_says_when_the_last_period_is_incomplete():
 
 @pytest.mark.parametrize(
     "granularity, start, expected",
-    [("semaine", "2026-11-09", "(semaine incomplète : 3 jours"),
-     ("annee", "2025-01-01", "(année incomplète : 3 jours")],
+    [
+        ("semaine", "2026-11-09", "(semaine incomplète : 3 jours"),
+        ("annee", "2025-01-01", "(année incomplète : 3 jours"),
+    ],
 )
 def test_an_incomplete_week_or_year_is_said_in_the_feminine(granularity, start, expected):
     frame = series(granularity, start, [1000, 10])

@@ -59,8 +59,9 @@ class Answers:
                 self.entries.move_to_end(key)
             return entry
 
-    def put(self, key: str, body: bytes, headers: list[tuple[str, str]],
-            status: str = "200 OK") -> None:
+    def put(
+        self, key: str, body: bytes, headers: list[tuple[str, str]], status: str = "200 OK"
+    ) -> None:
         """Keep an answer, dropping the least recently used ones beyond ``max_bytes``."""
         with self.lock:
             if len(body) > self.max_bytes // 8 or key in self.entries:
@@ -122,14 +123,21 @@ class Middleware:
             version = self.shared.store.data_version()
         except StoreError:
             return None
-        return "\0".join((
-            method, path, hashlib.sha256(payload).hexdigest(), str(version),
-            dt.date.today().isoformat(), environ.get("HTTP_ACCEPT_ENCODING", ""),
-            environ.get("HTTP_ACCEPT", ""),
-            # Some answers name the site (catalogue.jsonld's absolute URLs): one Host header
-            # must never get an answer made for another.
-            environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""),
-        ))
+        return "\0".join(
+            (
+                method,
+                path,
+                hashlib.sha256(payload).hexdigest(),
+                str(version),
+                dt.date.today().isoformat(),
+                environ.get("HTTP_ACCEPT_ENCODING", ""),
+                environ.get("HTTP_ACCEPT", ""),
+                # Some answers name the site (catalogue.jsonld's absolute URLs): one Host header
+                # must never get an answer made for another.
+                environ.get("wsgi.url_scheme", ""),
+                environ.get("HTTP_HOST", ""),
+            )
+        )
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         key = self.key(environ)
@@ -158,6 +166,7 @@ class Middleware:
             if hasattr(answer, "close"):
                 answer.close()
         status, headers = sent
-        self.answers.put(key, body, [(n, v) for n, v in headers if n.lower() != "set-cookie"],
-                         status)
+        self.answers.put(
+            key, body, [(n, v) for n, v in headers if n.lower() != "set-cookie"], status
+        )
         return [body]

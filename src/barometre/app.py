@@ -62,6 +62,7 @@ META_TAGS = [
     },
 ]
 
+
 class BarometreDash(dash.Dash):
     """A Dash app whose initial HTML already carries the page's French title."""
 
@@ -170,9 +171,7 @@ def _harden(app: BarometreDash, settings: Settings) -> None:
         # are computed on the first response, after create_app has returned.
         if not hashes:
             hashes.extend(app.csp_hashes())
-        response.headers.update(
-            security.response_headers(flask.request.path, settings, hashes)
-        )
+        response.headers.update(security.response_headers(flask.request.path, settings, hashes))
         # No cookie, ever (GDPR): nothing the app or a library might add reaches the browser.
         response.headers.pop("Set-Cookie", None)
         return response

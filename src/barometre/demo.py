@@ -27,10 +27,25 @@ from barometre.store import OBSERVATION_COLUMNS, Store, UpdateSummary
 DEMO_SOURCE = "Données de démonstration (générées)"
 NATURES = ("comptage", "montant", "stock", "moyenne")
 DEFAULT_NATURE = {"somme": "comptage", "dernier": "stock", "moyenne": "moyenne"}
-FIELDS = frozenset({
-    "nature", "niveaux", "semaine", "annee", "bruit", "persistance", "evenements",
-    "variation_parts", "parts", "base", "dispersion", "poids", "elasticite", "composantes", "debut",
-})
+FIELDS = frozenset(
+    {
+        "nature",
+        "niveaux",
+        "semaine",
+        "annee",
+        "bruit",
+        "persistance",
+        "evenements",
+        "variation_parts",
+        "parts",
+        "base",
+        "dispersion",
+        "poids",
+        "elasticite",
+        "composantes",
+        "debut",
+    }
+)
 # What a component inherits from its indicator: the shapes, not the wiring.
 INHERITED = ("semaine", "annee", "bruit", "persistance", "evenements", "dispersion")
 
@@ -85,8 +100,12 @@ def generate(catalogue: Catalogue, end: dt.date, seed: int = 2018) -> pd.DataFra
     blocks = [builder.rows(indicator) for indicator in catalogue.indicators]
     blocks = [b for b in blocks if b is not None]
     if not blocks:
-        return pd.DataFrame({c: pd.Series(dtype=float if c in ("value", "weight") else str)
-                             for c in OBSERVATION_COLUMNS})
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype=float if c in ("value", "weight") else str)
+                for c in OBSERVATION_COLUMNS
+            }
+        )
     return pd.DataFrame(
         {column: np.concatenate([b[column] for b in blocks]) for column in OBSERVATION_COLUMNS}
     )
@@ -187,9 +206,12 @@ class _Plan:
             self._mismatch(indicator.id, f"composantes « {dim} »", codes, members, "zéro")
             inherited = {k: raw[k] for k in INHERITED if k in raw}
             components[dim] = {
-                code: _params({**inherited, **member, "nature": params.nature},
-                              f"{where} composantes.{dim}.{code}")
-                for code, member in members.items() if code in codes
+                code: _params(
+                    {**inherited, **member, "nature": params.nature},
+                    f"{where} composantes.{dim}.{code}",
+                )
+                for code, member in members.items()
+                if code in codes
             }
         if len(components) > 1:
             raise CalibrationError(f"{where} : une seule ventilation peut avoir des composantes.")
@@ -210,8 +232,11 @@ class _Plan:
                 raise CalibrationError(
                     f"demo.toml : parts de « {dim} » : chaque table de la liste a une « date »."
                 )
-            weights = {str(k): _positive(v, f"parts de « {dim} »", k, zero=True)
-                       for k, v in table.items() if k != "date"}
+            weights = {
+                str(k): _positive(v, f"parts de « {dim} »", k, zero=True)
+                for k, v in table.items()
+                if k != "date"
+            }
             if not any(weights.values()):
                 raise CalibrationError(f"demo.toml : parts de « {dim} » toutes nulles.")
             self._mismatch(indicator_id, f"parts de « {dim} »", codes, weights, "poids moyen")
@@ -278,8 +303,11 @@ def _event(raw, where: str) -> Event:
 
 
 def _positive(value, where: str, key, zero: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or (
-        value == 0 and not zero
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or value < 0
+        or (value == 0 and not zero)
     ):
         raise CalibrationError(f"{where} : « {key} » doit être un nombre positif, pas {value!r}.")
     return float(value)
@@ -372,10 +400,11 @@ class _Builder:
         key, scale = (indicator.id,), 10.0**indicator.decimals
         weight, parts, part_weights, base = np.ones(len(t)), {}, {}, None
         if p.components:
-            (dim, members), = p.components.items()
+            ((dim, members),) = p.components.items()
             columns = [
                 self._series(members[c], t, (*key, dim, c), scale)
-                if c in members else (np.zeros(len(t)), np.zeros(len(t)))
+                if c in members
+                else (np.zeros(len(t)), np.zeros(len(t)))
                 for c in self.catalogue.breakdowns[dim].codes
             ]
             parts[dim] = np.column_stack([v for v, _ in columns])
@@ -403,7 +432,12 @@ class _Builder:
                 sums = counts.sum(axis=1, keepdims=True)
                 shares = np.where(sums > 0, counts / np.where(sums > 0, sums, 1.0), shares)
             parts[dim], part_weights[dim] = _split(
-                p, total, weight, shares, scale, self._rng(*key, dim, "parts"),
+                p,
+                total,
+                weight,
+                shares,
+                scale,
+                self._rng(*key, dim, "parts"),
                 self._rng(*key, dim, "tirage"),
             )
         return _Result(int(start), total, routine, weight, parts, part_weights)
@@ -416,8 +450,10 @@ class _Builder:
         if p.nature == "stock":
             return _stock(level, p.noise, self._rng(*key, "bruit")), level
         routine = level * _weekly(p.weekly, t) * _yearly(p.yearly, t)
-        expected = routine * _events(p.events, t) * _noise(
-            p.noise, p.persistence, len(t), self._rng(*key, "bruit")
+        expected = (
+            routine
+            * _events(p.events, t)
+            * _noise(p.noise, p.persistence, len(t), self._rng(*key, "bruit"))
         )
         if p.nature == "comptage":
             return self._rng(*key, "tirage").poisson(expected).astype(float), routine
@@ -428,8 +464,9 @@ class _Builder:
     def _amounts(self, indicator: Indicator, p: Params, t, base: _Result, scale: float):
         """Return an amount derived from a count: per member, the sum of each unit's amount."""
         key = (indicator.id,)
-        unit = _interpolate(p.levels, t) * _noise(p.noise, p.persistence, len(t),
-                                                  self._rng(*key, "bruit"))
+        unit = _interpolate(p.levels, t) * _noise(
+            p.noise, p.persistence, len(t), self._rng(*key, "bruit")
+        )
         # A sum of c amounts with coefficient of variation v is close to a gamma of shape c / v².
         spread = p.dispersion**2
         draw = self._rng(*key, "montant")
@@ -444,9 +481,7 @@ class _Builder:
     def _prior(self, indicator_id: str, dim: str, t: np.ndarray) -> np.ndarray:
         codes = self.catalogue.breakdowns[dim].codes
         anchors = self.plan.shares[indicator_id, dim]
-        table = np.array([
-            [w.get(c, np.mean(list(w.values()))) for c in codes] for _, w in anchors
-        ])
+        table = np.array([[w.get(c, np.mean(list(w.values()))) for c in codes] for _, w in anchors])
         if len(anchors) == 1:
             return np.broadcast_to(table[0] / table[0].sum(), (len(t), len(codes)))
         x = [np.datetime64(d, "D").astype(np.int64) for d, _ in anchors]

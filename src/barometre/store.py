@@ -290,10 +290,13 @@ class PostgreSQLDialect:
             " (indicator TEXT, dimension TEXT, member TEXT, date TEXT,"
             " value DOUBLE PRECISION, weight DOUBLE PRECISION) ON COMMIT DROP"
         )
-        with connection.raw.cursor() as cursor, cursor.copy(
-            "COPY incoming_observations (indicator, dimension, member, date, value, weight)"
-            " FROM STDIN"
-        ) as copy:
+        with (
+            connection.raw.cursor() as cursor,
+            cursor.copy(
+                "COPY incoming_observations (indicator, dimension, member, date, value, weight)"
+                " FROM STDIN"
+            ) as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
         connection.execute(

@@ -508,9 +508,7 @@ def breakdown_summary(indicator: Indicator, breakdown: Breakdown, frame: pd.Data
 
     hidden = sum(row["masque"] for row in rows)
     rows = [row for row in rows if not row["masque"]]
-    masked_note = (
-        f" ({hidden}{NBSP}masqués au titre du secret statistique)" if hidden else ""
-    )
+    masked_note = f" ({hidden}{NBSP}masqués au titre du secret statistique)" if hidden else ""
     if not rows:
         return f"Répartition par {title}{NBSP}: toutes les valeurs sont masquées{masked_note}."
 
@@ -525,9 +523,7 @@ def breakdown_summary(indicator: Indicator, breakdown: Breakdown, frame: pd.Data
             f"Répartition par {title}{NBSP}: {len(rows) + hidden} au total{masked_note}{NBSP}; "
             f"les {TOP_NAMED} plus importants{NBSP}: {named}."
         )
-    return (
-        f"Répartition par {title}{NBSP}: {_enumerate([item(row) for row in rows])}{masked_note}."
-    )
+    return f"Répartition par {title}{NBSP}: {_enumerate([item(row) for row in rows])}{masked_note}."
 
 
 # -- table rows --------------------------------------------------------------------------------

@@ -99,8 +99,10 @@ def declaration(services: Services) -> Page:
         ),
         html.Ul(
             [
-                html.Li("écrire un message au Défenseur des droits (formulaire sur son site "
-                        "internet, defenseurdesdroits.fr)\u00a0;"),
+                html.Li(
+                    "écrire un message au Défenseur des droits (formulaire sur son site "
+                    "internet, defenseurdesdroits.fr)\u00a0;"
+                ),
                 html.Li("contacter le délégué du Défenseur des droits dans votre région\u00a0;"),
                 html.Li(
                     "envoyer un courrier par la poste (gratuit, ne pas mettre de timbre)\u00a0: "
