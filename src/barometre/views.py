@@ -167,50 +167,37 @@ def evolution(services: Services, query: Query) -> Chart:
     )
     events = services.events.concerning(indicator)
     title = f"Évolution par {GRANULARITY_NOUNS[granularity]}"
-    if not query.departement:
+    place = note = masked = ""
+    if query.departement:
+        place = services.catalogue.breakdowns[DEPARTEMENT].label(query.departement)
+        frame, previous = (
+            departement_series(services, query),
+            departement_series(services, year_ago),
+        )
+        hidden = secrecy.masked_count(frame)
+        threshold = services.settings.secrecy_threshold
+        if hidden:
+            plural = "s" if hidden > 1 else ""
+            note = (
+                f"{hidden}{NBSP}période{plural} masquée{plural} (moins de {threshold}) au titre "
+                "du secret statistique."
+            )
+        masked = secrecy.label(threshold) + " (secret statistique)"
+    else:
         frame = services.store.series(indicator, query.start, query.end, granularity)
         previous = services.store.series(indicator, year_ago.start, year_ago.end, granularity)
-        return Chart(
-            id=f"{indicator.id}-evolution",
-            title=title,
-            figure=_json(
-                figures.time_series_figure(
-                    frame, indicator, granularity, events=events, previous=previous
-                )
-            ),
-            summary=summaries.chart_summary(indicator, frame, granularity, events),
-            table=series_table(frame, indicator, granularity, events, previous),
-            **_provenance(services, indicator),
-        )
-    name = services.catalogue.breakdowns[DEPARTEMENT].label(query.departement)
-    frame, previous = departement_series(services, query), departement_series(services, year_ago)
-    hidden = secrecy.masked_count(frame)
-    threshold = services.settings.secrecy_threshold
-    note = (
-        f"{hidden}\u00a0période{'s' if hidden > 1 else ''} masquée{'s' if hidden > 1 else ''}"
-        f" (moins de {threshold}) au titre du secret statistique."
-        if hidden
-        else ""
-    )
+    text = summaries.chart_summary(indicator, frame, granularity, events)
     return Chart(
         id=f"{indicator.id}-evolution",
-        title=f"{title} — {name}",
+        title=f"{title} — {place}" if place else title,
         figure=_json(
             figures.time_series_figure(
                 frame, indicator, granularity, events=events, previous=previous
             )
         ),
-        summary=f"{name}\u00a0: {summaries.chart_summary(indicator, frame, granularity, events)}",
+        summary=f"{place}{NBSP}: {text}" if place else text,
         note=note,
-        table=series_table(
-            frame,
-            indicator,
-            granularity,
-            events,
-            previous,
-            place=name,
-            masked=secrecy.label(threshold) + " (secret statistique)",
-        ),
+        table=series_table(frame, indicator, granularity, events, previous, place, masked),
         **_provenance(services, indicator),
     )
 
