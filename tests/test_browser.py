@@ -128,6 +128,13 @@ def test_the_home_page_compares_every_family_chart_with_the_year_before(
     assert compare.get_attribute("aria-checked") == "true"
     page.get_by_role("checkbox", name="Afficher les événements").click()
     page.wait_for_function("document.querySelectorAll('#contenu .annotation').length === 0")
+    # The choice is in the address: a reload (or a shared link) shows the same charts.
+    page.wait_for_function("location.search.includes('evenements=non')")
+    assert "comparer=oui" in page.url
+    page.reload()
+    page.wait_for_function(f"{overlays} === {families}")
+    assert page.evaluate("document.querySelectorAll('#contenu .annotation').length") == 0
+    assert compare.get_attribute("aria-checked") == "true"
     assert page.console_errors == []
 
 

@@ -49,6 +49,8 @@ class Display:
 
 
 DEFAULT_DISPLAY = Display()
+# The URL parameters of a display (in the permalinks of the indicator and home pages).
+DISPLAY_PARAMS = ("evenements", "comparer")
 
 
 def display_from_clicks(event_clicks: object, compare_clicks: object) -> Display:

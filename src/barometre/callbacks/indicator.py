@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from dash import ALL, Input, Output, State, html, no_update
 
 from barometre import figures, ids, validation, views
@@ -11,7 +13,7 @@ from barometre.layouts.common import MAIN_ID
 from barometre.services import Services
 
 PERMALINK_SCRIPT = """
-function (start, end, granularity, departement, eventClicks, compareClicks) {
+function (start, end, granularity, departement) {
     var nothing = [dash_clientside.no_update, dash_clientside.no_update];
     var iso = /^\\d{4}-\\d{2}-\\d{2}$/;
     if (!iso.test(start || '') || !iso.test(end || '') || start > end || !granularity) {
@@ -19,18 +21,22 @@ function (start, end, granularity, departement, eventClicks, compareClicks) {
     }
     var params = {debut: start, fin: end, granularite: granularity};
     if (departement) { params.departement = departement; }
-    // The checkboxes, only when not at their defaults (validation.Display.params).
-    if ((eventClicks || 0) % 2 === 1) { params.evenements = 'non'; }
-    if ((compareClicks || 0) % 2 === 1) { params.comparer = 'oui'; }
+    // The checkboxes keep their own parameters (DISPLAY_SCRIPT).
+    var current = new URLSearchParams(window.location.search);
+    DISPLAY_PARAMS.forEach(function (name) {
+        if (current.has(name)) { params[name] = current.get(name); }
+    });
     var search = '?' + new URLSearchParams(params).toString();
     if (search === window.location.search) { return nothing; }
     return [search, {pathname: window.location.pathname, search: search}];
 }
-"""
+""".replace("DISPLAY_PARAMS", json.dumps(list(validation.DISPLAY_PARAMS)))
 
 # The checkboxes of the evolution charts (indicator and home pages): an odd number of clicks
 # turns the default over. The figures already drawn are changed in place (no round trip); the
-# indicator page's callback draws new ones from the same click counts (see update).
+# indicator page's callback draws new ones from the same click counts (see update). A choice
+# other than the default goes into the URL (validation.Display.params), which the routing
+# callback then leaves alone (same state).
 DISPLAY_SCRIPT = (
     """
 function (eventClicks, compareClicks) {
@@ -59,7 +65,16 @@ function (eventClicks, compareClicks) {
             window.Plotly.react(graph, data, layout);
         });
     }
-    return [String(events), String(comparison)];
+    var params = new URLSearchParams(window.location.search);
+    if (events) { params.delete('evenements'); } else { params.set('evenements', 'non'); }
+    if (comparison) { params.set('comparer', 'oui'); } else { params.delete('comparer'); }
+    var search = params.toString() ? '?' + params.toString() : '';
+    if (search === window.location.search) {
+        return [String(events), String(comparison), dash_clientside.no_update,
+                dash_clientside.no_update];
+    }
+    return [String(events), String(comparison), search,
+            {pathname: window.location.pathname, search: search}];
 }
 """.replace("{main}", MAIN_ID)
     .replace("{event}", figures.EVENT_MARK)
@@ -135,6 +150,8 @@ def register(app, services: Services) -> None:
         DISPLAY_SCRIPT,
         Output(ids.SHOW_EVENTS, "aria-checked"),
         Output(ids.COMPARE, "aria-checked"),
+        Output(ids.URL, "search", allow_duplicate=True),
+        Output(ids.PAGE_STATE, "data", allow_duplicate=True),
         Input(ids.SHOW_EVENTS, "n_clicks"),
         Input(ids.COMPARE, "n_clicks"),
         prevent_initial_call=True,
@@ -149,8 +166,6 @@ def register(app, services: Services) -> None:
         Input(ids.END, "value"),
         Input(ids.GRANULARITY, "value"),
         Input(ids.DEPARTEMENT_CHOICE, "data"),
-        Input(ids.SHOW_EVENTS, "n_clicks"),
-        Input(ids.COMPARE, "n_clicks"),
         prevent_initial_call=True,
     )
     app.clientside_callback(

@@ -26,7 +26,7 @@ def render(services: Services, pathname: str | None, search: str | None, today: 
     catalogue = services.catalogue
     try:
         if path == "/":
-            return home.page(services, today)
+            return home.page(services, today, validation.display_from_params(_params(search)))
         if path == "/indicateurs":
             return family.catalogue_page(services)
         if path == sources.PATH:
@@ -53,8 +53,12 @@ def render(services: Services, pathname: str | None, search: str | None, today: 
     return errors.not_found(urls)
 
 
+def _params(search: str | None) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
+
+
 def _indicator_page(services: Services, chosen, search: str | None) -> Page:
-    params = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    params = _params(search)
     bounds = services.store.bounds(chosen.id)
     if bounds is None:
         return indicator.page(services, chosen, None)

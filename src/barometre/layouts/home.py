@@ -16,14 +16,17 @@ from barometre.layouts.common import (
 )
 from barometre.services import Services
 from barometre.urls import Urls
+from barometre.validation import DEFAULT_DISPLAY, Display
 
 
-def page(services: Services, today: dt.date) -> Page:
-    """Return the home page."""
+def page(services: Services, today: dt.date, display: Display = DEFAULT_DISPLAY) -> Page:
+    """Return the home page, its family charts shown as ``display``."""
     urls = Urls(services.settings.url_prefix)
     sections = []
     for family in services.catalogue.families:
         chart = views.family_chart(services, family.id)
+        if chart:
+            (chart,) = views.with_display([chart], display)
         heading_id = f"famille-{family.id}"
         sections.append(
             html.Section(
@@ -51,7 +54,7 @@ def page(services: Services, today: dt.date) -> Page:
                 "Les chiffres clés comparent le dernier mois complet au même mois de l'année "
                 "précédente.",
             ),
-            display_options(),
+            display_options(display),
         ],
         className="mb-4",
     )
