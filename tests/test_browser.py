@@ -138,6 +138,23 @@ def test_the_home_page_compares_every_family_chart_with_the_year_before(
     assert page.console_errors == []
 
 
+def test_on_a_phone_the_legend_stays_clear_of_the_tilted_dates(live_server, page):
+    page.set_viewport_size({"width": 320, "height": 800})
+    url = "/indicateurs/brigade-numerique-demandes?debut=2020-01-01&fin=2021-12-31&comparer=oui"
+    open_page(page, live_server.url + url, 3)
+    gap = page.evaluate(
+        f"""() => {{
+        const graph = {EVOLUTION};
+        const dates = [...graph.querySelectorAll('.xtick text')]
+            .map(t => t.getBoundingClientRect());
+        const legend = graph.querySelector('.legend').getBoundingClientRect();
+        return legend.top - Math.max(...dates.map(r => r.bottom));
+    }}"""
+    )
+    assert gap >= 0
+    assert page.evaluate(f"{EVOLUTION}.querySelector('.xtick text').getAttribute('transform')")
+
+
 def test_a_bad_period_gets_a_message(live_server, page):
     open_page(page, live_server.url + "/indicateurs/thesee-plaintes", 1)
     page.fill("#periode-fin", "2022-06-01")

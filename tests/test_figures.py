@@ -235,7 +235,9 @@ def test_breakdown_series_draws_one_line_per_member_told_apart_without_colour():
     assert len({t.line.color for t in figure.data}) == 3
     assert figure.layout.showlegend is True
     assert figure.layout.legend.orientation == "h"
-    assert figure.layout.legend.y < 0  # below the plot
+    # at the bottom of the figure, below the axis labels (test_browser checks it at 320 px)
+    legend = figure.layout.legend
+    assert (legend.yref, legend.y, legend.yanchor) == ("container", 0, "bottom")
 
 
 def test_breakdown_series_ignores_the_national_rows():

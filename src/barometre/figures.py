@@ -138,8 +138,11 @@ LEGEND_BELOW = {
     "orientation": "h",
     "x": 0,
     "xanchor": "left",
-    "y": -0.15,
-    "yanchor": "top",
+    # At the bottom of the whole figure, below the axis labels however they wrap or turn (at
+    # 320 px the dates are tilted): plotly widens the bottom margin for it.
+    "yref": "container",
+    "y": 0,
+    "yanchor": "bottom",
     "title": {"text": ""},
 }
 
