@@ -48,8 +48,9 @@ def text(html: str) -> str:
     return unescape(html).replace("\u00a0", " ").replace("\u202f", " ")
 
 
-def table_cells(html: str) -> list[str]:
-    return re.findall(r"<td>([^<]*)</td>", html)
+def values(html: str) -> list[str]:
+    """The table's value column (the first after the period), one cell a row."""
+    return re.findall(r"</th><td>([^<]*)</td>", html)
 
 
 # -- options ---------------------------------------------------------------------------------
@@ -59,7 +60,7 @@ def table_cells(html: str) -> list[str]:
     ("query", "expected"),
     [
         ("", ['data-theme="clair"', '"hauteur":500', "par mois", "Données mises à jour le"]),
-        ("?granularite=jour", ["par jour", "Période"]),
+        ("?granularite=jour", ["par jour", '<th scope="col">Jour</th>']),
         ("?granularite=semaine", ["par semaine"]),
         ("?granularite=mois", ["par mois"]),
         ("?granularite=annee", ["De 2018 à 2026, par année"]),
@@ -104,6 +105,34 @@ def test_an_embed_marks_and_names_the_events_of_its_indicator(embed_client, indi
     assert ("Événements sur la période : ouverture de THESEE (15 mars 2022)." in text(html)) is (
         marked
     )
+
+
+def test_a_time_series_embed_has_the_site_s_checkboxes_and_table_columns(embed_client):
+    _, html = get(embed_client, "?debut=2020-01-01&fin=2020-12-31")
+    assert 'class="embed-checks" role="group" aria-label="Affichage du graphique" hidden' in html
+    assert 'id="afficher-evenements" aria-checked="true"' in html
+    assert 'id="comparer-annee-precedente" aria-checked="false"' in html
+    headings = re.findall(r'<th scope="col">([^<]*)</th>', html)
+    assert headings == [
+        "Mois",
+        "Valeur (demandes)",
+        "Même période un an avant (demandes)",
+        "Événement",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "present"),
+    [
+        ("?debut=2021-01-01&fin=2021-12-31", ["comparer-annee-precedente"]),  # no event in 2021
+        ("?ventilation=motif", []),  # a breakdown: nothing to compare or mark
+    ],
+)
+def test_an_embed_offers_only_the_checkboxes_its_chart_needs(embed_client, query, present):
+    _, html = get(embed_client, query)
+    found = re.findall(r'role="checkbox" id="([^"]+)"', html)
+    assert found == present
+    assert ('class="embed-checks"' in html) is bool(present)
 
 
 def test_a_frozen_embed_ends_at_its_date(embed_client):
@@ -334,18 +363,18 @@ def test_a_frozen_embed_keeps_its_values_when_data_is_corrected_and_added(tmp_pa
     client = create_app(settings).server.test_client()
     live_query = "?granularite=jour"
     frozen_query = f"?granularite=jour&fige={frozen.isoformat()}"
-    assert table_cells(get(client, live_query)[1]) == ["100"] * 3
-    assert table_cells(get(client, frozen_query)[1]) == ["100"] * 3
+    assert values(get(client, live_query)[1]) == ["100"] * 3
+    assert values(get(client, frozen_query)[1]) == ["100"] * 3
 
     # Today: the last published day is corrected and a new day is added.
     store.apply(observations(published[-1:], 250.0), kind="ingestion", source="correction")
     store.apply(observations(pd.DatetimeIndex([today]), 300.0), kind="ingestion", source="suite")
     store.close()
 
-    assert table_cells(get(client, live_query)[1]) == ["100", "100", "250", "300"]
+    assert values(get(client, live_query)[1]) == ["100", "100", "250", "300"]
     status, html = get(client, frozen_query)
     assert status == 200
-    assert table_cells(html) == ["100"] * 3
+    assert values(html) == ["100"] * 3
     assert f"Données au {embed.summaries.format_date(frozen)}" in html
 
 
@@ -530,6 +559,31 @@ def test_an_embed_is_axe_clean(sites, host_page, query):
         page.wait_for_selector(".main-svg", timeout=20_000)
         page.get_by_role("button", name="Voir les données").click()
     assert axe_violations(page) == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("theme", ["clair", "sombre"])
+def test_an_embed_s_checkboxes_show_the_year_before_and_hide_the_events(sites, host_page, theme):
+    require_axe()
+    server, _, _ = sites
+    page = host_page
+    page.goto(f"{server.url}/embed/{DEMANDES}?debut=2020-01-01&fin=2020-12-31&theme={theme}")
+    page.wait_for_selector(".main-svg", timeout=20_000)
+    chart = "document.getElementById('graphique')"
+    overlay = (
+        f"{chart}.data.some(t => t.name === 'Même période, un an avant' && t.visible !== false)"
+    )
+    assert page.evaluate(overlay) is False
+    assert page.evaluate(f"{chart}.querySelectorAll('.annotation').length") == 2
+    compare = page.get_by_role("checkbox", name="Comparer avec l'année précédente")
+    compare.focus()
+    page.keyboard.press("Space")
+    page.wait_for_function(overlay)
+    assert compare.get_attribute("aria-checked") == "true"
+    page.get_by_role("checkbox", name="Afficher les événements").click()
+    page.wait_for_function(f"{chart}.querySelectorAll('.annotation').length === 0")
+    assert axe_violations(page) == []
+    assert page.console_messages == []
 
 
 @pytest.mark.browser

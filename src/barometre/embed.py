@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import flask
 from markupsafe import Markup, escape
 
-from barometre import __version__, figures, secrecy, summaries
+from barometre import __version__, figures, secrecy, summaries, views
 from barometre.catalogue import Breakdown, Indicator
 from barometre.services import Services
 from barometre.store import StoreError
@@ -144,6 +144,8 @@ class Content:
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     data_date: str
+    # The checkboxes the chart needs: ids among EVENTS_CHECKBOX and COMPARE_CHECKBOX.
+    checkboxes: tuple[str, ...] = ()
 
 
 def content(services: Services, options: Options) -> Content:
@@ -185,21 +187,29 @@ def _content(services: Services, options: Options) -> Content:
     indicator = q.indicator
     if breakdown is None:
         frame = store.series(indicator, q.start, q.end, q.granularity, as_of=options.frozen)
+        # The same periods a year earlier, for the overlay and the table's column.
+        previous = store.series(
+            indicator,
+            summaries.shift_year_back(q.start, q.granularity),
+            summaries.shift_year_back(q.end, q.granularity),
+            q.granularity,
+            as_of=options.frozen,
+        )
         events = services.events.concerning(indicator)
         built = _by_theme(
             options.theme,
-            lambda t: figures.time_series_figure(frame, indicator, q.granularity, t, events),
+            lambda t: figures.time_series_figure(
+                frame, indicator, q.granularity, t, events, previous
+            ),
         )
         summary = summaries.chart_summary(indicator, frame, q.granularity, events)
-        rows = tuple(
-            (r["periode"], r["valeur"] + (" (période incomplète)" if r["partiel"] else ""))
-            for r in summaries.table_rows(frame, indicator, q.granularity)
-        )
-        columns = ("Période", _value_heading(indicator))
+        table = views.series_table(frame, indicator, q.granularity, events, previous)
+        columns, rows = table.columns, table.rows
         subtitle = f"{summaries.format_span(q.start, q.end, q.granularity).capitalize()}, " + (
             f"par {summaries.PERIOD_NOUNS[q.granularity]}"
         )
         note = ""
+        checkboxes = _checkboxes(next(iter(built.values())))
     else:
         # Statistical secrecy: small counts never leave the site, embedded or not.
         frame = secrecy.protect(
@@ -237,6 +247,7 @@ def _content(services: Services, options: Options) -> Content:
             secrecy.masked_count(frame), services.settings.secrecy_threshold, breakdown.id
         )
         note = " ".join(part for part in (note, hidden) if part)
+        checkboxes = ()
     return Content(
         heading=indicator.title,
         subtitle=subtitle,
@@ -247,7 +258,25 @@ def _content(services: Services, options: Options) -> Content:
         columns=columns,
         rows=rows,
         data_date=_data_date(services, options),
+        checkboxes=checkboxes,
     )
+
+
+# The embed's own checkboxes, as on the site's pages: shown only when the chart has what they
+# act on (events inside the period, a year-ago overlay).
+EVENTS_CHECKBOX = ("afficher-evenements", "Afficher les événements")
+COMPARE_CHECKBOX = ("comparer-annee-precedente", "Comparer avec l'année précédente")
+
+
+def _checkboxes(figure: dict) -> tuple[str, ...]:
+    layout = figure.get("layout", {})
+    marks = layout.get("shapes", []) + layout.get("annotations", [])
+    found = []
+    if any(mark.get("name") == figures.EVENT_MARK for mark in marks):
+        found.append(EVENTS_CHECKBOX[0])
+    if any(trace.get("meta") == figures.COMPARISON_META for trace in figure.get("data", [])):
+        found.append(COMPARE_CHECKBOX[0])
+    return tuple(found)
 
 
 def _value_heading(indicator: Indicator) -> str:
@@ -325,7 +354,16 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
         "figures": shown.figures,
         "config": dict(figures.GRAPH_CONFIG, displayModeBar=False),
         "messageType": MESSAGE_TYPE,
+        # What embed.js's checkboxes show or hide (figures.set_display does the same).
+        "marques": {"evenement": figures.EVENT_MARK, "comparaison": figures.COMPARISON_META},
     }
+    checkboxes = "".join(
+        f'<button type="button" class="embed-check" role="checkbox" id="{box_id}"'
+        f' aria-checked="{"true" if box_id == EVENTS_CHECKBOX[0] else "false"}">'
+        f'<span class="embed-check-box" aria-hidden="true"></span>{escape(label)}</button>'
+        for box_id, label in (EVENTS_CHECKBOX, COMPARE_CHECKBOX)
+        if box_id in shown.checkboxes
+    )
     return (
         _head(urls, f"{indicator.title} — {SITE_NAME}", options.theme)
         + '<body>\n<main class="embed">\n'
@@ -340,7 +378,14 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
         + (f'<p class="embed-note">{escape(shown.note)}</p>\n' if shown.note else "")
         + '<button type="button" class="embed-switch" id="voir-donnees" aria-expanded="true"'
         ' aria-controls="donnees" hidden>Masquer les données</button>\n'
-        '<div class="embed-table" id="donnees" role="region" aria-labelledby="donnees-legende"'
+        # Without JavaScript nothing would redraw the chart: the checkboxes wait for embed.js.
+        + (
+            '<div class="embed-checks" role="group" aria-label="Affichage du graphique" hidden>'
+            f"{checkboxes}</div>\n"
+            if checkboxes
+            else ""
+        )
+        + '<div class="embed-table" id="donnees" role="region" aria-labelledby="donnees-legende"'
         ' tabindex="0">\n'
         f'<table><caption id="donnees-legende">{escape(shown.caption)}</caption>\n'
         f"<thead><tr>{head_row}</tr></thead>\n<tbody>{body_rows}</tbody></table>\n</div>\n"

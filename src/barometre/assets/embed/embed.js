@@ -41,9 +41,49 @@
     return { data: data, layout: figure.layout };
   }
 
+  // The checkboxes « Afficher les événements » and « Comparer avec l'année précédente », as on
+  // the site's pages: the server sends events shown and the year-ago overlay hidden.
+  var shown = { evenement: true, comparaison: false };
+  var CHECKBOXES = { "afficher-evenements": "evenement", "comparer-annee-precedente": "comparaison" };
+
+  function withDisplay(figure) {
+    var marks = config.marques;
+    var layout = Object.assign({}, figure.layout || {});
+    ["shapes", "annotations"].forEach(function (part) {
+      if (layout[part]) {
+        layout[part] = layout[part].map(function (item) {
+          return item.name === marks.evenement
+            ? Object.assign({}, item, { visible: shown.evenement })
+            : item;
+        });
+      }
+    });
+    var data = figure.data.map(function (trace) {
+      return trace.meta === marks.comparaison
+        ? Object.assign({}, trace, { visible: shown.comparaison })
+        : trace;
+    });
+    return { data: data, layout: layout };
+  }
+
   function draw() {
-    var figure = figureShown();
-    window.Plotly.react(chart, figure.data, figure.layout || {}, config.config);
+    var figure = withDisplay(figureShown());
+    window.Plotly.react(chart, figure.data, figure.layout, config.config);
+  }
+
+  var checks = document.querySelector(".embed-checks");
+  if (checks && window.Plotly) {
+    checks.hidden = false;
+    checks.addEventListener("click", function (event) {
+      var box = event.target.closest ? event.target.closest("[role=checkbox]") : null;
+      if (!box) {
+        return;
+      }
+      var key = CHECKBOXES[box.id];
+      shown[key] = !shown[key];
+      box.setAttribute("aria-checked", shown[key] ? "true" : "false");
+      draw();
+    });
   }
 
   // The table is shown by the server (readable without JavaScript); with it, a button opens it.
