@@ -301,11 +301,35 @@ def test_a_departement_masked_over_the_period_is_masked_in_every_period(tmp_path
     assert all(y is None for trace in evolution.get("data", []) for y in trace["y"])
     text = json.dumps(tree, ensure_ascii=False)
     assert "2\u00a0périodes masquées" in text and "30" not in json.dumps(evolution)
-    # Bouches-du-Rhône, masked on 1 March only (secondary that day), shows 2 March alone.
+    # Bouches-du-Rhône, masked on 1 March only (secondary that day): its total over both days
+    # (70) is on the map, so 2 March (60) shown alone would give 1 March (10) back.
     payload = indicator_payload_for("2024-03-01", "2024-03-02", "jour", "13")
     body = client.post("/_dash-update-component", json=payload).get_json()["response"]
-    evolution = graph_figures(body["resultats"]["children"])[0]
-    assert evolution["data"][0]["y"] == [None, 60]
+    tree = body["resultats"]["children"]
+    evolution = graph_figures(tree)[0]
+    assert all(y is None for trace in evolution.get("data", []) for y in trace["y"])
+    text = json.dumps(tree, ensure_ascii=False)
+    assert "2\u00a0périodes masquées" in text and "Bouches-du-Rhône\u00a0: 70" in text
+    store.close()
+
+
+def test_no_total_minus_its_shown_periods_gives_a_masked_count_back(tmp_path, the_catalogue):
+    """The API's per-period breakdown beside its totals over the same period: for every
+    member, either the total is masked or at least two of its periods are (or none)."""
+    store, client = site_with_small_counts(tmp_path, the_catalogue, SECONDARY_FILE)
+    api = "/api/v1/indicateurs/pre-plainte-en-ligne"
+    period = "debut=2024-03-01&fin=2024-03-02"
+    per_day = client.get(
+        f"{api}/observations?{period}&granularite=jour&ventilation=departement&par_page=5000"
+    ).get_json()["observations"]
+    whole = client.get(f"{api}/ventilations/departement?{period}").get_json()["repartition"]
+    shown_totals = {row["membre"] for row in whole if not row["masque"]}
+    for member in {row["membre"] for row in per_day}:
+        days = [row for row in per_day if row["membre"] == member]
+        masked = [row for row in days if row["masque"]]
+        assert len(masked) != 1 or member not in shown_totals, member
+        # a masked cell gives no day count either (zeros may be left out of the data)
+        assert all(row["jours"] is None and row["valeur"] is None for row in masked)
     store.close()
 
 

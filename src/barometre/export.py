@@ -49,7 +49,8 @@ FIELD_DESCRIPTIONS = {
     "libelle": "Libellé du membre de la ventilation.",
     "valeur": "Valeur de l'indicateur sur la période, agrégée selon sa règle ; vide ou « < seuil »"
     " si masquée.",
-    "jours": "Nombre de jours avec une donnée dans la période.",
+    "jours": "Nombre de jours avec une donnée dans la période ; vide si la valeur est masquée"
+    " (des jours sans donnée peuvent être des jours à zéro : ce nombre dirait la valeur).",
     "masque": "Vrai si la valeur est masquée au titre du secret statistique.",
 }
 FIELD_TYPES = {
@@ -72,8 +73,8 @@ def observations(
 
     Columns: ``date`` (ISO text), then with a breakdown ``membre``, ``libelle``, then ``valeur``,
     ``jours`` and with a breakdown ``masque``. Memoized on the query and the data version.
-    ``member`` keeps that member's rows only, masked over the whole breakdown first; a member
-    masked over the whole period is masked in every period (see ``_member``).
+    ``member`` keeps that member's rows only, masked over the whole breakdown first and beside
+    the period's totals (see ``_beside_totals``).
     """
     params = (query.indicator.id, query.start, query.end, query.granularity, dimension, member)
     return services.memoized(
@@ -86,25 +87,40 @@ def _observations(services: Services, query: Query, dimension: str, member: str)
     frame = store.series(indicator, query.start, query.end, query.granularity, dimension)
     if dimension:
         frame = _protect_series(services, query, dimension, frame)
+        frame = _beside_totals(services, query, dimension, frame)
     if member:
-        frame = _member(services, query, dimension, frame, member)
+        frame = frame[frame["membre"] == member]
     frame = frame.assign(date=frame["periode"].dt.strftime("%Y-%m-%d"))
     return _shape(services.catalogue, frame, dimension, ["date"])
 
 
-def _member(
-    services: Services, query: Query, dimension: str, frame: pd.DataFrame, member: str
+def _beside_totals(
+    services: Services, query: Query, dimension: str, frame: pd.DataFrame
 ) -> pd.DataFrame:
-    """Return one member's rows of a masked per-period breakdown.
+    """Mask more of a per-period breakdown so that the totals published for the same period
+    (``totals``: the map, the breakdown charts, the API) give no masked count back.
 
-    A member masked over the whole period (perhaps as the secondary cell) stays masked in every
-    period: the sum of its periods would otherwise give its total back, and with it the primary
-    cell that the secondary one protects.
+    - A member masked over the whole period (perhaps as the secondary cell) is masked in every
+      period: the sum of its periods would otherwise give its total back, and with it the
+      primary cell that the secondary one protects.
+    - A member shown over the whole period with exactly one masked period gets a second one
+      (its smallest positive period): its total minus its other periods would otherwise give
+      the masked one back.
     """
-    frame = frame[frame["membre"] == member]
+    if "masque" not in frame:
+        return frame
     whole = totals(services, query.indicator, dimension, query.start, query.end)
-    if whole.loc[whole["membre"] == member, "masque"].any():
-        frame = frame.assign(valeur=math.nan, masque=True)
+    hidden = set(whole.loc[whole["masque"].astype(bool), "membre"])
+    frame = frame.copy()
+    masked = frame["masque"].astype(bool) | frame["membre"].isin(hidden)
+    members = frame["membre"] != ""
+    per_member = masked[members].groupby(frame.loc[members, "membre"]).sum()
+    lonely = per_member.index[per_member == 1].difference(sorted(hidden))
+    candidates = frame[frame["membre"].isin(lonely) & ~masked & (frame["valeur"] > 0)]
+    second = candidates.sort_values(["valeur", "periode"]).groupby("membre").head(1).index
+    masked.loc[second] = True
+    frame.loc[masked, "valeur"] = math.nan
+    frame["masque"] = masked
     return frame
 
 
@@ -191,7 +207,8 @@ def _csv_cell(column: str, value, masked: bool, threshold: int) -> str:
     if column == "masque":
         return "true" if value else "false"
     if column == "jours":
-        return str(int(value))
+        # Days with data can be the count itself when zeros are left out: masked like it.
+        return "" if masked else str(int(value))
     return neutralise(str(value))
 
 
@@ -218,7 +235,7 @@ def to_records(frame: pd.DataFrame) -> list[dict]:
             if column == "valeur":
                 value = None if row.get("masque") else _number(value)
             elif column == "jours":
-                value = int(value)
+                value = None if row.get("masque") else int(value)
             elif column == "masque":
                 value = bool(value)
             else:
@@ -275,7 +292,7 @@ def table_schema(columns: list[str], threshold: int) -> dict:
     for column in columns:
         field = {"name": column, "type": FIELD_TYPES[column]}
         field["description"] = FIELD_DESCRIPTIONS[column]
-        if column in ("date", "jours"):
+        if column == "date":
             field["constraints"] = {"required": True}
         if column == "masque":
             field["trueValues"] = ["true"]
