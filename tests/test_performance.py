@@ -9,6 +9,7 @@ states every target. ``make test`` also runs ``make bench-quick`` to check the b
 from __future__ import annotations
 
 import gzip
+import json
 import re
 
 import brotli
@@ -301,6 +302,31 @@ def test_kept_data_is_not_served_to_another_version_of_the_code(app, monkeypatch
     # A deployment: the file or Redis cache is still there, the figures it holds are not ours.
     monkeypatch.setattr(services, "CODE_VERSION", "autre-version")
     assert app.services.memoized("essai", (1,), compute) == 2
+
+
+def test_a_page_that_says_the_store_failed_is_not_replayed_once_it_is_back(app, monkeypatch):
+    from dash_http import route_payload
+
+    from barometre import views
+    from barometre.store import StoreError
+
+    client = app.server.test_client()
+    body = route_payload("/indicateurs/brigade-numerique-demandes", "?granularite=annee")
+    charts = views.indicator_charts
+
+    def timed_out(*args, **kwargs):
+        raise StoreError("délai de lecture dépassé")
+
+    monkeypatch.setattr(views, "indicator_charts", timed_out)
+    failed = client.post("/_dash-update-component", json=body)
+    unavailable = "Service momentanément indisponible"
+    assert failed.status_code == 200
+    assert unavailable in json.dumps(failed.get_json(), ensure_ascii=False)
+    monkeypatch.setattr(views, "indicator_charts", charts)
+    again = json.dumps(
+        client.post("/_dash-update-component", json=body).get_json(), ensure_ascii=False
+    )
+    assert unavailable not in again and "Évolution par année" in again
 
 
 CHART = ("brigade-numerique-demandes", "2024-01-01", "2025-12-31", "mois")

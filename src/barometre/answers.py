@@ -36,6 +36,8 @@ MAX_BYTES = 32 * 1024 * 1024
 EXTENSION = "barometre.answers"
 # What Flask's after-request functions use to ask the middleware to keep the answer being sent.
 KEEP = "barometre.answers.keep"
+# Set on a request whose 200 answer must not be kept (see ``do_not_keep``).
+PASSING = "barometre.answers.passing"
 # A conditional or partial request is answered through werkzeug, which compares the validators.
 CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")
 Entry = tuple[bytes, str, list[tuple[str, str]]]
@@ -85,9 +87,19 @@ def register(server: flask.Flask, shared: Services) -> None:
     def keep_answer(response: flask.Response) -> flask.Response:
         # Flask runs after-request functions in reverse order: this one, registered before the
         # compression and the security headers, sees the answer as sent.
-        if response.status_code == 200 and not response.is_streamed:
+        if (
+            response.status_code == 200
+            and not response.is_streamed
+            and not flask.request.environ.get(PASSING)
+        ):
             flask.request.environ[KEEP] = True
         return response
+
+
+def do_not_keep() -> None:
+    """Keep the current request's answer out of memory: it says something passing (a page that
+    says the store could not be read), which the data version would not make stale."""
+    flask.request.environ[PASSING] = True
 
 
 class Middleware:

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 
 from dash import Input, Output, State, no_update
 
-from barometre import ids, validation
+from barometre import answers, ids, validation
 from barometre.layouts import accessibility, data, errors, family, home, indicator, sources
 from barometre.layouts.common import ACCESSIBILITY_PATH, NAV_ID, SITEMAP_PATH, Page
 from barometre.services import Services
@@ -49,6 +49,8 @@ def render(services: Services, pathname: str | None, search: str | None, today: 
             return family.page(services, parts[1], today)
     except StoreError as error:
         log.error("base indisponible : %s", error)
+        # The page says so now; the same request must be answered afresh once the store is back.
+        answers.do_not_keep()
         return errors.unavailable()
     return errors.not_found(urls)
 
