@@ -302,7 +302,7 @@ def test_controls_work_with_the_keyboard_alone_and_are_announced(page, live_serv
     page.focus("#granularite")
     page.keyboard.press("End")  # the last option: by year
     page.wait_for_function(
-        "document.getElementById('message').textContent === 'Graphiques mis à jour.'"
+        "document.getElementById('message').textContent.includes('mis à jour\u00a0: par année')"
     )
     assert "année" in page.locator("#resultats h2").first.text_content()
     assert page.get_attribute("#message", "aria-live") == "polite"

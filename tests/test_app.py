@@ -98,7 +98,9 @@ def test_the_indicator_callback_redraws_for_a_new_period_and_granularity(client)
     body = client.post(UPDATE, json=payload).get_json()["response"]
     figure = components(body["resultats"]["children"], "Graph")[0]["props"]["figure"]
     assert len(figure["data"][0]["x"]) == 12
-    assert body["message"]["children"] == "Graphiques mis à jour."
+    assert body["message"]["children"] == (
+        "Graphiques mis à jour\u00a0: par mois, du 1er janvier 2020 au 31 décembre 2020."
+    )
 
 
 @pytest.mark.parametrize(

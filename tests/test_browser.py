@@ -57,7 +57,12 @@ def test_period_and_granularity_change_with_the_keyboard(live_server, page):
         f"document.querySelector('.chart-block .js-plotly-plot').data[0].x.length < {yearly}"
     )
     assert page.input_value("#periode-debut") == "2022-01-01"
-    assert page.locator("#message").inner_text() == "Graphiques mis à jour."
+    # The live region names the new state: two updates in a row are two announcements.
+    assert (
+        page.locator("#message")
+        .inner_text()
+        .startswith("Graphiques mis à jour\u00a0: par année, du 1er janvier 2022 au ")
+    )
     assert page.console_errors == []
     assert page.foreign_requests == []
 

@@ -77,7 +77,11 @@ def test_choosing_a_departement_updates_the_evolution_chart_and_the_permalink(pa
     summary = page.locator(".chart-block .chart-summary").first.inner_text()
     assert summary.startswith("Gironde\u00a0: ")
     assert "departement=33" in page.url and "debut=2025-01-01" in page.url
-    assert page.locator("#message").inner_text() == "Graphiques mis à jour\u00a0: Gironde."
+    assert (
+        page.locator("#message")
+        .inner_text()
+        .startswith("Graphiques mis à jour\u00a0: Gironde, par mois, du 1er janvier 2025 au ")
+    )
     # the evolution chart's data links give that département's series
     csv = page.locator(".chart-block").first.locator("a[download$='.csv']").get_attribute("href")
     assert "departement=33" in csv and "granularite=mois" in csv

@@ -178,7 +178,7 @@ def read_day(url: str, days_before: int = 0) -> tuple[int, int]:
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         assert response.status == 200
         body = json.loads(response.read())["response"]
-    assert body["message"]["children"] == "Graphiques mis à jour."
+    assert body["message"]["children"].startswith("Graphiques mis à jour\u00a0: par jour, ")
     figures = graph_figures(body["resultats"]["children"])
     daily = figures[0]["data"][0]["y"]
     assert len(daily) == days_before + 1 and set(daily[:-1]) <= {OLD}

@@ -50,7 +50,9 @@ def test_a_callback_answers(live_server):
     payload = indicator_payload("perceval-signalements", "2023-01-01", "2023-12-31", "annee")
     status, body = post_json(live_server.url + "/_dash-update-component", payload)
     assert status == 200
-    assert body["response"]["message"]["children"] == "Graphiques mis à jour."
+    assert body["response"]["message"]["children"] == (
+        "Graphiques mis à jour\u00a0: par année, du 1er janvier 2023 au 31 décembre 2023."
+    )
 
 
 def test_the_server_banner_and_logs_reveal_nothing_personal(live_server):

@@ -78,6 +78,24 @@
   document.addEventListener("focusin", describe);
   document.addEventListener("mouseover", describe);
 
+  // A focused small département (Paris and its suburbs) is a few pixels wide: its enlarged copy
+  // in the inset is highlighted too, so that the keyboard focus can be seen.
+  function markCopy(event, focused) {
+    var shape = shapeOf(event);
+    var code = shape && shape.getAttribute("data-departement");
+    var map = document.getElementById(MAP_ID);
+    var copy = code && map && map.querySelector('.carte-zoom g[data-departement="' + code + '"]');
+    if (copy) {
+      copy.classList.toggle("en-focus", focused);
+    }
+  }
+  document.addEventListener("focusin", function (event) {
+    markCopy(event, true);
+  });
+  document.addEventListener("focusout", function (event) {
+    markCopy(event, false);
+  });
+
   new MutationObserver(draw).observe(document.documentElement, {
     childList: true,
     subtree: true,

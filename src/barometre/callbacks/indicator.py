@@ -6,7 +6,7 @@ import json
 
 from dash import ALL, Input, Output, State, html, no_update
 
-from barometre import figures, ids, validation, views
+from barometre import figures, ids, summaries, validation, views
 from barometre.layouts import downloads
 from barometre.layouts import indicator as layout
 from barometre.layouts.common import MAIN_ID
@@ -120,11 +120,22 @@ def update(
         return no_update, html.Span(error.message, className="text-danger-emphasis")
     display = validation.display_from_clicks(event_clicks, compare_clicks)
     charts = views.with_display(views.indicator_charts(services, query), display)
-    done = "Graphiques mis à jour"
+    return layout.results(charts, services, query), updated_message(services, query)
+
+
+def updated_message(services: Services, query) -> str:
+    """Return what the live region says after an update: the new state.
+
+    A screen reader announces a live region when its text changes: « Graphiques mis à jour. »
+    twice in a row would be heard once.
+    """
+    parts = [
+        f"par {summaries.PERIOD_NOUNS[query.granularity]}",
+        summaries.format_span(query.start, query.end, "jour"),
+    ]
     if query.departement:
-        name = services.catalogue.breakdowns[views.DEPARTEMENT].label(query.departement)
-        done += f"\u00a0: {name}"
-    return layout.results(charts, services, query), done + "."
+        parts.insert(0, services.catalogue.breakdowns[views.DEPARTEMENT].label(query.departement))
+    return f"Graphiques mis à jour{summaries.NBSP}: {', '.join(parts)}."
 
 
 def register(app, services: Services) -> None:
