@@ -181,6 +181,16 @@ def test_query_parameters_never_break_a_page(hostile_client, value):
             )
 
 
+# The routing callback's body (two inputs, one state) with one field replaced.
+ROUTE_WITH = (
+    b'{"output": "ROUTER", "outputs": [{"id": "page", "property": "children"},'
+    b' {"id": "page-title", "property": "data"}, {"id": "etat-page", "property": "data"}],'
+    b' "inputs": [{"id": "url", "property": "pathname", "value": "/"},'
+    b' {"id": "url", "property": "search", "value": ""}],'
+    b' "state": [{"id": "etat-page", "property": "data", "value": null}], %s}'
+)
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -193,6 +203,14 @@ def test_query_parameters_never_break_a_page(hostile_client, value):
         b'{"output": "ROUTER", "outputs": [],'
         b' "inputs": [{"id": "url", "property": "pathname", "value": "/"}]}',
         b'{"output": "ROUTER", "outputs": 3, "inputs": []}',
+        # The review's reproductions: outputs of the wrong count or shape, changedPropIds that
+        # are not texts, and a callback that runs in the browser (Dash's KeyError, a 500).
+        ROUTE_WITH % b'"outputs": []',
+        ROUTE_WITH % b'"outputs": [{"id": "page", "property": "children"}]',
+        ROUTE_WITH % b'"changedPropIds": [1, {"a": 2}]',
+        ROUTE_WITH % b'"outputs": [{"id": 1, "property": "children"}, {}, {}]',
+        b'{"output": "adresse-impression.children", "outputs": {"id": "adresse-impression",'
+        b' "property": "children"}, "inputs": [{"id": "url", "property": "href", "value": "/"}]}',
         json.dumps({"output": "x" * 10_000}).encode(),
         b"\xff\xfe\x00",
     ],

@@ -194,7 +194,18 @@ def callback_body_error(body: object, callback_map: dict) -> str | None:
         return "le corps doit être un objet JSON"
     if not isinstance(body.get("output"), str) or body["output"] not in callback_map:
         return "sortie inconnue"
-    if not isinstance(body.get("outputs"), dict | list):
+    expected = callback_map[body["output"]]
+    if "callback" not in expected:
+        return "sortie calculée dans le navigateur, pas sur le serveur"
+    # One output: an {id, property} object; several (output "..a.x...b.y.."): a list of them,
+    # as many as the callback has.
+    several = body["output"].startswith("..")
+    names = body["output"][2:-2].split("...") if several else [body["output"]]
+    outputs = body.get("outputs")
+    if several != isinstance(outputs, list):
+        return "outputs invalide"
+    items = outputs if several else [outputs]
+    if len(items) != len(names) or not all(_is_reference(item) for item in items):
         return "outputs invalide"
     for key in ("inputs", "state"):
         items = body.get(key, [])
@@ -205,11 +216,22 @@ def callback_body_error(body: object, callback_map: dict) -> str | None:
             for entry in entries:
                 if not isinstance(entry, dict) or "id" not in entry or "property" not in entry:
                     return f"{key} : entrée invalide"
-    expected = callback_map[body["output"]]
     if len(body.get("inputs", [])) != len(expected.get("inputs", [])) or len(
         body.get("state", [])
     ) != len(expected.get("state", [])):
         return "nombre d'entrées inattendu"
-    if not isinstance(body.get("changedPropIds", []), list):
-        return "changedPropIds doit être une liste"
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(item, str) for item in changed):
+        return "changedPropIds doit être une liste de textes"
     return None
+
+
+def _is_reference(item: object) -> bool:
+    """Whether ``item`` names a component property: {id, property}, or a list of them (ALL)."""
+    if isinstance(item, list):
+        return all(_is_reference(entry) for entry in item)
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("id"), str | dict)
+        and isinstance(item.get("property"), str)
+    )
