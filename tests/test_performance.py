@@ -288,7 +288,9 @@ def test_a_repeated_callback_is_answered_from_memory_until_the_data_changes(app,
     assert len(kept.entries) == 2
 
 
-def test_kept_data_is_not_served_to_another_version_of_the_code(app, monkeypatch):
+def test_kept_data_is_not_served_to_another_version_of_the_code_or_settings(app, monkeypatch):
+    from dataclasses import replace
+
     from barometre import services
 
     computed = []
@@ -299,9 +301,12 @@ def test_kept_data_is_not_served_to_another_version_of_the_code(app, monkeypatch
 
     assert app.services.memoized("essai", (1,), compute) == 1
     assert app.services.memoized("essai", (1,), compute) == 1  # kept (file cache)
-    # A deployment: the file or Redis cache is still there, the figures it holds are not ours.
+    # The same cache (a file or Redis outlives a restart), another secrecy threshold.
+    stricter = replace(app.services, settings=replace(app.services.settings, secrecy_threshold=50))
+    assert stricter.memoized("essai", (1,), compute) == 2
+    # A deployment: the figures the cache holds are not this code's.
     monkeypatch.setattr(services, "CODE_VERSION", "autre-version")
-    assert app.services.memoized("essai", (1,), compute) == 2
+    assert replace(app.services).memoized("essai", (1,), compute) == 3
 
 
 def test_a_page_that_says_the_store_failed_is_not_replayed_once_it_is_back(app, monkeypatch):
@@ -327,6 +332,22 @@ def test_a_page_that_says_the_store_failed_is_not_replayed_once_it_is_back(app, 
         client.post("/_dash-update-component", json=body).get_json(), ensure_ascii=False
     )
     assert unavailable not in again and "Évolution par année" in again
+
+
+def test_keys_and_headers_count_against_the_answers_memory():
+    from barometre.answers import ENTRY_OVERHEAD, Answers
+
+    # A visitor varying an unknown parameter with 4 KB Accept headers, small answers.
+    kept = Answers(max_bytes=200_000)
+    headers = [("Content-Security-Policy", "x" * 2000), ("Vary", "Accept, Accept-Encoding")]
+    for visit in range(1000):
+        kept.put(f"GET\0/api/v1/x?z={visit}\0" + "a" * 4000, b"y" * 372, list(headers))
+    held = sum(
+        len(key) + len(body) + len(status) + sum(len(n) + len(v) for n, v in h) + ENTRY_OVERHEAD
+        for key, (body, status, h) in kept.entries.items()
+    )
+    assert kept.size == held
+    assert held <= 200_000 and len(kept.entries) < 40
 
 
 CHART = ("brigade-numerique-demandes", "2024-01-01", "2025-12-31", "mois")
@@ -387,18 +408,23 @@ def test_requests_that_fail_are_never_kept_and_still_go_through_flask(app, body,
     assert not app.server.extensions[answers.EXTENSION].entries
 
 
+# Each entry below costs its body (100 bytes), its one-digit key, "200 OK" and the overhead.
+ONE = 100 + 1 + len("200 OK") + 1024
+
+
 @pytest.mark.parametrize(
     ("sizes", "kept"),
     [
         ([100] * 8, [str(n) for n in range(8)]),
         ([100] * 9, [str(n) for n in range(1, 9)]),  # the oldest goes
-        ([101], []),  # larger than an eighth of the whole: never kept
+        ([ONE + 1], []),  # larger than an eighth of the whole: never kept
     ],
 )
 def test_answers_are_bounded_least_recently_used_first(sizes, kept):
-    from barometre.answers import Answers
+    from barometre.answers import ENTRY_OVERHEAD, Answers
 
-    answers = Answers(max_bytes=800)
+    assert ENTRY_OVERHEAD == 1024
+    answers = Answers(max_bytes=8 * ONE)
     for number, size in enumerate(sizes):
         answers.put(str(number), b"x" * size, [])
     assert list(answers.entries) == kept

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -49,17 +50,26 @@ class Services:
     cache: Cache
     events: Events = Events()
 
+    @functools.cached_property
+    def context(self) -> str:
+        """Return a digest of the code, the catalogue, the events and the secrecy threshold:
+        a figure kept under another threshold must never be shown under this one."""
+        parts = (CODE_VERSION, repr(self.catalogue), self.events.digest)
+        text = repr((*parts, self.settings.secrecy_threshold))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
     def memoized(self, name: str, params: tuple, compute: Callable[[], T]) -> T:
         """Return ``compute()``, cached under ``name``, ``params``, the store's data version and
-        the code version.
+        what the answer depends on besides them (``context``).
 
         The data version is part of the key, so a committed write makes every older entry
-        unreachable: new data is never hidden behind a stale cache; so is the code version, for
-        the same reason after a deployment. A cache that fails (Redis
-        down) is bypassed with a warning, never turned into an error page.
+        unreachable: new data is never hidden behind a stale cache; so is the context, for the
+        same reason after a deployment or a change of settings (the file or Redis cache outlives
+        both, and is shared by instances). A cache that fails (Redis down) is bypassed with a
+        warning, never turned into an error page.
         """
         digest = hashlib.sha256(json.dumps(params, default=str).encode()).hexdigest()[:32]
-        key = f"barometre:{name}:{CODE_VERSION}:{self.store.data_version()}:{digest}"
+        key = f"barometre:{name}:{self.context}:{self.store.data_version()}:{digest}"
         try:
             value = self.cache.get(key)
         except Exception as error:  # noqa: BLE001 - any cache backend failure is bypassed
