@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -288,3 +289,21 @@ def test_the_real_server_logs_json_lines_without_address_or_user_agent(live_serv
     access = [line for line in lines if '"chemin": "/healthz"' in line]
     assert access
     assert all("127.0.0.1" not in line and "Navigateur-Secret" not in line for line in access)
+
+
+@pytest.mark.server
+def test_gunicorn_s_own_messages_lose_the_client_address(live_server):
+    # A request line gunicorn refuses itself: its warning names the client (« ip=… »).
+    host, port = live_server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(b"GET /\xff\x00 HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert connection.recv(100).startswith(b"HTTP/1.1 400")
+    time.sleep(0.5)
+    live_server.log.flush()
+    # The log lines (not the command's own « Baromètre numérique sur http://… » banner).
+    lines = [
+        line for line in Path(live_server.log.name).read_text().splitlines() if line.startswith("{")
+    ]
+    refused = [line for line in lines if "Invalid request" in line]
+    assert refused and all("[adresse masquée]" in line for line in refused)
+    assert not any("127.0.0.1" in line for line in lines)

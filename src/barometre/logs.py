@@ -10,11 +10,28 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from gunicorn.glogging import Logger
+
+
+# gunicorn writes the client's address in some of its own messages (« Invalid request from
+# ip=… »): an IP address is personal data, masked in every line.
+ADDRESS = re.compile(
+    r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])"  # IPv4
+    r"|(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}(?![\w:])"  # IPv6, full
+    r"|(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4})*)?"  # ::
+    r"|(?<![\w:])::(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4})*)?(?![\w:])"
+)
+MASKED_ADDRESS = "[adresse masquée]"
+
+
+def without_addresses(text: str) -> str:
+    """Return ``text`` with every IPv4 and IPv6 address replaced by « [adresse masquée] »."""
+    return ADDRESS.sub(MASKED_ADDRESS, text)
 
 
 class JsonFormatter(logging.Formatter):
@@ -28,7 +45,7 @@ class JsonFormatter(logging.Formatter):
             "niveau": record.levelname,
             "journal": record.name,
         }
-        message = record.getMessage()
+        message = without_addresses(record.getMessage())
         try:
             event = json.loads(message) if message.startswith("{") else None
         except ValueError:
@@ -38,7 +55,7 @@ class JsonFormatter(logging.Formatter):
         else:
             line["message"] = message
         if record.exc_info:
-            line["trace"] = self.formatException(record.exc_info)
+            line["trace"] = without_addresses(self.formatException(record.exc_info))
         return json.dumps(line, ensure_ascii=False)
 
 
