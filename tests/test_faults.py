@@ -199,6 +199,8 @@ def test_an_unavailable_store_is_a_french_503_then_service_returns(outage):
         status, body, _ = fetch(api)
         assert status == 503 and json.loads(body)["erreur"] == "Service momentanément indisponible"
         assert headers_of(api)["Retry-After"] == "30"
+        embed = server.url + "/embed/brigade-numerique-demandes"
+        assert fetch(embed)[0] == 503 and headers_of(embed)["Retry-After"] == "30"
         status, body, _ = route(server, "/indicateurs/brigade-numerique-demandes")
         assert status == 200 and "Service momentan\\u00e9ment indisponible" in body
     finally:

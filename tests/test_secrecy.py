@@ -99,7 +99,7 @@ def test_the_rule_applies_to_counts_only(aggregation, unit, applies):
 def test_label_and_note_are_french():
     assert secrecy.label(5) == "< 5"
     assert secrecy.note(3, 5, "departement") == (
-        "3\u00a0départements masqués (moins de 5) au titre du secret statistique."
+        "3\u00a0départements masqués au titre du secret statistique (seuil\u00a0: 5)."
     )
     assert secrecy.note(1, 5, "motif").startswith("1\u00a0valeur masquée")
     assert secrecy.note(0, 5) == ""
@@ -167,10 +167,10 @@ def test_the_indicator_page_leaves_masked_members_out_of_charts(tmp_path, the_ca
     charts = json.dumps(graph_figures(tree), ensure_ascii=False)
     assert "Corse-du-Sud" not in charts and "Bouches-du-Rhône" not in charts
     assert "Ille-et-Vilaine" in charts and "Paris" in charts
-    assert "2\u00a0départements masqués (moins de 5)" in text
+    assert "2\u00a0départements masqués au titre du secret statistique" in text
     # two members only: the small one and, by secondary suppression, the other one
     assert "Personne morale" not in charts and "Personne physique" not in charts
-    assert "2\u00a0valeurs masquées (moins de 5)" in text
+    assert "2\u00a0valeurs masquées au titre du secret statistique" in text
     # the text summaries never name a masked member; tables (if any) say « < 5 »
     split_summaries = _texts_with(tree, "Répartition par")
     assert len(split_summaries) >= 2
@@ -247,7 +247,7 @@ def test_embedded_breakdowns_are_masked_too(tmp_path, the_catalogue):
     )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "2\u00a0départements masqués (moins de 5)" in page
+    assert "2\u00a0départements masqués au titre du secret statistique" in page
     assert "&lt; 5" in page or "< 5" in page
     assert "Ille-et-Vilaine" in page
     store.close()
@@ -264,8 +264,8 @@ def test_a_masked_departement_shows_no_value_on_its_chart_or_map(tmp_path, the_c
     text = json.dumps(tree, ensure_ascii=False).replace('\\"', '"')  # the SVG's own quotes
     evolution = graph_figures(tree)[0]
     assert all(y is None for trace in evolution.get("data", []) for y in trace["y"])
-    assert "< 5 (secret statistique)" in text
-    assert "1\u00a0période masquée (moins de 5)" in text
+    assert "<td>secret statistique</td>" in text or '"secret statistique"' in text
+    assert "1\u00a0période masquée au titre du secret statistique (seuil\u00a0: 5)" in text
     # the map: both masked départements are hatched, named without a value, listed last
     assert f'data-departement="{code}" class="masque choisi"' in text
     assert "Corse-du-Sud\u00a0: secret statistique" in text

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import flask
 from markupsafe import Markup, escape
 
-from barometre import __version__, figures, secrecy, summaries, views
+from barometre import __version__, errors, figures, secrecy, summaries, views
 from barometre.catalogue import Breakdown, Indicator
 from barometre.services import Services
 from barometre.store import StoreError
@@ -479,4 +479,8 @@ def _not_found(indicator_id: str) -> str:
 
 
 def _page(services: Services, title: str, message: str, status: int) -> flask.Response:
-    return flask.Response(render_message(services, title, message), status, mimetype="text/html")
+    page = render_message(services, title, message)
+    response = flask.Response(page, status, mimetype="text/html")
+    if status == 503:  # as every other 503 of the site: when to try again
+        response.headers["Retry-After"] = str(errors.RETRY_AFTER_SECONDS)
+    return response

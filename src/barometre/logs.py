@@ -17,7 +17,6 @@ from contextlib import contextmanager
 
 from gunicorn.glogging import Logger
 
-
 # gunicorn writes the client's address in some of its own messages (« Invalid request from
 # ip=… »): an IP address is personal data, masked in every line.
 ADDRESS = re.compile(

@@ -175,9 +175,7 @@ def accessible_name(
 ) -> str:
     """Return what a shape says: « Gironde : 1 234 pré-plaintes du … au …, 4e rang sur 101 »."""
     if entry.masked:
-        return (
-            f"{entry.name}\u00a0: {MASKED_TEXT} (moins de {threshold}\u00a0{indicator.unit}) {span}"
-        )
+        return f"{entry.name}\u00a0: {MASKED_TEXT} (seuil\u00a0: {threshold}) {span}"
     if entry.value is None:
         return f"{entry.name}\u00a0: {NO_DATA_TEXT} {span}"
     value = summaries.format_value(entry.value, indicator)
@@ -279,10 +277,7 @@ def summary(entries: list[Entry], indicator: Indicator, span: str, threshold: in
         )
     if masked:
         noun = "département masqué" if masked == 1 else "départements masqués"
-        text += (
-            f" {masked}\u00a0{noun} au titre du secret statistique (moins de {threshold}"
-            f"\u00a0{indicator.unit})."
-        )
+        text += " " + secrecy.masked_sentence(f"{masked}\u00a0{noun}", threshold)
     return text
 
 

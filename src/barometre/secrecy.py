@@ -180,4 +180,13 @@ def note(count: int, threshold: int, breakdown_id: str = "") -> str:
         noun = "département masqué" if count == 1 else "départements masqués"
     else:
         noun = "valeur masquée" if count == 1 else "valeurs masquées"
-    return f"{count}\u00a0{noun} (moins de {threshold}) au titre du secret statistique."
+    return masked_sentence(f"{count}\u00a0{noun}", threshold)
+
+
+def masked_sentence(what: str, threshold: int) -> str:
+    """Return « 3 départements masqués au titre du secret statistique (seuil : 5). ».
+
+    Not « moins de 5 »: the cells masked so that a small count cannot be worked out by
+    subtraction are often larger, and saying which is which would point at the small ones.
+    """
+    return f"{what} au titre du secret statistique (seuil\u00a0: {threshold})."

@@ -178,11 +178,9 @@ def evolution(services: Services, query: Query) -> Chart:
         threshold = services.settings.secrecy_threshold
         if hidden:
             plural = "s" if hidden > 1 else ""
-            note = (
-                f"{hidden}{NBSP}période{plural} masquée{plural} (moins de {threshold}) au titre "
-                "du secret statistique."
-            )
-        masked = secrecy.label(threshold) + " (secret statistique)"
+            periods = f"{hidden}{NBSP}période{plural} masquée{plural}"
+            note = secrecy.masked_sentence(periods, threshold)
+        masked = "secret statistique"
     else:
         frame = services.store.series(indicator, query.start, query.end, granularity)
         previous = services.store.series(indicator, year_ago.start, year_ago.end, granularity)
