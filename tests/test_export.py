@@ -171,7 +171,7 @@ def test_chart_downloads_give_back_what_the_chart_shows(app, chart, search):
     ]
     csv_link = next(n for n in links if n.download.endswith(".csv"))
     label = " ".join(c if isinstance(c, str) else c.children for c in csv_link.children if c)
-    assert label.startswith("Télécharger les données de « ") and "(CSV, " in label
+    assert label.startswith("Télécharger les données du graphique «\u00a0") and "(CSV, " in label
     client = app.server.test_client()
     answer = client.get(csv_link.href)
     assert answer.status_code == 200
@@ -209,7 +209,9 @@ def test_chart_image_and_data_downloads_in_the_browser(live_server, page):
         with page.expect_download(timeout=30_000) as download:
             block.get_by_role("button", name=f"image {fmt.upper()}").click()
         assert download.value.suggested_filename == f"brigade-numerique-demandes-evolution.{fmt}"
-    link = block.get_by_role("link", name="Télécharger les données de « évolution par mois » (CSV")
+    link = block.get_by_role(
+        "link", name="Télécharger les données du graphique «\u00a0Évolution par mois\u00a0» (CSV"
+    )
     with page.expect_download(timeout=30_000) as download:
         link.click()
     frame = pd.read_csv(download.value.path())

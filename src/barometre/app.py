@@ -57,7 +57,7 @@ META_TAGS = [
     {"name": "viewport", "content": "width=device-width, initial-scale=1"},
     {
         "name": "description",
-        "content": "Les chiffres clés des services numériques de la Gendarmerie nationale : "
+        "content": "Les chiffres clés des services numériques de la Gendarmerie nationale\u00a0: "
         "Brigade numérique, signalements en ligne, recrutement, information du public.",
     },
 ]

@@ -193,7 +193,8 @@ def evolution(services: Services, query: Query) -> Chart:
                 frame, indicator, granularity, events=events, previous=previous
             )
         ),
-        summary=f"{place}{NBSP}: {text}" if place else text,
+        # No capital after the colon: « Gironde : pré-plaintes en ligne par mois… ».
+        summary=f"{place}{NBSP}: {text[:1].lower()}{text[1:]}" if place else text,
         note=note,
         table=series_table(frame, indicator, granularity, events, previous, place, masked),
         **_provenance(services, indicator),

@@ -133,7 +133,7 @@ def demo_notice(services: Services) -> html.Div | None:
         html.P(
             [
                 html.Strong("Données de démonstration"),
-                " : les chiffres affichés sont générés pour illustrer le Baromètre ; "
+                "\u00a0: les chiffres affichés sont générés pour illustrer le Baromètre\u00a0; "
                 "ce ne sont pas des chiffres officiels.",
             ],
             className="container mb-0",

@@ -48,13 +48,13 @@ def downloads(services: Services, query: Query, chart_id: str, title: str) -> ht
     dimension = dimension if dimension in query.indicator.breakdowns else ""
     csv_url, json_url, text = data_urls(services, query, dimension)
     size = size_label(len(text.encode("utf-8")))
-    lowered = title[0].lower() + title[1:]
+    named = f"«\u00a0{title}\u00a0»"
     # Accessible names come from the content (visible text plus hidden words around it), so
     # the visible text is always part of the name (WCAG 2.5.3, « label in name »). Browsers put
     # a space around the hidden words: the parentheses stay in the visible text.
     links = [
         html.A(
-            _named(f"Télécharger les données de « {lowered} »", visible, ""),
+            _named(f"Télécharger les données du graphique {named}", visible, ""),
             href=href,
             download=f"{chart_id}.{extension}",
             className="btn btn-sm btn-outline-primary",
@@ -66,7 +66,7 @@ def downloads(services: Services, query: Query, chart_id: str, title: str) -> ht
     ]
     images = [
         html.Button(
-            _named("", f"Image {fmt.upper()}", f" du graphique « {lowered} »"),
+            _named("", f"Image {fmt.upper()}", f" du graphique {named}"),
             id={"type": IMAGE_BUTTON, "graphique": chart_id, "format": fmt},
             type="button",
             className="btn btn-sm btn-outline-secondary",
@@ -81,7 +81,7 @@ def downloads(services: Services, query: Query, chart_id: str, title: str) -> ht
         ],
         className="chart-downloads d-flex flex-wrap gap-2 align-items-center mb-3",
         role="group",
-        **{"aria-label": f"Téléchargements\u00a0: {lowered}"},
+        **{"aria-label": f"Téléchargements\u00a0: {title[:1].lower()}{title[1:]}"},
     )
 
 

@@ -45,8 +45,8 @@ def page(services: Services, today: dt.date, display: Display = DEFAULT_DISPLAY)
             html.H1(SITE_NAME),
             html.P(
                 "Le Baromètre numérique présente les chiffres clés des services numériques de la "
-                "Gendarmerie nationale : la Brigade numérique, les plateformes de signalement en "
-                "ligne, le site de recrutement et l'information du public. Les données sont "
+                "Gendarmerie nationale\u00a0: la Brigade numérique, les plateformes de signalement "
+                "en ligne, le site de recrutement et l'information du public. Les données sont "
                 "statistiques, régulièrement actualisées et réutilisables librement.",
                 className="lead",
             ),
