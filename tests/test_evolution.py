@@ -109,6 +109,10 @@ def test_the_partial_last_period_is_a_separate_dashed_trace_never_compared(daily
         "(mois incomplet\u00a0: 15 jours de données, non comparable à l'année précédente)" in text
     )
     assert "par rapport à mars 2024" not in text
+    # the table says why its year-ago cell is empty (not « non disponible »: March 2024 exists)
+    rows = views.series_table(national, DEMANDES, "mois", previous=previous).rows
+    assert rows[-1][0] == "mars 2025 (incomplet)" and rows[-1][2] == "non comparable"
+    assert rows[-2][2] != "non comparable"
 
 
 def test_the_table_has_the_year_ago_and_event_columns(daily_store):

@@ -354,8 +354,11 @@ def series_table(
     if previous is not None:
         columns.append(_value_heading(indicator, YEAR_AGO_HEADING))
         overlay = summaries.year_ago(frame, previous, granularity, indicator)
-        for line, value in zip(cells, overlay["valeur_avant"], strict=True):
-            line.append(summaries.format_number(value, indicator.decimals))
+        for line, row, value in zip(cells, rows, overlay["valeur_avant"], strict=True):
+            # An incomplete period is never set against a complete one (summaries.year_ago).
+            incomplete = row["partiel"] and indicator.aggregation == "somme"
+            before = summaries.format_number(value, indicator.decimals)
+            line.append("non comparable" if incomplete else before)
     shown = summaries.events_in(events, frame, granularity)
     if shown:
         columns.append(EVENT_HEADING)
