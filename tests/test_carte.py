@@ -127,3 +127,26 @@ def test_pages_without_a_departement_breakdown_load_no_map(page, live_server):
     assert page.locator("#carte-departements").count() == 0
     assert page.locator("#departement").count() == 0
     assert "data-svg" not in page.content()
+
+
+def test_arrow_keys_in_the_select_update_once_for_the_departement_reached(page, live_server):
+    open_page(page, live_server.url + PATH + PERIOD)
+    entries = page.evaluate("history.length")
+    updates = []
+    page.on(
+        "request",
+        lambda request: (
+            updates.append(request.post_data)
+            if "/_dash-update-component" in request.url
+            and "resultats.children" in (request.post_data or "")
+            else None
+        ),
+    )
+    page.focus("#departement")
+    for _ in range(4):
+        page.keyboard.press("ArrowDown")
+    label = page.eval_on_selector("#departement", "s => s.options[s.selectedIndex].text")
+    wait_for_title(page, "Évolution par mois — " + label.split(" — ", 1)[1])
+    page.wait_for_timeout(1000)  # nothing more comes after the one update
+    assert len(updates) == 1
+    assert page.evaluate("history.length") == entries + 1

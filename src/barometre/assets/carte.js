@@ -12,6 +12,7 @@
   var MAP_ID = "carte-departements";
   var SELECT_ID = "departement";
   var STORE_ID = "departement-choix";
+  var SETTLE_MS = 500;
   // The named links, and the enlarged copies of Paris and its suburbs (mouse only).
   var SHAPES = "#" + MAP_ID + " [data-departement]";
   var refocus = null;
@@ -47,9 +48,16 @@
     return event.target && event.target.closest ? event.target.closest(SHAPES) : null;
   }
 
+  // With the keyboard, a closed select changes at every arrow key: the charts follow the
+  // département the reader stops on, not each one passed on the way (nor a history entry each).
+  var pending = null;
   document.addEventListener("change", function (event) {
     if (event.target && event.target.id === SELECT_ID) {
-      choose(event.target.value);
+      var code = event.target.value;
+      window.clearTimeout(pending);
+      pending = window.setTimeout(function () {
+        choose(code);
+      }, SETTLE_MS);
     }
   });
 
