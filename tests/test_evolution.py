@@ -94,6 +94,7 @@ def test_the_partial_last_period_is_a_separate_dashed_trace_never_compared(daily
     previous = store.series(DEMANDES, D(2023, 1, 1), D(2024, 3, 15), "mois")
     figure = figures.time_series_figure(national, DEMANDES, "mois", previous=previous)
     main, partial, overlay = figure.data
+    assert figure.layout.showlegend and main.showlegend is not False  # the legend names all three
     assert main.x[-1] == "2025-02-01" and main.line.dash is None
     assert (partial.x, partial.name, partial.line.dash) == (
         ("2025-03-01",),

@@ -312,8 +312,8 @@ def time_series_figure(
             x=_dates(complete["periode"]),
             y=_values(complete["valeur"], indicator.decimals),
             name=indicator.title,
-            # The legend names only what differs from the series the chart's title names.
-            showlegend=False,
+            # Named in the legend too: beside « Période en cours » (dashed) and « Même période,
+            # un an avant », the solid line must say what it is. Alone, it has no legend.
             mode="lines+markers" if len(frame) <= MARKERS_MAX_POINTS else "lines",
             line={"color": colours.colours[0], "width": 2.5},
             marker={"size": 7},
