@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import flask
 from markupsafe import Markup, escape
 
-from barometre import __version__, errors, figures, secrecy, summaries, views
+from barometre import __version__, errors, figures, ids, secrecy, summaries, views
 from barometre.catalogue import Breakdown, Indicator
 from barometre.services import Services
 from barometre.store import StoreError
@@ -144,7 +144,7 @@ class Content:
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     data_date: str
-    # The checkboxes the chart needs: ids among EVENTS_CHECKBOX and COMPARE_CHECKBOX.
+    # The checkboxes the chart needs (ids.SHOW_EVENTS, ids.COMPARE).
     checkboxes: tuple[str, ...] = ()
 
 
@@ -159,7 +159,6 @@ def content(services: Services, options: Options) -> Content:
         options.breakdown.id if options.breakdown else "",
         options.theme,
         options.frozen,
-        services.events.digest,
     )
     return services.memoized("embed", params, lambda: _content(services, options))
 
@@ -262,20 +261,16 @@ def _content(services: Services, options: Options) -> Content:
     )
 
 
-# The embed's own checkboxes, as on the site's pages: shown only when the chart has what they
-# act on (events inside the period, a year-ago overlay).
-EVENTS_CHECKBOX = ("afficher-evenements", "Afficher les événements")
-COMPARE_CHECKBOX = ("comparer-annee-precedente", "Comparer avec l'année précédente")
-
-
 def _checkboxes(figure: dict) -> tuple[str, ...]:
+    """Return the checkboxes an embed shows, as the site's pages do, but only those whose chart
+    has what they act on (events inside the period, a year-ago overlay)."""
     layout = figure.get("layout", {})
     marks = layout.get("shapes", []) + layout.get("annotations", [])
     found = []
     if any(mark.get("name") == figures.EVENT_MARK for mark in marks):
-        found.append(EVENTS_CHECKBOX[0])
+        found.append(ids.SHOW_EVENTS)
     if any(trace.get("meta") == figures.COMPARISON_META for trace in figure.get("data", [])):
-        found.append(COMPARE_CHECKBOX[0])
+        found.append(ids.COMPARE)
     return tuple(found)
 
 
@@ -359,9 +354,9 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
     }
     checkboxes = "".join(
         f'<button type="button" class="embed-check" role="checkbox" id="{box_id}"'
-        f' aria-checked="{"true" if box_id == EVENTS_CHECKBOX[0] else "false"}">'
+        f' aria-checked="{"true" if box_id == ids.SHOW_EVENTS else "false"}">'
         f'<span class="embed-check-box" aria-hidden="true"></span>{escape(label)}</button>'
-        for box_id, label in (EVENTS_CHECKBOX, COMPARE_CHECKBOX)
+        for box_id, label in ids.DISPLAY_CHECKBOXES
         if box_id in shown.checkboxes
     )
     return (

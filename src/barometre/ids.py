@@ -18,9 +18,14 @@ SHARE = "partager"
 SHARE_STATUS = "partager-statut"
 # Printed pages: the page's full address, shown on paper only.
 PRINT_ADDRESS = "adresse-impression"
-# What the evolution chart shows besides the series (checkboxes of the indicator page).
+# What the evolution charts show besides the series: the checkboxes of the indicator and home
+# pages and of embeds (the same ids and names everywhere), as (id, name).
 SHOW_EVENTS = "afficher-evenements"
 COMPARE = "comparer-annee-precedente"
+DISPLAY_CHECKBOXES = (
+    (SHOW_EVENTS, "Afficher les événements"),
+    (COMPARE, "Comparer avec l'année précédente"),
+)
 
 # Embed builder (« Intégrer ce graphique ») of the indicator page.
 EMBED_OPEN = "integrer-ouvrir"

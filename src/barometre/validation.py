@@ -42,15 +42,17 @@ class Display:
 
     def params(self) -> dict[str, str]:
         """Return the permalink's parameters for this display (none for the defaults)."""
-        return {
-            **({} if self.events else {"evenements": "non"}),
-            **({"comparer": "oui"} if self.comparison else {}),
-        }
+        chosen = ([] if self.events else [EVENTS_HIDDEN]) + (
+            [COMPARISON_SHOWN] if self.comparison else []
+        )
+        return dict(chosen)
 
 
 DEFAULT_DISPLAY = Display()
-# The URL parameters of a display (in the permalinks of the indicator and home pages).
-DISPLAY_PARAMS = ("evenements", "comparer")
+# A display other than the default in a permalink (indicator and home pages), as (name, value).
+EVENTS_HIDDEN = ("evenements", "non")
+COMPARISON_SHOWN = ("comparer", "oui")
+DISPLAY_PARAMS = (EVENTS_HIDDEN[0], COMPARISON_SHOWN[0])
 
 
 def display_from_clicks(event_clicks: object, compare_clicks: object) -> Display:
@@ -65,8 +67,10 @@ def display_from_clicks(event_clicks: object, compare_clicks: object) -> Display
 def display_from_params(params: dict[str, str]) -> Display:
     """Return the display a permalink asks for; any other value keeps the default, as a stale
     or hand-edited link still opens the page."""
+    name, hidden = EVENTS_HIDDEN
     return Display(
-        events=params.get("evenements") != "non", comparison=params.get("comparer") == "oui"
+        events=params.get(name) != hidden,
+        comparison=params.get(COMPARISON_SHOWN[0]) == COMPARISON_SHOWN[1],
     )
 
 

@@ -66,7 +66,6 @@ def indicator_charts(services: Services, query: Query) -> list[Chart]:
         query.end,
         query.granularity,
         query.departement,
-        services.events.digest,
     )
     return services.memoized("indicator-charts", params, lambda: _consistent(services, query))
 
@@ -300,9 +299,7 @@ def family_chart(services: Services, family_id: str) -> Chart | None:
         return None
     indicator = indicators[0]
     return services.memoized(
-        "family-chart",
-        (family_id, services.events.digest),
-        lambda: _family_chart(services, indicator),
+        "family-chart", (family_id,), lambda: _family_chart(services, indicator)
     )
 
 

@@ -66,8 +66,11 @@ function (eventClicks, compareClicks) {
         });
     }
     var params = new URLSearchParams(window.location.search);
-    if (events) { params.delete('evenements'); } else { params.set('evenements', 'non'); }
-    if (comparison) { params.set('comparer', 'oui'); } else { params.delete('comparer'); }
+    // validation.Display.params: only what differs from the defaults.
+    if (events) { params.delete('{events_name}'); }
+    else { params.set('{events_name}', '{events_hidden}'); }
+    if (comparison) { params.set('{comparison_name}', '{comparison_shown}'); }
+    else { params.delete('{comparison_name}'); }
     var search = params.toString() ? '?' + params.toString() : '';
     if (search === window.location.search) {
         return [String(events), String(comparison), dash_clientside.no_update,
@@ -79,6 +82,10 @@ function (eventClicks, compareClicks) {
 """.replace("{main}", MAIN_ID)
     .replace("{event}", figures.EVENT_MARK)
     .replace("{comparison}", figures.COMPARISON_META)
+    .replace("{events_name}", validation.EVENTS_HIDDEN[0])
+    .replace("{events_hidden}", validation.EVENTS_HIDDEN[1])
+    .replace("{comparison_name}", validation.COMPARISON_SHOWN[0])
+    .replace("{comparison_shown}", validation.COMPARISON_SHOWN[1])
 )
 
 # The clipboard needs a secure context (HTTPS or localhost): elsewhere the link is shown instead.

@@ -252,13 +252,13 @@ def display_options(display: Display = DEFAULT_DISPLAY) -> html.Div:
     checkboxes with their state; callbacks/indicator.py DISPLAY_SCRIPT redraws the charts in the
     browser from the click counts, which start at the parity that gives ``display``.
     """
-    event_clicks, compare_clicks = display.clicks()
+    checked = (display.events, display.comparison)
     return html.Div(
         [
-            _checkbox(ids.SHOW_EVENTS, "Afficher les événements", display.events, event_clicks),
-            _checkbox(
-                ids.COMPARE, "Comparer avec l'année précédente", display.comparison, compare_clicks
-            ),
+            _checkbox(box_id, label, on, clicks)
+            for (box_id, label), on, clicks in zip(
+                ids.DISPLAY_CHECKBOXES, checked, display.clicks(), strict=True
+            )
         ],
         className="display-options d-flex flex-wrap column-gap-4 mb-2",
         role="group",
