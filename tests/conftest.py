@@ -173,6 +173,19 @@ def browser():
         chromium.close()
 
 
+# Dash starts at the reader's first move (assets/prerendered.js); most browser tests are about the
+# page Dash then runs, so their reader moves the pointer as soon as the page is there.
+FIRST_MOVE = (
+    "window.addEventListener('DOMContentLoaded',"
+    " () => window.dispatchEvent(new Event('pointermove')));"
+)
+
+
+def starts_dash(context) -> None:
+    """Make every page of a browser ``context`` start Dash at once, as a reader's move would."""
+    context.add_init_script(FIRST_MOVE)
+
+
 @pytest.fixture
 def page(browser):
     """A fresh browser page that records console errors and requests to other hosts."""
@@ -181,6 +194,7 @@ def page(browser):
     context = browser.new_context(
         locale="fr-FR", viewport={"width": 1280, "height": 900}, bypass_csp=True
     )
+    starts_dash(context)
     page = context.new_page()
     page.console_errors = []
     page.foreign_requests = []

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DEMO_TODAY, LiveServer, free_port, require
+from conftest import DEMO_TODAY, LiveServer, free_port, require, starts_dash
 
 from barometre import embed
 from barometre.app import create_app
@@ -601,6 +601,7 @@ def test_theme_auto_follows_the_device(sites, host_page, scheme, colour):
 @pytest.mark.browser
 def test_the_builder_dialog_works_from_the_keyboard(live_server, browser):
     context = browser.new_context(locale="fr-FR", permissions=["clipboard-read", "clipboard-write"])
+    starts_dash(context)
     page = context.new_page()
     try:
         page.goto(f"{live_server.url}/indicateurs/{DEMANDES}")

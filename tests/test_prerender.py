@@ -10,6 +10,7 @@ from dash import dcc, html
 from dash_http import components
 from test_app import route
 
+from barometre import ids
 from barometre.app import create_app
 from barometre.config import Settings
 from barometre.layouts import controls
@@ -39,6 +40,18 @@ OPTIONS = [{"label": "Mois", "value": "mois"}, {"label": "Année", "value": "ann
             '<a href="#prerendu-contenu">Aller au contenu</a>',
         ),
         (html.Th("2024", scope="row", colSpan=2), '<th colspan="2" scope="row">2024</th>'),
+        # the map's drawing, which carte.js puts in Dash's tree, is in the copy already
+        (
+            html.Div(id="carte", **{"data-svg": '<svg role="group"></svg>'}),
+            '<div id="prerendu-carte"><svg role="group"></svg></div>',
+        ),
+        (
+            html.Select(
+                [html.Option("Ain", value="01"), html.Option("Gironde", value="33", selected=True)]
+            ),
+            '<select autocomplete="off"><option value="01">Ain</option>'
+            '<option selected value="33">Gironde</option></select>',
+        ),
         (html.Div(tabIndex="-1", role="region"), '<div role="region" tabindex="-1"></div>'),
         (
             html.Details(html.Summary("Voir"), open=True),
@@ -54,7 +67,8 @@ OPTIONS = [{"label": "Mois", "value": "mois"}, {"label": "Année", "value": "ann
         ),
         (
             controls.Select(id="g", options=OPTIONS, value="annee"),
-            '<select class="form-select" id="prerendu-g"><option value="mois">Mois</option>'
+            '<select class="form-select" id="prerendu-g" autocomplete="off">'
+            '<option value="mois">Mois</option>'
             '<option value="annee" selected>Année</option></select>',
         ),
         (
@@ -65,7 +79,8 @@ OPTIONS = [{"label": "Mois", "value": "mois"}, {"label": "Année", "value": "ann
         ),
         (
             controls.Input(id="d", type="date", value="2024-01-01", debounce=True),
-            '<input class="form-control" id="prerendu-d" type="date" value="2024-01-01">',
+            '<input class="form-control" id="prerendu-d" type="date" value="2024-01-01"'
+            ' autocomplete="off">',
         ),
     ],
 )
@@ -202,3 +217,86 @@ def test_axe_finds_no_violation_in_the_copy_alone(live_server, page, path, chart
     page.goto(live_server.url + path)
     assert page.locator("#prerendu .chart-summary").count() == charts
     assert axe(page) == []
+
+
+def test_dash_s_scripts_wait_in_a_template_but_two(demo_settings):
+    page = create_app(demo_settings).server.test_client().get("/").get_data(as_text=True)
+    template = page.split('<template id="dash-a-la-demande">')[1].split("</template>")[0]
+    outside = page.replace(template, "")
+    assert "dash_renderer" in template and "react-dom" in template
+    assert 'id="_dash-renderer"' in template and "new DashRenderer()" in template
+    assert outside.count("<script src=") == 2
+    assert "/assets/theme.js?" in outside and "/assets/prerendered.js?" in outside
+    # the renderer starts Dash: it must come after every bundle it needs
+    assert template.rindex("<script src=") < template.index('id="_dash-renderer"')
+
+
+def test_without_a_page_to_copy_dash_starts_at_once(demo_settings, tmp_path):
+    # The store is unavailable: no copy, so nothing would ever start Dash later.
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path}/absente/b.sqlite3")
+    page = create_app(settings).server.test_client().get("/").get_data(as_text=True)
+    assert "<template" not in page
+
+
+def requests_to_dash(page) -> list[str]:
+    requested: list[str] = []
+    page.on(
+        "request",
+        lambda r: requested.append(r.url) if "_dash-" in r.url or "plotly" in r.url else None,
+    )
+    return requested
+
+
+@pytest.mark.browser
+def test_a_reader_who_only_reads_never_loads_dash(live_server, browser):
+    # The real CSP (no bypass): the scripts added later run under it too.
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        requested = requests_to_dash(page)
+        page.goto(live_server.url + "/indicateurs/brigade-numerique-demandes")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)
+        assert requested == []
+        assert page.locator("#prerendu .chart-summary").count() == 3
+        page.mouse.move(200, 200)
+        page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
+        assert page.locator("#react-entry-point .js-plotly-plot .main-svg").count() >= 3
+        assert any("dash_renderer" in url for url in requested)
+        assert errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_what_the_reader_did_before_dash_is_carried_over(live_server, browser):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        # Dash's renderer is held back until the reader has acted on the copy.
+        held = []
+        page.route("**/dash_renderer*.js", lambda route: held.append(route))
+        page.goto(live_server.url + "/indicateurs/brigade-numerique-demandes")
+        # Keyboard only: the first Tab starts Dash.
+        page.keyboard.press("Tab")
+        page.focus(f"#prerendu-{ids.GRANULARITY}")
+        page.keyboard.press("ArrowDown")  # a native select changes at once
+        chosen = page.eval_on_selector(f"#prerendu-{ids.GRANULARITY}", "s => s.value")
+        assert chosen == "annee"  # after « mois », the default
+        page.click(f"#prerendu-{ids.COMPARE}")
+        assert page.get_attribute(f"#prerendu-{ids.COMPARE}", "aria-checked") == "true"
+        page.focus(f"#prerendu-{ids.GRANULARITY}")
+        assert page.locator("#prerendu").count() == 1  # all that happened before Dash
+        assert len(held) == 1  # the first Tab started Dash
+        held[0].continue_()
+        page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
+        assert page.eval_on_selector(f"#{ids.GRANULARITY}", "s => s.value") == chosen
+        assert page.evaluate("document.activeElement.id") == ids.GRANULARITY
+        assert page.get_attribute(f"#{ids.COMPARE}", "aria-checked") == "true"
+        # the chart and the permalink follow the choices made in the copy
+        page.get_by_role("heading", name="Évolution par année").wait_for(timeout=20_000)
+        assert f"granularite={chosen}" in page.url and "comparer=oui" in page.url
+    finally:
+        context.close()

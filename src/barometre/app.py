@@ -86,6 +86,8 @@ class BarometreDash(dash.Dash):
             )
             kwargs["title"] = str(escape(page.title))
             kwargs["app_entry"] = prerender.page_html(self.services, page) + kwargs["app_entry"]
+            kwargs["scripts"] = prerender.scripts_on_demand(kwargs["scripts"], kwargs["renderer"])
+            kwargs["renderer"] = ""
         except StoreError:
             kwargs["title"] = SITE_NAME
         return super().interpolate_index(**kwargs)

@@ -9,9 +9,16 @@ shows « Loading... » until the layout and the page's callback have answered.
 
 The copy's ids carry a prefix: until it is removed, both trees are in the document, and scripts
 (theme.js, Dash's clientside callbacks) must find Dash's elements, not the copy's.
+
+Dash itself (React, its bundles, plotly.js: about 2 s of script on a mid-range phone, the whole
+Total Blocking Time of issue #7) starts only when the reader first moves, touches or types:
+``scripts_on_demand`` puts its scripts in an inert ``<template>`` that ``prerendered.js`` runs
+then. Until that moment the copy is the page, charts included (drawn as SVG by ``drawings``).
 """
 
 from __future__ import annotations
+
+import re
 
 from dash.development.base_component import Component
 from markupsafe import escape
@@ -38,7 +45,7 @@ ATTRIBUTES = {
         for name in (
             *("role", "title", "href", "type", "scope", "lang", "dir", "hidden", "open"),
             *("value", "label", "min", "max", "step", "rows", "disabled", "alt", "height"),
-            *("width", "rel", "target", "download"),
+            *("width", "rel", "target", "download", "selected"),
         )
     },
 }
@@ -46,6 +53,17 @@ ATTRIBUTES = {
 REFERENCES = {"for", "aria-labelledby", "aria-describedby", "aria-controls"}
 # Dash components drawn by JavaScript only: nothing to show before it runs.
 SCRIPT_ONLY = {"Store", "Location", "Download", "Interval"}
+# On reload, browsers put back the values fields had: the copy's would then contradict the page
+# it shows (and prerendered.js would carry them over to Dash).
+NOT_RESTORED = ' autocomplete="off"'
+FIELDS = {"input", "select", "textarea"}
+# The département map travels to Dash as markup in this attribute (layouts/map.py), drawn by
+# carte.js: the copy has it drawn already.
+DRAWING = "data-svg"
+# The id of the <template> holding Dash's scripts, and the assets that run at load without Dash.
+ON_DEMAND_ID = "dash-a-la-demande"
+AT_LOAD = ("/assets/theme.js", "/assets/prerendered.js")
+SCRIPT_TAG = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
 
 def page_html(services: Services, page: Page) -> str:
@@ -54,6 +72,15 @@ def page_html(services: Services, page: Page) -> str:
     _find(tree, ids.PAGE).children = page.content
     # data-page: the id of Dash's page region, which prerendered.js watches.
     return f'<div id="{ROOT_ID}" class="prerendered" data-page="{ids.PAGE}">{to_html(tree)}</div>'
+
+
+def scripts_on_demand(scripts: str, renderer: str) -> str:
+    """Return Dash's script tags with all but ``AT_LOAD`` in an inert template, renderer last."""
+    now, later = [], []
+    for tag in SCRIPT_TAG.findall(scripts):
+        (now if any(f"{asset}?" in tag for asset in AT_LOAD) else later).append(tag)
+    # The template first: prerendered.js reads it as it runs.
+    return f'<template id="{ON_DEMAND_ID}">{"".join(later)}{renderer}</template>\n' + "\n".join(now)
 
 
 def to_html(node) -> str:
@@ -82,7 +109,7 @@ def _write(node, out: list[str]) -> None:
         # drawing's height (.chart-box, barometre.css), in the copy as in Dash's tree.
         return
     if kind == "Select" and node._namespace == NAMESPACE:
-        out.append(f"<select{_attributes(node, skip='value')}>")
+        out.append(f"<select{_attributes(node, skip='value')}{NOT_RESTORED}>")
         for option in node.options:
             selected = " selected" if option["value"] == node.value else ""
             out.append(f'<option value="{escape(option["value"])}"{selected}>')
@@ -101,9 +128,12 @@ def _write(node, out: list[str]) -> None:
         out.append("</tbody></table>")
         return
     tag = "a" if kind == "Link" else kind.lower()
-    out.append(f"<{tag}{_attributes(node)}>")
+    out.append(f"<{tag}{_attributes(node)}{NOT_RESTORED if tag in FIELDS else ''}>")
     if tag in VOID:
         return
+    drawing = vars(node).get(DRAWING)
+    if drawing:
+        out.append(drawing)  # built and escaped by maps.svg
     _write(getattr(node, "children", None), out)
     out.append(f"</{tag}>")
 
@@ -114,7 +144,7 @@ def _attributes(node: Component, skip: str = "") -> str:
     for name, value in sorted(vars(node).items()):
         wildcard = name == "id" or name.startswith(("data-", "aria-"))
         attribute = name if wildcard else ATTRIBUTES.get(name)
-        if attribute is None or name == skip or value is None or value is False:
+        if attribute is None or name in (skip, DRAWING) or value is None or value is False:
             continue
         if attribute in REFERENCES or attribute == "id":
             value = " ".join(ID_PREFIX + part for part in str(value).split())

@@ -1,23 +1,214 @@
-/* Baromètre numérique — hands the page over from the server's copy to Dash (prerender.py).
+/* Baromètre numérique — the server's page first, Dash at the reader's first move (prerender.py).
  *
- * The copy (#prerendu) shows while Dash loads; Dash renders unseen on top of it (barometre.css).
- * Once Dash's page region holds the page, the copy goes: Dash's tree takes its place in the same
- * frame, at the same position, so nothing moves and nothing is read twice.
+ * The page arrives whole as static HTML (#prerendu): text, key figures, tables, charts drawn as
+ * SVG. Dash (React, its bundles and plotly.js, about 2 s of script on a mid-range phone) waits in
+ * an inert <template> until the reader first moves the pointer, touches, scrolls with the wheel,
+ * types or focuses something: a reader who only reads never pays for it.
+ *
+ * Dash then renders its tree unseen on top of the copy (barometre.css). Once that tree holds the
+ * page and its charts are drawn, the copy goes in one frame, at the same position, so nothing
+ * moves, and what the reader did meanwhile is carried over: the focus, values typed or chosen,
+ * buttons pressed (checkboxes show their new state at once), disclosures opened.
  */
 (function () {
   "use strict";
 
+  var PREFIX = "prerendu-";
+  var TRIGGERS = ["pointerdown", "pointermove", "touchstart", "wheel", "keydown", "focusin"];
+  var FIELDS = "input, select, textarea";
+  // Elements matched by position when they have no id (links, summaries); the modebar's
+  // buttons exist only in Dash's charts.
+  var FOCUSABLE = "a[href], button, input, select, textarea, summary";
+  // Dash's page is shown without its charts rather than never, should one of them not draw.
+  var CHART_PATIENCE_MS = 10000;
+  var ADDRESS_PATIENCE_MS = 2000;
+
   var copy = document.getElementById("prerendu");
   var root = document.getElementById("react-entry-point");
+  var later = document.getElementById("dash-a-la-demande");
   if (!copy || !root) {
     return;
   }
+  var pressed = [];
+  var started = false;
+  var patience = null;
+
+  function start() {
+    if (started || !later) {
+      return;
+    }
+    started = true;
+    TRIGGERS.forEach(function (name) {
+      window.removeEventListener(name, start, true);
+    });
+    var externals = [];
+    var renderer = null;
+    Array.prototype.forEach.call(later.content.querySelectorAll("script"), function (model) {
+      if (model.id === "_dash-renderer") {
+        renderer = model;
+        return;
+      }
+      var script = document.createElement("script");
+      if (model.hasAttribute("src")) {
+        // Downloaded together, run in this order (React first, Dash's renderer bundle last).
+        script.src = model.getAttribute("src");
+        script.async = false;
+        externals.push(script);
+      } else {
+        script.textContent = model.textContent; // allowed by its hash in the CSP
+      }
+      document.body.appendChild(script);
+    });
+    if (renderer && externals.length) {
+      externals[externals.length - 1].addEventListener("load", function () {
+        var script = document.createElement("script");
+        script.id = renderer.id;
+        script.textContent = renderer.textContent;
+        document.body.appendChild(script);
+      });
+    }
+  }
+
+  function twin(element, scope) {
+    if (element.id && element.id.indexOf(PREFIX) === 0) {
+      return document.getElementById(element.id.slice(PREFIX.length));
+    }
+    var selector = element.matches(FIELDS) ? FIELDS : FOCUSABLE;
+    var index = visit(copy, selector).indexOf(element);
+    return index < 0 ? null : visit(scope, selector)[index] || null;
+  }
+
+  function visit(scope, selector) {
+    return Array.prototype.filter.call(scope.querySelectorAll(selector), function (element) {
+      return !element.closest(".modebar-container");
+    });
+  }
+
+  // React keeps its own copy of a field's value: set it the way typing does.
+  function setValue(field, value) {
+    var prototype = Object.getPrototypeOf(field);
+    Object.getOwnPropertyDescriptor(prototype, "value").set.call(field, value);
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  function changed(field) {
+    if (field.tagName === "SELECT") {
+      return Array.prototype.some.call(field.options, function (option) {
+        return option.selected !== option.defaultSelected;
+      });
+    }
+    return field.value !== field.defaultValue;
+  }
+
+  // Pairs [Dash's field, value] and Dash's buttons to press, found while the copy is there.
+  function pending(page) {
+    var values = [];
+    visit(copy, FIELDS).forEach(function (field) {
+      var other = changed(field) ? twin(field, page) : null;
+      if (other && other.value !== field.value) {
+        values.push([other, field.value]);
+      }
+    });
+    copy.querySelectorAll("details[open]").forEach(function (details) {
+      var other = twin(details.querySelector("summary") || details, page);
+      var target = other && other.closest("details");
+      if (target) {
+        target.open = true;
+      }
+    });
+    var buttons = pressed.map(function (button) {
+      return twin(button, page);
+    });
+    return { values: values, buttons: buttons.filter(Boolean) };
+  }
+
+  // Buttons first. A checkbox writes its state into the address, and so does a field (the
+  // permalink), each from the address as it finds it: the field waits for the checkbox's
+  // address, or the second would write over the first.
+  function replay(todo) {
+    var before = window.location.search;
+    todo.buttons.forEach(function (button) {
+      button.click();
+    });
+    var waited = 0;
+    (function setValues() {
+      if (todo.buttons.length && window.location.search === before && waited < ADDRESS_PATIENCE_MS) {
+        waited += 50;
+        window.setTimeout(setValues, 50);
+        return;
+      }
+      todo.values.forEach(function (pair) {
+        setValue(pair[0], pair[1]);
+      });
+    })();
+  }
+
+  function handOver(page) {
+    var active = copy.contains(document.activeElement) ? document.activeElement : null;
+    var target = active ? twin(active, page) : null;
+    var selection = null;
+    if (active && typeof active.selectionStart === "number") {
+      selection = [active.selectionStart, active.selectionEnd];
+    }
+    observer.disconnect();
+    window.clearTimeout(patience);
+    var todo = pending(page);
+    copy.remove();
+    if (target) {
+      target.focus({ preventScroll: true });
+      if (selection && typeof target.setSelectionRange === "function") {
+        try {
+          target.setSelectionRange(selection[0], selection[1]);
+        } catch (error) {
+          // date and number fields have no text selection: the focus is enough
+        }
+      }
+    }
+    replay(todo);
+  }
+
+  // plotly.js has drawn every chart, and carte.js the map (it travels in data-svg).
+  function chartsDrawn(page) {
+    var charts = Array.prototype.every.call(page.querySelectorAll(".chart-box"), function (box) {
+      return box.querySelector(".main-svg");
+    });
+    return charts && Array.prototype.every.call(page.querySelectorAll("[data-svg]"), function (map) {
+      return map.querySelector("svg");
+    });
+  }
+
   var observer = new MutationObserver(function () {
     var page = document.getElementById(copy.dataset.page);
-    if (page && page.firstElementChild) {
-      observer.disconnect();
-      copy.remove();
+    if (!page || !page.firstElementChild) {
+      return;
+    }
+    if (chartsDrawn(page)) {
+      handOver(page);
+    } else if (patience === null) {
+      patience = window.setTimeout(function () {
+        handOver(page);
+      }, CHART_PATIENCE_MS);
     }
   });
   observer.observe(root, { childList: true, subtree: true });
+
+  // Buttons of the copy do nothing by themselves: Dash's twins are pressed at the hand-over.
+  copy.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    if (!button || !copy.contains(button)) {
+      return;
+    }
+    pressed.push(button);
+    if (button.getAttribute("role") === "checkbox") {
+      var checked = button.getAttribute("aria-checked") === "true";
+      button.setAttribute("aria-checked", checked ? "false" : "true");
+    }
+  });
+
+  if (later) {
+    TRIGGERS.forEach(function (name) {
+      window.addEventListener(name, start, { capture: true, passive: true });
+    });
+  }
 })();

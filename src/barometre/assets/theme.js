@@ -131,8 +131,14 @@
     rethemeAll();
   }
 
-  function setUpSelect() {
-    var select = document.getElementById(SELECT_ID);
+  // The server's copy of the page has its own select (prerendered.js): both work.
+  function setUpSelects() {
+    [SELECT_ID, "prerendu-" + SELECT_ID].forEach(function (id) {
+      setUpSelect(document.getElementById(id));
+    });
+  }
+
+  function setUpSelect(select) {
     if (!select || select.dataset.barometreReady) {
       return;
     }
@@ -182,6 +188,7 @@
   }
 
   apply();
+  setUpSelects();
   if (media && media.addEventListener) {
     media.addEventListener("change", apply);
   }
@@ -199,7 +206,7 @@
     scheduled = true;
     window.setTimeout(function () {
       scheduled = false;
-      setUpSelect();
+      setUpSelects();
       rethemeAll();
     }, 50);
   }).observe(document.body, {
