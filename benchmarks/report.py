@@ -110,6 +110,17 @@ def rows(result: dict) -> list[tuple[str, str, str, str, bool | None, str]]:
                 f"{ratio} (Dash : {_num(base.get('premiere_visite_ko'), 1)} ko)",
             )
         )
+        if "lecture_seule_ko" in figure:
+            out.append(
+                (
+                    "transfert",
+                    f"1re visite sans geste (lecture), {label}",
+                    "—",
+                    f"{_num(figure['lecture_seule_ko'], 1)} ko",
+                    None,
+                    "",
+                )
+            )
         out.append(
             (
                 "transfert",
@@ -139,6 +150,22 @@ def rows(result: dict) -> list[tuple[str, str, str, str, bool | None, str]]:
                     _num(score) if score is not None else figure.get("erreur", "—"),
                     None if score is None else score >= limit,
                     f"Dash : {_num(reference.get('score'))}",
+                )
+            )
+    moves = result.get("premier_geste", {})
+    start = moves.get("reference_dash", {})
+    for name, figure in moves.items():
+        if name != "reference_dash":
+            out.append(
+                (
+                    "premier geste",
+                    f"{name}, processeur 4× plus lent",
+                    "—",
+                    f"graphiques interactifs {_num(figure['delai_ms'])} ms après le geste, "
+                    f"blocage {_num(figure['blocage_ms'])} ms",
+                    None,
+                    f"Dash, au chargement : {_num(start.get('delai_ms'))} ms, "
+                    f"blocage {_num(start.get('blocage_ms'))} ms",
                 )
             )
     server = result.get("serveur", {})

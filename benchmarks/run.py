@@ -26,7 +26,15 @@ import brotli
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import lighthouse, load, report, scale, servers, transfer  # noqa: E402
+from benchmarks import (  # noqa: E402
+    first_move,
+    lighthouse,
+    load,
+    report,
+    scale,
+    servers,
+    transfer,
+)
 
 INDICATOR = "brigade-numerique-demandes"
 CALLBACK_START, CALLBACK_END = "2024-01-01", "2025-12-31"
@@ -60,8 +68,8 @@ def demo_store(folder: Path, quick: bool) -> Path:
     return data_dir
 
 
-def measure_transfer(app: servers.Server, base: servers.Server, quick: bool) -> dict:
-    """First and repeat visits in Chromium, the Baromètre's pages and the baseline."""
+def pages(app: servers.Server, base: servers.Server) -> dict[str, str]:
+    """The pages measured: home, an indicator, an embed (when the app has them), the baseline."""
     urls = {
         "accueil": app.url + "/",
         "indicateur": app.url + f"/indicateurs/{INDICATOR}",
@@ -70,10 +78,16 @@ def measure_transfer(app: servers.Server, base: servers.Server, quick: bool) -> 
     }
     if not _exists(urls["integration"]):
         del urls["integration"]
-    results = transfer.measure(urls)
+    return urls
+
+
+def measure_transfer(app: servers.Server, base: servers.Server, quick: bool) -> dict:
+    """First and repeat visits in Chromium, the Baromètre's pages and the baseline."""
+    results = transfer.measure(pages(app, base))
     return {
         name: {
             "premiere_visite_ko": round(visits["first"].bytes / 1000, 1),
+            "lecture_seule_ko": round(visits["first"].reading_bytes / 1000, 1),
             "requetes": visits["first"].requests,
             "graphiques_dessines": visits["first"].charts_drawn,
             "visite_suivante_ko": round(visits["repeat"].bytes / 1000, 1),
@@ -233,17 +247,9 @@ def measure_configurations(data_dir: Path, request: load.Request, rounds: int = 
 
 def measure_lighthouse(app: servers.Server, base: servers.Server) -> dict:
     """Lighthouse performance, mobile and desktop, on each page and on the baseline."""
-    pages = {
-        "accueil": app.url + "/",
-        "indicateur": app.url + f"/indicateurs/{INDICATOR}",
-        "integration": app.url + f"/embed/{INDICATOR}",
-        "reference_dash": base.url + "/",
-    }
-    if not _exists(pages["integration"]):
-        del pages["integration"]
     return {
         name: {preset: lighthouse.score(url, preset) for preset in ("mobile", "desktop")}
-        for name, url in pages.items()
+        for name, url in pages(app, base).items()
     }
 
 
@@ -366,6 +372,9 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print("Lighthouse…", flush=True)
                 result["lighthouse"] = measure_lighthouse(app, base)
+            print("premier geste (Chromium, processeur ralenti 4×)…", flush=True)
+            urls = pages(app, base)
+            result["premier_geste"] = first_move.measure(urls, set(urls) - {"reference_dash"})
         print("volume de données…", flush=True)
         result["volume"] = measure_scale(demo_dir, arguments.volume_dir, factors, quick)
         result["volume"].update(carried_over(previous, result["volume"]))

@@ -1,5 +1,10 @@
 """Bytes sent to a real browser (Chromium): first visit until the charts are drawn, and again.
 
+The site's pages and embeds come as static HTML with charts drawn on the server; Dash and
+plotly.js load at the reader's first move (assets/prerendered.js, embed.js). A visit counts what
+a reader who only reads downloads (``reading_bytes``), then moves the pointer and counts
+everything until plotly.js has drawn every chart (``bytes``), the figure the targets apply to.
+
 Sizes are the encoded (compressed as sent) body sizes reported by the Chrome DevTools protocol:
 ``Network.loadingFinished.encodedDataLength`` (everything received) minus the headers' length of
 ``Network.responseReceived``. A response served from the browser's cache counts zero bytes; a
@@ -31,6 +36,7 @@ class Visit:
     revalidated: int = 0
     cached: int = 0
     charts_drawn: bool = False
+    reading_bytes: int = 0
 
 
 def _visit(context, url: str, timeout_ms: int) -> Visit:
@@ -61,6 +67,9 @@ def _visit(context, url: str, timeout_ms: int) -> Visit:
     cdp.on("Network.requestServedFromCache", on_cached)
     visit = Visit(url)
     page.goto(url, wait_until="load", timeout=timeout_ms)
+    page.wait_for_load_state("networkidle", timeout=timeout_ms)
+    visit.reading_bytes = sum(_body(entry) for entry in seen.values())
+    page.mouse.move(10, 10)
     try:
         page.wait_for_function(DRAWN, timeout=timeout_ms)
         visit.charts_drawn = True
@@ -71,19 +80,26 @@ def _visit(context, url: str, timeout_ms: int) -> Visit:
         if entry.get("url", "").startswith("data:"):
             continue
         visit.requests += 1
-        body = max(0, entry.get("total", 0) - entry.get("headers", 0))
+        body = _body(entry)
         if entry.get("cached"):
             visit.cached += 1
-            body = 0
         elif entry.get("status") == 304:
             visit.revalidated += 1
-            body = 0
         visit.bytes += body
         if body:
             visit.downloaded.append((entry["url"], body))
     visit.downloaded.sort(key=lambda item: -item[1])
     page.close()
     return visit
+
+
+def _body(entry: dict) -> int:
+    """Return the body bytes of a response (none from the cache, none for a 304)."""
+    if entry.get("url", "").startswith("data:") or entry.get("cached"):
+        return 0
+    if entry.get("status") == 304:
+        return 0
+    return max(0, entry.get("total", 0) - entry.get("headers", 0))
 
 
 def measure(urls: dict[str, str], timeout_ms: int = 20000) -> dict[str, dict]:
