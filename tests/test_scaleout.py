@@ -233,6 +233,27 @@ def test_access_logs_hold_no_address(cluster):
     )
 
 
+def test_one_address_asking_too_often_is_told_to_wait_but_files_are_not_counted(cluster):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def hammer(path: str) -> list[tuple[int, dict, str]]:
+        # 300 requests at once from one address: more than the burst of 100 plus 20 a second.
+        with ThreadPoolExecutor(8) as pool:
+            return list(pool.map(get, [cluster["url"] + PREFIX + path] * 300))
+
+    try:
+        files = hammer("assets/barometre.css")
+        assert {status for status, _, _ in files} == {200}
+        answers = hammer("healthz")
+        refused = [answer for answer in answers if answer[0] == 429]
+        assert 0 < len(refused) < 300 and {a[0] for a in answers} == {200, 429}
+        status, headers, body = refused[0]
+        assert body.startswith("Trop de requêtes depuis votre adresse")
+        assert headers["Retry-After"] == "5" and "text/plain" in headers["Content-Type"]
+    finally:
+        time.sleep(5.5)  # the other tests of this cluster start with a full allowance
+
+
 def test_barometre_ingest_on_postgresql_is_served_by_both_instances(cluster, tmp_path):
     csv = tmp_path / "fevrier.csv"
     csv.write_text(
