@@ -10,13 +10,14 @@ placed by CSS (margins in px, width ``calc(100% - …)``); text, grid lines, sha
 placed in percentages of it, with px offsets; lines and bars are drawn in a nested 1000 × 1000
 viewBox stretched over it (``preserveAspectRatio="none"``, lines with
 ``vector-effect="non-scaling-stroke"`` so that they keep their width and dashes). Labels along the
-width come in up to three densities, each shown by a container query of the stylesheets from the
-chart width it fits (``DENSITIES``).
+width come in up to four densities, each shown by a container query of ``assets/drawings.css``
+from the chart width it fits (``DENSITIES``).
 
 Colours: a figure is built in one theme; each colour goes on its element as the pair
-``--clair``/``--sombre`` (the colour of the same role in ``figures.THEMES``), and the stylesheets
-paint ``.svg-stroke`` and ``.svg-fill`` with the one the page's theme asks for. Text is
-``currentColor``. The markup has no script, no event handler and no external reference.
+``--clair``/``--sombre`` (the colour of the same role in ``figures.THEMES``), and
+``assets/drawings.css`` paints ``.svg-stroke`` and ``.svg-fill`` with the one the page's theme
+(site or embed) asks for. Text is ``currentColor``. The markup has no script, no event handler
+and no external reference.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from barometre.summaries import NNBSP, format_number
 HEIGHT = 450  # dcc.Graph's default height: the box plotly.js draws in later
 FILLED = 300  # px, the height assumed for the value ticks of a drawing that fills its container
 # Chart widths (px) from which each density of labels along the width shows; the container
-# queries of barometre.css and embed/embed.css use the same numbers. 296: a 320 px phone's.
+# queries of assets/drawings.css use the same numbers. 296: a 320 px phone's.
 DENSITIES = (296, 480, 760, 1100)
 # Sizes of the plotly template's text (14 px), of its axis titles (× 1.2), of event labels.
 TICK_SIZE = 14
@@ -99,7 +100,7 @@ def chart_html(figure: go.Figure | dict, hidden: bool, height: int | None = HEIG
         (left, right, bottom), body = _bars(traces[0], layout, plot_height)
     else:
         (left, right, bottom), body = _lines(traces, layout, plot_height)
-    if legend:  # under the plot area, as plotly's when there is room (barometre.css)
+    if legend:  # under the plot area, as plotly's when there is room (drawings.css)
         legend = f'<ul class="svg-legend" style="--left:{left}px">{legend}</ul>'
     return (
         f'<div class="svg-chart"{access}{box}><div class="svg-plot">'
