@@ -498,7 +498,7 @@ def apart(boxes: list[dict], start: str, end: str) -> bool:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("width", [320, 1280])
+@pytest.mark.parametrize("width", [320, 768, 1280])
 def test_drawings_fit_every_width_with_readable_labels_that_never_overlap(page, width):
     charts = browser_figures()
     page.set_viewport_size({"width": width, "height": 900})

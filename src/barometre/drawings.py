@@ -82,7 +82,8 @@ def chart_html(figure: go.Figure | dict, hidden: bool, height: int | None = HEIG
     if isinstance(figure, go.Figure):
         figure = figure.to_plotly_json()
     layout = figure.get("layout") or {}
-    traces = [t for t in figure.get("data") or () if t.get("visible", True) is True]
+    # Traces shown and holding data (dates or names along x, for lines and both kinds of bars).
+    traces = [t for t in figure.get("data") or () if t.get("visible", True) is True and t.get("x")]
     words = [str(a.get("text", "")) for a in layout.get("annotations") or () if _shown(a)]
     if hidden:
         access = ' aria-hidden="true"'
@@ -314,7 +315,7 @@ def _bars(trace: dict, layout: dict, plot_height: float) -> tuple[tuple, list[st
     x_title = _axis_title(layout.get("xaxis") or {})
     return (left, right, bottom + (TITLE_SIZE + 10 if x_title else 0)), [
         *_value_labels(scale, ticks, title, left),
-        _data(f"<g{_paint('fill', colour, 'svg-bars')}>{''.join(rects)}</g>"),
+        _bars_data(colour, rects),
         labels,
         _title_below(x_title, bottom + TITLE_SIZE + 2),
     ]
@@ -351,7 +352,7 @@ def _flat_bars(
         )
     zero = _pc(scale(0))
     return (left, right, TITLE_SIZE + 2 * EDGE), [
-        _data(f"<g{_paint('fill', colour, 'svg-bars')}>{''.join(rects)}</g>"),
+        _bars_data(colour, rects),
         f'<line{_paint("stroke", THEMES["clair"].axis)} x1="{zero}" x2="{zero}" y2="100%"'
         ' shape-rendering="crispEdges"/>',
         f'<g fill="currentColor" font-size="{TICK_SIZE}" text-anchor="end">{"".join(labels)}</g>',
@@ -365,6 +366,10 @@ def _rect(x: float, y: float, width: float, height: float) -> str:
     numbers = (round(v * 10000) for v in (x, y, width, height))
     x, y, width, height = map(_tenths, numbers)
     return f'<rect x="{x}" y="{y}" width="{width}" height="{height}"/>'
+
+
+def _bars_data(colour: str, rects: list[str]) -> str:
+    return _data(f"<g{_paint('fill', colour, 'svg-bars')}>{''.join(rects)}</g>")
 
 
 def _data(drawing: str) -> str:
