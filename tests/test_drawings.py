@@ -555,3 +555,18 @@ def test_drawings_take_the_dark_theme_on_screen_and_the_light_one_on_paper(page)
     )
     page.emulate_media(color_scheme="dark")  # an embed with theme=auto on a dark system
     assert page.evaluate(fill) == "rgb(86, 180, 233)"
+
+
+def test_a_line_with_more_points_than_pixels_keeps_its_peaks():
+    values = [100.0 + (i % 7) * 10 for i in range(3000)]
+    values[1234], values[2345] = 5000.0, 1.0
+    frame = national(values, start="2018-01-01", freq="D", days=1)
+    root = drawn(time_series_figure(frame, DEMANDES, "jour"))
+    [line] = of_class(root, "svg-line")
+    drawn_heights = heights(line.get("d"))
+    assert len(drawn_heights) <= 4 * drawings.SLICES < len(values)
+    full = drawn(time_series_figure(frame.iloc[:900], DEMANDES, "jour"))
+    assert len(heights(of_class(full, "svg-line")[0].get("d"))) == 900  # short lines: every point
+    # The highest and lowest values are still drawn: 5 % under the top, and near the bottom.
+    assert min(drawn_heights) == pytest.approx(1000 * (1 - 1 / 1.05), abs=0.2)
+    assert max(drawn_heights) > 999

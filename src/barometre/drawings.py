@@ -23,6 +23,7 @@ and no external reference.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -46,6 +47,7 @@ LABEL_GAP = 10  # px at least between two labels along the width
 TOP = 16  # the template's top margin
 EDGE = 8  # the template's other margins
 PAD = 0.05  # plotly's room beyond the data, as a share of the axis
+SLICES = 500  # slices of the width in which a long line keeps its lowest and highest points
 SHORT_MONTHS = (
     *("janv.", "févr.", "mars", "avr.", "mai", "juin"),
     *("juil.", "août", "sept.", "oct.", "nov.", "déc."),
@@ -207,22 +209,43 @@ def _path(xs: list[int], ys: list, xscale: _Scale, yscale: _Scale) -> str:
 
     Each point is a move relative to the previous one: short numbers, for long daily series.
     """
+    points = [
+        None if y is None else (round(xscale(x) * 10000), round((1 - yscale(y)) * 10000))
+        for x, y in zip(xs, ys, strict=True)
+    ]
     segments: list[list[str]] = []
     previous = None
-    for x, y in zip(xs, ys, strict=True):
-        if y is None:
+    for point in _thinned(points):
+        if point is None:
             previous = None
-            continue
-        point = round(xscale(x) * 10000), round((1 - yscale(y)) * 10000)
-        if previous is None:
+        elif previous is None:
             segments.append([f"M{_tenths(point[0])} {_tenths(point[1])}"])
         else:
-            segments[-1].append(
-                f"{_tenths(point[0] - previous[0])} {_tenths(point[1] - previous[1])}"
-            )
+            dx, dy = point[0] - previous[0], point[1] - previous[1]
+            segments[-1].append(f"{_tenths(dx)} {_tenths(dy)}")
         previous = point
     path = "".join(s[0] + ("l" + " ".join(s[1:]) if len(s) > 1 else "") for s in segments)
     return path.replace(" -", "-")
+
+
+def _thinned(points: list) -> list:
+    """Return the points of a line that a screen can tell apart: when there are more than two
+    per slice of the width (a daily series over years), the first, lowest, highest and last of
+    each slice (2 px on a desktop), so that peaks stay where they are."""
+    if len(points) <= 2 * SLICES:
+        return points
+    kept = []
+    for _, run in itertools.groupby(
+        points, key=lambda p: None if p is None else p[0] * SLICES // 10000
+    ):
+        run = list(run)
+        if run[0] is None:  # a gap stays a gap
+            kept.append(None)
+            continue
+        heights = [p[1] for p in run]
+        chosen = {0, heights.index(min(heights)), heights.index(max(heights)), len(run) - 1}
+        kept.extend(run[i] for i in sorted(chosen))
+    return kept
 
 
 def _dasharray(dash: str | None, width: float) -> str:
