@@ -39,7 +39,7 @@ FILLED = 300  # px, the height assumed for the value ticks of a drawing that fil
 # Chart widths (px) from which each density of labels along the width shows; the container
 # queries of assets/drawings.css use the same numbers. 296: a 320 px phone's.
 DENSITIES = (296, 480, 760, 1100)
-# Sizes of the plotly template's text (14 px), of its axis titles (× 1.2), of event labels.
+# Sizes of the plotly template's text (14 px) and of its axis titles (× 1.2, rounded).
 TICK_SIZE = 14
 TITLE_SIZE = 17
 LINE_HEIGHT = 18  # px from one line of an axis label to the next
