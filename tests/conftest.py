@@ -173,16 +173,16 @@ def browser():
         chromium.close()
 
 
-# Dash starts at the reader's first move (assets/prerendered.js); most browser tests are about the
-# page Dash then runs, so their reader moves the pointer as soon as the page is there.
+# Dash and plotly.js start at the reader's first move (assets/prerendered.js, embed.js); most
+# browser tests are about what they then run, so their reader moves as soon as a page is there.
 FIRST_MOVE = (
     "window.addEventListener('DOMContentLoaded',"
     " () => window.dispatchEvent(new Event('pointermove')));"
 )
 
 
-def starts_dash(context) -> None:
-    """Make every page of a browser ``context`` start Dash at once, as a reader's move would."""
+def reader_moves(context) -> None:
+    """Make every page (and frame) of a browser ``context`` get a reader's move once loaded."""
     context.add_init_script(FIRST_MOVE)
 
 
@@ -194,7 +194,7 @@ def page(browser):
     context = browser.new_context(
         locale="fr-FR", viewport={"width": 1280, "height": 900}, bypass_csp=True
     )
-    starts_dash(context)
+    reader_moves(context)
     page = context.new_page()
     page.console_errors = []
     page.foreign_requests = []

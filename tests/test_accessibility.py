@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import require, starts_dash
+from conftest import reader_moves, require
 from dash import dcc
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -62,7 +62,7 @@ def page(browser, live_server):
         bypass_csp=True,
         reduced_motion="reduce",
     )
-    starts_dash(context)
+    reader_moves(context)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     yield page

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DEMO_TODAY, LiveServer, free_port, require, starts_dash
+from conftest import DEMO_TODAY, LiveServer, free_port, reader_moves, require
 
 from barometre import embed
 from barometre.app import create_app
@@ -217,20 +217,26 @@ def test_an_embed_loads_only_its_own_assets(embed_client):
     _, html = get(embed_client, "")
     assets = re.findall(r'(?:src|href)="(/[^"]+)"', html)
     assert sorted(a.split("?")[0] for a in assets) == [
+        "/assets/drawings.css",
         "/assets/embed/embed.css",
         "/assets/embed/embed.js",
-        "/assets/plotly-locale-fr.js",
-        "/assets/vendor/plotly-basic.min.js",
         "/indicateurs/" + DEMANDES,
+    ]
+    # plotly.js and its French locale: fetched by embed.js at the reader's first move
+    config = json.loads(html.split('id="embed-config">')[1].split("</script>")[0])
+    assert [url.split("?")[0] for url in config["plotly"]] == [
+        "/assets/vendor/plotly-basic.min.js",
+        "/assets/plotly-locale-fr.js",
     ]
 
 
-def test_an_embed_shows_its_text_before_its_scripts_have_loaded(embed_client):
-    # Deferred scripts: title, summary and table are painted while plotly.js (≈ 330 ko) loads.
+def test_an_embed_comes_with_its_chart_drawn_and_one_deferred_script(embed_client):
+    # Title, summary, chart (SVG drawn by the server) and table are painted before any script.
     _, html = get(embed_client, "")
     scripts = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", html)
-    assert len(scripts) == 3
-    assert all(re.search(r"\sdefer[\s>]", tag) for tag in scripts), scripts
+    assert len(scripts) == 1 and re.search(r"\sdefer[\s>]", scripts[0]), scripts
+    chart = html.split('id="graphique"')[1].split("</figure>")[0]
+    assert '<div class="svg-chart"' in chart and "<path" in chart
 
 
 def test_an_embed_is_sent_compressed_to_browsers_that_accept_it(embed_client):
@@ -460,6 +466,7 @@ def wait_until_every_frame_fits(page, count: int) -> None:
 @pytest.fixture
 def host_page(browser):
     context = browser.new_context(locale="fr-FR")
+    reader_moves(context)
     page = context.new_page()
     page.console_messages = []
     page.on("console", lambda message: page.console_messages.append(message.text))
@@ -563,6 +570,31 @@ def test_an_embed_is_axe_clean(sites, host_page, query):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("theme", ["clair", "sombre"])
+def test_an_embed_read_without_a_move_loads_no_plotly_and_is_axe_clean(sites, browser, theme):
+    require_axe()
+    server, _, _ = sites
+    context = browser.new_context(locale="fr-FR", viewport={"width": 320, "height": 700})
+    try:
+        page = context.new_page()
+        fetched: list[str] = []
+        page.on("request", lambda r: fetched.append(r.url) if "plotly" in r.url else None)
+        page.goto(f"{server.url}/embed/{DEMANDES}?theme={theme}")
+        page.wait_for_load_state("networkidle")
+        assert fetched == []
+        drawing = page.locator("#graphique .svg-chart")
+        assert drawing.count() == 1 and drawing.bounding_box()["height"] > 200
+        assert axe_violations(page) == []
+        # the reader moves: plotly.js comes and draws in the drawing's place
+        page.mouse.move(100, 100)
+        page.wait_for_selector("#graphique .main-svg", timeout=20_000)
+        assert page.locator("#graphique .svg-chart").count() == 0
+        assert len(fetched) == 2  # plotly.js and its French locale
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("theme", ["clair", "sombre"])
 def test_an_embed_s_checkboxes_show_the_year_before_and_hide_the_events(sites, host_page, theme):
     require_axe()
     server, _, _ = sites
@@ -601,7 +633,7 @@ def test_theme_auto_follows_the_device(sites, host_page, scheme, colour):
 @pytest.mark.browser
 def test_the_builder_dialog_works_from_the_keyboard(live_server, browser):
     context = browser.new_context(locale="fr-FR", permissions=["clipboard-read", "clipboard-write"])
-    starts_dash(context)
+    reader_moves(context)
     page = context.new_page()
     try:
         page.goto(f"{live_server.url}/indicateurs/{DEMANDES}")

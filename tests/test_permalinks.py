@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import starts_dash
+from conftest import reader_moves
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +71,7 @@ def test_state_survives_reload_and_history(live_server, page):
 
 def test_share_copies_the_permalink_and_says_so(live_server, browser):
     context = browser.new_context(locale="fr-FR", permissions=["clipboard-read", "clipboard-write"])
-    starts_dash(context)
+    reader_moves(context)
     page = context.new_page()
     try:
         page.goto(live_server.url + PATH + "?debut=2025-01-01&fin=2025-06-30&granularite=semaine")

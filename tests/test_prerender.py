@@ -10,7 +10,7 @@ from dash import dcc, html
 from dash_http import components
 from test_app import route
 
-from barometre import ids
+from barometre import figures, ids
 from barometre.app import create_app
 from barometre.config import Settings
 from barometre.layouts import controls
@@ -61,10 +61,6 @@ OPTIONS = [{"label": "Mois", "value": "mois"}, {"label": "Année", "value": "ann
         (html.Button("Copier", n_clicks=0, style={"color": "red"}), "<button>Copier</button>"),
         (dcc.Store(id="s", data={"a": 1}), ""),
         (dcc.Location(id="url"), ""),
-        (
-            html.Div(dcc.Graph(id="g", figure={}), className="chart-box"),
-            '<div class="chart-box"></div>',
-        ),
         (
             controls.Select(id="g", options=OPTIONS, value="annee"),
             '<select class="form-select" id="prerendu-g" autocomplete="off">'
@@ -145,7 +141,39 @@ def test_the_copy_comes_before_dash_s_entry_point_and_follows_the_prefix(demo_se
     assert page.index('<div id="prerendu"') < page.index('<div id="react-entry-point"')
     assert 'href="/barometre/familles/recrutement"' in page
     assert 'href="/familles/' not in page
-    assert "style=" not in page.split('id="react-entry-point"')[0]
+    # Dash's style props stay out of the copy; only the drawings place their parts with styles.
+    assert styled_outside_drawings(page.split('id="react-entry-point"')[0]) == []
+
+
+def styled_outside_drawings(page: str) -> list[str]:
+    """Return the tags with a style attribute that are not inside a drawing (.svg-chart)."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Walker(HTMLParser):
+        depth = 0  # > 0 inside a drawing: the number of its elements still open
+
+        def handle_starttag(self, tag, attrs):
+            attributes = dict(attrs)
+            if self.depth or "svg-chart" in (attributes.get("class") or "").split():
+                self.depth += tag not in VOID_TAGS
+            elif "style" in attributes:
+                found.append(tag)
+
+        def handle_startendtag(self, tag, attrs):
+            if not self.depth and "style" in dict(attrs):
+                found.append(tag)
+
+        def handle_endtag(self, tag):
+            if self.depth:
+                self.depth -= 1
+
+    Walker().feed(page)
+    return found
+
+
+VOID_TAGS = {"area", "br", "col", "hr", "img", "input", "meta", "link", "wbr"}
 
 
 # --- in Chromium ---------------------------------------------------------------------------------
@@ -300,3 +328,13 @@ def test_what_the_reader_did_before_dash_is_carried_over(live_server, browser):
         assert f"granularite={chosen}" in page.url and "comparer=oui" in page.url
     finally:
         context.close()
+
+
+def test_a_chart_is_drawn_in_the_copy_hidden_when_its_table_says_the_same():
+    with_data = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], "layout": {}}
+    drawn = to_html(html.Div(dcc.Graph(id="g", figure=with_data), className="chart-box"))
+    assert drawn.startswith('<div class="chart-box"><div class="svg-chart"')
+    assert 'aria-hidden="true"' in drawn and "<rect" in drawn
+    empty = figures.empty_figure("Aucune donnée sur la période").to_plotly_json()
+    drawn = to_html(dcc.Graph(id="g", figure=empty))
+    assert 'role="img"' in drawn and 'aria-label="Aucune donnée sur la période"' in drawn

@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import starts_dash
+from conftest import reader_moves
 
 from barometre import security
 from barometre.app import create_app
@@ -241,7 +241,7 @@ BROWSER_PAGES = [
 def test_no_page_violates_the_content_security_policy(live_server, browser):
     # A context of its own: the shared ``page`` fixture bypasses the CSP.
     context = browser.new_context(locale="fr-FR")
-    starts_dash(context)
+    reader_moves(context)
     page = context.new_page()
     console_errors: list[str] = []
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)

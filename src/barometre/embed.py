@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import flask
 from markupsafe import Markup, escape
 
-from barometre import __version__, errors, figures, ids, secrecy, summaries, views
+from barometre import __version__, drawings, errors, figures, ids, secrecy, summaries, views
 from barometre.catalogue import Breakdown, Indicator
 from barometre.services import Services
 from barometre.store import StoreError
@@ -311,6 +311,7 @@ def _head(urls: Urls, title: str, theme: str) -> str:
         '<meta name="robots" content="noindex">\n'
         f"<title>{escape(title)}</title>\n"
         f'<link rel="stylesheet" href="{escape(_asset(urls, "embed/embed.css"))}">\n'
+        f'<link rel="stylesheet" href="{escape(_asset(urls, "drawings.css"))}">\n'
         "</head>\n"
     )
 
@@ -351,6 +352,8 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
         "messageType": MESSAGE_TYPE,
         # What embed.js's checkboxes show or hide (figures.set_display does the same).
         "marques": {"evenement": figures.EVENT_MARK, "comparaison": figures.COMPARISON_META},
+        # Loaded by embed.js at the reader's first move: the server's drawing shows until then.
+        "plotly": [_asset(urls, "vendor/plotly-basic.min.js"), _asset(urls, "plotly-locale-fr.js")],
     }
     checkboxes = "".join(
         f'<button type="button" class="embed-check" role="checkbox" id="{box_id}"'
@@ -367,7 +370,9 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
         f"{demo}"
         '<figure class="embed-figure">\n'
         # The chart repeats the summary and the table in pictures: hidden from screen readers.
-        '<div class="embed-chart" id="graphique" aria-hidden="true"></div>\n'
+        '<div class="embed-chart" id="graphique" aria-hidden="true">'
+        f"{drawings.chart_html(next(iter(shown.figures.values())), hidden=True, height=None)}"
+        "</div>\n"
         f'<figcaption class="embed-summary">{escape(shown.summary)}</figcaption>\n'
         "</figure>\n"
         + (f'<p class="embed-note">{escape(shown.note)}</p>\n' if shown.note else "")
@@ -389,8 +394,6 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
         "Voir sur le Baromètre numérique</a></p>\n"
         "</main>\n"
         f'<script type="application/json" id="embed-config">{_json_script(config)}</script>\n'
-        f'<script defer src="{escape(_asset(urls, "vendor/plotly-basic.min.js"))}"></script>\n'
-        f'<script defer src="{escape(_asset(urls, "plotly-locale-fr.js"))}"></script>\n'
         f'<script defer src="{escape(_asset(urls, "embed/embed.js"))}"></script>\n'
         "</body>\n</html>\n"
     )

@@ -23,7 +23,7 @@ import re
 from dash.development.base_component import Component
 from markupsafe import escape
 
-from barometre import ids
+from barometre import drawings, ids
 from barometre.layouts.common import Page, shell
 from barometre.layouts.controls import NAMESPACE
 from barometre.services import Services
@@ -105,8 +105,9 @@ def _write(node, out: list[str]) -> None:
     if kind in SCRIPT_ONLY:
         return
     if kind == "Graph":
-        # Dash's dcc.Graph shows nothing until plotly.js is loaded: the box around it keeps the
-        # drawing's height (.chart-box, barometre.css), in the copy as in Dash's tree.
+        # Drawn by the server, in the box plotly.js draws in later. A figure with data has its
+        # table beside it (layouts/common.chart_block); an empty one is named by its message.
+        out.append(drawings.chart_html(node.figure, hidden=bool(node.figure.get("data"))))
         return
     if kind == "Select" and node._namespace == NAMESPACE:
         out.append(f"<select{_attributes(node, skip='value')}{NOT_RESTORED}>")
