@@ -18,19 +18,13 @@ NOTES = {
         "scatter et bar."
     ),
     "lighthouse": (
-        "Lighthouse : le temps de blocage (TBT) vient de l'exécution de React, de dash-renderer, "
-        "de dcc et de plotly.js sur le processeur mobile simulé (4 fois plus lent). Fait : la "
-        "page (titre, chiffres clés, résumés, tableaux) est dans le HTML envoyé par le serveur "
-        "(prerender.py), remplacée d'un coup par le rendu Dash (FCP = LCP, CLS 0) ; tableaux de "
-        "données en un composant chacun (dash-renderer coûte par composant) ; scripts différés "
-        "sur les pages d'intégration (FCP 3,1 s → 0,8 s). Mesuré à part (29 novembre 2026, "
-        "audit bootup-time, mobile) : sur une page d'indicateur de 151 composants, React et "
-        "React DOM exécutent 2,3 s de script (rendu de l'arbre et dessin des graphiques), "
-        "plotly.js 0,8 s, dcc 0,2 s ; sur une page d'intégration, sans React, plotly.js s'évalue "
-        "en 0,42 s et dessine en 0,79 s (TBT 0,7 s), et le LCP simulé (3,1 s) compte le "
-        "téléchargement de plotly.js alors que le résumé est peint à 0,33 s (PerformanceObserver, "
-        "processeur 4 fois plus lent). 90 en mobile demande un TBT d'environ 0,3 s : hors de "
-        "portée tant que chaque page exécute React et plotly.js au chargement."
+        "Lighthouse : la page du serveur (HTML, graphiques en SVG) n'exécute presque aucun "
+        "script ; un score manqué vient d'ordinaire d'une mesure perturbée (« NO_NAVSTART », "
+        "relancée jusqu'à 3 fois, ou machine chargée : voir la charge). Avant que Dash n'attende "
+        "le premier geste, React, dash-renderer et plotly.js exécutaient ≈ 2 s de script au "
+        "chargement sur le processeur mobile simulé (TBT 1,7 à 2,1 s ; scores 71/71/83 en "
+        "mobile, 86/84/98 en ordinateur) : ce coût vient désormais au premier geste (tableau "
+        "« premier geste »)."
     ),
     "serveur": (
         "Serveur : une réponse en cache coûte ≈ 15 µs de Python (réponse entière, compressée, "
@@ -267,6 +261,15 @@ def markdown(result: dict) -> str:
         "La référence (« Dash ») est une application Dash minimale par défaut (un `dcc.Graph`), "
         "servie par gunicorn et mesurée dans la même exécution : les rapports ne dépendent pas de "
         "la charge de la machine.",
+        "",
+        "Pages en deux temps : le serveur envoie la page entière en HTML, graphiques dessinés en "
+        "SVG (prerender.py, drawings.py) ; Dash, React et plotly.js ne se chargent qu'au premier "
+        "geste du lecteur (pointeur, toucher, molette, touche, focus : "
+        "assets/prerendered.js, assets/embed/embed.js). Lighthouse, qui ne touche pas la page, "
+        "mesure donc le lecteur qui lit ; le transfert « 1re visite » compte tout jusqu'aux "
+        "graphiques interactifs dessinés après un geste, et « premier geste » ce que ce "
+        "démarrage coûte alors (processeur ralenti 4 fois, comme le préréglage mobile de "
+        "Lighthouse) : le coût n'a pas disparu, il vient quand le lecteur agit.",
         "",
         "Serveur : `barometre serve` (2 processus, réglages par défaut) chargé par wrk (C, 2 fils, "
         "connexions gardées ouvertes quand le serveur le permet) sur la même machine, 32 "
