@@ -338,3 +338,26 @@ def test_a_chart_is_drawn_in_the_copy_hidden_when_its_table_says_the_same():
     empty = figures.empty_figure("Aucune donnée sur la période").to_plotly_json()
     drawn = to_html(dcc.Graph(id="g", figure=empty))
     assert 'role="img"' in drawn and 'aria-label="Aucune donnée sur la période"' in drawn
+
+
+@pytest.mark.browser
+def test_the_focus_stays_where_the_keyboard_left_it_outside_the_page_region(live_server, browser):
+    # The skip link and the header are outside Dash's page region: matched in the whole tree.
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        held = []
+        page.route("**/dash_renderer*.js", lambda route: held.append(route))
+        page.goto(live_server.url + "/indicateurs/brigade-numerique-demandes")
+        for _ in range(4):  # skip link, site name, theme, then the first link of the menu
+            page.keyboard.press("Tab")
+        focused = "() => { const e = document.activeElement;"
+        focused += " return [e.closest('#react-entry-point') !== null, e.textContent]; }"
+        assert page.evaluate(focused) == [False, "Accueil"]
+        held[0].continue_()
+        page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
+        assert page.evaluate(focused) == [True, "Accueil"]
+        page.keyboard.press("Tab")
+        assert page.evaluate(focused) == [True, "Brigade numérique"]
+    finally:
+        context.close()

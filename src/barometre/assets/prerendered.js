@@ -69,13 +69,14 @@
     }
   }
 
-  function twin(element, scope) {
+  // The element of Dash's tree that stands where ``element`` stands in the copy.
+  function twin(element) {
     if (element.id && element.id.indexOf(PREFIX) === 0) {
       return document.getElementById(element.id.slice(PREFIX.length));
     }
     var selector = element.matches(FIELDS) ? FIELDS : FOCUSABLE;
     var index = visit(copy, selector).indexOf(element);
-    return index < 0 ? null : visit(scope, selector)[index] || null;
+    return index < 0 ? null : visit(root, selector)[index] || null;
   }
 
   function visit(scope, selector) {
@@ -102,23 +103,23 @@
   }
 
   // Pairs [Dash's field, value] and Dash's buttons to press, found while the copy is there.
-  function pending(page) {
+  function pending() {
     var values = [];
     visit(copy, FIELDS).forEach(function (field) {
-      var other = changed(field) ? twin(field, page) : null;
+      var other = changed(field) ? twin(field) : null;
       if (other && other.value !== field.value) {
         values.push([other, field.value]);
       }
     });
     copy.querySelectorAll("details[open]").forEach(function (details) {
-      var other = twin(details.querySelector("summary") || details, page);
+      var other = twin(details.querySelector("summary") || details);
       var target = other && other.closest("details");
       if (target) {
         target.open = true;
       }
     });
     var buttons = pressed.map(function (button) {
-      return twin(button, page);
+      return twin(button);
     });
     return { values: values, buttons: buttons.filter(Boolean) };
   }
@@ -144,16 +145,16 @@
     })();
   }
 
-  function handOver(page) {
+  function handOver() {
     var active = copy.contains(document.activeElement) ? document.activeElement : null;
-    var target = active ? twin(active, page) : null;
+    var target = active ? twin(active) : null;
     var selection = null;
     if (active && typeof active.selectionStart === "number") {
       selection = [active.selectionStart, active.selectionEnd];
     }
     observer.disconnect();
     window.clearTimeout(patience);
-    var todo = pending(page);
+    var todo = pending();
     copy.remove();
     if (target) {
       target.focus({ preventScroll: true });
@@ -184,11 +185,9 @@
       return;
     }
     if (chartsDrawn(page)) {
-      handOver(page);
+      handOver();
     } else if (patience === null) {
-      patience = window.setTimeout(function () {
-        handOver(page);
-      }, CHART_PATIENCE_MS);
+      patience = window.setTimeout(handOver, CHART_PATIENCE_MS);
     }
   });
   observer.observe(root, { childList: true, subtree: true });
