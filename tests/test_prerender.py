@@ -275,59 +275,65 @@ def requests_to_dash(page) -> list[str]:
     return requested
 
 
+@pytest.fixture
+def reader(browser):
+    """A page of its own context: no move until the test makes one, and the real CSP."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def held_back(page, url: str) -> list:
+    """Open ``url`` in ``page`` with Dash's renderer held back: continue the route to go on."""
+    held: list = []
+    page.route("**/dash_renderer*.js", lambda route: held.append(route))
+    page.goto(url)
+    return held
+
+
 @pytest.mark.browser
-def test_a_reader_who_only_reads_never_loads_dash(live_server, browser):
+def test_a_reader_who_only_reads_never_loads_dash(live_server, reader):
     # The real CSP (no bypass): the scripts added later run under it too.
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        requested = requests_to_dash(page)
-        page.goto(live_server.url + "/indicateurs/brigade-numerique-demandes")
-        page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(500)
-        assert requested == []
-        assert page.locator("#prerendu .chart-summary").count() == 3
-        page.mouse.move(200, 200)
-        page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
-        assert page.locator("#react-entry-point .js-plotly-plot .main-svg").count() >= 3
-        assert any("dash_renderer" in url for url in requested)
-        assert errors == []
-    finally:
-        context.close()
+    page = reader
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    requested = requests_to_dash(page)
+    page.goto(live_server.url + "/indicateurs/brigade-numerique-demandes")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert requested == []
+    assert page.locator("#prerendu .chart-summary").count() == 3
+    page.mouse.move(200, 200)
+    page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
+    assert page.locator("#react-entry-point .js-plotly-plot .main-svg").count() >= 3
+    assert any("dash_renderer" in url for url in requested)
+    assert errors == []
 
 
 @pytest.mark.browser
-def test_what_the_reader_did_before_dash_is_carried_over(live_server, browser):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        # Dash's renderer is held back until the reader has acted on the copy.
-        held = []
-        page.route("**/dash_renderer*.js", lambda route: held.append(route))
-        page.goto(live_server.url + "/indicateurs/brigade-numerique-demandes")
-        # Keyboard only: the first Tab starts Dash.
-        page.keyboard.press("Tab")
-        page.focus(f"#prerendu-{ids.GRANULARITY}")
-        page.keyboard.press("ArrowDown")  # a native select changes at once
-        chosen = page.eval_on_selector(f"#prerendu-{ids.GRANULARITY}", "s => s.value")
-        assert chosen == "annee"  # after « mois », the default
-        page.click(f"#prerendu-{ids.COMPARE}")
-        assert page.get_attribute(f"#prerendu-{ids.COMPARE}", "aria-checked") == "true"
-        page.focus(f"#prerendu-{ids.GRANULARITY}")
-        assert page.locator("#prerendu").count() == 1  # all that happened before Dash
-        assert len(held) == 1  # the first Tab started Dash
-        held[0].continue_()
-        page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
-        assert page.eval_on_selector(f"#{ids.GRANULARITY}", "s => s.value") == chosen
-        assert page.evaluate("document.activeElement.id") == ids.GRANULARITY
-        assert page.get_attribute(f"#{ids.COMPARE}", "aria-checked") == "true"
-        # the chart and the permalink follow the choices made in the copy
-        page.get_by_role("heading", name="Évolution par année").wait_for(timeout=20_000)
-        assert f"granularite={chosen}" in page.url and "comparer=oui" in page.url
-    finally:
-        context.close()
+def test_what_the_reader_did_before_dash_is_carried_over(live_server, reader):
+    page = reader
+    # Dash's renderer is held back until the reader has acted on the copy.
+    held = held_back(page, live_server.url + "/indicateurs/brigade-numerique-demandes")
+    # Keyboard only: the first Tab starts Dash.
+    page.keyboard.press("Tab")
+    page.focus(f"#prerendu-{ids.GRANULARITY}")
+    page.keyboard.press("ArrowDown")  # a native select changes at once
+    chosen = page.eval_on_selector(f"#prerendu-{ids.GRANULARITY}", "s => s.value")
+    assert chosen == "annee"  # after « mois », the default
+    page.click(f"#prerendu-{ids.COMPARE}")
+    assert page.get_attribute(f"#prerendu-{ids.COMPARE}", "aria-checked") == "true"
+    page.focus(f"#prerendu-{ids.GRANULARITY}")
+    assert page.locator("#prerendu").count() == 1  # all that happened before Dash
+    assert len(held) == 1  # the first Tab started Dash
+    held[0].continue_()
+    page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
+    assert page.eval_on_selector(f"#{ids.GRANULARITY}", "s => s.value") == chosen
+    assert page.evaluate("document.activeElement.id") == ids.GRANULARITY
+    assert page.get_attribute(f"#{ids.COMPARE}", "aria-checked") == "true"
+    # the chart and the permalink follow the choices made in the copy
+    page.get_by_role("heading", name="Évolution par année").wait_for(timeout=20_000)
+    assert f"granularite={chosen}" in page.url and "comparer=oui" in page.url
 
 
 def test_a_chart_is_drawn_in_the_copy_hidden_when_its_table_says_the_same():
@@ -341,23 +347,17 @@ def test_a_chart_is_drawn_in_the_copy_hidden_when_its_table_says_the_same():
 
 
 @pytest.mark.browser
-def test_the_focus_stays_where_the_keyboard_left_it_outside_the_page_region(live_server, browser):
+def test_the_focus_stays_where_the_keyboard_left_it_outside_the_page_region(live_server, reader):
     # The skip link and the header are outside Dash's page region: matched in the whole tree.
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        held = []
-        page.route("**/dash_renderer*.js", lambda route: held.append(route))
-        page.goto(live_server.url + "/indicateurs/brigade-numerique-demandes")
-        for _ in range(4):  # skip link, site name, theme, then the first link of the menu
-            page.keyboard.press("Tab")
-        focused = "() => { const e = document.activeElement;"
-        focused += " return [e.closest('#react-entry-point') !== null, e.textContent]; }"
-        assert page.evaluate(focused) == [False, "Accueil"]
-        held[0].continue_()
-        page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
-        assert page.evaluate(focused) == [True, "Accueil"]
+    page = reader
+    held = held_back(page, live_server.url + "/indicateurs/brigade-numerique-demandes")
+    for _ in range(4):  # skip link, site name, theme, then the first link of the menu
         page.keyboard.press("Tab")
-        assert page.evaluate(focused) == [True, "Brigade numérique"]
-    finally:
-        context.close()
+    focused = "() => { const e = document.activeElement;"
+    focused += " return [e.closest('#react-entry-point') !== null, e.textContent]; }"
+    assert page.evaluate(focused) == [False, "Accueil"]
+    held[0].continue_()
+    page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
+    assert page.evaluate(focused) == [True, "Accueil"]
+    page.keyboard.press("Tab")
+    assert page.evaluate(focused) == [True, "Brigade numérique"]
