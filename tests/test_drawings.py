@@ -538,6 +538,20 @@ def test_drawings_fit_every_width_with_readable_labels_that_never_overlap(page, 
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize(("width", "labels"), [(320, 0), (1280, 3)])
+def test_event_labels_show_only_where_they_do_not_overlap(page, width, labels):
+    page.set_viewport_size({"width": width, "height": 900})
+    figure = browser_figures()["serie"]
+    page.set_content(f'<div class="chart-box">{drawings.chart_html(figure, True)}</div>')
+    page.add_style_tag(path=str(ASSETS / "drawings.css"))
+    shown = "[...document.querySelectorAll('.svg-event-label text')]"
+    shown += ".filter(t => t.getBoundingClientRect().width > 0).length"
+    assert page.evaluate(shown) == labels
+    # the lines and bands themselves stay
+    assert page.locator(".svg-chart line, .svg-chart rect").count() >= 3
+
+
+@pytest.mark.browser
 def test_drawings_take_the_dark_theme_on_screen_and_the_light_one_on_paper(page):
     figure = breakdown_bar_figure(totals({"je-signale": 3.0}), DEMANDES, MOTIF)
     page.set_content(f'<div class="chart-box">{drawings.chart_html(figure, True)}</div>')

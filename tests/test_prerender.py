@@ -361,3 +361,16 @@ def test_the_focus_stays_where_the_keyboard_left_it_outside_the_page_region(live
     assert page.evaluate(focused) == [True, "Accueil"]
     page.keyboard.press("Tab")
     assert page.evaluate(focused) == [True, "Brigade numérique"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("width", "shown"), [(320, False), (1280, True)])
+def test_plotly_s_event_labels_hide_on_narrow_screens_as_the_drawings_do(
+    live_server, page, width, shown
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + "/indicateurs/brigade-numerique-demandes")
+    page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
+    labels = page.locator("#react-entry-point .annotation-text-g[transform^='rotate(-90']")
+    assert labels.count() >= 1  # the demo's events: the opening and the lockdowns
+    assert labels.first.is_visible() is shown

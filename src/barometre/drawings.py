@@ -586,8 +586,10 @@ def _annotation(note: dict, xscale: _Scale) -> str:
         if turned
         else 'text-anchor="middle" dy="0.35em"'
     )
+    # Turned labels are events': hidden on narrow charts (drawings.css).
+    kind = ' class="svg-event-label"' if turned else ""
     return (
-        f'<svg x="{_pc(x)}" y="{_pc(y)}" overflow="visible"><text'
+        f'<svg{kind} x="{_pc(x)}" y="{_pc(y)}" overflow="visible"><text'
         f'{_paint("stroke", THEMES["clair"].background)} stroke-width="3" paint-order="stroke"'
         f' stroke-linejoin="round" fill="currentColor" font-size="{size}" {place}>{text}</text>'
         "</svg>"
