@@ -150,3 +150,13 @@ def test_arrow_keys_in_the_select_update_once_for_the_departement_reached(page, 
     page.wait_for_timeout(1000)  # nothing more comes after the one update
     assert len(updates) == 1
     assert page.evaluate("history.length") == entries + 1
+
+
+def test_the_map_s_links_keep_the_period_and_the_display(page, live_server):
+    # Opened in a new tab (or before Dash, or without JavaScript), a shape's link must give the
+    # same page for that département: period, « comparer » and « événements » included.
+    open_page(page, live_server.url + PATH + PERIOD + "&comparer=oui&evenements=non")
+    page.wait_for_selector(SHAPES)
+    href = page.locator(SHAPES).first.get_attribute("href")
+    assert "debut=2025-01-01" in href and "departement=01" in href
+    assert "comparer=oui" in href and "evenements=non" in href

@@ -127,7 +127,7 @@ def update(
         return no_update, html.Span(error.message, className="text-danger-emphasis")
     display = validation.display_from_clicks(event_clicks, compare_clicks)
     charts = views.with_display(views.indicator_charts(services, query), display)
-    return layout.results(charts, services, query), updated_message(services, query)
+    return layout.results(charts, services, query, display), updated_message(services, query)
 
 
 def updated_message(services: Services, query) -> str:

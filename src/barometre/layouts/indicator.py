@@ -71,6 +71,7 @@ def page(
                     views.with_display(views.indicator_charts(services, query), display),
                     services,
                     query,
+                    display,
                 ),
                 id=ids.RESULTS,
                 **{"data-busy-region": "true"},
@@ -136,14 +137,17 @@ def _field(label: str, control) -> html.Div:
 
 
 def results(
-    charts: list[views.Chart], services: Services | None = None, query: Query | None = None
+    charts: list[views.Chart],
+    services: Services | None = None,
+    query: Query | None = None,
+    display: Display = DEFAULT_DISPLAY,
 ) -> list:
     """Return the chart blocks of an indicator page (with their downloads given ``query``)."""
     blocks = [chart_block(chart) for chart in charts]
     if services is not None and query is not None:
         for block, chart in zip(blocks, charts, strict=True):
             block.children.append(downloads.downloads(services, query, chart.id, chart.title))
-        blocks[1:1] = departement_map(services, query)
+        blocks[1:1] = departement_map(services, query, display)
     return blocks
 
 
@@ -173,8 +177,11 @@ def departement_control(services: Services, indicator: Indicator, query: Query) 
     )
 
 
-def departement_map(services: Services, query: Query) -> list:
-    """Return the département map block (none for an indicator without that breakdown)."""
+def departement_map(services: Services, query: Query, display: Display) -> list:
+    """Return the département map block (none for an indicator without that breakdown).
+
+    Its shapes link to the page for that département, with the same period and display.
+    """
     urls = Urls(services.settings.url_prefix)
 
     def href(code: str) -> str:
@@ -184,6 +191,7 @@ def departement_map(services: Services, query: Query) -> list:
             fin=query.end.isoformat(),
             granularite=query.granularity,
             departement=code,
+            **display.params(),
         )
 
     chart = views.departement_map(services, query, href)
