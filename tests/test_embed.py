@@ -614,6 +614,12 @@ def test_an_embed_s_checkboxes_show_the_year_before_and_hide_the_events(sites, h
     assert compare.get_attribute("aria-checked") == "true"
     page.get_by_role("checkbox", name="Afficher les événements").click()
     page.wait_for_function(f"{chart}.querySelectorAll('.annotation').length === 0")
+    # the link to the full page opens it showing the same
+    link = page.get_by_role("link", name="Voir sur le Baromètre numérique").get_attribute("href")
+    assert "comparer=oui" in link and "evenements=non" in link and "debut=2020-01-01" in link
+    page.get_by_role("checkbox", name="Comparer avec l'année précédente").click()
+    link = page.get_by_role("link", name="Voir sur le Baromètre numérique").get_attribute("href")
+    assert "comparer" not in link and "evenements=non" in link
     assert axe_violations(page) == []
     assert page.console_messages == []
 

@@ -24,7 +24,14 @@ from barometre.catalogue import Breakdown, Indicator
 from barometre.services import Services
 from barometre.store import StoreError
 from barometre.urls import Urls
-from barometre.validation import InvalidInput, Query, parse_date, query
+from barometre.validation import (
+    COMPARISON_SHOWN,
+    EVENTS_HIDDEN,
+    InvalidInput,
+    Query,
+    parse_date,
+    query,
+)
 
 log = logging.getLogger(__name__)
 
@@ -352,6 +359,9 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
         "messageType": MESSAGE_TYPE,
         # What embed.js's checkboxes show or hide (figures.set_display does the same).
         "marques": {"evenement": figures.EVENT_MARK, "comparaison": figures.COMPARISON_META},
+        # What the link to the full page says of a display other than the default (as the
+        # site's permalink: validation.Display.params).
+        "parametres": {"evenement": EVENTS_HIDDEN, "comparaison": COMPARISON_SHOWN},
         # Loaded by embed.js at the reader's first move: the server's drawing shows until then.
         "plotly": [_asset(urls, "vendor/plotly-basic.min.js"), _asset(urls, "plotly-locale-fr.js")],
     }
@@ -390,7 +400,7 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
         f'<table><caption id="donnees-legende">{escape(shown.caption)}</caption>\n'
         f"<thead><tr>{head_row}</tr></thead>\n<tbody>{body_rows}</tbody></table>\n</div>\n"
         f'<p class="embed-facts">{facts}</p>\n'
-        f'<p class="embed-link"><a href="{escape(full_page)}" target="_top">'
+        f'<p class="embed-link"><a id="voir-page" href="{escape(full_page)}" target="_top">'
         "Voir sur le Baromètre numérique</a></p>\n"
         "</main>\n"
         f'<script type="application/json" id="embed-config">{_json_script(config)}</script>\n'

@@ -105,6 +105,23 @@
     window.addEventListener(name, loadPlotly, { capture: true, passive: true });
   });
 
+  // The link to the full page opens it with what the chart shows here.
+  var pageLink = document.getElementById("voir-page");
+
+  function linkDisplay() {
+    var url = new URL(pageLink.href);
+    var differs = { evenement: !shown.evenement, comparaison: shown.comparaison };
+    Object.keys(differs).forEach(function (key) {
+      var pair = config.parametres[key];
+      if (differs[key]) {
+        url.searchParams.set(pair[0], pair[1]);
+      } else {
+        url.searchParams.delete(pair[0]);
+      }
+    });
+    pageLink.href = url.toString();
+  }
+
   var checks = document.querySelector(".embed-checks");
   if (checks) {
     checks.hidden = false;
@@ -116,6 +133,7 @@
       var key = CHECKBOXES[box.id];
       shown[key] = !shown[key];
       box.setAttribute("aria-checked", shown[key] ? "true" : "false");
+      linkDisplay();
       draw();
     });
   }
