@@ -222,11 +222,12 @@ def test_an_embed_loads_only_its_own_assets(embed_client):
         "/assets/embed/embed.js",
         "/indicateurs/" + DEMANDES,
     ]
-    # plotly.js and its French locale: fetched by embed.js at the reader's first move
+    # plotly.js, its French locale and the checkboxes' redraw: fetched at the first move
     config = json.loads(html.split('id="embed-config">')[1].split("</script>")[0])
-    assert [url.split("?")[0] for url in config["plotly"]] == [
+    assert [url.split("?")[0] for url in config["scripts"]] == [
         "/assets/vendor/plotly-basic.min.js",
         "/assets/plotly-locale-fr.js",
+        "/assets/display.js",
     ]
 
 

@@ -363,7 +363,10 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
         # site's permalink: validation.Display.params).
         "parametres": {"evenement": EVENTS_HIDDEN, "comparaison": COMPARISON_SHOWN},
         # Loaded by embed.js at the reader's first move: the server's drawing shows until then.
-        "plotly": [_asset(urls, "vendor/plotly-basic.min.js"), _asset(urls, "plotly-locale-fr.js")],
+        "scripts": [
+            _asset(urls, name)
+            for name in ("vendor/plotly-basic.min.js", "plotly-locale-fr.js", "display.js")
+        ],
     }
     checkboxes = "".join(
         f'<button type="button" class="embed-check" role="checkbox" id="{box_id}"'

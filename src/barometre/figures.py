@@ -454,7 +454,7 @@ def _event_marks(
 def set_display(figure: dict, events: bool = True, comparison: bool = False) -> dict:
     """Return a copy of a time-series figure (as a dict) with its events and overlay shown or not.
 
-    The page's checkboxes do the same in the browser (callbacks/indicator.py DISPLAY_SCRIPT).
+    The checkboxes of the pages and embeds do the same in the browser (assets/display.js).
     """
     layout = dict(figure.get("layout", {}))
     for part in ("shapes", "annotations"):

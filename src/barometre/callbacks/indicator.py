@@ -43,26 +43,14 @@ function (eventClicks, compareClicks) {
     var events = (eventClicks || 0) % 2 === 0;
     var comparison = (compareClicks || 0) % 2 === 1;
     var main = document.getElementById('{main}');
-    function shown(item, key, value, visible) {
-        return item[key] === value ? Object.assign({}, item, {visible: visible}) : item;
-    }
+    var marks = {evenement: '{event}', comparaison: '{comparison}'};
     if (main && window.Plotly) {
         main.querySelectorAll('.js-plotly-plot').forEach(function (graph) {
             if (!graph.data) { return; }
-            // Plotly.react with copies, as assets/theme.js does: relayout/restyle would let a
-            // responsive graph lose its height.
-            var layout = Object.assign({}, graph.layout);
-            ['shapes', 'annotations'].forEach(function (part) {
-                if (layout[part]) {
-                    layout[part] = layout[part].map(function (item) {
-                        return shown(item, 'name', '{event}', events);
-                    });
-                }
-            });
-            var data = graph.data.map(function (trace) {
-                return shown(trace, 'meta', '{comparison}', comparison);
-            });
-            window.Plotly.react(graph, data, layout);
+            // Plotly.react with copies (assets/display.js), as assets/theme.js does:
+            // relayout/restyle would let a responsive graph lose its height.
+            var figure = window.barometreDisplay(graph, marks, events, comparison);
+            window.Plotly.react(graph, figure.data, figure.layout);
         });
     }
     var params = new URLSearchParams(window.location.search);

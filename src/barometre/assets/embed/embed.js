@@ -46,26 +46,6 @@
   var shown = { evenement: true, comparaison: false };
   var CHECKBOXES = { "afficher-evenements": "evenement", "comparer-annee-precedente": "comparaison" };
 
-  function withDisplay(figure) {
-    var marks = config.marques;
-    var layout = Object.assign({}, figure.layout || {});
-    ["shapes", "annotations"].forEach(function (part) {
-      if (layout[part]) {
-        layout[part] = layout[part].map(function (item) {
-          return item.name === marks.evenement
-            ? Object.assign({}, item, { visible: shown.evenement })
-            : item;
-        });
-      }
-    });
-    var data = figure.data.map(function (trace) {
-      return trace.meta === marks.comparaison
-        ? Object.assign({}, trace, { visible: shown.comparaison })
-        : trace;
-    });
-    return { data: data, layout: layout };
-  }
-
   function draw() {
     if (!window.Plotly) {
       return; // the server's drawing stays until plotly.js has arrived
@@ -74,7 +54,9 @@
     if (drawn) {
       drawn.remove(); // plotly.js draws in the same box
     }
-    var figure = withDisplay(figureShown());
+    var figure = window.barometreDisplay(
+      figureShown(), config.marques, shown.evenement, shown.comparaison
+    );
     window.Plotly.react(chart, figure.data, figure.layout, config.config);
   }
 
@@ -86,7 +68,7 @@
     TRIGGERS.forEach(function (name) {
       window.removeEventListener(name, loadPlotly, true);
     });
-    var scripts = config.plotly.map(function (url) {
+    var scripts = config.scripts.map(function (url) {
       var script = document.createElement("script");
       script.src = url;
       script.async = false; // the French locale registers itself on plotly.js: after it
