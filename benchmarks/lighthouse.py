@@ -21,8 +21,8 @@ def executable() -> Path | None:
     return next((path for path in CANDIDATES if path.exists()), None)
 
 
-# Lighthouse sometimes loses the trace of a page load (« NO_NAVSTART », about one run in three
-# on an indicator page, whose permalink rewrites the address as it loads): measured again.
+# Lighthouse sometimes loses the trace of a page load (« NO_NAVSTART »; seen on indicator pages
+# and, since they no longer start Dash at load, on embeds too): measured again.
 ATTEMPTS = 3
 
 
