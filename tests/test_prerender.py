@@ -59,6 +59,8 @@ OPTIONS = [{"label": "Mois", "value": "mois"}, {"label": "Année", "value": "ann
         ),
         # What only scripts use or draw has no place in the HTML.
         (html.Button("Copier", n_clicks=0, style={"color": "red"}), "<button>Copier</button>"),
+        # a pattern-matching id is no HTML id (it would hold spaces and braces)
+        (html.Button("PNG", id={"type": "image", "graphique": "g"}), "<button>PNG</button>"),
         (dcc.Store(id="s", data={"a": 1}), ""),
         (dcc.Location(id="url"), ""),
         (
@@ -374,3 +376,61 @@ def test_plotly_s_event_labels_hide_on_narrow_screens_as_the_drawings_do(
     labels = page.locator("#react-entry-point .annotation-text-g[transform^='rotate(-90']")
     assert labels.count() >= 1  # the demo's events: the opening and the lockdowns
     assert labels.first.is_visible() is shown
+
+
+INDICATOR_PAGE = "/indicateurs/brigade-numerique-demandes"
+
+
+@pytest.mark.browser
+def test_a_date_typed_before_dash_is_applied_and_a_half_typed_one_is_waited_for(
+    live_server, reader
+):
+    page = reader
+    held = held_back(page, live_server.url + INDICATOR_PAGE)
+    start = f"#prerendu-{ids.START}"
+    page.focus(start)  # starts Dash (held back)
+    page.keyboard.type("0315")  # two parts of the date (their order follows the browser's language)
+    held[0].continue_()
+    page.wait_for_timeout(3000)  # Dash is ready by now, but the reader is typing
+    assert page.locator("#prerendu").count() == 1
+    page.fill(start, "2020-03-15")  # the whole date, whatever the parts' order
+    page.keyboard.press("Enter")
+    page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
+    assert page.eval_on_selector(f"#{ids.START}", "f => f.value") == "2020-03-15"
+    assert page.evaluate("document.activeElement.id") == ids.START
+    # applied, not only shown: the permalink and the charts follow
+    page.wait_for_url("**debut=2020-03-15**", timeout=20_000)
+
+
+@pytest.mark.browser
+def test_a_button_pressed_before_dash_keeps_the_focus_through_the_redraw(live_server, reader):
+    page = reader
+    downloads: list[str] = []
+    page.on("download", lambda d: downloads.append(d.suggested_filename))
+    held = held_back(page, live_server.url + INDICATOR_PAGE)
+    page.focus(f"#prerendu-{ids.GRANULARITY}")
+    page.keyboard.press("ArrowDown")  # the results will be redrawn by the year
+    button = page.locator("#prerendu button", has_text="Image PNG").first
+    button.focus()
+    page.keyboard.press("Enter")
+    held[0].continue_()
+    page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
+    page.get_by_role("heading", name="Évolution par année").wait_for(timeout=20_000)
+    page.wait_for_timeout(500)
+    focused = "() => [document.activeElement.closest('#react-entry-point') !== null,"
+    focused += " document.activeElement.textContent]"
+    inside, name = page.evaluate(focused)
+    assert inside and name == "Image PNG du graphique «\u00a0Évolution par année\u00a0»"
+    assert len(downloads) == 1
+
+
+@pytest.mark.browser
+def test_without_plotly_the_drawings_stay_in_dash_s_page(live_server, reader):
+    page = reader
+    page.route("**/plotly.min.js", lambda route: route.abort())
+    page.goto(live_server.url + INDICATOR_PAGE)
+    page.mouse.move(100, 100)
+    page.locator("#prerendu").wait_for(state="detached", timeout=30_000)  # after 10 s
+    kept = page.locator("#react-entry-point .chart-box > .svg-chart")
+    assert kept.count() == 3
+    assert all(kept.nth(i).bounding_box()["height"] > 400 for i in range(3))

@@ -147,6 +147,10 @@ def _attributes(node: Component, skip: str = "") -> str:
         attribute = name if wildcard else ATTRIBUTES.get(name)
         if attribute is None or name in (skip, DRAWING) or value is None or value is False:
             continue
+        if attribute == "id" and not isinstance(value, str):
+            # A pattern-matching id ({"type": …, …}) is no HTML id: prerendered.js finds the
+            # element's twin by its position instead.
+            continue
         if attribute in REFERENCES or attribute == "id":
             value = " ".join(ID_PREFIX + part for part in str(value).split())
         elif attribute == "href" and str(value).startswith("#"):

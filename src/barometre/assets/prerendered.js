@@ -16,12 +16,14 @@
   var PREFIX = "prerendu-";
   var TRIGGERS = ["pointerdown", "pointermove", "touchstart", "wheel", "keydown", "focusin"];
   var FIELDS = "input, select, textarea";
+  var TYPED = "input:not([type=button]):not([type=checkbox]):not([type=radio]), textarea";
   // Elements matched by position when they have no id (links, summaries); the modebar's
   // buttons exist only in Dash's charts.
   var FOCUSABLE = "a[href], button, input, select, textarea, summary";
   // Dash's page is shown without its charts rather than never, should one of them not draw.
   var CHART_PATIENCE_MS = 10000;
   var ADDRESS_PATIENCE_MS = 2000;
+  var REDRAW_PATIENCE_MS = 5000;
 
   var copy = document.getElementById("prerendu");
   var root = document.getElementById("react-entry-point");
@@ -31,7 +33,10 @@
   }
   var pressed = [];
   var started = false;
+  // null, then the timer waiting for the charts, then true once that wait is over.
   var patience = null;
+  // The copy's field in which the reader pressed Enter: done typing there.
+  var committed = null;
 
   function start() {
     if (started || !later) {
@@ -71,8 +76,11 @@
 
   // The element of Dash's tree that stands where ``element`` stands in the copy.
   function twin(element) {
-    if (element.id && element.id.indexOf(PREFIX) === 0) {
-      return document.getElementById(element.id.slice(PREFIX.length));
+    var named = element.id && element.id.indexOf(PREFIX) === 0
+      ? document.getElementById(element.id.slice(PREFIX.length))
+      : null;
+    if (named) {
+      return named;
     }
     var selector = element.matches(FIELDS) ? FIELDS : FOCUSABLE;
     var index = visit(copy, selector).indexOf(element);
@@ -85,12 +93,14 @@
     });
   }
 
-  // React keeps its own copy of a field's value: set it the way typing does.
+  // React keeps its own copy of a field's value: set it the way typing does, then leave it the
+  // way the reader did (a debounced field, such as the period's dates, sends its value then).
   function setValue(field, value) {
     var prototype = Object.getPrototypeOf(field);
     Object.getOwnPropertyDescriptor(prototype, "value").set.call(field, value);
     field.dispatchEvent(new Event("input", { bubbles: true }));
     field.dispatchEvent(new Event("change", { bubbles: true }));
+    field.dispatchEvent(new FocusEvent("focusout", { bubbles: true }));
   }
 
   function changed(field) {
@@ -145,7 +155,33 @@
     })();
   }
 
+  // A field of the copy being typed in: the hand-over waits until the reader leaves it or
+  // presses Enter, for what is half typed (a date's day and month) cannot be carried over.
+  function typing() {
+    var field = document.activeElement;
+    return copy.contains(field) && field.matches(TYPED) && field !== committed;
+  }
+
+  // Once plotly.js should have drawn, the copy's drawings stand in for the charts it has not
+  // drawn yet (or cannot: a failed download); drawings.css hides them when it does.
+  function keepDrawings() {
+    var drawings = copy.querySelectorAll(".chart-box");
+    var boxes = root.querySelectorAll(".chart-box");
+    Array.prototype.forEach.call(boxes, function (box, index) {
+      var drawing = drawings[index] && drawings[index].querySelector(".svg-chart");
+      if (drawing && !box.querySelector(".main-svg")) {
+        box.appendChild(drawing);
+      }
+    });
+  }
+
   function handOver() {
+    if (typing()) {
+      return; // again at the reader's focusout or Enter
+    }
+    if (patience === true) {
+      keepDrawings();
+    }
     var active = copy.contains(document.activeElement) ? document.activeElement : null;
     var target = active ? twin(active) : null;
     var selection = null;
@@ -153,7 +189,9 @@
       selection = [active.selectionStart, active.selectionEnd];
     }
     observer.disconnect();
-    window.clearTimeout(patience);
+    if (patience !== true) {
+      window.clearTimeout(patience);
+    }
     var todo = pending();
     copy.remove();
     if (target) {
@@ -167,6 +205,25 @@
       }
     }
     replay(todo);
+    if (target) {
+      keepFocus(target);
+    }
+  }
+
+  // The values carried over make Dash redraw the results, and the element that had the focus
+  // there (a download button) with them: the focus goes to the one now in its place.
+  function keepFocus(element) {
+    var index = visit(root, FOCUSABLE).indexOf(element);
+    var watcher = new MutationObserver(function () {
+      if (!element.isConnected && document.activeElement === document.body) {
+        element = visit(root, FOCUSABLE)[index] || element;
+        element.focus({ preventScroll: true });
+      }
+    });
+    watcher.observe(root, { childList: true, subtree: true });
+    window.setTimeout(function () {
+      watcher.disconnect();
+    }, REDRAW_PATIENCE_MS);
   }
 
   // plotly.js has drawn every chart, and carte.js the map (it travels in data-svg).
@@ -179,18 +236,44 @@
     });
   }
 
-  var observer = new MutationObserver(function () {
+  // Dash's page is there, and its charts are drawn or have been waited for long enough.
+  function ready() {
     var page = document.getElementById(copy.dataset.page);
     if (!page || !page.firstElementChild) {
-      return;
+      return false;
     }
-    if (chartsDrawn(page)) {
+    if (chartsDrawn(page) || patience === true) {
+      return true;
+    }
+    if (patience === null) {
+      patience = window.setTimeout(function () {
+        patience = true;
+        check();
+      }, CHART_PATIENCE_MS);
+    }
+    return false;
+  }
+
+  function check() {
+    if (copy.isConnected && ready()) {
       handOver();
-    } else if (patience === null) {
-      patience = window.setTimeout(handOver, CHART_PATIENCE_MS);
+    }
+  }
+
+  var observer = new MutationObserver(check);
+  observer.observe(root, { childList: true, subtree: true });
+  copy.addEventListener("focusout", function () {
+    window.setTimeout(check, 0); // once the focus has moved on
+  });
+  copy.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.matches(TYPED)) {
+      committed = event.target;
+      check();
     }
   });
-  observer.observe(root, { childList: true, subtree: true });
+  copy.addEventListener("focusin", function () {
+    committed = null;
+  });
 
   // Buttons of the copy do nothing by themselves: Dash's twins are pressed at the hand-over.
   copy.addEventListener("click", function (event) {
