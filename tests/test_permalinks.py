@@ -126,3 +126,20 @@ def test_the_chart_display_is_in_the_permalink(live_server, page):
     page.wait_for_function("() => location.search.includes('granularite=semaine')", timeout=WAIT)
     assert "evenements=non" in page.url
     assert page.console_errors == []
+
+
+def test_back_leaves_an_indicator_page_opened_from_a_family_page(live_server, page):
+    # The page opened without parameters gets them in place (no second history entry): Back
+    # goes to the family page, not to the bare address, which would add them again.
+    page.goto(live_server.url + "/familles/brigade-numerique")
+    page.locator("#prerendu").wait_for(state="detached", timeout=WAIT)
+    page.locator("#react-entry-point").get_by_role(
+        "link", name="Demandes à la Brigade numérique"
+    ).first.click()
+    page.wait_for_url("**" + PATH + "?debut=*", timeout=WAIT)
+    wait_for_state(page, "mois")
+    page.go_back()
+    page.wait_for_url("**/familles/brigade-numerique", timeout=WAIT)
+    page.get_by_role("heading", level=1, name="Brigade numérique").wait_for(timeout=WAIT)
+    page.wait_for_timeout(1000)  # nothing brings the indicator page back
+    assert page.url.endswith("/familles/brigade-numerique")

@@ -194,6 +194,11 @@
     }
     var todo = pending();
     copy.remove();
+    if (window.location.hash.indexOf("#" + PREFIX) === 0) {
+      // The copy's skip link was followed: its target now has Dash's id.
+      var address = window.location.href.replace("#" + PREFIX, "#");
+      window.history.replaceState(window.history.state, "", address);
+    }
     if (target) {
       target.focus({ preventScroll: true });
       if (selection && typeof target.setSelectionRange === "function") {

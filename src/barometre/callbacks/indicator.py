@@ -28,7 +28,14 @@ function (start, end, granularity, departement) {
     });
     var search = '?' + new URLSearchParams(params).toString();
     if (search === window.location.search) { return nothing; }
-    return [search, {pathname: window.location.pathname, search: search}];
+    var state = {pathname: window.location.pathname, search: search};
+    // A page just opened without parameters gets them in place: a second history entry would
+    // bring Back to the bare address, which would add them again (Back would never leave).
+    if (!window.location.search) {
+        window.history.replaceState(window.history.state, '', state.pathname + search);
+        return [dash_clientside.no_update, state];
+    }
+    return [search, state];
 }
 """.replace("DISPLAY_PARAMS", json.dumps(list(validation.DISPLAY_PARAMS)))
 
