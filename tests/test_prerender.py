@@ -434,3 +434,17 @@ def test_without_plotly_the_drawings_stay_in_dash_s_page(live_server, reader):
     kept = page.locator("#react-entry-point .chart-box > .svg-chart")
     assert kept.count() == 3
     assert all(kept.nth(i).bounding_box()["height"] > 400 for i in range(3))
+
+
+@pytest.mark.browser
+def test_the_skip_link_followed_before_dash_leaves_dash_s_anchor_in_the_address(
+    live_server, reader
+):
+    page = reader
+    held = held_back(page, live_server.url + INDICATOR_PAGE)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # « Aller au contenu »
+    assert page.url.endswith("#prerendu-contenu")
+    held[0].continue_()
+    page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
+    assert page.url.endswith("#contenu")
