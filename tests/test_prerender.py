@@ -448,3 +448,26 @@ def test_the_skip_link_followed_before_dash_leaves_dash_s_anchor_in_the_address(
     held[0].continue_()
     page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
     assert page.url.endswith("#contenu")
+
+
+@pytest.mark.browser
+def test_when_dash_cannot_be_loaded_the_reader_is_told_and_the_checkboxes_stay_true(
+    live_server, reader
+):
+    page = reader
+    page.route("**/dash_renderer*.js", lambda route: route.abort())
+    page.goto(live_server.url + INDICATOR_PAGE)
+    compare = f"#prerendu-{ids.COMPARE}"
+    page.click(compare)  # starts Dash, whose renderer never comes
+    alert = page.get_by_role("alert")
+    alert.wait_for(timeout=10_000)
+    assert alert.inner_text().startswith("Les commandes de la page n'ont pas pu être chargées")
+    # the checkbox does not claim a comparison the chart does not show
+    assert page.get_attribute(compare, "aria-checked") == "false"
+    page.click(compare)
+    assert page.get_attribute(compare, "aria-checked") == "false"
+    assert page.locator("#prerendu .chart-summary").count() == 3  # still readable
+    from test_embed import axe_violations, require_axe
+
+    require_axe()
+    assert axe_violations(page) == []  # evaluated: the page's CSP forbids an axe script tag

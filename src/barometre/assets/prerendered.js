@@ -37,6 +37,8 @@
   var patience = null;
   // The copy's field in which the reader pressed Enter: done typing there.
   var committed = null;
+  // One of Dash's scripts could not be loaded: the copy stays, with its controls inert.
+  var broken = false;
 
   function start() {
     if (started || !later) {
@@ -58,6 +60,7 @@
         // Downloaded together, run in this order (React first, Dash's renderer bundle last).
         script.src = model.getAttribute("src");
         script.async = false;
+        script.addEventListener("error", failed);
         externals.push(script);
       } else {
         script.textContent = model.textContent; // allowed by its hash in the CSP
@@ -72,6 +75,30 @@
         document.body.appendChild(script);
       });
     }
+  }
+
+  // A script of Dash that did not arrive: the copy stays the page, readable, its links working;
+  // its controls would do nothing, so the reader is told, and its checkboxes say what is shown.
+  function failed() {
+    if (broken || !copy.isConnected) {
+      return;
+    }
+    broken = true;
+    pressed.forEach(function (button) {
+      if (button.getAttribute("role") === "checkbox") {
+        var checked = button.getAttribute("aria-checked") === "true";
+        button.setAttribute("aria-checked", checked ? "false" : "true");
+      }
+    });
+    pressed = [];
+    var notice = document.createElement("p");
+    notice.className = "copie-seule alert alert-warning";
+    notice.setAttribute("role", "alert");
+    notice.textContent = "Les commandes de la page n'ont pas pu être chargées (connexion " +
+      "interrompue ?)\u00a0: les chiffres, graphiques et tableaux restent lisibles\u00a0; " +
+      "rechargez la page pour changer la période ou l'affichage.";
+    var main = document.getElementById(PREFIX + "contenu");
+    (main || copy).insertBefore(notice, (main || copy).firstChild);
   }
 
   // The element of Dash's tree that stands where ``element`` stands in the copy.
@@ -283,7 +310,7 @@
   // Buttons of the copy do nothing by themselves: Dash's twins are pressed at the hand-over.
   copy.addEventListener("click", function (event) {
     var button = event.target.closest("button");
-    if (!button || !copy.contains(button)) {
+    if (broken || !button || !copy.contains(button)) {
       return;
     }
     pressed.push(button);
