@@ -33,8 +33,9 @@
   }
   var pressed = [];
   var started = false;
-  // null, then the timer waiting for the charts, then true once that wait is over.
+  // The wait for Dash's charts to be drawn: its timer, and whether it is over.
   var patience = null;
+  var waitedEnough = false;
   // The copy's field in which the reader pressed Enter: done typing there.
   var committed = null;
   // One of Dash's scripts could not be loaded: the copy stays, with its controls inert.
@@ -84,12 +85,7 @@
       return;
     }
     broken = true;
-    pressed.forEach(function (button) {
-      if (button.getAttribute("role") === "checkbox") {
-        var checked = button.getAttribute("aria-checked") === "true";
-        button.setAttribute("aria-checked", checked ? "false" : "true");
-      }
-    });
+    pressed.forEach(flip);
     pressed = [];
     var notice = document.createElement("p");
     notice.className = "copie-seule alert alert-warning";
@@ -192,10 +188,10 @@
   // Once plotly.js should have drawn, the copy's drawings stand in for the charts it has not
   // drawn yet (or cannot: a failed download); drawings.css hides them when it does.
   function keepDrawings() {
-    var drawings = copy.querySelectorAll(".chart-box");
+    var copied = copy.querySelectorAll(".chart-box");
     var boxes = root.querySelectorAll(".chart-box");
     Array.prototype.forEach.call(boxes, function (box, index) {
-      var drawing = drawings[index] && drawings[index].querySelector(".svg-chart");
+      var drawing = copied[index] && copied[index].querySelector(".svg-chart");
       if (drawing && !box.querySelector(".main-svg")) {
         box.appendChild(drawing);
       }
@@ -206,7 +202,7 @@
     if (typing()) {
       return; // again at the reader's focusout or Enter
     }
-    if (patience === true) {
+    if (waitedEnough) {
       keepDrawings();
     }
     var active = copy.contains(document.activeElement) ? document.activeElement : null;
@@ -216,9 +212,7 @@
       selection = [active.selectionStart, active.selectionEnd];
     }
     observer.disconnect();
-    if (patience !== true) {
-      window.clearTimeout(patience);
-    }
+    window.clearTimeout(patience);
     var todo = pending();
     copy.remove();
     if (window.location.hash.indexOf("#" + PREFIX) === 0) {
@@ -274,12 +268,12 @@
     if (!page || !page.firstElementChild) {
       return false;
     }
-    if (chartsDrawn(page) || patience === true) {
+    if (chartsDrawn(page) || waitedEnough) {
       return true;
     }
     if (patience === null) {
       patience = window.setTimeout(function () {
-        patience = true;
+        waitedEnough = true;
         check();
       }, CHART_PATIENCE_MS);
     }
@@ -314,11 +308,16 @@
       return;
     }
     pressed.push(button);
+    flip(button);
+  });
+
+  // A checkbox of the copy shows its new state at once (and its old one back, should Dash fail).
+  function flip(button) {
     if (button.getAttribute("role") === "checkbox") {
       var checked = button.getAttribute("aria-checked") === "true";
       button.setAttribute("aria-checked", checked ? "false" : "true");
     }
-  });
+  }
 
   if (later) {
     TRIGGERS.forEach(function (name) {
