@@ -675,3 +675,36 @@ def test_the_builder_dialog_works_from_the_keyboard(live_server, browser):
         assert page.evaluate("document.activeElement.id") == "integrer-ouvrir"
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_a_checkbox_pressed_while_the_scripts_arrive_waits_for_all_of_them(sites, browser):
+    # plotly.js has run but display.js (last) has not: the press must not draw yet, nor fail.
+    server, _, _ = sites
+    context = browser.new_context(locale="fr-FR")
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        held = []
+        page.route("**/display.js*", lambda route: held.append(route))
+        page.goto(f"{server.url}/embed/{DEMANDES}?debut=2020-01-01&fin=2020-12-31")
+        compare = page.get_by_role("checkbox", name="Comparer avec l'année précédente")
+        compare.click()  # the first move: the scripts are fetched
+        page.wait_for_function("() => window.Plotly !== undefined")
+        page.get_by_role("checkbox", name="Afficher les événements").click()
+        assert errors == [] and page.locator("#graphique .svg-chart").count() == 1
+        held[0].continue_()
+        page.wait_for_selector("#graphique .main-svg", timeout=20_000)
+        overlay = "() => document.getElementById('graphique').data.some("
+        overlay += "t => t.name === 'Même période, un an avant' && t.visible !== false)"
+        assert page.evaluate(overlay) is True
+        assert (
+            page.evaluate(
+                "document.getElementById('graphique').querySelectorAll('.annotation').length"
+            )
+            == 0
+        )
+        assert errors == []
+    finally:
+        context.close()

@@ -46,9 +46,12 @@
   var shown = { evenement: true, comparaison: false };
   var CHECKBOXES = { "afficher-evenements": "evenement", "comparer-annee-precedente": "comparaison" };
 
+  // Every script of config.scripts has run (plotly.js alone is not enough: display.js is last).
+  var loaded = false;
+
   function draw() {
-    if (!window.Plotly) {
-      return; // the server's drawing stays until plotly.js has arrived
+    if (!loaded) {
+      return; // the server's drawing stays until they have arrived
     }
     var drawn = chart.querySelector(".svg-chart");
     if (drawn) {
@@ -76,6 +79,7 @@
       return script;
     });
     scripts[scripts.length - 1].addEventListener("load", function () {
+      loaded = true;
       draw();
       if (config.theme === "auto" && dark && dark.addEventListener) {
         dark.addEventListener("change", draw);
