@@ -471,3 +471,12 @@ def test_when_dash_cannot_be_loaded_the_reader_is_told_and_the_checkboxes_stay_t
 
     require_axe()
     assert axe_violations(page) == []  # evaluated: the page's CSP forbids an axe script tag
+
+
+@pytest.mark.browser
+def test_the_copy_s_theme_select_works_before_dash(live_server, reader):
+    page = reader
+    held_back(page, live_server.url + "/")
+    page.select_option("#prerendu-theme-choix", "sombre")
+    assert page.get_attribute("html", "data-bs-theme") == "dark"
+    assert page.locator("#prerendu").count() == 1  # still the server's copy

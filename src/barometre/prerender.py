@@ -70,8 +70,10 @@ def page_html(services: Services, page: Page) -> str:
     """Return the whole page (header, ``page``'s content, footer) as static HTML."""
     tree = shell(services)
     _find(tree, ids.PAGE).children = page.content
-    # data-page: the id of Dash's page region, which prerendered.js watches.
-    return f'<div id="{ROOT_ID}" class="prerendered" data-page="{ids.PAGE}">{to_html(tree)}</div>'
+    # For prerendered.js (and theme.js): Dash's page region, which it watches; the prefix of the
+    # copy's ids; the template of Dash's scripts.
+    data = f'data-page="{ids.PAGE}" data-prefix="{ID_PREFIX}" data-scripts="{ON_DEMAND_ID}"'
+    return f'<div id="{ROOT_ID}" class="prerendered" {data}>{to_html(tree)}</div>'
 
 
 def scripts_on_demand(scripts: str, renderer: str) -> str:

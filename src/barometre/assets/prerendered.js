@@ -13,7 +13,6 @@
 (function () {
   "use strict";
 
-  var PREFIX = "prerendu-";
   var TRIGGERS = ["pointerdown", "pointermove", "touchstart", "wheel", "keydown", "focusin"];
   var FIELDS = "input, select, textarea";
   var TYPED = "input:not([type=button]):not([type=checkbox]):not([type=radio]), textarea";
@@ -27,10 +26,11 @@
 
   var copy = document.getElementById("prerendu");
   var root = document.getElementById("react-entry-point");
-  var later = document.getElementById("dash-a-la-demande");
   if (!copy || !root) {
     return;
   }
+  var PREFIX = copy.dataset.prefix;
+  var later = document.getElementById(copy.dataset.scripts);
   var pressed = [];
   var started = false;
   // The wait for Dash's charts to be drawn: its timer, and whether it is over.

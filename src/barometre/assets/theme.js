@@ -131,11 +131,13 @@
     rethemeAll();
   }
 
-  // The server's copy of the page has its own select (prerendered.js): both work.
+  // The server's copy of the page has its own select (prerender.py, prerendered.js): both work.
   function setUpSelects() {
-    [SELECT_ID, "prerendu-" + SELECT_ID].forEach(function (id) {
-      setUpSelect(document.getElementById(id));
-    });
+    var copy = document.getElementById("prerendu");
+    setUpSelect(document.getElementById(SELECT_ID));
+    if (copy) {
+      setUpSelect(document.getElementById(copy.dataset.prefix + SELECT_ID));
+    }
   }
 
   function setUpSelect(select) {
