@@ -1,8 +1,10 @@
-"""Charts drawn on the server as static SVG, close to the plotly drawing that later replaces them.
+"""The SVG renderer: a chart of the model (``barometre.charts.model``) drawn on the server as
+static SVG, close to the plotly drawing that later replaces it.
 
-Issue #7: pages load as the server's HTML, and Dash with plotly.js only at the first interaction.
-Until then each chart is this drawing, in the same box (450 px high, dcc.Graph's default), so that
-the swap moves nothing on the page.
+Pages load as the server's HTML, and Dash with plotly.js only at the reader's first move. Until
+then each chart is this drawing, in the same box (dcc.Graph's default height), so that the swap
+moves nothing on the page. It reads the model only, never a plotly figure: a chart outside the
+model's vocabulary cannot reach it.
 
 The server does not know the width of the screen (320 px phone … 1280 px desktop), and scaling a
 whole drawing with a viewBox would make its text tiny or huge. So the plot area is an ``<svg>``
@@ -13,8 +15,8 @@ viewBox stretched over it (``preserveAspectRatio="none"``, lines with
 width come in up to four densities, each shown by a container query of ``assets/drawings.css``
 from the chart width it fits (``DENSITIES``).
 
-Colours: a figure is built in one theme; each colour goes on its element as the pair
-``--clair``/``--sombre`` (the colour of the same role in ``figures.THEMES``), and
+Colours: the model names roles (a palette index, the axis, the grid); each goes on its element as
+the pair ``--clair``/``--sombre`` (the colour of that role in ``figures.THEMES``), and
 ``assets/drawings.css`` paints ``.svg-stroke`` and ``.svg-fill`` with the one the page's theme
 (site or embed) asks for. Text is ``currentColor``. The markup has no script, no event handler
 and no external reference.
@@ -28,12 +30,22 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-import plotly.graph_objects as go
 from markupsafe import escape
 
-from barometre.figures import THEMES
+from barometre.charts.model import (
+    BarChart,
+    Chart,
+    EmptyChart,
+    EventMark,
+    Link,
+    Markers,
+    Series,
+    TimeChart,
+)
+from barometre.figures import BAR_GAP, EVENT_LABEL_SIZE, FLAT_BARS_RIGHT, THEMES
 from barometre.summaries import NNBSP, format_number
 
+FAILED = "Ce graphique n'a pas pu être dessiné\u00a0; ses données restent dans le tableau."
 HEIGHT = 450  # dcc.Graph's default height: the box plotly.js draws in later
 FILLED = 300  # px, the height assumed for the value ticks of a drawing that fills its container
 # Chart widths (px) from which each density of labels along the width shows; the container
@@ -69,40 +81,40 @@ DASH_PATTERNS = {
     "dashdot": (3, 1, 1, 1),
     "longdashdot": (5, 2, 1, 2),
 }
-TEMPLATE_FIELD = re.compile(r"%\{(\w+)(?::,?\.(\d+)f)?\}")
 
 Ticks = list[tuple[float, list[str]]]  # labels along an axis: position (0–1) and lines of text
+Role = int | str  # a palette index, or a theme colour's name ("axis", "grid", "background")
 
 
-def chart_html(figure: go.Figure | dict, hidden: bool, height: int | None = HEIGHT) -> str:
-    """Return a figure of ``figures`` drawn as static, escaped HTML and SVG, ``height`` px high.
+def chart_html(chart: Chart, hidden: bool, height: int | None = HEIGHT) -> str:
+    """Return a chart of the model drawn as static, escaped HTML and SVG, ``height`` px high.
 
     ``hidden``: a data table carries the same numbers, so the drawing is hidden from assistive
-    technologies; otherwise (an empty figure and its message) it is an image named by its text.
+    technologies; otherwise it is an image named by its series (or its message).
     ``height`` None: the drawing takes the height of its container (embeds, by CSS).
     """
-    if isinstance(figure, go.Figure):
-        figure = figure.to_plotly_json()
-    layout = figure.get("layout") or {}
-    # Traces shown and holding data (dates or names along x, for lines and both kinds of bars).
-    traces = [t for t in figure.get("data") or () if t.get("visible", True) is True and t.get("x")]
-    words = [str(a.get("text", "")) for a in layout.get("annotations") or () if _shown(a)]
-    if hidden:
-        access = ' aria-hidden="true"'
-    else:
-        names = ", ".join(str(t.get("name") or "") for t in traces)
-        access = f' role="img" aria-label="{escape(names if traces else " ".join(words))}"'
     box = f' style="height:{height}px"' if height else ""
-    if not traces:
-        message = "".join(f"<p>{escape(w)}</p>" for w in words)
-        return f'<div class="svg-chart svg-empty"{access}{box}>{message}</div>'
-    legend = _legend(traces, layout)
+    if isinstance(chart, EmptyChart):
+        access = (
+            ' aria-hidden="true"' if hidden else f' role="img" aria-label="{escape(chart.message)}"'
+        )
+        return f'<div class="svg-chart svg-empty"{access}{box}><p>{escape(chart.message)}</p></div>'
+    if isinstance(chart, TimeChart):
+        names = [s.name for s in chart.shown()]
+    elif isinstance(chart, BarChart):
+        names = []
+    else:
+        raise TypeError(f"graphique inconnu du modèle : {type(chart).__name__}")
+    access = (
+        ' aria-hidden="true"' if hidden else f' role="img" aria-label="{escape(", ".join(names))}"'
+    )
+    legend = _legend(chart) if isinstance(chart, TimeChart) else ""
     # Below the plot: one line of labels, and the legend's first row (the others are unknown).
     plot_height = (height or FILLED) - TOP - 2 * LINE_HEIGHT - (24 if legend else 0)
-    if traces[0].get("type") == "bar":
-        (left, right, bottom), body = _bars(traces[0], layout, plot_height)
+    if isinstance(chart, BarChart):
+        (left, right, bottom), body = _bars(chart, plot_height)
     else:
-        (left, right, bottom), body = _lines(traces, layout, plot_height)
+        (left, right, bottom), body = _lines(chart, plot_height)
     if legend:  # under the plot area, as plotly's when there is room (drawings.css)
         legend = f'<ul class="svg-legend" style="--left:{left}px">{legend}</ul>'
     return (
@@ -116,66 +128,56 @@ def chart_html(figure: go.Figure | dict, hidden: bool, height: int | None = HEIG
 # -- line charts -------------------------------------------------------------------------------
 
 
-def _lines(traces: list[dict], layout: dict, plot_height: float) -> tuple[tuple, list[str]]:
-    """Return the margins and the drawing of a time series: lines, markers, shapes, labels."""
-    shapes = [s for s in layout.get("shapes") or () if _shown(s)]
-    series = [
-        (trace, [_day(x) for x in trace.get("x") or ()], list(trace.get("y") or ()))
-        for trace in traces
-    ]
-    marked = _marked(traces)
+def _lines(chart: TimeChart, plot_height: float) -> tuple[tuple, list[str]]:
+    """Return the margins and the drawing of a time chart: lines, markers, events, labels."""
+    shown = chart.shown()
+    events = chart.events if chart.show_events else ()
+    series = [(s, [_day(d) for d in s.dates], list(s.values)) for s in shown]
+    marked = _marked(shown)
     days = [x for _, xs, _ in series for x in xs]
-    days += [_day(s[k]) for s in shapes if s.get("xref") == "x" for k in ("x0", "x1")]
+    for event in events:
+        days.append(_day(event.start))
+        if event.last_day is not None:
+            days.append(_day(event.last_day) + 1)
+        else:
+            days.append(_day(event.start))
     low, high = min(days), max(days)
     if low == high:
         low, high = low - 15, high + 15
     span = high - low
     # Plotly leaves room beyond a marker at either end, so that it is not cut in half.
-    ends = {xs[i] for (_, xs, _), shown in zip(series, marked, strict=True) for i in shown}
+    ends = {xs[i] for (_, xs, _), points in zip(series, marked, strict=True) for i in points}
     xscale = _Scale(low - PAD * span * (low in ends), high + PAD * span * (high in ends))
-    values = [v for _, _, ys in series for v in ys]
-    values += [s[k] for s in shapes if s.get("yref") == "y" for k in ("y0", "y1")]
-    yscale, ticks = _value_axis(values, plot_height)
-    xaxis, title = layout.get("xaxis") or {}, _axis_title(layout.get("yaxis") or {})
+    yscale, ticks = _value_axis([v for _, _, ys in series for v in ys], plot_height)
+    title = chart.values.unit
     left, right = _value_margin(ticks, title), EDGE
-    yearly = str(xaxis.get("dtick", "")) == "M12"
+    yearly = chart.granularity == "annee"
 
     def choices(width: float) -> Iterator[Ticks]:
         return _date_ticks(xscale, yearly, width)
 
     labels, rows = _labels_along(choices, left, right)
-    # Bands under the lines; other marks over them, those on the data (the incomplete period's
-    # segment) under the markers, so that the open circle stays clear.
-    layers: dict[str, list[str]] = {"below": [], "data": [], "above": []}
-    for shape in shapes:
-        if shape.get("layer") == "below":
-            layer = "below"
-        else:
-            layer = "data" if shape.get("yref") == "y" else "above"
-        layers[layer].append(_shape(shape, xscale, yscale))
     paths, dots = [], []
-    for index, ((trace, xs, ys), shown) in enumerate(zip(series, marked, strict=True)):
-        colour = _colour(trace, index, layout)
-        if "lines" in trace.get("mode", "lines+markers"):
-            line = trace.get("line") or {}
-            width = line.get("width", 2)
-            paths.append(
-                f'<path{_paint("stroke", colour, "svg-line")} fill="none" stroke-width="{width}"'
-                f'{_dasharray(line.get("dash"), width)} stroke-linejoin="round"'
-                f' vector-effect="non-scaling-stroke" d="{_path(xs, ys, xscale, yscale)}"/>'
-            )
-        if shown:
-            points = [(_pc(xscale(xs[i])), _pc(1 - yscale(ys[i]))) for i in shown]
-            dots.append(_markers(trace.get("marker") or {}, colour, points))
-    annotations = [_annotation(a, xscale) for a in layout.get("annotations") or () if _shown(a)]
+    for (line, xs, ys), points in zip(series, marked, strict=True):
+        paths.append(
+            f'<path{_paint("stroke", line.colour, "svg-line")} fill="none"'
+            f' stroke-width="{line.width:g}"{_dasharray(line.dash, line.width)}'
+            ' stroke-linejoin="round" vector-effect="non-scaling-stroke"'
+            f' d="{_path(xs, ys, xscale, yscale)}"/>'
+        )
+        if points:
+            at = [(_pc(xscale(xs[i])), _pc(1 - yscale(ys[i]))) for i in points]
+            dots.append(_markers(line.markers, line.colour, at))
+    # Bands under the lines; the incomplete period's segment under the markers, so that the
+    # ring stays clear; event lines and their labels over everything.
     return (left, right, rows * LINE_HEIGHT + 10), [
         *_value_labels(yscale, ticks, title, left),
-        *layers["below"],
+        *(_band(e, xscale) for e in events if e.is_band),
         _data("".join(paths)),
-        *layers["data"],
+        _link(chart.link, xscale, yscale) if chart.link else "",
         *dots,
-        *layers["above"],
-        *annotations,
+        *(_event_line(e, xscale) for e in events if not e.is_band),
+        *(_event_label(e, xscale) for e in events),
         labels,
     ]
 
@@ -185,18 +187,18 @@ def _day(value) -> int:
     return dt.date.fromisoformat(str(value)[:10]).toordinal()
 
 
-def _marked(traces: list[dict]) -> list[list[int]]:
-    """Return, for each trace, the indices of the points that carry a marker, as plotly shows
-    them: with ``marker.maxdisplayed``, one point in so many, each line starting a little
+def _marked(series: list[Series]) -> list[list[int]]:
+    """Return, for each series, the indices of the points that carry a marker, as plotly shows
+    them: with at most ``most`` markers, one point in so many, each line starting a little
     further than the previous one so that markers do not all stand in columns."""
     marked, thinned = [], 0
-    for trace in traces:
-        points = [i for i, y in enumerate(trace.get("y") or ()) if y is not None]
-        most = (trace.get("marker") or {}).get("maxdisplayed") or 0
-        if "markers" not in trace.get("mode", "lines+markers"):
+    for line in series:
+        points = [i for i, y in enumerate(line.values) if y is not None]
+        markers = line.markers
+        if not markers.shown:
             points = []
-        elif most:  # plotly.js scatter/plot.js selectMarkers
-            every = math.ceil(len(points) / most)
+        elif not markers.every:  # plotly.js scatter/plot.js selectMarkers
+            every = math.ceil(len(points) / markers.most)
             start = round(thinned * every / 3 + thinned // 3 * every / 7.1)
             points = [p for k, p in enumerate(points) if (k + start) % every == 0]
             thinned += 1
@@ -305,21 +307,16 @@ def _every(start: dt.date, end: dt.date, unit: str, step: int) -> Iterator[dt.da
 # -- bar charts --------------------------------------------------------------------------------
 
 
-def _bars(trace: dict, layout: dict, plot_height: float) -> tuple[tuple, list[str]]:
+def _bars(chart: BarChart, plot_height: float) -> tuple[tuple, list[str]]:
     """Return the margins and the drawing of a bar chart: upright (hours) or flat, valued."""
-    flat = trace.get("orientation") == "h"
-    names = [str(c) for c in trace.get("y" if flat else "x") or ()]
-    values = list(trace.get("x" if flat else "y") or ())
-    colour = _colour(trace, 0, layout)
-    gap = layout.get("bargap", 0.2) / 2 / len(names)
+    names, values = list(chart.labels), list(chart.values)
+    gap = BAR_GAP / 2 / len(names)
+    # Upright: categories from left to right; flat: largest first, from the top down.
     bands = [(i / len(names) + gap, (i + 1) / len(names) - gap) for i in range(len(names))]
-    if flat:
-        # Plotly counts categories upwards, unless the axis is reversed (largest first).
-        if (layout.get("yaxis") or {}).get("autorange") != "reversed":
-            bands = [(1 - b, 1 - a) for a, b in bands]
-        return _flat_bars(trace, names, values, bands, colour, layout, plot_height)
+    if not chart.upright:
+        return _flat_bars(chart, names, values, bands, plot_height)
     scale, ticks = _value_axis(values, plot_height)
-    title = _axis_title(layout.get("yaxis") or {})
+    title = chart.values_format.unit
     left, right = _value_margin(ticks, title), EDGE
 
     def choices(width: float) -> Iterator[Ticks]:
@@ -335,34 +332,31 @@ def _bars(trace: dict, layout: dict, plot_height: float) -> tuple[tuple, list[st
         if v is not None
     ]
     bottom = rows * LINE_HEIGHT + 10
-    x_title = _axis_title(layout.get("xaxis") or {})
+    x_title = chart.category_title
     return (left, right, bottom + (TITLE_SIZE + 10 if x_title else 0)), [
         *_value_labels(scale, ticks, title, left),
-        _bars_data(colour, rects),
+        _bars_data(chart.colour, rects),
         labels,
         _title_below(x_title, bottom + TITLE_SIZE + 2),
     ]
 
 
 def _flat_bars(
-    trace: dict,
+    chart: BarChart,
     names: list[str],
     values: list,
     bands: list[tuple[float, float]],
-    colour: str,
-    layout: dict,
     plot_height: float,
 ) -> tuple[tuple, list[str]]:
     """Return the margins and drawing of flat bars: names on the left, each value after its bar."""
     scale, _ = _value_axis(values, 0)
-    template = trace.get("texttemplate") or "%{x}"
-    texts = [_fill(template, {"x": v, "y": n}) for n, v in zip(names, values, strict=True)]
+    texts = ["" if v is None else chart.values_format.bar_text(v) for v in values]
     # A long name takes two lines when the bars are high enough (a few members).
     two_lines = (bands[0][1] - bands[0][0]) * plot_height > 2.2 * LINE_HEIGHT
     lines = [_wrap(n) if two_lines else [n] for n in names]
     left = round(EDGE + max(_text_width(t, TICK_SIZE) for n in lines for t in n) + 6)
     widest = max(_text_width(t, TICK_SIZE) for t in texts)
-    right = round(max((layout.get("margin") or {}).get("r", EDGE), widest + 10))
+    right = round(max(FLAT_BARS_RIGHT, widest + 10))
     rects, labels, numbers = [], [], []
     for (a, b), value, name, text in zip(bands, values, lines, texts, strict=True):
         middle = _pc((a + b) / 2)
@@ -375,12 +369,12 @@ def _flat_bars(
         )
     zero = _pc(scale(0))
     return (left, right, TITLE_SIZE + 2 * EDGE), [
-        _bars_data(colour, rects),
-        f'<line{_paint("stroke", THEMES["clair"].axis)} x1="{zero}" x2="{zero}" y2="100%"'
+        _bars_data(chart.colour, rects),
+        f'<line{_paint("stroke", "axis")} x1="{zero}" x2="{zero}" y2="100%"'
         ' shape-rendering="crispEdges"/>',
         f'<g fill="currentColor" font-size="{TICK_SIZE}" text-anchor="end">{"".join(labels)}</g>',
         f'<g class="svg-values" fill="currentColor" font-size="{TICK_SIZE}">{"".join(numbers)}</g>',
-        _title_below(_axis_title(layout.get("xaxis") or {}), TITLE_SIZE + 2),
+        _title_below(chart.values_format.unit, TITLE_SIZE + 2),
     ]
 
 
@@ -391,7 +385,7 @@ def _rect(x: float, y: float, width: float, height: float) -> str:
     return f'<rect x="{x}" y="{y}" width="{width}" height="{height}"/>'
 
 
-def _bars_data(colour: str, rects: list[str]) -> str:
+def _bars_data(colour: Role, rects: list[str]) -> str:
     return _data(f"<g{_paint('fill', colour, 'svg-bars')}>{''.join(rects)}</g>")
 
 
@@ -401,18 +395,6 @@ def _data(drawing: str) -> str:
         '<svg class="svg-data" width="100%" height="100%" viewBox="0 0 1000 1000"'
         f' preserveAspectRatio="none" overflow="visible">{drawing}</svg>'
     )
-
-
-def _fill(template: str, values: dict) -> str:
-    """Return a plotly text template filled in French: "%{x:,.0f} €" → "1 234 €"."""
-
-    def field(found: re.Match) -> str:
-        value = values.get(found[1])
-        if found[2] is None or value is None:
-            return str(value if value is not None else "")
-        return format_number(value, int(found[2]))
-
-    return TEMPLATE_FIELD.sub(field, template)
 
 
 def _wrap(name: str) -> list[str]:
@@ -467,9 +449,8 @@ def _value_labels(scale: _Scale, ticks: list, title: str, left: float) -> list[s
         labels.append(f'<text x="-4" y="{y}" dy="0.35em">{escape(text)}</text>')
     zero = _pc(1 - scale(0))
     parts = [
-        f'<g{_paint("stroke", THEMES["clair"].grid)} shape-rendering="crispEdges">'
-        f"{''.join(grid)}</g>",
-        f'<line{_paint("stroke", THEMES["clair"].axis)} x2="100%" y1="{zero}" y2="{zero}"'
+        f'<g{_paint("stroke", "grid")} shape-rendering="crispEdges">{"".join(grid)}</g>',
+        f'<line{_paint("stroke", "axis")} x2="100%" y1="{zero}" y2="{zero}"'
         ' shape-rendering="crispEdges"/>',
         f'<g fill="currentColor" font-size="{TICK_SIZE}" text-anchor="end">{"".join(labels)}</g>',
     ]
@@ -486,11 +467,6 @@ def _value_margin(ticks: list, title: str) -> int:
     """Return the left margin of a value axis: its widest label, and its title if any."""
     widest = max(_text_width(text, TICK_SIZE) for _, text in ticks)
     return round(EDGE + (TITLE_SIZE * 1.2 + 8 if title else 0) + widest + 6)
-
-
-def _axis_title(axis: dict) -> str:
-    title = axis.get("title") or {}
-    return str(title.get("text") or "") if isinstance(title, dict) else str(title)
 
 
 def _title_below(title: str, baseline: float) -> str:
@@ -553,93 +529,79 @@ def _widest(lines: list[str]) -> float:
     return max(_text_width(line, TICK_SIZE) for line in lines)
 
 
-def _shape(shape: dict, xscale: _Scale, yscale: _Scale) -> str:
-    """Return a line or a rectangle of the layout (events, the incomplete period's segment)."""
-    xs = [xscale(_day(shape[k])) if shape.get("xref") == "x" else shape[k] for k in ("x0", "x1")]
-    ys = [yscale(shape[k]) if shape.get("yref") == "y" else shape[k] for k in ("y0", "y1")]
-    line = shape.get("line") or {}
-    opacity = f' opacity="{shape["opacity"]}"' if "opacity" in shape else ""
-    if shape.get("type") == "rect":
-        return (
-            f"<rect{_paint('fill', shape.get('fillcolor', '#000'))}{opacity}"
-            f' x="{_pc(min(xs))}" width="{_pc(abs(xs[1] - xs[0]))}"'
-            f' y="{_pc(1 - max(ys))}" height="{_pc(abs(ys[1] - ys[0]))}"/>'
-        )
-    width = line.get("width", 2)
+def _band(event: EventMark, xscale: _Scale) -> str:
+    """Return the band of an event over its days, under the lines."""
+    x0, x1 = xscale(_day(event.start)), xscale(_day(event.last_day) + 1)
     return (
-        f'<line{_paint("stroke", line.get("color", "#000"))}{opacity} stroke-width="{width}"'
-        f'{_dasharray(line.get("dash"), width)} x1="{_pc(xs[0])}" x2="{_pc(xs[1])}"'
-        f' y1="{_pc(1 - ys[0])}" y2="{_pc(1 - ys[1])}"/>'
+        f'<rect{_paint("fill", "grid")} opacity="0.6" x="{_pc(x0)}" width="{_pc(x1 - x0)}"'
+        ' y="0%" height="100%"/>'
     )
 
 
-def _annotation(note: dict, xscale: _Scale) -> str:
-    """Return an annotation's text; turned a quarter (events), it reads upwards from the top,
-    on the right of its position, with a halo of the background over the lines it crosses."""
-    x = xscale(_day(note["x"])) if note.get("xref") == "x" else note.get("x", 0.5)
-    y = 1 - note.get("y", 0.5) if note.get("yref") == "paper" else 0.5
-    size = (note.get("font") or {}).get("size", TICK_SIZE)
-    text = escape(str(note.get("text", "")))
-    turned = note.get("textangle") in (-90, 270)
-    place = (
-        'text-anchor="end" transform="rotate(-90)" dx="-4" dy="1em"'
-        if turned
-        else 'text-anchor="middle" dy="0.35em"'
-    )
-    # Turned labels are events': hidden on narrow charts (drawings.css).
-    kind = ' class="svg-event-label"' if turned else ""
+def _event_line(event: EventMark, xscale: _Scale) -> str:
+    """Return the dotted line of an event on its day, across the plot."""
+    x = _pc(xscale(_day(event.start)))
     return (
-        f'<svg{kind} x="{_pc(x)}" y="{_pc(y)}" overflow="visible"><text'
-        f'{_paint("stroke", THEMES["clair"].background)} stroke-width="3" paint-order="stroke"'
-        f' stroke-linejoin="round" fill="currentColor" font-size="{size}" {place}>{text}</text>'
-        "</svg>"
+        f'<line{_paint("stroke", "axis")} stroke-width="1.5"{_dasharray("dot", 1.5)}'
+        f' x1="{x}" x2="{x}" y1="100%" y2="0%"/>'
     )
 
 
-def _legend(traces: list[dict], layout: dict) -> str:
+def _link(link: Link, xscale: _Scale, yscale: _Scale) -> str:
+    """Return the dashed segment from the last complete period to the incomplete one."""
+    (x0, y0), (x1, y1) = link.start, link.end
+    return (
+        f'<line{_paint("stroke", link.colour)} stroke-width="{link.width:g}"'
+        f'{_dasharray(link.dash, link.width)} x1="{_pc(xscale(_day(x0)))}"'
+        f' x2="{_pc(xscale(_day(x1)))}" y1="{_pc(1 - yscale(y0))}" y2="{_pc(1 - yscale(y1))}"/>'
+    )
+
+
+def _event_label(event: EventMark, xscale: _Scale) -> str:
+    """Return an event's title, turned a quarter: it reads upwards from the top, on the right of
+    its day, with a halo of the background over the lines it crosses (hidden on narrow charts
+    by drawings.css)."""
+    return (
+        f'<svg class="svg-event-label" x="{_pc(xscale(_day(event.start)))}" y="0%"'
+        f' overflow="visible"><text{_paint("stroke", "background")} stroke-width="3"'
+        ' paint-order="stroke" stroke-linejoin="round" fill="currentColor"'
+        f' font-size="{EVENT_LABEL_SIZE}" text-anchor="end" transform="rotate(-90)" dx="-4"'
+        f' dy="1em">{escape(event.title)}</text></svg>'
+    )
+
+
+def _legend(chart: TimeChart) -> str:
     """Return the items of the legend below the plot, in HTML (it wraps): a swatch and the name
-    of each series shown. Like plotly, a figure that asks for a legend has one even if a single
-    series shows (the others hidden), and one that does not say has one from two series."""
-    shown = [(i, t) for i, t in enumerate(traces) if t.get("showlegend", True) is not False]
-    wanted = layout.get("showlegend")
-    if not shown or wanted is False or (wanted is None and len(shown) < 2):
+    of each series shown, when the chart has a legend."""
+    if not chart.legend:
         return ""
     items = []
-    for index, trace in shown:
-        colour, mode = _colour(trace, index, layout), trace.get("mode", "lines+markers")
-        line = trace.get("line") or {}
-        swatch = []
-        if "lines" in mode:
-            width = line.get("width", 2)
-            swatch.append(
-                f'<line{_paint("stroke", colour)} x1="5" x2="35" y1="8" y2="8"'
-                f' stroke-width="{width}"{_dasharray(line.get("dash"), width)}/>'
-            )
-        if "markers" in mode:
-            marker = dict(trace.get("marker") or {})
-            marker["size"] = min(marker.get("size", 6), 10)
-            swatch.append(_markers(marker, colour, [("20", "8")]))
+    for line in chart.shown():
+        swatch = [
+            f'<line{_paint("stroke", line.colour)} x1="5" x2="35" y1="8" y2="8"'
+            f' stroke-width="{line.width:g}"{_dasharray(line.dash, line.width)}/>'
+        ]
+        if line.markers.shown:
+            small = Markers(line.markers.symbol, min(line.markers.size, 10), ring=line.markers.ring)
+            swatch.append(_markers(small, line.colour, [("20", "8")]))
         items.append(
-            f'<li><svg width="40" height="16">{"".join(swatch)}</svg>'
-            f"{escape(str(trace.get('name') or ''))}</li>"
+            f'<li><svg width="40" height="16">{"".join(swatch)}</svg>{escape(line.name)}</li>'
         )
     return "".join(items)
 
 
-def _markers(marker: dict, colour: str, points: list[tuple[str, str]]) -> str:
+def _markers(markers: Markers, colour: Role, points: list[tuple[str, str]]) -> str:
     """Return markers at (x, y) positions: small shapes in px, whatever the plot's scale.
 
     Plotly's symbols with its proportions; an "-open" one is a ring of its colour.
     """
-    symbol = str(marker.get("symbol", "circle"))
-    radius = marker.get("size", 6) / 2
-    hollow = symbol.endswith("-open")
-    if hollow:
-        line = (marker.get("line") or {}).get("width") or 1
-        paint = f'{_paint("stroke", colour, "svg-markers")} fill="none" stroke-width="{line}"'
+    radius = markers.size / 2
+    if markers.symbol.endswith("-open"):
+        ring = markers.ring or 1
+        paint = f'{_paint("stroke", colour, "svg-markers")} fill="none" stroke-width="{ring:g}"'
     else:
         paint = _paint("fill", colour, "svg-markers")
-    shape = symbol.removesuffix("-open")
+    shape = markers.symbol.removesuffix("-open")
     if shape == "circle":
         drawn = (f'<circle cx="{x}" cy="{y}" r="{radius:g}"/>' for x, y in points)
     else:
@@ -684,37 +646,15 @@ SYMBOLS = {  # corners in radii of the marker, as plotly draws its symbols
 # -- colours, text and numbers -----------------------------------------------------------------
 
 
-def _roles() -> dict[str, tuple[str, str]]:
-    """Return {colour: (light, dark)} for every colour of both themes, by the role it plays."""
-    light, dark = THEMES["clair"], THEMES["sombre"]
-    pairs = [(getattr(light, n), getattr(dark, n)) for n in ("background", "text", "grid", "axis")]
-    pairs += list(zip(light.colours, dark.colours, strict=True))
-    roles: dict[str, tuple[str, str]] = {}
-    for pair in pairs:
-        for colour in pair:
-            roles.setdefault(colour.lower(), pair)
-    return roles
-
-
-ROLES = _roles()
-
-
-def _paint(kind: str, colour: str, more: str = "") -> str:
+def _paint(kind: str, role: Role, more: str = "") -> str:
     """Return the class and style that paint an element's stroke or fill in both themes."""
-    light, dark = ROLES.get(str(colour).lower(), (colour, colour))
+    light, dark = (
+        (THEMES["clair"].colours[role], THEMES["sombre"].colours[role])
+        if isinstance(role, int)
+        else (getattr(THEMES["clair"], role), getattr(THEMES["sombre"], role))
+    )
     classes = f"svg-{kind} {more}".strip()
     return f' class="{classes}" style="--clair:{escape(light)};--sombre:{escape(dark)}"'
-
-
-def _colour(trace: dict, index: int, layout: dict) -> str:
-    """Return a trace's colour: its line's, its markers', else the colourway's by position."""
-    for part in ("line", "marker"):
-        colour = (trace.get(part) or {}).get("color")
-        if isinstance(colour, str):
-            return colour
-    template = (layout.get("template") or {}).get("layout") or {}
-    colourway = layout.get("colorway") or template.get("colorway") or THEMES["clair"].colours
-    return colourway[index % len(colourway)]
 
 
 def _text_lines(x: str, y: str, lines: list[str]) -> str:
@@ -751,7 +691,3 @@ def _tenths(value: int) -> str:
     """Return a length counted in tenths as SVG writes it: 125 → "12.5", −40 → "-4"."""
     whole, tenth = divmod(abs(value), 10)
     return ("-" if value < 0 else "") + str(whole) + (f".{tenth}" if tenth else "")
-
-
-def _shown(item: dict) -> bool:
-    return item.get("visible", True) is not False

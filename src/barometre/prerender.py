@@ -18,16 +18,19 @@ then. Until that moment the copy is the page, charts included (drawn as SVG by `
 
 from __future__ import annotations
 
+import logging
 import re
 
 from dash.development.base_component import Component
 from markupsafe import escape
 
 from barometre import drawings, ids
-from barometre.layouts.common import Page, shell
+from barometre.charts.model import EmptyChart
+from barometre.layouts.common import CHART_MODEL, Page, shell
 from barometre.layouts.controls import NAMESPACE
 from barometre.services import Services
 
+LOG = logging.getLogger(__name__)
 ROOT_ID = "prerendu"
 ID_PREFIX = "prerendu-"
 VOID = {"area", "br", "col", "hr", "img", "input", "wbr"}
@@ -107,9 +110,7 @@ def _write(node, out: list[str]) -> None:
     if kind in SCRIPT_ONLY:
         return
     if kind == "Graph":
-        # Drawn by the server, in the box plotly.js draws in later. A figure with data has its
-        # table beside it (layouts/common.chart_block); an empty one is named by its message.
-        out.append(drawings.chart_html(node.figure, hidden=bool(node.figure.get("data"))))
+        out.append(_drawing(node))
         return
     if kind == "Select" and node._namespace == NAMESPACE:
         out.append(f"<select{_attributes(node, skip='value')}{NOT_RESTORED}>")
@@ -139,6 +140,19 @@ def _write(node, out: list[str]) -> None:
         out.append(drawing)  # built and escaped by maps.svg
     _write(getattr(node, "children", None), out)
     out.append(f"</{tag}>")
+
+
+def _drawing(graph: Component) -> str:
+    """Return the server's drawing of a graph, in the box plotly.js draws in later; a chart that
+    cannot be drawn leaves a French message in its place, and an ERROR in the log."""
+    model = getattr(graph, CHART_MODEL)
+    try:
+        # A chart with data has its table beside it (layouts/common.chart_block); an empty one
+        # is named by its message.
+        return drawings.chart_html(model, hidden=not isinstance(model, EmptyChart))
+    except Exception:
+        LOG.exception("dessin du graphique %s impossible", graph.id)
+        return drawings.chart_html(EmptyChart(drawings.FAILED), hidden=False)
 
 
 def _attributes(node: Component, skip: str = "") -> str:

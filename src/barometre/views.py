@@ -14,6 +14,8 @@ import pandas as pd
 
 from barometre import export, figures, maps, secrecy, summaries
 from barometre.catalogue import Indicator
+from barometre.charts import build
+from barometre.charts import model as chart_model
 from barometre.events import Event
 from barometre.services import Services
 from barometre.summaries import NBSP
@@ -38,10 +40,15 @@ class DataTable:
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart ready to render: heading, figure, text summary, note, data table, source, update."""
+    """A chart ready to render: heading, model, text summary, note, data table, source, update.
+
+    ``figure`` is the model rendered by plotly (light theme), made once with the chart by
+    ``make_chart``: the page's Dash graph shows it, the server's copy draws ``model`` in SVG.
+    """
 
     id: str
     title: str
+    model: chart_model.Chart
     figure: dict
     summary: str
     note: str = ""
@@ -70,11 +77,17 @@ def indicator_charts(services: Services, query: Query) -> list[Chart]:
     return services.memoized("indicator-charts", params, lambda: _consistent(services, query))
 
 
+def make_chart(model: chart_model.Chart, **fields) -> Chart:
+    """Return a chart of the page from its model and its texts, with its plotly figure."""
+    return Chart(model=model, figure=figures.plotly_figure(model).to_plotly_json(), **fields)
+
+
 def with_display(charts: list[Chart], display: Display) -> list[Chart]:
     """Return the charts with their event marks and year-ago overlay shown as the page asks."""
     return [
         replace(
             chart,
+            model=chart_model.with_display(chart.model, display.events, display.comparison),
             figure=figures.set_display(chart.figure, display.events, display.comparison),
         )
         for chart in charts
@@ -111,10 +124,10 @@ def _indicator_charts(services: Services, query: Query) -> list[Chart]:
         )
         note = " ".join(part for part in (note, hidden) if part)
         charts.append(
-            Chart(
+            make_chart(
+                build.breakdown_bars(totals, indicator, breakdown, top=top),
                 id=f"{indicator.id}-{dimension}",
                 title=f"Répartition par {breakdown.title[0].lower()}{breakdown.title[1:]}",
-                figure=_json(figures.breakdown_bar_figure(totals, indicator, breakdown, top=top)),
                 summary=summaries.breakdown_summary(indicator, breakdown, totals),
                 note=note,
                 table=breakdown_table(totals, indicator, breakdown),
@@ -184,14 +197,10 @@ def evolution(services: Services, query: Query) -> Chart:
         frame = services.store.series(indicator, query.start, query.end, granularity)
         previous = services.store.series(indicator, year_ago.start, year_ago.end, granularity)
     text = summaries.chart_summary(indicator, frame, granularity, events)
-    return Chart(
+    return make_chart(
+        build.time_series(frame, indicator, granularity, events=events, previous=previous),
         id=f"{indicator.id}-evolution",
         title=f"{title} — {place}" if place else title,
-        figure=_json(
-            figures.time_series_figure(
-                frame, indicator, granularity, events=events, previous=previous
-            )
-        ),
         # No capital after the colon: « Gironde : pré-plaintes en ligne par mois… ».
         summary=f"{place}{NBSP}: {text[:1].lower()}{text[1:]}" if place else text,
         note=note,
@@ -309,13 +318,11 @@ def _family_chart(services: Services, indicator: Indicator) -> Chart | None:
         return None
     monthly = services.store.series(indicator, bounds[0], bounds[1], "mois")
     events = services.events.concerning(indicator)
-    return Chart(
+    return make_chart(
+        # The whole history holds its own year-ago values: it is its own ``previous``.
+        build.time_series(monthly, indicator, "mois", events=events, previous=monthly),
         id=f"{indicator.id}-accueil",
         title=f"{indicator.title}, par mois",
-        # The whole history holds its own year-ago values: it is its own ``previous``.
-        figure=_json(
-            figures.time_series_figure(monthly, indicator, "mois", events=events, previous=monthly)
-        ),
         summary=summaries.chart_summary(indicator, monthly, "mois", events),
         table=series_table(monthly, indicator, "mois", events, previous=monthly),
         **_provenance(services, indicator),
@@ -393,7 +400,3 @@ def _provenance(services: Services, indicator: Indicator) -> dict:
     stamp = services.store.last_update_of(indicator.id)
     updated = summaries.format_date(dt.datetime.fromisoformat(stamp).date()) if stamp else ""
     return {"source": indicator.source, "updated": updated}
-
-
-def _json(figure) -> dict:
-    return figure.to_plotly_json()

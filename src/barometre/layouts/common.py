@@ -205,6 +205,10 @@ def footer(urls: Urls) -> html.Footer:
     )
 
 
+# The attribute of a dcc.Graph that holds the chart's model, for the server's drawing.
+CHART_MODEL = "chart_model"
+
+
 def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
     """Return a chart as a figure with its alternatives: summary, source, update and data table.
 
@@ -220,6 +224,8 @@ def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
         config=figures.GRAPH_CONFIG,
         className="chart",
     )
+    # Not a prop: Dash never sends it; the server's copy draws the chart from it (prerender.py).
+    setattr(graph, CHART_MODEL, chart.model)
     return html.Section(
         [
             heading_tag(chart.title, id=title_id),
