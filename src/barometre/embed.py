@@ -14,13 +14,15 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import flask
-from markupsafe import Markup, escape
+import jinja2
+from markupsafe import Markup
 
-from barometre import __version__, drawings, errors, figures, ids, secrecy, summaries, views
+from barometre import __version__, drawings, errors, figures, ids, summaries, views
 from barometre.catalogue import Breakdown, Indicator
+from barometre.charts import model as chart_model
 from barometre.services import Services
 from barometre.store import StoreError
 from barometre.urls import Urls
@@ -41,8 +43,6 @@ HEIGHT_MIN = 200
 HEIGHT_MAX = 3000
 HEIGHT_DEFAULT = 500
 MESSAGE_TYPE = "barometre:hauteur"
-# Like the indicator page: a bar chart of the 101 départements keeps the largest ones.
-TOP_MEMBERS = 15
 # Parameters of the query string, in the order the snippet writes them.
 PARAMETERS = ("debut", "fin", "granularite", "ventilation", "theme", "hauteur", "fige")
 
@@ -140,16 +140,11 @@ def _height(value: str) -> int:
 
 @dataclass(frozen=True)
 class Content:
-    """What an embed shows, as plain data (cacheable)."""
+    """What an embed shows: the site's chart (one view for both), and what only a frame says."""
 
-    heading: str
+    chart: views.Chart
     subtitle: str
     figures: dict  # theme name -> plotly figure dict
-    summary: str
-    note: str
-    caption: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
     data_date: str
     # The checkboxes the chart needs (ids.SHOW_EVENTS, ids.COMPARE).
     checkboxes: tuple[str, ...] = ()
@@ -174,116 +169,50 @@ def content(services: Services, options: Options) -> Content:
 DATA_KEYS = frozenset({"x", "y", "text", "customdata", "hovertext"})
 
 
-def _by_theme(theme: str, build) -> dict:
+def _by_theme(theme: str, chart: chart_model.Chart) -> dict:
     """Return {theme: figure dict}; for « auto » the dark figure keeps only its styles.
 
     embed.js merges each dark trace over the light one, so that a long daily series is not
     sent twice.
     """
     if theme != "auto":
-        return {theme: build(theme).to_plotly_json()}
-    light = build("clair").to_plotly_json()
-    dark = build("sombre").to_plotly_json()
+        return {theme: figures.plotly_figure(chart, theme).to_plotly_json()}
+    light = figures.plotly_figure(chart, "clair").to_plotly_json()
+    dark = figures.plotly_figure(chart, "sombre").to_plotly_json()
     dark["data"] = [{k: v for k, v in t.items() if k not in DATA_KEYS} for t in dark["data"]]
     return {"clair": light, "sombre": dark}
 
 
 def _content(services: Services, options: Options) -> Content:
-    q, breakdown, store = options.query, options.breakdown, services.store
-    indicator = q.indicator
-    if breakdown is None:
-        frame = store.series(indicator, q.start, q.end, q.granularity, as_of=options.frozen)
-        # The same periods a year earlier, for the overlay and the table's column.
-        previous = store.series(
-            indicator,
-            summaries.shift_year_back(q.start, q.granularity),
-            summaries.shift_year_back(q.end, q.granularity),
-            q.granularity,
-            as_of=options.frozen,
-        )
-        events = services.events.concerning(indicator)
-        built = _by_theme(
-            options.theme,
-            lambda t: figures.time_series_figure(
-                frame, indicator, q.granularity, t, events, previous
-            ),
-        )
-        summary = summaries.chart_summary(indicator, frame, q.granularity, events)
-        table = views.series_table(frame, indicator, q.granularity, events, previous)
-        columns, rows = table.columns, table.rows
+    q = replace(options.query, as_of=options.frozen)
+    if options.breakdown is None:
+        chart = views.evolution(services, q)
         subtitle = f"{summaries.format_span(q.start, q.end, q.granularity).capitalize()}, " + (
             f"par {summaries.PERIOD_NOUNS[q.granularity]}"
         )
-        note = ""
-        checkboxes = _checkboxes(next(iter(built.values())))
     else:
-        # Statistical secrecy: small counts never leave the site, embedded or not.
-        frame = secrecy.protect(
-            store,
-            services.catalogue,
-            indicator,
-            breakdown.id,
-            store.breakdown(indicator, breakdown.id, q.start, q.end, as_of=options.frozen),
-            services.settings.secrecy_threshold,
-            q.start,
-            q.end,
-            as_of=options.frozen,
-        )
-        top = TOP_MEMBERS if len(breakdown.members) > 30 else None
-        built = _by_theme(
-            options.theme,
-            lambda t: figures.breakdown_bar_figure(frame, indicator, breakdown, t, top),
-        )
-        summary = summaries.breakdown_summary(indicator, breakdown, frame)
-        table = summaries.breakdown_rows(frame, indicator, breakdown)
-        shares = any(r["part"] for r in table)
-        columns = (breakdown.title, _value_heading(indicator)) + (("Part",) if shares else ())
-        rows = tuple((r["membre"], r["valeur"]) + ((r["part"],) if shares else ()) for r in table)
-        subtitle = (
-            f"Répartition par {breakdown.title[0].lower()}{breakdown.title[1:]}, "
-            f"{summaries.format_span(q.start, q.end, 'jour')}"
-        )
-        note = (
-            f"Graphique limité aux {top} premiers sur {len(breakdown.members)}\u00a0; "
-            "le tableau les donne tous."
-            if top
-            else ""
-        )
-        hidden = secrecy.note(
-            secrecy.masked_count(frame), services.settings.secrecy_threshold, breakdown.id
-        )
-        note = " ".join(part for part in (note, hidden) if part)
-        checkboxes = ()
+        chart = views.breakdown_chart(services, q, options.breakdown.id)
+        subtitle = f"{chart.title}, {summaries.format_span(q.start, q.end, 'jour')}"
     return Content(
-        heading=indicator.title,
+        chart=chart,
         subtitle=subtitle,
-        figures=built,
-        summary=summary,
-        note=note,
-        caption=f"{indicator.title} — {subtitle[0].lower()}{subtitle[1:]}",
-        columns=columns,
-        rows=rows,
+        figures=_by_theme(options.theme, chart.model),
         data_date=_data_date(services, options),
-        checkboxes=checkboxes,
+        checkboxes=_checkboxes(chart.model),
     )
 
 
-def _checkboxes(figure: dict) -> tuple[str, ...]:
+def _checkboxes(chart: chart_model.Chart) -> tuple[str, ...]:
     """Return the checkboxes an embed shows, as the site's pages do, but only those whose chart
     has what they act on (events inside the period, a year-ago overlay)."""
-    layout = figure.get("layout", {})
-    marks = layout.get("shapes", []) + layout.get("annotations", [])
+    if not isinstance(chart, chart_model.TimeChart):
+        return ()
     found = []
-    if any(mark.get("name") == figures.EVENT_MARK for mark in marks):
+    if chart.events:
         found.append(ids.SHOW_EVENTS)
-    if any(trace.get("meta") == figures.COMPARISON_META for trace in figure.get("data", [])):
+    if chart.has_comparison:
         found.append(ids.COMPARE)
     return tuple(found)
-
-
-def _value_heading(indicator: Indicator) -> str:
-    unit = summaries.unit_text(indicator)
-    return f"Valeur ({unit})" if unit else "Valeur"
 
 
 def _data_date(services: Services, options: Options) -> str:
@@ -298,6 +227,15 @@ def _data_date(services: Services, options: Options) -> str:
 
 # -- HTML ------------------------------------------------------------------------------------
 
+# Templates with autoescape: the embed is a small static page, not a Dash layout, and
+# Jinja (Flask's own) escapes every value it writes.
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("barometre", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=False,
+)
+
 
 def _json_script(data: object) -> Markup:
     # Inside <script type="application/json">, "<" must never start "</script>".
@@ -306,21 +244,11 @@ def _json_script(data: object) -> Markup:
     return Markup(text)  # noqa: S704  # nosec: escaped above
 
 
-def _asset(urls: Urls, name: str) -> str:
-    return urls.path(f"/assets/{name}", v=__version__)
+def _rendered(urls: Urls, template: str, **values) -> str:
+    def asset(name: str) -> str:
+        return urls.path(f"/assets/{name}", v=__version__)
 
-
-def _head(urls: Urls, title: str, theme: str) -> str:
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="fr" data-theme="{escape(theme)}">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="robots" content="noindex">\n'
-        f"<title>{escape(title)}</title>\n"
-        f'<link rel="stylesheet" href="{escape(_asset(urls, "embed/embed.css"))}">\n'
-        f'<link rel="stylesheet" href="{escape(_asset(urls, "drawings.css"))}">\n'
-        "</head>\n"
-    )
+    return TEMPLATES.get_template(template).render(asset=asset, site_name=SITE_NAME, **values)
 
 
 def render(services: Services, options: Options, explicit: Mapping[str, str]) -> str:
@@ -333,22 +261,6 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
         debut=explicit.get("debut", ""),
         fin=explicit.get("fin", ""),
         granularite="" if options.breakdown else options.query.granularity,
-    )
-    head_row = "".join(f'<th scope="col">{escape(c)}</th>' for c in shown.columns)
-    body_rows = "".join(
-        f'<tr><th scope="row">{escape(row[0])}</th>'
-        + "".join(f"<td>{escape(cell)}</td>" for cell in row[1:])
-        + "</tr>"
-        for row in shown.rows
-    )
-    demo = (
-        '<p class="embed-demo"><strong>Données de démonstration</strong>\u00a0: '
-        "ce ne sont pas des chiffres officiels.</p>"
-        if services.store.is_demo()
-        else ""
-    )
-    facts = " · ".join(
-        escape(part) for part in (f"Source\u00a0: {indicator.source}", shown.data_date) if part
     )
     config = {
         "id": indicator.id,
@@ -364,64 +276,36 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
         "parametres": {"evenement": EVENTS_HIDDEN, "comparaison": COMPARISON_SHOWN},
         # Loaded by embed.js at the reader's first move: the server's drawing shows until then.
         "scripts": [
-            _asset(urls, name)
+            urls.path(f"/assets/{name}", v=__version__)
             for name in ("vendor/plotly-basic.min.js", "plotly-locale-fr.js", "display.js")
         ],
     }
-    checkboxes = "".join(
-        f'<button type="button" class="embed-check" role="checkbox" id="{box_id}"'
-        f' aria-checked="{"true" if box_id == ids.SHOW_EVENTS else "false"}">'
-        f'<span class="embed-check-box" aria-hidden="true"></span>{escape(label)}</button>'
-        for box_id, label in ids.DISPLAY_CHECKBOXES
-        if box_id in shown.checkboxes
-    )
-    return (
-        _head(urls, f"{indicator.title} — {SITE_NAME}", options.theme)
-        + '<body>\n<main class="embed">\n'
-        f'<h1 class="embed-title">{escape(shown.heading)}</h1>\n'
-        f'<p class="embed-subtitle">{escape(shown.subtitle)}</p>\n'
-        f"{demo}"
-        '<figure class="embed-figure">\n'
-        # The chart repeats the summary and the table in pictures: hidden from screen readers.
-        '<div class="embed-chart" id="graphique" aria-hidden="true">'
-        f"{drawings.chart_html(next(iter(shown.figures.values())), hidden=True, height=None)}"
-        "</div>\n"
-        f'<figcaption class="embed-summary">{escape(shown.summary)}</figcaption>\n'
-        "</figure>\n"
-        + (f'<p class="embed-note">{escape(shown.note)}</p>\n' if shown.note else "")
-        + '<button type="button" class="embed-switch" id="voir-donnees" aria-expanded="true"'
-        ' aria-controls="donnees" hidden>Masquer les données</button>\n'
-        # Without JavaScript nothing would redraw the chart: the checkboxes wait for embed.js.
-        + (
-            '<div class="embed-checks" role="group" aria-label="Affichage du graphique" hidden>'
-            f"{checkboxes}</div>\n"
-            if checkboxes
-            else ""
-        )
-        + '<div class="embed-table" id="donnees" role="region" aria-labelledby="donnees-legende"'
-        ' tabindex="0">\n'
-        f'<table><caption id="donnees-legende">{escape(shown.caption)}</caption>\n'
-        f"<thead><tr>{head_row}</tr></thead>\n<tbody>{body_rows}</tbody></table>\n</div>\n"
-        f'<p class="embed-facts">{facts}</p>\n'
-        f'<p class="embed-link"><a id="voir-page" href="{escape(full_page)}" target="_top">'
-        "Voir sur le Baromètre numérique</a></p>\n"
-        "</main>\n"
-        f'<script type="application/json" id="embed-config">{_json_script(config)}</script>\n'
-        f'<script defer src="{escape(_asset(urls, "embed/embed.js"))}"></script>\n'
-        "</body>\n</html>\n"
+    return _rendered(
+        urls,
+        "embed.html",
+        title=indicator.title,
+        theme=options.theme,
+        heading=indicator.title,
+        subtitle=shown.subtitle,
+        demo=services.store.is_demo(),
+        chart=shown.chart,
+        drawing=Markup(drawings.chart_html(shown.chart.model, hidden=True, height=None)),  # noqa: S704  # nosec: drawings escapes
+        checkboxes=[
+            (box_id, label, box_id == ids.SHOW_EVENTS)
+            for box_id, label in ids.DISPLAY_CHECKBOXES
+            if box_id in shown.checkboxes
+        ],
+        facts=[f"Source\u00a0: {shown.chart.source or indicator.source}", shown.data_date],
+        full_page=full_page,
+        config=_json_script(config),
     )
 
 
 def render_message(services: Services, title: str, message: str) -> str:
     """Return a small page that says, in the frame, why the chart cannot be shown."""
     urls = Urls(services.settings.url_prefix)
-    return (
-        _head(urls, f"{title} — {SITE_NAME}", "auto") + '<body>\n<main class="embed embed-error">\n'
-        f'<h1 class="embed-title">{escape(title)}</h1>\n'
-        f'<p role="alert">{escape(message)}</p>\n'
-        f'<p class="embed-link"><a href="{escape(urls.path("/"))}" target="_top">'
-        "Voir sur le Baromètre numérique</a></p>\n"
-        "</main>\n</body>\n</html>\n"
+    return _rendered(
+        urls, "embed_message.html", title=title, theme="auto", message=message, home=urls.path("/")
     )
 
 
@@ -446,13 +330,16 @@ def embed_url(origin: str, urls: Urls, indicator_id: str, parameters: Mapping[st
 
 def snippet(origin: str, urls: Urls, options: Options, parameters: Mapping[str, str]) -> str:
     """Return the copy-paste HTML: the iframe, then the script that resizes it."""
-    src = embed_url(origin, urls, options.indicator.id, parameters)
-    title = f"{options.indicator.title} — {SITE_NAME}"
-    listener = _LISTENER % (json.dumps(origin.rstrip("/")), MESSAGE_TYPE)
-    return (
-        f'<iframe src="{escape(src)}" title="{escape(title)}" loading="lazy"'
-        f' style="width:100%;border:0" height="{options.height}"></iframe>\n'
-        f"<script>{listener}</script>"
+    quoted = json.dumps(origin.rstrip("/")).replace("<", "\\u003c")
+    listener = _LISTENER % (quoted, MESSAGE_TYPE)
+    return _rendered(
+        urls,
+        "embed_snippet.html",
+        src=embed_url(origin, urls, options.indicator.id, parameters),
+        title=options.indicator.title,
+        height=options.height,
+        # Our own code, with the origin as a JSON string that cannot close the script.
+        listener=Markup(listener),  # noqa: S704  # nosec
     )
 
 

@@ -190,8 +190,6 @@ def template(theme: str = "clair") -> go.layout.Template:
     )
 
 
-
-
 def _layout(theme: str, **layout) -> go.Layout:
     return go.Layout(template=template(theme), **layout)
 

@@ -27,6 +27,8 @@ class Query:
     granularity: str
     # A département code ('' for all of France) when the indicator has that breakdown.
     departement: str = ""
+    # The data as they were published on that day (a frozen embed), or ``None`` for today's.
+    as_of: dt.date | None = None
 
 
 @dataclass(frozen=True)

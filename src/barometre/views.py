@@ -73,6 +73,7 @@ def indicator_charts(services: Services, query: Query) -> list[Chart]:
         query.end,
         query.granularity,
         query.departement,
+        query.as_of,
     )
     return services.memoized("indicator-charts", params, lambda: _consistent(services, query))
 
@@ -101,40 +102,46 @@ def _consistent(services: Services, query: Query) -> list[Chart]:
 
 
 def _indicator_charts(services: Services, query: Query) -> list[Chart]:
-    indicator = query.indicator
-    store = services.store
     charts = [evolution(services, query)]
-    for dimension in indicator.breakdowns:
-        breakdown = services.catalogue.breakdowns[dimension]
-        totals = secrecy.protect(
-            store,
-            services.catalogue,
-            indicator,
-            dimension,
-            store.breakdown(indicator, dimension, query.start, query.end),
-            services.settings.secrecy_threshold,
-            query.start,
-            query.end,
-        )
-        top = DEPARTEMENT_TOP if len(breakdown.members) > 30 else None
-        note = f"Graphique limité aux {top} premiers sur {len(breakdown.members)}." if top else ""
-        # Masked members are NaN: the chart leaves them out, the note says how many.
-        hidden = secrecy.note(
-            secrecy.masked_count(totals), services.settings.secrecy_threshold, dimension
-        )
-        note = " ".join(part for part in (note, hidden) if part)
-        charts.append(
-            make_chart(
-                build.breakdown_bars(totals, indicator, breakdown, top=top),
-                id=f"{indicator.id}-{dimension}",
-                title=f"Répartition par {breakdown.title[0].lower()}{breakdown.title[1:]}",
-                summary=summaries.breakdown_summary(indicator, breakdown, totals),
-                note=note,
-                table=breakdown_table(totals, indicator, breakdown),
-                **_provenance(services, indicator),
-            )
-        )
+    charts += [breakdown_chart(services, query, d) for d in query.indicator.breakdowns]
     return charts
+
+
+def breakdown_chart(services: Services, query: Query, dimension: str) -> Chart:
+    """Return the chart of one breakdown's totals over the period, small counts masked."""
+    indicator, store = query.indicator, services.store
+    breakdown = services.catalogue.breakdowns[dimension]
+    totals = secrecy.protect(
+        store,
+        services.catalogue,
+        indicator,
+        dimension,
+        store.breakdown(indicator, dimension, query.start, query.end, as_of=query.as_of),
+        services.settings.secrecy_threshold,
+        query.start,
+        query.end,
+        as_of=query.as_of,
+    )
+    top = DEPARTEMENT_TOP if len(breakdown.members) > 30 else None
+    note = (
+        f"Graphique limité aux {top} premiers sur {len(breakdown.members)}\u00a0; "
+        "le tableau les donne tous."
+        if top
+        else ""
+    )
+    # Masked members are NaN: the chart leaves them out, the note says how many.
+    hidden = secrecy.note(
+        secrecy.masked_count(totals), services.settings.secrecy_threshold, dimension
+    )
+    return make_chart(
+        build.breakdown_bars(totals, indicator, breakdown, top=top),
+        id=f"{indicator.id}-{dimension}",
+        title=f"Répartition par {breakdown.title[0].lower()}{breakdown.title[1:]}",
+        summary=summaries.breakdown_summary(indicator, breakdown, totals),
+        note=" ".join(part for part in (note, hidden) if part),
+        table=breakdown_table(totals, indicator, breakdown),
+        **_provenance(services, indicator),
+    )
 
 
 @dataclass(frozen=True)
@@ -194,8 +201,12 @@ def evolution(services: Services, query: Query) -> Chart:
             note = secrecy.masked_sentence(periods, threshold)
         masked = "secret statistique"
     else:
-        frame = services.store.series(indicator, query.start, query.end, granularity)
-        previous = services.store.series(indicator, year_ago.start, year_ago.end, granularity)
+        frame = services.store.series(
+            indicator, query.start, query.end, granularity, as_of=query.as_of
+        )
+        previous = services.store.series(
+            indicator, year_ago.start, year_ago.end, granularity, as_of=query.as_of
+        )
     text = summaries.chart_summary(indicator, frame, granularity, events)
     return make_chart(
         build.time_series(frame, indicator, granularity, events=events, previous=previous),
@@ -392,7 +403,8 @@ def breakdown_table(frame, indicator: Indicator, breakdown) -> DataTable:
 
 
 def _value_heading(indicator: Indicator, heading: str = "Valeur") -> str:
-    return f"{heading} ({indicator.unit})" if indicator.unit else heading
+    unit = summaries.unit_text(indicator)
+    return f"{heading} ({unit})" if unit else heading
 
 
 def _provenance(services: Services, indicator: Indicator) -> dict:

@@ -224,4 +224,3 @@ def breakdown_bars(
         upright=hours,
         category_title=breakdown.title if hours else "",
     )
-
