@@ -7,7 +7,8 @@ cache can hold them and layouts and callbacks stay thin.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -18,9 +19,15 @@ from barometre.charts import build
 from barometre.charts import model as chart_model
 from barometre.events import Event
 from barometre.services import Services
+from barometre.store import StoreError
 from barometre.summaries import NBSP
 from barometre.validation import Display, Query
 
+LOG = logging.getLogger(__name__)
+CHART_FAILED = (
+    "Ce graphique n'a pas pu être préparé\u00a0; le reste de la page est à jour. "
+    "L'incident est signalé à l'équipe du Baromètre."
+)
 DEPARTEMENT_TOP = 15
 DEPARTEMENT = "departement"
 GRANULARITY_NOUNS = {"jour": "jour", "semaine": "semaine", "mois": "mois", "annee": "année"}
@@ -102,9 +109,47 @@ def _consistent(services: Services, query: Query) -> list[Chart]:
 
 
 def _indicator_charts(services: Services, query: Query) -> list[Chart]:
-    charts = [evolution(services, query)]
-    charts += [breakdown_chart(services, query, d) for d in query.indicator.breakdowns]
+    charts = [_or_message(query, "evolution", "Évolution", lambda: evolution(services, query))]
+    for dimension in query.indicator.breakdowns:
+        title = breakdown_title(services.catalogue.breakdowns[dimension])
+        charts.append(
+            _or_message(
+                query, dimension, title, lambda d=dimension: breakdown_chart(services, query, d)
+            )
+        )
     return charts
+
+
+def _or_message(query: Query, part: str, title: str, build: Callable[[], Chart]) -> Chart:
+    """Return ``build()``, or a chart that says it could not be made: one chart that fails
+    never takes the page down with it. The store's own failures still make the page a 503."""
+    try:
+        return build()
+    except StoreError:
+        raise
+    except Exception:
+        LOG.exception(
+            "graphique %s impossible : indicateur=%s debut=%s fin=%s granularite=%s "
+            "departement=%s au=%s",
+            part,
+            query.indicator.id,
+            query.start,
+            query.end,
+            query.granularity,
+            query.departement,
+            query.as_of,
+        )
+        return make_chart(
+            chart_model.EmptyChart(CHART_FAILED),
+            id=f"{query.indicator.id}-{part}",
+            title=title,
+            summary=CHART_FAILED,
+        )
+
+
+def breakdown_title(breakdown) -> str:
+    """Return the heading of a breakdown's chart: « Répartition par motif »."""
+    return f"Répartition par {breakdown.title[0].lower()}{breakdown.title[1:]}"
 
 
 def breakdown_chart(services: Services, query: Query, dimension: str) -> Chart:
@@ -136,7 +181,7 @@ def breakdown_chart(services: Services, query: Query, dimension: str) -> Chart:
     return make_chart(
         build.breakdown_bars(totals, indicator, breakdown, top=top),
         id=f"{indicator.id}-{dimension}",
-        title=f"Répartition par {breakdown.title[0].lower()}{breakdown.title[1:]}",
+        title=breakdown_title(breakdown),
         summary=summaries.breakdown_summary(indicator, breakdown, totals),
         note=" ".join(part for part in (note, hidden) if part),
         table=breakdown_table(totals, indicator, breakdown),
