@@ -71,6 +71,13 @@ def weights(geography: str, table: tuple[Departement, ...] | None = None) -> dic
     return {row.code: row.weight(geography) for row in table or load()}
 
 
+def gendarmerie_share(table: tuple[Departement, ...] | None = None) -> float:
+    """Return the share of the whole population that lives in the gendarmerie's zone."""
+    table = table or load()
+    served = sum(row.weight("zone-gendarmerie") for row in table)
+    return served / sum(row.population for row in table)
+
+
 def _row(record: dict, name: str, line: int) -> Departement:
     try:
         population = float(record["population_milliers"])
