@@ -164,6 +164,10 @@ def test_a_missing_geography_is_noted(monkeypatch):
             "inconnue",
         ),
         (
+            lambda c: c["indicateurs"]["pre-plainte-en-ligne"].update(geographie=["population"]),
+            "inconnue",
+        ),
+        (
             lambda c: c["indicateurs"]["perceval-montant"].update(geographie="zone-gendarmerie"),
             "sa base",
         ),
@@ -178,7 +182,7 @@ def test_a_missing_geography_is_noted(monkeypatch):
             "geographie",
         ),
     ],
-    ids=["unknown", "amount-unlike-its-base", "shared-parts", "own-parts"],
+    ids=["unknown", "not-a-name", "amount-unlike-its-base", "shared-parts", "own-parts"],
 )
 def test_a_geography_that_cannot_be_followed_is_refused(monkeypatch, change, message):
     with_config(monkeypatch, change)

@@ -219,7 +219,7 @@ class _Plan:
                     f"« {DEFAULT_GEOGRAPHY} » par défaut."
                 )
             return DEFAULT_GEOGRAPHY
-        if value not in geographies.GEOGRAPHIES:
+        if not isinstance(value, str) or value not in geographies.GEOGRAPHIES:
             raise CalibrationError(
                 f"demo.toml [indicateurs.{indicator_id}] : geographie {value!r} inconnue ; "
                 f"attendue : {', '.join(geographies.GEOGRAPHIES)}."
