@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from barometre import geographies
 from barometre.catalogue import Catalogue, Indicator
 from barometre.store import OBSERVATION_COLUMNS, Store, UpdateSummary
 
@@ -48,6 +49,9 @@ FIELDS = frozenset(
 )
 # What a component inherits from its indicator: the shapes, not the wiring.
 INHERITED = ("semaine", "annee", "bruit", "persistance", "evenements", "dispersion")
+# The breakdown whose shares come from an indicator's « geographie », not from « parts ».
+DEPARTEMENTS = "departement"
+DEFAULT_GEOGRAPHY = "population"
 
 
 class DemoRefused(RuntimeError):
@@ -132,6 +136,11 @@ def notes(catalogue: Catalogue) -> list[str]:
     return list(_Plan(catalogue, _read_config()).notes)
 
 
+def geography(catalogue: Catalogue) -> dict[str, str]:
+    """Return the geography (a key of ``geographies.GEOGRAPHIES``) of every catalogue indicator."""
+    return dict(_Plan(catalogue, _read_config()).geography)
+
+
 # -- calibration file ------------------------------------------------------------------------
 
 
@@ -149,11 +158,16 @@ class _Plan:
     def __init__(self, catalogue: Catalogue, config: dict):
         self.notes: list[str] = []
         self.params: dict[str, Params] = {}
+        self.geography: dict[str, str] = {}
         self.shares: dict[tuple[str, str], tuple[tuple[dt.date | None, dict[str, float]], ...]] = {}
         entries = config.get("indicateurs", {})
         generic = config.get("generique", {})
         ventilations = config.get("ventilations", {})
         ids = {i.id for i in catalogue.indicators}
+        try:
+            departements = geographies.load()
+        except geographies.GeographyError as error:
+            raise CalibrationError(str(error)) from None
         for table, known in (("indicateurs", ids), ("ventilations", set(catalogue.breakdowns))):
             for unknown in sorted(set(config.get(table, {})) - known):
                 self.notes.append(f"demo.toml : [{table}.{unknown}] hors du catalogue ; ignoré.")
@@ -168,16 +182,49 @@ class _Plan:
             if entry is None:
                 self.notes.append(
                     f"« {indicator.id} » : pas de paramètres dans demo.toml, paramètres génériques "
-                    f"« {nature} »."
+                    f"« {nature} », géographie « {DEFAULT_GEOGRAPHY} »."
                 )
             raw = {**generic.get(nature, {}), **(entry or {}), "nature": nature}
+            place = self.geography[indicator.id] = self._geography(indicator.id, raw, entry)
             self.params[indicator.id] = self._resolve(catalogue, indicator, raw, ids)
             for dim in indicator.breakdowns:
                 own = raw.get("parts", {}).get(dim)
                 shared = ventilations.get(dim, {}).get("parts")
+                if dim == DEPARTEMENTS:
+                    if own is not None or shared is not None:
+                        raise CalibrationError(
+                            f"demo.toml : pas de parts pour « {dim} » ; elles suivent la "
+                            f"« geographie » de chaque indicateur (data/{geographies.TABLE})."
+                        )
+                    own = geographies.weights(place, departements)
                 self.shares[indicator.id, dim] = self._anchors(
                     catalogue, indicator.id, dim, own if own is not None else shared
                 )
+        for indicator_id, params in self.params.items():
+            # An amount is split like the count it derives from: the same geography.
+            if params.base and self.geography[indicator_id] != self.geography[params.base]:
+                raise CalibrationError(
+                    f"demo.toml [indicateurs.{indicator_id}] : géographie "
+                    f"« {self.geography[indicator_id]} », mais sa base « {params.base} » a "
+                    f"« {self.geography[params.base]} » ; elles doivent être les mêmes."
+                )
+
+    def _geography(self, indicator_id: str, raw: dict, entry: dict | None) -> str:
+        """Return (and take out of ``raw``) the declared geography of an indicator."""
+        value = raw.pop("geographie", None)
+        if value is None:
+            if entry is not None:
+                self.notes.append(
+                    f"« {indicator_id} » : pas de « geographie » dans demo.toml, "
+                    f"« {DEFAULT_GEOGRAPHY} » par défaut."
+                )
+            return DEFAULT_GEOGRAPHY
+        if not isinstance(value, str) or value not in geographies.GEOGRAPHIES:
+            raise CalibrationError(
+                f"demo.toml [indicateurs.{indicator_id}] : geographie {value!r} inconnue ; "
+                f"attendue : {', '.join(geographies.GEOGRAPHIES)}."
+            )
+        return value
 
     def _resolve(self, catalogue: Catalogue, indicator: Indicator, raw: dict, ids: set) -> Params:
         where = f"demo.toml [indicateurs.{indicator.id}]"

@@ -7,7 +7,7 @@ import datetime as dt
 
 from dash import dcc, html
 
-from barometre import summaries
+from barometre import demo, geographies, summaries
 from barometre.layouts.common import SITE_NAME, Page
 from barometre.services import Services
 from barometre.urls import Urls
@@ -40,6 +40,53 @@ def sources(services: Services) -> list[dict]:
                 if isinstance(value, str) and value > entry[key]:
                     entry[key] = value
     return list(grouped.values())
+
+
+# What each geography of the demo stands for, in the sentence that lists its indicators.
+DEMO_SPLITS = (
+    ("population", "Les services ouverts à tout résident, où qu'il habite, suivent la "),
+    ("zone-gendarmerie", "Ce qui se compte dans la zone de la gendarmerie suit la "),
+)
+
+
+def _listed(links: list) -> list:
+    """Return links separated by commas, as the children of a sentence."""
+    return [part for k, link in enumerate(links) for part in ([", "] if k else []) + [link]]
+
+
+def demo_geography(services: Services, urls: Urls) -> list:
+    """Return the section saying how the demo data are split between départements."""
+    places = demo.geography(services.catalogue)
+    mapped = [i for i in services.catalogue.indicators if demo.DEPARTEMENTS in i.breakdowns]
+    splits = []
+    for place, lead in DEMO_SPLITS:
+        links = [
+            dcc.Link(i.title, href=urls.indicator(i.id)) for i in mapped if places[i.id] == place
+        ]
+        if links:
+            splits.append(
+                html.Li([f"{lead}{geographies.GEOGRAPHIES[place]}{NBSP}: ", *_listed(links), "."])
+            )
+    served = summaries.format_percent(geographies.gendarmerie_share())
+    return [
+        html.H2("Données de démonstration", id="donnees-de-demonstration"),
+        html.P(
+            f"Les chiffres affichés sont générés{NBSP}: leurs ordres de grandeur sont calés sur "
+            "des chiffres publiés, mais ce ne sont pas des statistiques officielles. Leur "
+            "répartition entre départements est approchée, selon deux géographies."
+        ),
+        html.Ul(splits),
+        html.P(
+            "La population de la zone gendarmerie est estimée, département par département, "
+            "comme celle qui vit hors des villes et agglomérations où la police nationale assure "
+            f"la sécurité publique{NBSP}: personne à Paris ni dans les Hauts-de-Seine, la "
+            "Seine-Saint-Denis et le Val-de-Marne, l'essentiel de la population dans les "
+            f"départements ruraux. Au total, la gendarmerie sert ainsi {served} de la "
+            "population, l'ordre de grandeur publié (environ la moitié). Chaque part, arrondie "
+            "à 5 points, peut s'écarter d'une dizaine de points de la réalité"
+            f"{NBSP}: ce n'est pas une table officielle, que des données réelles remplaceraient."
+        ),
+    ]
 
 
 def page(services: Services) -> Page:
@@ -108,6 +155,7 @@ def page(services: Services) -> Page:
             "en euros d'un département sont masqués quand le nombre de signalements "
             "correspondant l'est."
         ),
+        *(demo_geography(services, urls) if services.store.is_demo() else []),
         html.H2("Données personnelles", id="donnees-personnelles"),
         html.P(
             "Seuls des effectifs et des mesures agrégés sont acceptés. Un fichier qui contient "
