@@ -326,7 +326,9 @@ def time_series_figure(
     )
     if partial:
         traces.append(_partial_trace(frame, indicator, colours))
-        shapes.append(_partial_segment(frame.iloc[-2:], indicator, colours))
+        # No segment to or from a value masked by statistical secrecy (None): nothing to join.
+        if frame["valeur"].iloc[-2:].notna().all():
+            shapes.append(_partial_segment(frame.iloc[-2:], indicator, colours))
     if previous is not None:
         overlay = summaries.year_ago(frame, previous, granularity, indicator)
         if overlay["valeur_avant"].notna().any():
