@@ -295,40 +295,37 @@ def test_data_and_api_pages(app, the_catalogue, path, expected):
     assert app.server.test_client().get(path).status_code == 200
 
 
+# Seeded and bounded: about a minute on the 2-core test machine, most of it the coverage phase
+# (boundary values, missing and empty parameters, undeclared methods), whose size max-examples
+# does not bound. schemathesis is pinned (pyproject.toml): a new version brings new checks.
+SCHEMATHESIS = ("--checks", "all", "--seed", "1", "--max-examples", "5")
+
+
 @pytest.mark.server
-def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(live_server):
-    """Requests generated from openapi.json, bounded: no 5xx, every answer as documented."""
-    import schemathesis
-    from hypothesis import HealthCheck, given, settings
-    from schemathesis.checks import not_a_server_error
-    from schemathesis.specs.openapi import checks
+@pytest.mark.slow
+def test_schemathesis_with_every_check_finds_nothing(live_server, tmp_path):
+    """The API does what openapi.json says: every phase (coverage, fuzzing, stateful), every
+    check (valid requests accepted, invalid ones refused, statuses, headers, schemas, 405s)."""
+    import subprocess
+    import sys
 
-    schema = schemathesis.openapi.from_url(live_server.url.rstrip("/") + API + "openapi.json")
-    validations = [
-        not_a_server_error,
-        checks.status_code_conformance,
-        checks.content_type_conformance,
-        checks.response_schema_conformance,
-        checks.response_headers_conformance,
+    command = [
+        sys.executable,
+        "-c",
+        "from schemathesis.cli import schemathesis; schemathesis()",
+        "run",
+        live_server.url + API + "openapi.json",
+        *SCHEMATHESIS,
+        "--generation-database",
+        "none",
+        "--no-color",
     ]
-    # The zip of the whole demo data set is tested on a small store (test_export.py).
-    operations = [o.ok() for o in schema.get_all_operations() if "paquet" not in o.ok().label]
-    calls = []
-    for operation in operations:
-
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=6,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def check(case):
-            calls.append(case.path)
-            case.call_and_validate(checks=validations)
-
-        check()
-    assert len(calls) >= 20
+    run = subprocess.run(  # noqa: S603
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False
+    )
+    report = run.stdout + run.stderr
+    assert run.returncode == 0, report[-6000:]
+    assert "8 selected / 8 total" in report and " passed" in report
 
 
 @pytest.mark.browser
