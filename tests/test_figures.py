@@ -443,3 +443,18 @@ def test_a_series_without_partial_period_overlay_or_event_keeps_one_trace_and_no
     figure = time_series_figure(national([1.0, 2.0]), DEMANDES, "mois")
     assert len(figure.data) == 1 and figure.layout.showlegend is False
     assert figure.layout.shapes == () and figure.layout.annotations == ()
+
+
+@pytest.mark.parametrize("masked", [-1, -2])
+def test_a_masked_value_at_the_partial_period_draws_no_segment_and_no_error(masked):
+    """A small département's last periods can be masked (None): the dashed segment that joins
+    the last complete period to the current one has then nothing to join (it was a 500)."""
+    from barometre import drawings
+
+    frame = national([10.0, 20.0, 30.0, 40.0])
+    frame.loc[frame.index[-1], "jours"] = 5  # the current month, still incomplete
+    frame.loc[frame.index[masked], "valeur"] = float("nan")
+    figure = time_series_figure(frame, DEMANDES, "mois")
+    assert [t.name for t in figure.data][-1] == figures.PARTIAL_NAME
+    assert not [s for s in figure.layout.shapes if s.name == figures.PARTIAL_MARK]
+    assert "<svg" in drawings.chart_html(figure, hidden=True)

@@ -135,18 +135,17 @@ def test_the_indicator_callback_refuses_bad_departements_in_french(
 
 
 @pytest.mark.parametrize("value", [*ATTACKS, "20", "2a"])
-def test_a_bad_departement_in_the_url_opens_the_page_for_all_of_france(hostile_client, value):
+def test_a_bad_departement_in_the_url_is_the_french_404(hostile_client, value):
+    """A département the catalogue does not list names no page (test_statuses.py)."""
+    search = "?" + urlencode({"departement": value})
     status, text, elapsed = post_callback(
         hostile_client,
-        route_payload(
-            hostile_client,
-            "/indicateurs/pre-plainte-en-ligne",
-            "?" + urlencode({"departement": value}),
-        ),
+        route_payload(hostile_client, "/indicateurs/pre-plainte-en-ligne", search),
     )
     assert_safe(status, text, elapsed)
-    text = json.dumps(json.loads(text), ensure_ascii=False)
-    assert "Carte par département" in text and '"Évolution par mois"' in text
+    assert "Page introuvable" in text and "<img" not in text
+    page = hostile_client.get("/indicateurs/pre-plainte-en-ligne" + search)
+    assert page.status_code == 404 and "<img src=x" not in page.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

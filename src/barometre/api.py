@@ -15,11 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import replace
 
 import flask
 
 from barometre import export, openapi, secrecy, services, validation
-from barometre.catalogue import Indicator
+from barometre.catalogue import GRANULARITIES, Indicator
 from barometre.urls import Urls
 
 MAX_PAGE_SIZE = 5000
@@ -152,20 +153,18 @@ def register(server: flask.Flask, prefix: str) -> None:
 def _observations(identifier: str, fmt: str, api_path) -> flask.Response:
     shared = services.current()
     indicator = _indicator(shared, identifier)
-    args = flask.request.args
-    query = validation.query(
-        indicator,
-        shared.store.bounds(indicator.id),
-        args.get("debut"),
-        args.get("fin"),
-        args.get("granularite"),
-    )
-    dimension = _dimension(shared, indicator, args.get("ventilation"), "ventilation")
-    query = validation.with_departement(query, shared.catalogue.breakdowns, args.get("departement"))
-    if query.departement and dimension not in ("", validation.DEPARTEMENT):
+    dimension = _dimension(shared, indicator, _arg("ventilation"), in_path=False)
+    query = _query(shared, indicator, _arg("granularite"))
+    code = _departement(shared, indicator, _arg("departement"))
+    if code and dimension not in ("", validation.DEPARTEMENT):
+        # The values of one département are published without any other breakdown.
         raise ApiError(
-            400, "« departement » ne se combine qu'avec ventilation=departement.", "departement"
+            404,
+            "Aucune série ne ventile un département\u00a0: « departement » ne se combine "
+            "qu'avec ventilation=departement.",
+            "departement",
         )
+    query = replace(query, departement=code)
     dimension = validation.DEPARTEMENT if query.departement else dimension
     frame = export.observations(shared, query, dimension, query.departement)
     page, size = (
@@ -175,7 +174,7 @@ def _observations(identifier: str, fmt: str, api_path) -> flask.Response:
     total = len(frame)
     pages = max(1, -(-total // size))
     if page > pages:
-        raise ApiError(400, f"« page » dépasse le nombre de pages ({pages}).", "page")
+        raise ApiError(404, f"« page » dépasse le nombre de pages ({pages}).", "page")
     chunk = frame.iloc[(page - 1) * size : page * size]
     params = {
         "debut": query.start.isoformat(),
@@ -219,11 +218,8 @@ def _observations(identifier: str, fmt: str, api_path) -> flask.Response:
 def _totals(identifier: str, dimension: str, fmt: str) -> flask.Response:
     shared = services.current()
     indicator = _indicator(shared, identifier)
-    dimension = _dimension(shared, indicator, dimension, "ventilation")
-    args = flask.request.args
-    query = validation.query(
-        indicator, shared.store.bounds(indicator.id), args.get("debut"), args.get("fin"), None
-    )
+    dimension = _dimension(shared, indicator, dimension, in_path=True)
+    query = _query(shared, indicator, None)
     frame = export.totals(shared, indicator, dimension, query.start, query.end)
     if fmt == CSV:
         return _csv(frame, shared, f"{indicator.id}-{dimension}-total")
@@ -254,18 +250,62 @@ def _indicator(shared, identifier: str) -> Indicator:
     return indicator
 
 
-def _dimension(shared, indicator: Indicator, value: str | None, parameter: str) -> str:
-    if value in (None, ""):
-        return ""
-    if value not in indicator.breakdowns:
-        allowed = ", ".join(indicator.breakdowns) or "aucune pour cet indicateur"
-        raise ApiError(400, f"Ventilation inconnue ; valeurs possibles : {allowed}.", parameter)
+def _arg(name: str) -> str | None:
+    """Return a query parameter, None when absent; an empty one is malformed (400)."""
+    value = flask.request.args.get(name)
+    if value == "":
+        raise ApiError(
+            400, f"« {name} » est vide\u00a0: donnez-lui une valeur ou retirez-le.", name
+        )
     return value
 
 
+def _query(shared, indicator: Indicator, granularity: str | None) -> validation.Query:
+    """Return the validated period and granularity; a period without data reads no row."""
+    # A granularity of the document that this indicator lacks names no series (404); any other
+    # value is malformed, and validation.query says so (400).
+    if granularity in GRANULARITIES and granularity not in indicator.granularities:
+        allowed = ", ".join(g for g in GRANULARITIES if g in indicator.granularities)
+        raise ApiError(
+            404,
+            f"Cet indicateur n'est pas publié par {granularity}\u00a0; granularités\u00a0:"
+            f" {allowed}.",
+            "granularite",
+        )
+    bounds = shared.store.bounds(indicator.id)
+    args = (_arg("debut"), _arg("fin"), granularity)
+    return validation.query(indicator, bounds, *args, empty=True)
+
+
+def _dimension(shared, indicator: Indicator, value: str | None, in_path: bool) -> str:
+    """Return a breakdown of ``indicator``: one it does not have is a 404 (no such series),
+    a value the catalogue does not know a 400 when it is a query parameter (malformed)."""
+    if value is None:
+        return ""
+    if value in indicator.breakdowns:
+        return value
+    allowed = ", ".join(indicator.breakdowns) or "aucune pour cet indicateur"
+    status = 404 if in_path or value in shared.catalogue.breakdowns else 400
+    raise ApiError(status, f"Ventilation inconnue ; valeurs possibles : {allowed}.", "ventilation")
+
+
+def _departement(shared, indicator: Indicator, value: str | None) -> str:
+    """Return a département code ('' for all of France): 400 for a code the catalogue does not
+    list, 404 for an indicator not broken down by département (no such series)."""
+    if value is None:
+        return ""
+    breakdown = shared.catalogue.breakdowns.get(validation.DEPARTEMENT)
+    if breakdown is not None and value in breakdown.codes:
+        try:
+            return validation.departement(indicator, breakdown, value)
+        except validation.InvalidInput as error:
+            raise ApiError(404, error.message, error.parameter) from None
+    return validation.departement(indicator, breakdown, value)
+
+
 def _integer(name: str, default: int, low: int, high: int) -> int:
-    raw = flask.request.args.get(name)
-    if raw in (None, ""):
+    raw = _arg(name)
+    if raw is None:
         return default
     if not raw.isascii() or not raw.isdigit():
         raise ApiError(400, f"« {name} » doit être un entier positif.", name)

@@ -25,7 +25,7 @@ from barometre import (
     static,
 )
 from barometre.callbacks import register_all
-from barometre.callbacks.pages import render
+from barometre.callbacks.pages import answer
 from barometre.config import Settings
 from barometre.layouts.common import SITE_NAME, shell
 from barometre.store import Store, StoreError
@@ -63,6 +63,10 @@ META_TAGS = [
 ]
 
 
+# Where interpolate_index leaves the status of the page it renders, for index() to send.
+PAGE_STATUS = "barometre_page_status"
+
+
 class BarometreDash(dash.Dash):
     """A Dash app whose initial HTML already carries the page's French title."""
 
@@ -75,10 +79,19 @@ class BarometreDash(dash.Dash):
             static.needed_scripts(resources), include_async, url_attr
         )
 
+    def index(self, *args, **kwargs) -> flask.Response:
+        """Return the index HTML with the status of the page it shows (404, 503 or 200)."""
+        html = super().index(*args, **kwargs)
+        status = flask.g.get(PAGE_STATUS, 200)
+        response = flask.Response(html, status, mimetype="text/html")
+        if status == 503:  # as every other 503 of the site: when to try again
+            response.headers["Retry-After"] = str(errors.RETRY_AFTER_SECONDS)
+        return response
+
     def interpolate_index(self, **kwargs) -> str:
         """Return the index HTML with the requested page's title and content, set on the server."""
         try:
-            page = render(
+            page, status = answer(
                 self.services,
                 flask.request.path,
                 flask.request.query_string.decode(),
@@ -90,6 +103,9 @@ class BarometreDash(dash.Dash):
             kwargs["renderer"] = ""
         except StoreError:
             kwargs["title"] = SITE_NAME
+            status = 503
+        # Read by index(): Dash builds the HTML, the status is the page's.
+        setattr(flask.g, PAGE_STATUS, status)
         return super().interpolate_index(**kwargs)
 
 

@@ -154,7 +154,13 @@ def register(server: flask.Flask, prefix: str) -> None:
 
     @server.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return answer(error.code or 500)
+        response = answer(error.code or 500)
+        # What werkzeug says besides the body: a 405's Allow (RFC 9110 requires it), a 416's
+        # Content-Range, a 401's WWW-Authenticate.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @server.errorhandler(DependencyException)
     @server.errorhandler(InvalidResourceError)

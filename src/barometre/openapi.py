@@ -7,7 +7,18 @@ from barometre.catalogue import GRANULARITIES, Catalogue
 
 ERROR = {"$ref": "#/components/responses/Erreur"}
 NOT_FOUND = {"$ref": "#/components/responses/Introuvable"}
+NO_SERIES = {"$ref": "#/components/responses/SerieIntrouvable"}
+UNAVAILABLE = {"$ref": "#/components/responses/Indisponible"}
 NOT_MODIFIED = {"description": "Non modifié depuis la version indiquée (ETag ou date)."}
+VALIDATORS = {
+    "ETag": {"schema": {"type": "string"}},
+    "Last-Modified": {"schema": {"type": "string"}},
+}
+# What an answer for a period without data is: as every other answer, its list is just empty.
+EMPTY_PERIOD = (
+    " Une période sans données (hors de la couverture de l'indicateur, ou dont la fin précède"
+    " le début) n'est pas une erreur : la réponse est 200, avec une liste vide."
+)
 
 
 def _param(name: str, where: str, description: str, schema: dict, required: bool = False) -> dict:
@@ -39,13 +50,13 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
     debut = _param(
         "debut",
         "query",
-        "Premier jour de la période (AAAA-MM-JJ) ; défaut : début des données.",
+        "Premier jour de la période (AAAA-MM-JJ) ; défaut : début des données." + EMPTY_PERIOD,
         {"type": "string", "format": "date"},
     )
     fin = _param(
         "fin",
         "query",
-        "Dernier jour de la période (AAAA-MM-JJ) ; défaut : dernières données.",
+        "Dernier jour de la période (AAAA-MM-JJ) ; défaut : dernières données." + EMPTY_PERIOD,
         {"type": "string", "format": "date"},
     )
     series_params = [
@@ -95,24 +106,32 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
             content.update(csv_content)
         return {
             "description": "Réponse (JSON, ou CSV avec « Accept: text/csv »).",
-            "headers": {
-                "ETag": {"schema": {"type": "string"}},
-                "Last-Modified": {"schema": {"type": "string"}},
-            },
+            "headers": VALIDATORS,
             "content": content,
         }
 
     def get(summary: str, params: list, responses: dict, operation_id: str) -> dict:
+        # Every operation reads the store (at least its data version, for the ETag): 503 when
+        # it cannot be read.
         return {
             "get": {
                 "summary": summary,
                 "operationId": operation_id,
                 "parameters": params,
-                "responses": {**responses, "304": NOT_MODIFIED},
+                "responses": {**responses, "304": NOT_MODIFIED, "503": UNAVAILABLE},
             }
         }
 
-    csv_only = {"description": "Les mêmes données en CSV.", "content": csv_content}
+    csv_only = {
+        "description": "Les mêmes données en CSV.",
+        "headers": VALIDATORS,
+        "content": csv_content,
+    }
+
+    def paginated(response: dict) -> dict:
+        link = {"description": "Pages suivante et précédente.", "schema": {"type": "string"}}
+        return {**response, "headers": {**response["headers"], "Link": link}}
+
     paths = {
         "/indicateurs": get("Catalogue des indicateurs", [], {"200": ok("Catalogue")}, "catalogue"),
         "/indicateurs/{identifiant}": get(
@@ -124,25 +143,25 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
         "/indicateurs/{identifiant}/observations": get(
             "Valeurs d'un indicateur par période",
             series_params,
-            {"200": ok("Observations", csv=True), "400": ERROR, "404": NOT_FOUND},
+            {"200": paginated(ok("Observations", csv=True)), "400": ERROR, "404": NO_SERIES},
             "observations",
         ),
         "/indicateurs/{identifiant}/observations.csv": get(
             "Valeurs d'un indicateur par période, en CSV",
             series_params,
-            {"200": csv_only, "400": ERROR, "404": NOT_FOUND},
+            {"200": paginated(csv_only), "400": ERROR, "404": NO_SERIES},
             "observationsCsv",
         ),
         "/indicateurs/{identifiant}/ventilations/{ventilation}": get(
             "Répartition d'un indicateur sur une période",
             [identifier, dimension, debut, fin],
-            {"200": ok("Repartition", csv=True), "400": ERROR, "404": NOT_FOUND},
+            {"200": ok("Repartition", csv=True), "400": ERROR, "404": NO_SERIES},
             "repartition",
         ),
         "/indicateurs/{identifiant}/ventilations/{ventilation}.csv": get(
             "Répartition d'un indicateur sur une période, en CSV",
             [identifier, dimension, debut, fin],
-            {"200": csv_only, "400": ERROR, "404": NOT_FOUND},
+            {"200": csv_only, "400": ERROR, "404": NO_SERIES},
             "repartitionCsv",
         ),
         "/catalogue.jsonld": get(
@@ -342,8 +361,24 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
         "components": {
             "schemas": schemas,
             "responses": {
-                "Erreur": {"description": "Paramètre invalide.", "content": error_content},
+                "Erreur": {
+                    "description": "Paramètre mal formé (vide, date invalide, valeur hors de la"
+                    " liste) : le message dit lequel et comment le corriger.",
+                    "content": error_content,
+                },
                 "Introuvable": {"description": "Indicateur inconnu.", "content": error_content},
+                "SerieIntrouvable": {
+                    "description": "Cette série n'existe pas : indicateur inconnu, ou ventilation,"
+                    " département ou granularité que l'indicateur n'a pas, ou page au-delà de la"
+                    " dernière.",
+                    "content": error_content,
+                },
+                "Indisponible": {
+                    "description": "Les données ne peuvent pas être lues pour le moment ;"
+                    " réessayer après le délai de Retry-After (secondes).",
+                    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                    "content": error_content,
+                },
             },
         },
     }

@@ -96,10 +96,14 @@ def query(
     start: object,
     end: object,
     granularity: object,
+    *,
+    empty: bool = False,
 ) -> Query:
     """Validate a period and granularity for ``indicator``; missing values take defaults.
 
-    The default period is the whole series; the default granularity is the month.
+    The default period is the whole series; the default granularity is the month. A period
+    without data (outside the series, or ending before it starts) is an error, or with
+    ``empty`` the query for it as asked, which reads no row (the API's empty answers).
     """
     first, last = bounds or (indicator.start, indicator.start)
     if granularity in (None, ""):
@@ -109,6 +113,8 @@ def query(
         raise InvalidInput("granularite", f"Granularité inconnue ; valeurs possibles : {allowed}.")
     start_date = parse_date(start, "debut") or first
     end_date = parse_date(end, "fin") or last
+    if empty and (start_date > end_date or end_date < first or start_date > last):
+        return Query(indicator, start_date, end_date, str(granularity))
     if start_date > end_date:
         raise InvalidInput("debut", "La date de début doit précéder la date de fin.")
     if end_date < first or start_date > last:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 from urllib.parse import parse_qs
 
 from dash import Input, Output, State, no_update
@@ -18,49 +20,81 @@ from barometre.urls import Urls
 log = logging.getLogger(__name__)
 
 
-def render(services: Services, pathname: str | None, search: str | None, today: dt.date) -> Page:
-    """Return the page for a URL (``Page introuvable`` for an unknown one)."""
-    urls = Urls(services.settings.url_prefix)
-    path = urls.strip(pathname)
-    parts = path.strip("/").split("/")
+# What a page request's HTTP status says: the page exists, it does not, or the store is down.
+FOUND, NOT_FOUND, UNAVAILABLE = 200, 404, 503
+
+
+def find(
+    services: Services, pathname: str | None, search: str | None
+) -> Callable[[dt.date], Page] | None:
+    """Return the builder of the page a URL names, or None when no page has that address.
+
+    Deciding costs no store read: the status of any URL is known before its page is built, and
+    the page shown is always the one the status announces (``answer``).
+    """
+    path = Urls(services.settings.url_prefix).strip(pathname)
+    params = _params(search)
+    fixed = {
+        "/": lambda today: home.page(services, today, validation.display_from_params(params)),
+        "/indicateurs": lambda today: family.catalogue_page(services),
+        sources.PATH: lambda today: sources.page(services),
+        ACCESSIBILITY_PATH: lambda today: accessibility.declaration(services),
+        SITEMAP_PATH: lambda today: accessibility.sitemap(services),
+        data.DATA_PATH: lambda today: data.data_page(services),
+        data.API_PATH: lambda today: data.api_page(services),
+    }
+    if path in fixed:
+        return fixed[path]
+    kind, _, identifier = path.strip("/").partition("/")
     catalogue = services.catalogue
+    if kind == "indicateurs" and catalogue.get(identifier):
+        chosen = catalogue.indicator(identifier)
+        try:
+            # A département the catalogue does not list, or one of an indicator that is not
+            # broken down by département, names no page: 404, like an unknown indicator.
+            code = validation.departement(
+                chosen, catalogue.breakdowns.get(validation.DEPARTEMENT), params.get("departement")
+            )
+        except validation.InvalidInput:
+            return None
+        return lambda today: _indicator_page(services, chosen, code, params)
+    if kind == "familles" and identifier in {f.id for f in catalogue.families}:
+        return lambda today: family.page(services, identifier, today)
+    return None
+
+
+def answer(
+    services: Services, pathname: str | None, search: str | None, today: dt.date
+) -> tuple[Page, int]:
+    """Return the page for a URL and its HTTP status (« Page introuvable » and 404 for an
+    unknown one, the « indisponible » page and 503 while the store cannot be read)."""
+    build = find(services, pathname, search)
+    if build is None:
+        return errors.not_found(Urls(services.settings.url_prefix)), NOT_FOUND
     try:
-        if path == "/":
-            return home.page(services, today, validation.display_from_params(_params(search)))
-        if path == "/indicateurs":
-            return family.catalogue_page(services)
-        if path == sources.PATH:
-            return sources.page(services)
-        if path == ACCESSIBILITY_PATH:
-            return accessibility.declaration(services)
-        if path == SITEMAP_PATH:
-            return accessibility.sitemap(services)
-        if path == data.DATA_PATH:
-            return data.data_page(services)
-        if path == data.API_PATH:
-            return data.api_page(services)
-        if len(parts) == 2 and parts[0] == "indicateurs" and catalogue.get(parts[1]):
-            return _indicator_page(services, catalogue.indicator(parts[1]), search)
-        if (
-            len(parts) == 2
-            and parts[0] == "familles"
-            and parts[1] in {f.id for f in catalogue.families}
-        ):
-            return family.page(services, parts[1], today)
+        return build(today), FOUND
     except StoreError as error:
         log.error("base indisponible : %s", error)
         # The page says so now; the same request must be answered afresh once the store is back.
         answers.do_not_keep()
-        return errors.unavailable()
-    return errors.not_found(urls)
+        return errors.unavailable(), UNAVAILABLE
+
+
+def render(services: Services, pathname: str | None, search: str | None, today: dt.date) -> Page:
+    """Return the page for a URL (``Page introuvable`` for an unknown one)."""
+    return answer(services, pathname, search, today)[0]
+
+
+def status(services: Services, pathname: str | None, search: str | None) -> int:
+    """Return the status a page request for this URL gets while the store can be read."""
+    return NOT_FOUND if find(services, pathname, search) is None else FOUND
 
 
 def _params(search: str | None) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
 
 
-def _indicator_page(services: Services, chosen, search: str | None) -> Page:
-    params = _params(search)
+def _indicator_page(services: Services, chosen, code: str, params: dict[str, str]) -> Page:
     bounds = services.store.bounds(chosen.id)
     if bounds is None:
         return indicator.page(services, chosen, None)
@@ -69,13 +103,9 @@ def _indicator_page(services: Services, chosen, search: str | None) -> Page:
             chosen, bounds, params.get("debut"), params.get("fin"), params.get("granularite")
         )
     except validation.InvalidInput:
-        # A stale or hand-edited link still opens the page, on the default view.
+        # A stale or hand-edited period still opens the page, on the default view.
         query = validation.query(chosen, bounds, None, None, None)
-    try:
-        departement = params.get("departement")
-        query = validation.with_departement(query, services.catalogue.breakdowns, departement)
-    except validation.InvalidInput:
-        pass  # an unknown département: the page shows all of France
+    query = replace(query, departement=code)
     return indicator.page(services, chosen, query, validation.display_from_params(params))
 
 

@@ -146,6 +146,11 @@ def api_page(services: Services) -> Page:
             "ventilation",
             "Ventiler par membre : " + ", ".join(sorted(services.catalogue.breakdowns)) + ".",
         ),
+        (
+            "departement",
+            "Code d'un département (33, 2A, 971…)\u00a0: ses seules valeurs\u00a0; indicateurs "
+            "ventilés par département seulement.",
+        ),
         ("page", "Numéro de page, à partir de 1."),
         ("par_page", "Lignes par page, de 1 à 5000 (défaut : 5000)."),
     ]
@@ -227,10 +232,22 @@ def api_page(services: Services) -> Page:
         html.Ul(
             [
                 html.Li(
-                    "Un paramètre invalide donne une erreur 400 en JSON, avec un message "
-                    'en français et le nom du paramètre : {"erreur": "…", "parametre": "debut"}. '
-                    "Un "
-                    "indicateur inconnu donne une erreur 404."
+                    "Un paramètre mal formé (vide, date invalide, valeur hors de la liste) donne "
+                    "une erreur 400 en JSON, CSV demandé ou non, avec un message en français et "
+                    'le nom du paramètre\u00a0: {"erreur": "…", "parametre": "debut"}.'
+                ),
+                html.Li(
+                    "Ce qui n'existe pas donne une erreur 404, dans la même forme\u00a0: un "
+                    "indicateur inconnu, une ventilation, un département ou une granularité que "
+                    "l'indicateur n'a pas, une page au-delà de la dernière."
+                ),
+                html.Li(
+                    "Une période sans données (hors de la couverture de l'indicateur, ou dont la "
+                    "fin précède le début) n'est pas une erreur\u00a0: la réponse est vide."
+                ),
+                html.Li(
+                    "Si les données ne peuvent pas être lues, la réponse est 503, avec l'en-tête "
+                    "Retry-After (le délai en secondes avant de réessayer)."
                 ),
                 html.Li(
                     "Au plus 5000 lignes par réponse : au-delà, la réponse est découpée en pages ; "
