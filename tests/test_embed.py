@@ -150,7 +150,6 @@ def test_a_frozen_embed_ends_at_its_date(embed_client):
         ("?hauteur=-5", "entre 200 et 3000"),
         ("?hauteur=4.5", "entre 200 et 3000"),
         ("?granularite=heure", "Granularité inconnue ; valeurs possibles : jour, semaine"),
-        ("?ventilation=inconnue", "Ventilation inconnue ; valeurs possibles : motif, heure."),
         ("?debut=2026-13-01", "« debut » : la date 2026-13-01 n'existe pas"),
         ("?debut=hier", "« debut » doit être une date au format AAAA-MM-JJ."),
         ("?fin=2026-1-1", "« fin » doit être une date au format AAAA-MM-JJ."),
@@ -180,10 +179,20 @@ def test_messages_follow_french_typography(embed_client):
     assert "Source\u00a0: " in html
 
 
-def test_a_breakdown_the_indicator_lacks_is_refused(embed_client):
-    status, html = get(embed_client, "?ventilation=motif", "thesee-plaintes")
-    assert status == 400
-    assert "Ventilation inconnue ; valeurs possibles : aucune pour cet indicateur." in text(html)
+@pytest.mark.parametrize(
+    ("indicator", "query", "message"),
+    [
+        ("thesee-plaintes", "?ventilation=motif", "aucune pour cet indicateur."),
+        ("brigade-numerique-demandes", "?ventilation=inconnue", "motif, heure."),
+    ],
+)
+def test_a_breakdown_the_indicator_lacks_is_a_404_page_in_french(
+    embed_client, indicator, query, message
+):
+    # A chart that does not exist, like an unknown indicator: 404, as every HTML page kind.
+    status, html = get(embed_client, query, indicator)
+    assert status == 404
+    assert f"Ventilation inconnue ; valeurs possibles : {message}" in text(html)
 
 
 @pytest.mark.parametrize("indicator", ["inconnu", "%3Cscript%3Ealert(1)"])

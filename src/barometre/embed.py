@@ -82,7 +82,7 @@ class Options:
 
 
 class NotFound(LookupError):
-    """The requested indicator does not exist."""
+    """The requested indicator, or breakdown of it, does not exist; ``args[0]`` says which."""
 
 
 def _one(args: Mapping[str, str], name: str) -> str:
@@ -96,7 +96,7 @@ def parse_options(
     """Validate an embed's query string; ``InvalidInput`` (French message) or ``NotFound``."""
     indicator = services.catalogue.get(indicator_id)
     if indicator is None:
-        raise NotFound(indicator_id)
+        raise NotFound(_not_found(indicator_id))
     frozen = parse_date(_one(args, "fige"), "fige")
     if frozen is not None and frozen > today:
         raise InvalidInput("fige", "«\u00a0fige\u00a0» ne peut pas être une date future.")
@@ -108,10 +108,9 @@ def parse_options(
     dimension = _one(args, "ventilation")
     if dimension:
         if dimension not in indicator.breakdowns:
+            # A chart that does not exist, as an unknown indicator: 404, not a bad value.
             allowed = ", ".join(indicator.breakdowns) or "aucune pour cet indicateur"
-            raise InvalidInput(
-                "ventilation", f"Ventilation inconnue\u00a0; valeurs possibles\u00a0: {allowed}."
-            )
+            raise NotFound(f"Ventilation inconnue\u00a0; valeurs possibles\u00a0: {allowed}.")
         breakdown = services.catalogue.breakdowns[dimension]
     bounds = services.store.bounds(indicator.id, as_of=frozen)
     if bounds is None:
@@ -356,8 +355,8 @@ def register(server: flask.Flask, services: Services) -> None:
         try:
             options = parse_options(services, indicator_id, args, dt.date.today())
             html = render(services, options, args)
-        except NotFound:
-            return _page(services, "Indicateur introuvable", _not_found(indicator_id), 404)
+        except NotFound as missing:
+            return _page(services, "Graphique introuvable", missing.args[0], 404)
         except InvalidInput as error:
             return _page(services, "Paramètre invalide", error.message, 400)
         except StoreError as error:
