@@ -3,7 +3,7 @@
 #
 #   make run     virtualenv + editable install, schema, demo data, then gunicorn on 127.0.0.1:8050
 #   make test    system packages, test dependencies, ruff, hadolint, then the whole pytest suite
-#   make lint    ruff, bandit, hadolint
+#   make lint    ruff, bandit, hadolint, import-linter's contracts (pyproject.toml)
 #   make bench   the performance benchmark, to docs/performance.md (bench-quick: small variant)
 #   make audit   pip-audit over the locked runtime dependencies (installed on demand)
 #   make lock    resolve pyproject.toml again into requirements/*.txt (pins and hashes, Python 3.11)
@@ -159,6 +159,7 @@ lint: $(STAMP_TEST)
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/bandit -q -r src --severity-level medium
 	$(BIN)/hadolint --no-color --failure-threshold style Dockerfile
+	$(BIN)/lint-imports --no-logo
 
 # apt-get only for what is missing, with one `apt-get update` first; nothing at all when every
 # package is there.
