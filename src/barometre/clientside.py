@@ -14,7 +14,7 @@ import json
 from dash import ClientsideFunction
 
 from barometre import figures, ids, validation
-from barometre.layouts.common import MAIN_ID
+from barometre.layouts.common import MAIN_ID, NAV_ID
 
 META_NAME = "barometre-clientside"
 
@@ -23,6 +23,7 @@ def constants() -> dict:
     """Return what ``assets/*.js`` read from the page's ``<meta name="barometre-clientside">``."""
     return {
         "main": MAIN_ID,
+        "nav": NAV_ID,
         # figures.set_display's marks, in the figure: layout items named « evenement », the
         # trace whose meta is « comparaison » (assets/display.js).
         "marks": {"evenement": figures.EVENT_MARK, "comparaison": figures.COMPARISON_META},
