@@ -3,7 +3,7 @@
 #
 #   make run     virtualenv + editable install, schema, demo data, then gunicorn on 127.0.0.1:8050
 #   make test    system packages, test dependencies, ruff, hadolint, then the whole pytest suite
-#   make lint    ruff, bandit, hadolint, import-linter's contracts (pyproject.toml)
+#   make lint    ruff, bandit, hadolint, import-linter's contracts, ESLint over assets/*.js
 #   make bench   the performance benchmark, to docs/performance.md (bench-quick: small variant)
 #   make audit   pip-audit over the locked runtime dependencies (installed on demand)
 #   make lock    resolve pyproject.toml again into requirements/*.txt (pins and hashes, Python 3.11)
@@ -154,12 +154,19 @@ test: system-deps $(STAMP_TEST) lint tests/node_modules/.package-lock.json
 tests/node_modules/.package-lock.json: tests/package-lock.json
 	npm ci --prefix tests --no-audit --no-fund
 
-lint: $(STAMP_TEST)
+# ESLint (tools/package.json, pinned, with its lock): installed in tools/node_modules, never
+# globally, when missing or older than the lock.
+ESLINT := tools/node_modules/.bin/eslint
+tools/node_modules/.package-lock.json: tools/package-lock.json
+	npm ci --prefix tools --no-audit --no-fund
+
+lint: $(STAMP_TEST) tools/node_modules/.package-lock.json
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/bandit -q -r src --severity-level medium
 	$(BIN)/hadolint --no-color --failure-threshold style Dockerfile
 	$(BIN)/lint-imports --no-logo
+	$(ESLINT) --config tools/eslint.config.js --max-warnings 0 src/barometre/assets
 
 # apt-get only for what is missing, with one `apt-get update` first; nothing at all when every
 # package is there.
