@@ -7,12 +7,15 @@
 # Settings are BAROMETRE_* environment variables (see README.md).
 
 # Stage 1: build the wheel from pyproject.toml, README.md and src/ only (see .dockerignore), so
-# that no source tree or build tool ends up in the final image.
+# that no source tree ends up in the final image. The build tools are the locked ones (checked
+# against their hashes), not whatever build isolation would fetch.
 FROM python:3.11.14-slim-bookworm AS wheel
 WORKDIR /build
+COPY requirements/run.txt requirements/run.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements/run.txt
 COPY pyproject.toml README.md ./
 COPY src ./src
-RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
+RUN pip wheel --no-cache-dir --no-deps --no-build-isolation --wheel-dir /wheels .
 
 # Stage 2: the runtime image.
 FROM python:3.11.14-slim-bookworm
@@ -28,9 +31,13 @@ RUN groupadd --system --gid 10001 barometre \
         --home-dir /nonexistent --shell /usr/sbin/nologin barometre \
     && install --directory --owner=barometre --group=barometre --mode=0750 /data
 
+# The locked dependencies, each checked against its hashes, then the package without any: the
+# image holds exactly what CI tested (requirements/run.txt, make lock).
+COPY requirements/run.txt /tmp/requirements.txt
 COPY --from=wheel /wheels /tmp/wheels
-RUN pip install --no-cache-dir /tmp/wheels/barometre-*.whl \
-    && rm -rf /tmp/wheels
+RUN pip install --no-cache-dir --require-hashes -r /tmp/requirements.txt \
+    && pip install --no-cache-dir --no-deps /tmp/wheels/barometre-*.whl \
+    && rm -rf /tmp/wheels /tmp/requirements.txt
 
 # Declared after the chown above, so that a new named volume starts owned by the user.
 VOLUME ["/data"]

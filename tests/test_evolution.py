@@ -270,7 +270,7 @@ def test_a_permalink_opens_the_page_with_its_display(client):
     }
     assert boxes["afficher-evenements"]["aria-checked"] == "false"
     assert boxes["comparer-annee-precedente"]["aria-checked"] == "true"
-    # The click counts DISPLAY_SCRIPT and the page's callback read give the same display.
+    # The click counts assets/indicator.js and the page's callback read give the same display.
     clicks = (
         boxes["afficher-evenements"]["n_clicks"],
         boxes["comparer-annee-precedente"]["n_clicks"],

@@ -16,6 +16,7 @@ from barometre import (
     answers,
     api,
     catalogue,
+    clientside,
     embed,
     errors,
     events,
@@ -120,7 +121,7 @@ def create_app(settings: Settings | None = None) -> BarometreDash:
         title=SITE_NAME,
         update_title=None,
         url_base_pathname=settings.url_prefix,
-        meta_tags=META_TAGS,
+        meta_tags=[*META_TAGS, clientside.meta_tag()],
         suppress_callback_exceptions=True,
         index_string=INDEX_STRING,
         # Bootstrap is linked first, explicitly, so that the site's own CSS overrides it.

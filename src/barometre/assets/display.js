@@ -1,7 +1,7 @@
 /* Baromètre numérique — what the checkboxes « Afficher les événements » and « Comparer avec
  * l'année précédente » do to a plotly figure: event marks (shapes and annotations named
  * marks.evenement) and the year-ago overlay (the trace whose meta is marks.comparaison) shown or
- * hidden. Used by the site's pages (callbacks/indicator.py DISPLAY_SCRIPT) and by the embeds
+ * hidden. Used by the site's pages (assets/indicator.js) and by the embeds
  * (embed/embed.js, which loads it with plotly.js); figures.set_display does the same on the
  * server. Returns copies: Plotly.react redraws only what changed.
  */

@@ -57,6 +57,7 @@
   ];
   format.thousands = "\u202f";
   // --- upstream: registration, verbatim ---
+  // eslint-disable-next-line eqeqeq, no-undef -- upstream's line, kept as it is
   "undefined"==typeof Plotly?(window.PlotlyLocales=window.PlotlyLocales||[],window.PlotlyLocales.push(locale)):Plotly.register(locale);
   // --- end upstream ---
 })();

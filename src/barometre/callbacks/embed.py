@@ -8,6 +8,7 @@ import flask
 from dash import Input, Output, State, no_update
 
 from barometre import embed, ids
+from barometre.clientside import function
 from barometre.services import Services
 from barometre.urls import Urls
 from barometre.validation import InvalidInput
@@ -75,50 +76,16 @@ def register(app, services: Services) -> None:
         Input(ids.EMBED_FROZEN, "value"),
         prevent_initial_call=True,
     )(update)
-    # showModal() gives the dialog its modal focus handling; Escape and the browser's focus
-    # return come with it. The explicit focus() covers browsers that do not restore it.
+    # The dialog opened and closed, its code copied: assets/embed-builder.js.
     app.clientside_callback(
-        """function (opened, closed) {
-            var dialog = document.getElementById('@dialog');
-            var opener = document.getElementById('@open');
-            var trigger = window.dash_clientside.callback_context.triggered_id;
-            if (!dialog) { return window.dash_clientside.no_update; }
-            if (!dialog.dataset.ready) {
-                dialog.dataset.ready = '1';
-                dialog.addEventListener('close', function () { if (opener) { opener.focus(); } });
-            }
-            if (trigger === '@open' && opened && !dialog.open) { dialog.showModal(); }
-            if (trigger === '@close' && closed && dialog.open) { dialog.close(); }
-            return window.dash_clientside.no_update;
-        }""".replace("@dialog", ids.EMBED_DIALOG)
-        .replace("@open", ids.EMBED_OPEN)
-        .replace("@close", ids.EMBED_CLOSE),
+        function("embedBuilder", "toggle"),
         Output(ids.EMBED_SINK, "data"),
         Input(ids.EMBED_OPEN, "n_clicks"),
         Input(ids.EMBED_CLOSE, "n_clicks"),
         prevent_initial_call=True,
     )
-    # navigator.clipboard needs a secure context; elsewhere the selected textarea is copied.
-    # The message alternates a final no-break space so that a second copy is announced again.
     app.clientside_callback(
-        """async function (clicks, code) {
-            if (!clicks || !code) { return window.dash_clientside.no_update; }
-            var again = clicks % 2 ? '' : '\\u00a0';
-            try {
-                await navigator.clipboard.writeText(code);
-            } catch (error) {
-                var area = document.getElementById('@code');
-                area.focus();
-                area.select();
-                var copied = false;
-                try { copied = document.execCommand('copy'); } catch (ignored) { copied = false; }
-                if (!copied) {
-                    return 'Copie impossible\\u00a0: le code est sélectionné, '
-                        + 'copiez-le avec Ctrl+C.';
-                }
-            }
-            return 'Code copié' + again;
-        }""".replace("@code", ids.EMBED_CODE),
+        function("embedBuilder", "copy"),
         Output(ids.EMBED_STATUS, "children"),
         Input(ids.EMBED_COPY, "n_clicks"),
         State(ids.EMBED_CODE, "value"),

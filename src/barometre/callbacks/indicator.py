@@ -2,99 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from dash import ALL, Input, Output, State, html, no_update
 
-from barometre import figures, ids, summaries, validation, views
+from barometre import ids, summaries, validation, views
+from barometre.clientside import function
 from barometre.layouts import downloads
 from barometre.layouts import indicator as layout
-from barometre.layouts.common import MAIN_ID
 from barometre.services import Services
-
-PERMALINK_SCRIPT = """
-function (start, end, granularity, departement) {
-    var nothing = [dash_clientside.no_update, dash_clientside.no_update];
-    var iso = /^\\d{4}-\\d{2}-\\d{2}$/;
-    if (!iso.test(start || '') || !iso.test(end || '') || start > end || !granularity) {
-        return nothing;
-    }
-    var params = {debut: start, fin: end, granularite: granularity};
-    if (departement) { params.departement = departement; }
-    // The checkboxes keep their own parameters (DISPLAY_SCRIPT).
-    var current = new URLSearchParams(window.location.search);
-    DISPLAY_PARAMS.forEach(function (name) {
-        if (current.has(name)) { params[name] = current.get(name); }
-    });
-    var search = '?' + new URLSearchParams(params).toString();
-    if (search === window.location.search) { return nothing; }
-    var state = {pathname: window.location.pathname, search: search};
-    // A page just opened without parameters gets them in place: a second history entry would
-    // bring Back to the bare address, which would add them again (Back would never leave).
-    if (!window.location.search) {
-        window.history.replaceState(window.history.state, '', state.pathname + search);
-        return [dash_clientside.no_update, state];
-    }
-    return [search, state];
-}
-""".replace("DISPLAY_PARAMS", json.dumps(list(validation.DISPLAY_PARAMS)))
-
-# The checkboxes of the evolution charts (indicator and home pages): an odd number of clicks
-# turns the default over. The figures already drawn are changed in place (no round trip); the
-# indicator page's callback draws new ones from the same click counts (see update). A choice
-# other than the default goes into the URL (validation.Display.params), which the routing
-# callback then leaves alone (same state).
-DISPLAY_SCRIPT = (
-    """
-function (eventClicks, compareClicks) {
-    var events = (eventClicks || 0) % 2 === 0;
-    var comparison = (compareClicks || 0) % 2 === 1;
-    var main = document.getElementById('{main}');
-    var marks = {evenement: '{event}', comparaison: '{comparison}'};
-    if (main && window.Plotly) {
-        main.querySelectorAll('.js-plotly-plot').forEach(function (graph) {
-            if (!graph.data) { return; }
-            // Plotly.react with copies (assets/display.js), as assets/theme.js does:
-            // relayout/restyle would let a responsive graph lose its height.
-            var figure = window.barometreDisplay(graph, marks, events, comparison);
-            window.Plotly.react(graph, figure.data, figure.layout);
-        });
-    }
-    var params = new URLSearchParams(window.location.search);
-    // validation.Display.params: only what differs from the defaults.
-    if (events) { params.delete('{events_name}'); }
-    else { params.set('{events_name}', '{events_hidden}'); }
-    if (comparison) { params.set('{comparison_name}', '{comparison_shown}'); }
-    else { params.delete('{comparison_name}'); }
-    var search = params.toString() ? '?' + params.toString() : '';
-    if (search === window.location.search) {
-        return [String(events), String(comparison), dash_clientside.no_update,
-                dash_clientside.no_update];
-    }
-    return [String(events), String(comparison), search,
-            {pathname: window.location.pathname, search: search}];
-}
-""".replace("{main}", MAIN_ID)
-    .replace("{event}", figures.EVENT_MARK)
-    .replace("{comparison}", figures.COMPARISON_META)
-    .replace("{events_name}", validation.EVENTS_HIDDEN[0])
-    .replace("{events_hidden}", validation.EVENTS_HIDDEN[1])
-    .replace("{comparison_name}", validation.COMPARISON_SHOWN[0])
-    .replace("{comparison_shown}", validation.COMPARISON_SHOWN[1])
-)
-
-# The clipboard needs a secure context (HTTPS or localhost): elsewhere the link is shown instead.
-SHARE_SCRIPT = """
-function (clicks) {
-    if (!clicks) { return dash_clientside.no_update; }
-    var url = window.location.href;
-    var fallback = 'Copie impossible\\u00a0: copiez ce lien\\u00a0: ' + url;
-    if (!navigator.clipboard || !window.isSecureContext) { return fallback; }
-    return navigator.clipboard.writeText(url).then(
-        function () { return 'Lien copié.'; },
-        function () { return fallback; });
-}
-"""
 
 
 def update(
@@ -109,8 +23,8 @@ def update(
 ) -> tuple:
     """Return the new charts and message for the submitted controls (validated here).
 
-    The checkboxes' click counts say what the evolution chart shows (as DISPLAY_SCRIPT reads
-    them), so that a new period keeps the reader's choice.
+    The checkboxes' click counts say what the evolution chart shows (as assets/indicator.js
+    reads them), so that a new period keeps the reader's choice.
     """
     chosen = services.catalogue.get(indicator_id) if isinstance(indicator_id, str) else None
     if chosen is None:
@@ -159,8 +73,10 @@ def register(app, services: Services) -> None:
             services, indicator_id, start, end, granularity, departement, events, compare
         )
     )
+    # The checkboxes of the evolution charts (indicator and home pages): the figures drawn are
+    # changed in the browser, and a choice other than the default goes into the URL.
     app.clientside_callback(
-        DISPLAY_SCRIPT,
+        function("indicator", "display"),
         Output(ids.SHOW_EVENTS, "aria-checked"),
         Output(ids.COMPARE, "aria-checked"),
         Output(ids.URL, "search", allow_duplicate=True),
@@ -172,7 +88,7 @@ def register(app, services: Services) -> None:
     # Permalink: the controls' state goes into the query string (a new history entry, no
     # reload); back and forward bring earlier states back through the routing callback.
     app.clientside_callback(
-        PERMALINK_SCRIPT,
+        function("indicator", "permalink"),
         Output(ids.URL, "search"),
         Output(ids.PAGE_STATE, "data", allow_duplicate=True),
         Input(ids.START, "value"),
@@ -182,13 +98,13 @@ def register(app, services: Services) -> None:
         prevent_initial_call=True,
     )
     app.clientside_callback(
-        SHARE_SCRIPT,
+        function("indicator", "share"),
         Output(ids.SHARE_STATUS, "children"),
         Input(ids.SHARE, "n_clicks"),
         prevent_initial_call=True,
     )
     app.clientside_callback(
-        downloads.IMAGE_SCRIPT,
+        function("indicator", "downloadImage"),
         Output(downloads.IMAGE_SINK, "data"),
         Input({"type": downloads.IMAGE_BUTTON, "graphique": ALL, "format": ALL}, "n_clicks"),
         prevent_initial_call=True,

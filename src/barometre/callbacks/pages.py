@@ -11,8 +11,9 @@ from urllib.parse import parse_qs
 from dash import Input, Output, State, no_update
 
 from barometre import answers, ids, validation
+from barometre.clientside import function
 from barometre.layouts import accessibility, data, errors, family, home, indicator, sources
-from barometre.layouts.common import ACCESSIBILITY_PATH, NAV_ID, SITEMAP_PATH, Page
+from barometre.layouts.common import ACCESSIBILITY_PATH, SITEMAP_PATH, Page
 from barometre.services import Services
 from barometre.store import StoreError
 from barometre.urls import Urls
@@ -132,27 +133,19 @@ def register(app, services: Services) -> None:
         Input(ids.URL, "search"),
         State(ids.PAGE_STATE, "data"),
     )(route)
+    # The title, the current link and the printed address: assets/pages.js.
     app.clientside_callback(
-        "function (title) { if (title) { document.title = title; } return null; }",
+        function("pages", "title"),
         Output(ids.PAGE_TITLE_SINK, "data"),
         Input(ids.PAGE_TITLE, "data"),
     )
-    # The navigation link of the current page says so (aria-current), after every navigation.
     app.clientside_callback(
-        "function (pathname) {"
-        f" document.querySelectorAll('#{NAV_ID} a').forEach(function (link) {{"
-        "  if (new URL(link.href).pathname === pathname) {"
-        "   link.setAttribute('aria-current', 'page'); }"
-        "  else { link.removeAttribute('aria-current'); } });"
-        " return null; }",
+        function("pages", "currentLink"),
         Output(ids.NAV_SINK, "data"),
         Input(ids.URL, "pathname"),
     )
-    # The printed address: the page shown, with the query string of its controls (permalink).
     app.clientside_callback(
-        "function (state) { return state && state.pathname ?"
-        " window.location.origin + state.pathname + (state.search || '')"
-        " : window.location.href; }",
+        function("pages", "printAddress"),
         Output(ids.PRINT_ADDRESS, "children"),
         Input(ids.PAGE_STATE, "data"),
     )

@@ -90,22 +90,3 @@ def _named(before: str, visible: str, after: str) -> list:
         html.Span(text, className="visually-hidden") if text else None for text in (before, after)
     ]
     return [hidden[0], visible, hidden[1]]
-
-
-# Plotly draws the image in the browser: no request leaves for a third-party host.
-IMAGE_SCRIPT = """
-function () {
-    var ctx = dash_clientside.callback_context;
-    var id = ctx.triggered_id;
-    if (!id || !ctx.triggered.length || !ctx.triggered[0].value) {
-        return dash_clientside.no_update;
-    }
-    var box = document.getElementById(id.graphique + '-graphique');
-    var graph = box && (box.classList.contains('js-plotly-plot') ? box
-        : box.querySelector('.js-plotly-plot'));
-    if (graph && window.Plotly) {
-        window.Plotly.downloadImage(graph, {format: id.format, filename: id.graphique});
-    }
-    return dash_clientside.no_update;
-}
-"""
