@@ -75,3 +75,19 @@ def test_a_crossing_import_breaks_the_contract_by_name(tmp_path: Path, contract:
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"{contract} BROKEN" in result.stdout
     assert forbidden in result.stdout.split(f"{contract}\n", 1)[-1]
+
+
+def test_layouts_never_reach_the_store_through_services():
+    """import-linter sees imports only: a layout reading ``services.store`` would cross the
+    layer unseen. Layouts get what they show from the view models (views)."""
+    import ast
+    from pathlib import Path
+
+    import barometre.layouts as layouts
+
+    crossings = []
+    for path in sorted(Path(layouts.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "store":
+                crossings.append(f"{path.name}:{node.lineno}")
+    assert not crossings, f"layouts lisant la base directement : {crossings}"

@@ -337,6 +337,30 @@ def _departement_map(services: Services, query: Query, links: dict[str, str]) ->
     )
 
 
+def shows_demo_data(services: Services) -> bool:
+    """Return whether the store holds demo data (``False`` when it cannot be read: the page
+    itself then says the service is unavailable)."""
+    try:
+        return services.store.is_demo()
+    except StoreError:
+        return False
+
+
+def coverage(services: Services, indicator_id: str) -> tuple[dt.date, dt.date] | None:
+    """Return the first and last days of an indicator's data, or ``None`` without data."""
+    return services.store.bounds(indicator_id)
+
+
+def last_update(services: Services, indicator_id: str) -> str | None:
+    """Return the ISO timestamp of the last load that touched an indicator, or ``None``."""
+    return services.store.last_update_of(indicator_id)
+
+
+def status(services: Services) -> pd.DataFrame:
+    """Return per indicator the period covered and the last update (``barometre status``)."""
+    return services.store.status()
+
+
 def key_figures(services: Services, family_id: str, today: dt.date) -> list[KeyFigureCard]:
     """Return the key figure of every indicator of a family (last complete month vs a year ago)."""
     return services.memoized(

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 from dash import dcc, html
 
-from barometre import figures, ids
+from barometre import figures, ids, views
 from barometre.layouts import controls as native
 from barometre.services import Services
-from barometre.store import StoreError
 from barometre.urls import Urls
 from barometre.validation import DEFAULT_DISPLAY, Display
 from barometre.views import Chart, KeyFigureCard
@@ -124,11 +123,8 @@ def _theme_json(name: str) -> dict:
 
 def demo_notice(services: Services) -> html.Div | None:
     """Return the notice shown on every page while the store holds demo data."""
-    try:
-        if not services.store.is_demo():
-            return None
-    except StoreError:
-        return None  # the page itself says the service is unavailable
+    if not views.shows_demo_data(services):
+        return None
     return html.Div(
         html.P(
             [

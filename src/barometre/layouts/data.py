@@ -5,7 +5,7 @@ from __future__ import annotations
 import flask
 from dash import dcc, html
 
-from barometre import export, summaries
+from barometre import export, summaries, views
 from barometre.layouts.common import SITE_NAME, Page
 from barometre.services import Services
 from barometre.urls import Urls
@@ -29,7 +29,7 @@ def data_page(services: Services) -> Page:
     licence = html.A(export.LICENCE["title"], href=export.LICENCE["path"])
     entries = []
     for indicator in services.catalogue.indicators:
-        bounds = services.store.bounds(indicator.id)
+        bounds = views.coverage(services, indicator.id)
         heading_id = f"donnees-{indicator.id}"
         breakdowns = ", ".join(
             services.catalogue.breakdowns[d].title.lower() for d in indicator.breakdowns

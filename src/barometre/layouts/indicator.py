@@ -27,7 +27,7 @@ def page(
     """Return the page of one indicator with its charts for ``query`` shown as ``display``."""
     urls = Urls(services.settings.url_prefix)
     family = services.catalogue.family(indicator.family)
-    bounds = services.store.bounds(indicator.id)
+    bounds = views.coverage(services, indicator.id)
     content = [
         html.Nav(
             html.Ol(
@@ -200,7 +200,7 @@ def departement_map(services: Services, query: Query, display: Display) -> list:
 
 def about(services: Services, indicator: Indicator, bounds) -> html.Section:
     """Return the methodology, source, coverage and last update of an indicator."""
-    last_update = services.store.last_update_of(indicator.id)
+    last_update = views.last_update(services, indicator.id)
     coverage = (
         f"du {summaries.format_date(bounds[0])} au {summaries.format_date(bounds[1])}"
         if bounds

@@ -7,7 +7,7 @@ import datetime as dt
 
 from dash import dcc, html
 
-from barometre import demo, geographies, summaries
+from barometre import demo, geographies, summaries, views
 from barometre.layouts.common import SITE_NAME, Page
 from barometre.services import Services
 from barometre.urls import Urls
@@ -25,7 +25,7 @@ def _date(value) -> str:
 
 def sources(services: Services) -> list[dict]:
     """Return one dict per source: name, its indicators, last update and last day of data."""
-    status = services.store.status().set_index("indicateur")
+    status = views.status(services).set_index("indicateur")
     grouped: dict[str, dict] = {}
     for indicator in services.catalogue.indicators:
         entry = grouped.setdefault(
@@ -155,7 +155,7 @@ def page(services: Services) -> Page:
             "en euros d'un département sont masqués quand le nombre de signalements "
             "correspondant l'est."
         ),
-        *(demo_geography(services, urls) if services.store.is_demo() else []),
+        *(demo_geography(services, urls) if views.shows_demo_data(services) else []),
         html.H2("Données personnelles", id="donnees-personnelles"),
         html.P(
             "Seuls des effectifs et des mesures agrégés sont acceptés. Un fichier qui contient "
