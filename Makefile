@@ -3,6 +3,7 @@
 #
 #   make run     virtualenv + editable install, schema, demo data, then gunicorn on 127.0.0.1:8050
 #   make test    system packages, test dependencies, ruff, hadolint, then the whole pytest suite
+#   make snapshots  redraw the reviewed drawings of tests/snapshots/ (review the diff, commit)
 #   make bench   the performance benchmark, to docs/performance.md (bench-quick: small variant)
 #   make audit   pip-audit over the virtualenv (installed on demand)
 #   make clean   remove the virtualenv and build leftovers (keeps ./data, the local store)
@@ -42,7 +43,7 @@ $(shell rm -rf $(VENV))
 endif
 endif
 
-.PHONY: help run init demo test lint system-deps bench bench-quick audit clean
+.PHONY: help run init demo test lint system-deps bench bench-quick audit clean snapshots
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -93,6 +94,11 @@ $(STAMP_TEST): pyproject.toml $(VENV)/pyvenv.cfg
 test: system-deps $(STAMP_TEST) lint tests/node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory bench-quick
+
+# The reviewed drawings: tests/test_snapshots.py fails on any difference until they are redrawn
+# here, looked at, and committed (tests/drawing_corpus.py says what they hold).
+snapshots: $(STAMP_TEST)
+	$(PY) tests/drawing_corpus.py
 
 # axe-core and Lighthouse for tests/test_accessibility.py, when missing or older than the lock.
 tests/node_modules/.package-lock.json: tests/package-lock.json
