@@ -4,6 +4,7 @@
 #   make run     virtualenv + editable install, schema, demo data, then gunicorn on 127.0.0.1:8050
 #   make test    system packages, test dependencies, ruff, hadolint, then the whole pytest suite
 #   make lint    ruff, bandit, hadolint, import-linter's contracts, ESLint over assets/*.js
+#   make snapshots  redraw the reviewed drawings of tests/snapshots/ (review the diff, commit)
 #   make bench   the performance benchmark, to docs/performance.md (bench-quick: small variant)
 #   make audit   pip-audit over the locked runtime dependencies (installed on demand)
 #   make lock    resolve pyproject.toml again into requirements/*.txt (pins and hashes, Python 3.11)
@@ -61,7 +62,7 @@ $(shell rm -rf $(VENV))
 endif
 endif
 
-.PHONY: help run init demo test lint system-deps bench bench-quick audit lock clean
+.PHONY: help run init demo test lint system-deps bench bench-quick audit lock clean snapshots
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -149,6 +150,11 @@ lock: $(TOOLS_VENV)/.installed
 test: system-deps $(STAMP_TEST) lint tests/node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory bench-quick
+
+# The reviewed drawings: tests/test_snapshots.py fails on any difference until they are redrawn
+# here, looked at, and committed (tests/drawing_corpus.py says what they hold).
+snapshots: $(STAMP_TEST)
+	$(PY) tests/drawing_corpus.py
 
 # axe-core and Lighthouse for tests/test_accessibility.py, when missing or older than the lock.
 tests/node_modules/.package-lock.json: tests/package-lock.json

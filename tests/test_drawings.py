@@ -1,4 +1,4 @@
-"""Charts drawn by the server: what each figure of figures.py becomes as static SVG and HTML."""
+"""Charts drawn by the server: what each chart of the model becomes as static SVG and HTML."""
 
 from __future__ import annotations
 
@@ -8,23 +8,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from chart_data import DEMANDES, event, incomplete, national, per_member, totals
 from factories import HEURE, MOTIF, make_indicator
 
-from barometre import drawings, figures, summaries
+from barometre import drawings, summaries
 from barometre.catalogue import Breakdown
-from barometre.events import Event
-from barometre.figures import (
-    DASHES,
-    MARKERS_SHOWN,
-    THEMES,
-    breakdown_bar_figure,
-    breakdown_series_figure,
-    empty_figure,
-    time_series_figure,
-)
+from barometre.charts import build
+from barometre.charts.build import MARKERS_SHOWN, MEMBER_DASHES
+from barometre.charts.model import EmptyChart
+from barometre.figures import THEMES, plotly_figure
 
 NNBSP = "\u202f"
-DEMANDES = make_indicator()
 EUROS = make_indicator(id="montant", unit="euros", decimals=1)
 ASSETS = Path(drawings.__file__).parent / "assets"
 MONTHS = {"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct."}
@@ -34,41 +28,8 @@ EIGHT = Breakdown(
 )
 
 
-def national(values: list, start: str = "2025-01-01", freq: str = "MS", days=31) -> pd.DataFrame:
-    periods = pd.date_range(start, periods=len(values), freq=freq)
-    return pd.DataFrame({"periode": periods, "membre": "", "valeur": values, "jours": days})
-
-
-def per_member(values: dict[str, list[float]]) -> pd.DataFrame:
-    return pd.concat(
-        [national(v).assign(membre=code) for code, v in values.items()], ignore_index=True
-    )
-
-
-def totals(values: dict[str, float]) -> pd.DataFrame:
-    return pd.DataFrame({"membre": list(values), "valeur": list(values.values()), "jours": 30})
-
-
-def event(title: str, start: str, end: str | None = None) -> Event:
-    return Event(
-        id=title,
-        title=title,
-        start=pd.Timestamp(start).date(),
-        end=end and pd.Timestamp(end).date(),
-        description="Description.",
-        concerns=(DEMANDES.id,),
-    )
-
-
-def incomplete(values: list[float]) -> pd.DataFrame:
-    """A monthly series whose last month has 10 days of data out of 31."""
-    frame = national(values)
-    frame.loc[frame.index[-1], "jours"] = 10
-    return frame
-
-
-def drawn(figure, hidden: bool = True) -> ET.Element:
-    return ET.fromstring(drawings.chart_html(figure, hidden))
+def drawn(chart, hidden: bool = True) -> ET.Element:
+    return ET.fromstring(drawings.chart_html(chart, hidden))
 
 
 def of_class(root: ET.Element, name: str) -> list[ET.Element]:
@@ -109,56 +70,62 @@ def tick_groups(root: ET.Element) -> list[ET.Element]:
     return of_class(root, "svg-ticks")
 
 
-def every_figure() -> dict[str, object]:
+def every_chart() -> dict[str, object]:
+    """A chart of each kind the model has, with what it can hold."""
     frame = incomplete([12000.0, 18000.0, 25000.0, 31000.0, 30000.0])
     return {
-        "series": time_series_figure(
+        "series": build.time_series(
             frame,
             DEMANDES,
             "mois",
             events=[event("Ouverture", "2025-02-10"), event("Grève", "2025-03-03", "2025-03-20")],
             previous=national([1.0, 2.0, 3.0, 4.0, 5.0], start="2024-01-01"),
         ),
-        "lines": breakdown_series_figure(
+        "lines": build.member_series(
             per_member({f"m{i}": [i + 1.0, i + 2.0] for i in range(8)}), DEMANDES, EIGHT, "mois"
         ),
-        "flat bars": breakdown_bar_figure(
+        "flat bars": build.breakdown_bars(
             totals({"je-signale": 3.0, "je-m-informe": 5.0}), DEMANDES, MOTIF
         ),
-        "hour bars": breakdown_bar_figure(
+        "hour bars": build.breakdown_bars(
             totals({f"{h:02d}": 100.0 + h for h in range(24)}), DEMANDES, HEURE
         ),
-        "empty": empty_figure(summaries.NO_DATA),
+        "empty": EmptyChart(summaries.NO_DATA),
     }
 
 
 # -- markup: well formed, static, hidden or named -----------------------------------------------
 
 
-@pytest.mark.parametrize("name", list(every_figure()))
+@pytest.mark.parametrize("name", list(every_chart()))
 @pytest.mark.parametrize("hidden", [True, False])
 def test_markup_is_xml_without_script_handler_or_address(name, hidden):
-    figure = every_figure()[name]
+    figure = every_chart()[name]
     markup = drawings.chart_html(figure, hidden)
     root = ET.fromstring(markup)  # well formed: every tag closed, every attribute quoted
     assert root.tag == "div" and "svg-chart" in root.get("class").split()
     assert "<script" not in markup.lower()
     assert not re.search(r"\son\w+\s*=", markup)
     assert "http" not in markup and "url(" not in markup
-    # A dict (as views.py keeps figures) draws the same as the figure itself.
-    assert drawings.chart_html(figure.to_plotly_json(), hidden) == markup
+
+
+def test_only_a_chart_of_the_model_is_drawn_never_a_plotly_figure():
+    # The drawing used to read plotly figures (dicts); it knows the model's vocabulary only.
+    figure = plotly_figure(every_chart()["series"]).to_plotly_json()
+    with pytest.raises(TypeError, match="graphique inconnu"):
+        drawings.chart_html(figure, hidden=True)
 
 
 @pytest.mark.parametrize("name", ["series", "lines", "flat bars", "hour bars"])
 def test_a_chart_with_a_table_is_hidden_from_assistive_technologies_in_a_450_px_box(name):
-    root = drawn(every_figure()[name])
+    root = drawn(every_chart()[name])
     assert root.get("aria-hidden") == "true" and root.get("role") is None
     assert root.get("style") == "height:450px"
     assert root.find("div/svg") is not None
 
 
 def test_the_empty_figure_is_an_image_named_by_its_message():
-    root = drawn(empty_figure(summaries.NO_DATA), hidden=False)
+    root = drawn(EmptyChart(summaries.NO_DATA), hidden=False)
     assert root.get("role") == "img"
     assert root.get("aria-label") == summaries.NO_DATA
     assert "".join(root.itertext()) == summaries.NO_DATA
@@ -166,7 +133,7 @@ def test_the_empty_figure_is_an_image_named_by_its_message():
 
 
 def test_a_drawing_without_height_takes_its_containers():
-    root = ET.fromstring(drawings.chart_html(every_figure()["series"], True, height=None))
+    root = ET.fromstring(drawings.chart_html(every_chart()["series"], True, height=None))
     assert root.get("style") is None
     assert ".embed-chart > .svg-chart" in (ASSETS / "embed" / "embed.css").read_text()
 
@@ -177,10 +144,10 @@ def test_hostile_labels_are_escaped():
         title='Motif "<b>"',
         members=(("a", "<script>alert(1)</script>"), ("b", "Tom & Jerry")),
     )
-    figure = breakdown_series_figure(
+    figure = build.member_series(
         per_member({"a": [1.0, 2.0], "b": [3.0, 4.0]}), DEMANDES, hostile, "mois"
     )
-    for built in (figure, breakdown_bar_figure(totals({"a": 1.0, "b": 2.0}), DEMANDES, hostile)):
+    for built in (figure, build.breakdown_bars(totals({"a": 1.0, "b": 2.0}), DEMANDES, hostile)):
         markup = drawings.chart_html(built, hidden=False)
         assert "<script" not in markup and "&lt;script&gt;" in markup
         assert "Tom &amp; Jerry" in markup
@@ -192,7 +159,7 @@ def test_hostile_labels_are_escaped():
 
 
 def test_a_short_series_is_one_line_with_a_marker_at_each_point_and_no_legend():
-    root = drawn(time_series_figure(national([1.0, 2.0, 3.0, 4.0]), DEMANDES, "mois"))
+    root = drawn(build.time_series(national([1.0, 2.0, 3.0, 4.0]), DEMANDES, "mois"))
     [line] = of_class(root, "svg-line")
     assert (
         line.get("vector-effect") == "non-scaling-stroke" and line.get("stroke-dasharray") is None
@@ -205,14 +172,14 @@ def test_a_short_series_is_one_line_with_a_marker_at_each_point_and_no_legend():
 def test_a_long_series_has_no_markers_and_breaks_at_missing_values():
     values = [float(v) for v in range(1, 51)]
     values[20] = None
-    root = drawn(time_series_figure(national(values), DEMANDES, "mois"))
+    root = drawn(build.time_series(national(values), DEMANDES, "mois"))
     [line] = of_class(root, "svg-line")
     assert line.get("d").count("M") == 2  # one move to start, one after the gap
     assert in_plot(root, "svg-markers") == []
 
 
 def test_the_incomplete_period_is_a_dashed_segment_to_an_open_circle_named_in_the_legend():
-    root = drawn(time_series_figure(incomplete([10.0, 20.0, 30.0, 25.0]), DEMANDES, "mois"))
+    root = drawn(build.time_series(incomplete([10.0, 20.0, 30.0, 25.0]), DEMANDES, "mois"))
     full, last = in_plot(root, "svg-markers")
     assert len(markers(full)) == 3
     [ring] = markers(last)
@@ -220,29 +187,29 @@ def test_the_incomplete_period_is_a_dashed_segment_to_an_open_circle_named_in_th
     segments = [e for e in plot_area(root).iter("line") if e.get("stroke-dasharray") == "9,9"]
     assert len(segments) == 1  # plotly's dash: 3 × the width (at least 3 px) on, as much off
     legend = of_class(root, "svg-legend")[0]
-    assert ["".join(li.itertext()) for li in legend] == [DEMANDES.title, figures.PARTIAL_NAME]
+    assert ["".join(li.itertext()) for li in legend] == [DEMANDES.title, build.PARTIAL_NAME]
 
 
 def test_the_year_ago_overlay_is_drawn_only_when_shown():
     frame = national([10.0, 20.0, 30.0])
     previous = national([5.0, 6.0, 7.0], start="2024-01-01")
-    figure = time_series_figure(frame, DEMANDES, "mois", previous=previous).to_plotly_json()
-    hidden = drawn(figure)
+    chart = build.time_series(frame, DEMANDES, "mois", previous=previous)
+    hidden = drawn(chart)
     assert len(of_class(hidden, "svg-line")) == 1
     # Like plotly: the figure asks for a legend, which names the one series shown.
     legend = of_class(hidden, "svg-legend")[0]
     assert ["".join(li.itertext()) for li in legend] == [DEMANDES.title]
-    shown = drawn(figures.set_display(figure, comparison=True))
+    shown = drawn(chart.with_display(events=True, comparison=True))
     main, overlay = of_class(shown, "svg-line")
     assert overlay.get("stroke-dasharray") == "9,9"
     squares = markers(in_plot(shown, "svg-markers")[1])
     assert len(squares) == 3 and all(m.tag == "svg" for m in squares)
-    assert figures.COMPARISON_NAME in "".join(of_class(shown, "svg-legend")[0].itertext())
+    assert build.COMPARISON_NAME in "".join(of_class(shown, "svg-legend")[0].itertext())
 
 
 def test_events_are_dotted_lines_and_bands_labelled_upwards_unless_hidden():
-    figure = every_figure()["series"].to_plotly_json()
-    root = drawn(figure)
+    chart = every_chart()["series"]
+    root = drawn(chart)
     # Turned a quarter, anchored at their end: from the top, reading upwards.
     labels = [t for t in root.iter("text") if t.get("transform") == "rotate(-90)"]
     assert ["".join(t.itertext()) for t in labels] == ["Ouverture", "Grève"]
@@ -250,7 +217,7 @@ def test_events_are_dotted_lines_and_bands_labelled_upwards_unless_hidden():
     dotted = [e for e in root.iter("line") if e.get("stroke-dasharray") == "3,3"]
     bands = [e for e in root.iter("rect") if e.get("opacity") == "0.6"]
     assert len(dotted) == 1 and len(bands) == 1 and bands[0].get("height") == "100%"
-    quiet = drawn(figures.set_display(figure, events=False))
+    quiet = drawn(chart.with_display(events=False, comparison=False))
     assert not any(t.get("transform") == "rotate(-90)" for t in quiet.iter("text"))
     assert not any(e.get("opacity") == "0.6" for e in quiet.iter("rect"))
     assert not any(e.get("stroke-dasharray") == "3,3" for e in quiet.iter("line"))
@@ -258,7 +225,7 @@ def test_events_are_dotted_lines_and_bands_labelled_upwards_unless_hidden():
 
 def test_month_ticks_are_french_abbreviations_and_values_have_narrow_spaces():
     values = [12000.0, 18000.0, 25000.0, 31000.0, 30000.0, 41000.0, 38000.0, 35000.0]
-    root = drawn(time_series_figure(national(values, start="2025-01-01"), DEMANDES, "mois"))
+    root = drawn(build.time_series(national(values, start="2025-01-01"), DEMANDES, "mois"))
     dates = [t for group in tick_groups(root) for t in texts(group)]
     assert "janv. 2025" in dates
     assert {d.split()[0] for d in dates if " " in d} <= MONTHS
@@ -268,7 +235,7 @@ def test_month_ticks_are_french_abbreviations_and_values_have_narrow_spaces():
 
 def test_day_ticks_put_the_year_under_the_first_day_of_each_year():
     frame = national([5.0] * 20, start="2025-12-20", freq="D", days=1)
-    root = drawn(time_series_figure(frame, DEMANDES, "jour"))
+    root = drawn(build.time_series(frame, DEMANDES, "jour"))
     widest = tick_groups(root)[-1]
     shown = [t for t in texts(widest)]
     assert shown.count("2025") == 1 and shown.count("2026") == 1
@@ -277,7 +244,7 @@ def test_day_ticks_put_the_year_under_the_first_day_of_each_year():
 
 def test_yearly_series_only_label_years():
     frame = national([5.0, 6.0, 7.0, 8.0], start="2021-01-01", freq="YS", days=366)
-    root = drawn(time_series_figure(frame, DEMANDES, "annee"))
+    root = drawn(build.time_series(frame, DEMANDES, "annee"))
     assert {t for g in tick_groups(root) for t in texts(g)} <= {"2021", "2022", "2023", "2024"}
 
 
@@ -301,7 +268,7 @@ def number(text: str) -> float:
     "values", [[3.0, 7.0], [12000.0, 55500.0, 31000.0], [0.4, 0.7, 0.6], [98.0, 101.0]]
 )
 def test_value_ticks_are_round_from_zero_and_reach_the_largest_value(values):
-    root = drawn(time_series_figure(national(values), EUROS, "mois"))
+    root = drawn(build.time_series(national(values), EUROS, "mois"))
     ticks = [number(t) for t in value_ticks(root)]
     step = ticks[1] - ticks[0]
     assert ticks[0] == 0 and len(ticks) >= 4
@@ -314,18 +281,20 @@ def test_value_ticks_are_round_from_zero_and_reach_the_largest_value(values):
     assert min(drawn_heights) > 0 and max(drawn_heights) < 1000  # inside the plot area
 
 
-def test_a_figure_built_in_either_theme_draws_the_same_markup():
+def test_the_model_names_colour_roles_so_one_drawing_serves_both_themes():
+    # Figures used to be built per theme and drawn alike; now the model carries no colour at
+    # all: plotly paints it in a theme, the drawing in both (test_every_colour_...).
     frame = incomplete([10.0, 20.0, 30.0, 25.0])
     events = [event("Ouverture", "2025-02-10"), event("Grève", "2025-03-03", "2025-03-20")]
-    light, dark = (
-        drawings.chart_html(time_series_figure(frame, DEMANDES, "mois", theme, events), True)
-        for theme in ("clair", "sombre")
-    )
-    assert light == dark
+    chart = build.time_series(frame, DEMANDES, "mois", events=events)
+    assert not re.search(r"#[0-9a-fA-F]{3,6}\b", repr(chart))
+    light, dark = (plotly_figure(chart, theme) for theme in ("clair", "sombre"))
+    assert light.data[0].line.color != dark.data[0].line.color
+    assert drawings.chart_html(chart, True) == drawings.chart_html(chart, True)
 
 
 def test_every_colour_carries_both_themes_by_its_role():
-    root = drawn(every_figure()["lines"])
+    root = drawn(every_chart()["lines"])
     light, dark = THEMES["clair"], THEMES["sombre"]
     pairs = set(zip(light.colours, dark.colours, strict=True))
     pairs |= {(getattr(light, n), getattr(dark, n)) for n in ("grid", "axis", "background")}
@@ -341,10 +310,10 @@ def test_every_colour_carries_both_themes_by_its_role():
 
 
 def test_eight_lines_each_with_its_dash_and_symbol_and_a_legend_entry():
-    root = drawn(every_figure()["lines"])
+    root = drawn(every_chart()["lines"])
     lines = of_class(root, "svg-line")
     assert len(lines) == 8
-    assert len({line.get("stroke-dasharray") for line in lines}) == len(DASHES)
+    assert len({line.get("stroke-dasharray") for line in lines}) == len(MEMBER_DASHES)
     groups = in_plot(root, "svg-markers")
     shapes = [
         m.find("path").get("d") if m.tag == "svg" else "circle" for g in groups for m in markers(g)
@@ -360,7 +329,7 @@ def test_eight_lines_each_with_its_dash_and_symbol_and_a_legend_entry():
 
 def test_long_breakdown_lines_show_a_dozen_markers_each_staggered():
     frame = per_member({f"m{i}": [100.0 + i] * 60 for i in range(3)})
-    root = drawn(breakdown_series_figure(frame, DEMANDES, EIGHT, "mois"))
+    root = drawn(build.member_series(frame, DEMANDES, EIGHT, "mois"))
     groups = in_plot(root, "svg-markers")
     counts = [len(markers(g)) for g in groups]
     assert len(groups) == 3 and all(0 < c <= MARKERS_SHOWN for c in counts)
@@ -370,7 +339,7 @@ def test_long_breakdown_lines_show_a_dozen_markers_each_staggered():
 
 def test_flat_bars_largest_first_each_with_the_tables_value_and_no_value_ticks():
     frame = totals({"je-signale": 385144.0, "je-m-informe": 919444.0, "je-suis-victime": 231187.5})
-    root = drawn(breakdown_bar_figure(frame, DEMANDES, MOTIF))
+    root = drawn(build.breakdown_bars(frame, DEMANDES, MOTIF))
     [bars] = of_class(root, "svg-bars")
     tops = [float(rect.get("y")) for rect in bars]
     assert len(tops) == 3 and tops == sorted(tops)
@@ -385,12 +354,12 @@ def test_flat_bars_largest_first_each_with_the_tables_value_and_no_value_ticks()
 
 
 def test_flat_bars_write_the_unit_symbol_after_the_value():
-    root = drawn(breakdown_bar_figure(totals({"je-signale": 1234.56}), EUROS, MOTIF))
+    root = drawn(build.breakdown_bars(totals({"je-signale": 1234.56}), EUROS, MOTIF))
     assert texts(of_class(root, "svg-values")[0]) == [f"1{NNBSP}234,6{NNBSP}€"]
 
 
 def test_hour_bars_stand_in_hour_order_with_fewer_labels_on_narrow_charts():
-    root = drawn(every_figure()["hour bars"])
+    root = drawn(every_chart()["hour bars"])
     [bars] = of_class(root, "svg-bars")
     lefts = [float(rect.get("x")) for rect in bars]
     heights = [float(rect.get("height")) for rect in bars]
@@ -403,7 +372,7 @@ def test_hour_bars_stand_in_hour_order_with_fewer_labels_on_narrow_charts():
 
 @pytest.mark.parametrize("name", ["series", "lines", "hour bars"])
 def test_each_width_shows_exactly_one_group_of_labels(name):
-    groups = tick_groups(drawn(every_figure()[name]))
+    groups = tick_groups(drawn(every_chart()[name]))
     shown = [set(g.get("class").split()) - {"svg-ticks"} for g in groups]
     densities = [f"svg-d{i}" for i in range(len(drawings.DENSITIES))]
     assert sorted(d for classes in shown for d in classes) == densities
@@ -415,8 +384,8 @@ def test_each_width_shows_exactly_one_group_of_labels(name):
 # -- in a browser: every width, both themes, paper ------------------------------------------------
 
 
-def browser_figures() -> dict[str, object]:
-    """The figures of a real page: long series with events, many lines, both kinds of bars."""
+def browser_charts() -> dict[str, object]:
+    """The charts of a real page: long series with events, many lines, both kinds of bars."""
     monthly = incomplete([float(5000 + 9000 * (i % 7) + 1234567 * (i == 30)) for i in range(106)])
     monthly["periode"] = pd.date_range("2018-01-01", periods=106, freq="MS")
     events = [
@@ -438,13 +407,13 @@ def browser_figures() -> dict[str, object]:
         members=(("a", "Gendarme adjoint volontaire"), ("b", "Sous-officier"), ("c", "Officier")),
     )
     return {
-        "serie": time_series_figure(monthly, DEMANDES, "mois", events=events),
-        "jours": time_series_figure(
+        "serie": build.time_series(monthly, DEMANDES, "mois", events=events),
+        "jours": build.time_series(
             national([float(100 + i % 9) for i in range(90)], "2026-09-01", "D", 1),
             DEMANDES,
             "jour",
         ),
-        "huit": breakdown_series_figure(
+        "huit": build.member_series(
             per_member(
                 {f"m{i}": [900.0 + 100 * i + (j % 5) * 20 for j in range(46)] for i in range(8)}
             ),
@@ -452,15 +421,15 @@ def browser_figures() -> dict[str, object]:
             EIGHT,
             "mois",
         ),
-        "heures": breakdown_bar_figure(
+        "heures": build.breakdown_bars(
             totals({f"{h:02d}": 40000.0 + 2500 * h for h in range(24)}), DEMANDES, HEURE
         ),
-        "departements": breakdown_bar_figure(
+        "departements": build.breakdown_bars(
             totals({code: 27441.0 - 900 * i for i, (code, _) in enumerate(places.members)}),
             DEMANDES,
             places,
         ),
-        "voies": breakdown_bar_figure(
+        "voies": build.breakdown_bars(
             totals({"a": 1234567.0, "b": 45678.0, "c": 9876.0}), EUROS, long_names
         ),
     }
@@ -500,7 +469,7 @@ def apart(boxes: list[dict], start: str, end: str) -> bool:
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [320, 768, 1280])
 def test_drawings_fit_every_width_with_readable_labels_that_never_overlap(page, width):
-    charts = browser_figures()
+    charts = browser_charts()
     page.set_viewport_size({"width": width, "height": 900})
     page.set_content(
         '<!DOCTYPE html><html lang="fr"><head><meta name="viewport" '
@@ -541,7 +510,7 @@ def test_drawings_fit_every_width_with_readable_labels_that_never_overlap(page, 
 @pytest.mark.parametrize(("width", "labels"), [(320, 0), (1280, 3)])
 def test_event_labels_show_only_where_they_do_not_overlap(page, width, labels):
     page.set_viewport_size({"width": width, "height": 900})
-    figure = browser_figures()["serie"]
+    figure = browser_charts()["serie"]
     page.set_content(f'<div class="chart-box">{drawings.chart_html(figure, True)}</div>')
     page.add_style_tag(path=str(ASSETS / "drawings.css"))
     shown = "[...document.querySelectorAll('.svg-event-label text')]"
@@ -553,7 +522,7 @@ def test_event_labels_show_only_where_they_do_not_overlap(page, width, labels):
 
 @pytest.mark.browser
 def test_drawings_take_the_dark_theme_on_screen_and_the_light_one_on_paper(page):
-    figure = breakdown_bar_figure(totals({"je-signale": 3.0}), DEMANDES, MOTIF)
+    figure = build.breakdown_bars(totals({"je-signale": 3.0}), DEMANDES, MOTIF)
     page.set_content(f'<div class="chart-box">{drawings.chart_html(figure, True)}</div>')
     page.add_style_tag(path=str(ASSETS / "drawings.css"))
     fill = "getComputedStyle(document.querySelector('.svg-bars')).fill"
@@ -575,11 +544,11 @@ def test_a_line_with_more_points_than_pixels_keeps_its_peaks():
     values = [100.0 + (i % 7) * 10 for i in range(3000)]
     values[1234], values[2345] = 5000.0, 1.0
     frame = national(values, start="2018-01-01", freq="D", days=1)
-    root = drawn(time_series_figure(frame, DEMANDES, "jour"))
+    root = drawn(build.time_series(frame, DEMANDES, "jour"))
     [line] = of_class(root, "svg-line")
     drawn_heights = heights(line.get("d"))
     assert len(drawn_heights) <= 4 * drawings.SLICES < len(values)
-    full = drawn(time_series_figure(frame.iloc[:900], DEMANDES, "jour"))
+    full = drawn(build.time_series(frame.iloc[:900], DEMANDES, "jour"))
     assert len(heights(of_class(full, "svg-line")[0].get("d"))) == 900  # short lines: every point
     # The highest and lowest values are still drawn: 5 % under the top, and near the bottom.
     assert min(drawn_heights) == pytest.approx(1000 * (1 - 1 / 1.05), abs=0.2)

@@ -10,6 +10,8 @@ import pytest
 from factories import make_indicator
 
 from barometre import figures, summaries, validation, views
+from barometre.charts import build
+from barometre.charts.model import COMPARISON
 from barometre.events import Event
 
 DEMANDES = make_indicator()
@@ -68,7 +70,9 @@ def test_the_overlay_equals_the_store_a_year_earlier(daily_store, granularity, s
         summaries.shift_year_back(end, granularity),
         granularity,
     )
-    figure = figures.time_series_figure(national, DEMANDES, granularity, previous=previous)
+    figure = figures.plotly_figure(
+        build.time_series(national, DEMANDES, granularity, previous=previous)
+    )
     (overlay,) = [t for t in figure.data if t.meta == figures.COMPARISON_META]
     before = [summaries.year_before(ts, granularity) for ts in national["periode"]]
     complete = [not summaries.is_partial(r, granularity, DEMANDES) for _, r in national.iterrows()]
@@ -92,7 +96,7 @@ def test_the_partial_last_period_is_a_separate_dashed_trace_never_compared(daily
     store, _ = daily_store
     national = store.series(DEMANDES, D(2024, 1, 1), D(2025, 3, 15), "mois")
     previous = store.series(DEMANDES, D(2023, 1, 1), D(2024, 3, 15), "mois")
-    figure = figures.time_series_figure(national, DEMANDES, "mois", previous=previous)
+    figure = figures.plotly_figure(build.time_series(national, DEMANDES, "mois", previous=previous))
     main, partial, overlay = figure.data
     assert figure.layout.showlegend and main.showlegend is not False  # the legend names all three
     assert main.x[-1] == "2025-02-01" and main.line.dash is None
@@ -101,7 +105,9 @@ def test_the_partial_last_period_is_a_separate_dashed_trace_never_compared(daily
         "Période en cours (incomplète)",
         "dash",
     )
-    assert "Période en cours, 15\u00a0jours de données" in partial.hovertemplate
+    # The hover label says how many days the period holds (its text now travels as customdata).
+    assert partial.customdata == ("Période en cours, 15\u00a0jours de données",)
+    assert partial.hovertemplate.startswith("%{customdata}\u00a0: ")
     (segment,) = [s for s in figure.layout.shapes if s.name == figures.PARTIAL_MARK]
     assert (segment.x0, segment.x1, segment.line.dash) == ("2025-02-01", "2025-03-01", "dash")
     assert overlay.y[-1] is None  # 15 days of March 2025 are not set against March 2024
@@ -211,6 +217,10 @@ def test_the_page_choice_hides_events_and_shows_the_overlay(app):
     overlay = [t for t in shown.figure["data"] if t.get("meta") == figures.COMPARISON_META]
     assert [t["visible"] for t in overlay] == [True]
     assert chart.figure["data"][-1]["visible"] is False  # the cached chart is left alone
+    # The model the server's copy draws follows the same choice, in the same place.
+    assert (shown.model.show_events, shown.model.show_comparison) == (False, True)
+    assert (chart.model.show_events, chart.model.show_comparison) == (True, False)
+    assert [s.role for s in shown.model.shown()].count(COMPARISON) == 1
 
 
 def test_the_home_page_chart_carries_the_year_ago_overlay_and_column(app):

@@ -9,19 +9,14 @@ from pathlib import Path
 import pandas as pd
 import plotly
 import pytest
+from chart_data import national, per_member, totals
 from factories import DEPARTEMENTS, HEURE, MOTIF, make_indicator
 
 from barometre import figures
-from barometre.figures import (
-    DASHES,
-    GRAPH_CONFIG,
-    SYMBOLS,
-    THEMES,
-    breakdown_bar_figure,
-    breakdown_series_figure,
-    empty_figure,
-    time_series_figure,
-)
+from barometre.charts import build
+from barometre.charts.build import MEMBER_DASHES
+from barometre.charts.model import SYMBOLS, EmptyChart
+from barometre.figures import GRAPH_CONFIG, THEMES, empty_figure, plotly_figure
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 LOCALE_ASSET = Path(figures.__file__).parent / "assets" / "plotly-locale-fr.js"
@@ -33,20 +28,18 @@ MINUTES = make_indicator(id="delai", unit="minutes", decimals=1, aggregation="mo
 EUROS = make_indicator(id="montant", unit="euros")
 
 
-def national(values: list[float], start: str = "2025-01-01", freq: str = "MS") -> pd.DataFrame:
-    periods = pd.date_range(start, periods=len(values), freq=freq)
-    # 31 days of data: every period complete, whatever its length.
-    return pd.DataFrame({"periode": periods, "membre": "", "valeur": values, "jours": 31})
+def time_series_figure(frame, indicator, granularity, theme="clair", events=(), previous=None):
+    """The plotly figure of an indicator's series: the model built from ``frame``, rendered."""
+    model = build.time_series(frame, indicator, granularity, events=events, previous=previous)
+    return plotly_figure(model, theme)
 
 
-def per_member(values: dict[str, list[float]], start: str = "2025-01-01") -> pd.DataFrame:
-    return pd.concat(
-        [national(v, start).assign(membre=code) for code, v in values.items()], ignore_index=True
-    )
+def breakdown_series_figure(frame, indicator, breakdown, granularity, theme="clair"):
+    return plotly_figure(build.member_series(frame, indicator, breakdown, granularity), theme)
 
 
-def totals(values: dict[str, float]) -> pd.DataFrame:
-    return pd.DataFrame({"membre": list(values), "valeur": list(values.values()), "jours": 30})
+def breakdown_bar_figure(frame, indicator, breakdown, theme="clair", top=None):
+    return plotly_figure(build.breakdown_bars(frame, indicator, breakdown, top=top), theme)
 
 
 def relative_luminance(colour: str) -> float:
@@ -91,7 +84,7 @@ def test_series_colours_reach_3_to_1_against_the_theme_background(theme):
         assert contrast(colour, colours.background) >= 3, colour
     assert contrast(colours.text, colours.background) >= 4.5
     assert contrast(colours.text, colours.hover_background) >= 4.5
-    assert len(set(colours.colours)) == len(colours.colours) == len(DASHES) == len(SYMBOLS)
+    assert len(set(colours.colours)) == len(colours.colours) == len(MEMBER_DASHES) == len(SYMBOLS)
 
 
 def test_dark_theme_has_its_own_colours():
@@ -254,8 +247,8 @@ def test_breakdown_series_keeps_markers_visible_on_long_lines():
 
 def test_breakdown_series_refuses_too_many_members():
     frame = per_member({f"{h:02d}": [1.0] for h in range(9)})
-    with pytest.raises(ValueError, match="breakdown_bar_figure"):
-        breakdown_series_figure(frame, DEMANDES, HEURE, "mois")
+    with pytest.raises(ValueError, match="breakdown_bars"):
+        build.member_series(frame, DEMANDES, HEURE, "mois")
 
 
 # -- breakdown bars ----------------------------------------------------------------------------
@@ -327,15 +320,15 @@ ALL_MISSING = national([float("nan")] * 3)
 
 
 @pytest.mark.parametrize(
-    "build",
+    "model",
     [
-        lambda: time_series_figure(EMPTY_SERIES, DEMANDES, "mois"),
-        lambda: time_series_figure(ALL_MISSING, DEMANDES, "mois"),
-        lambda: time_series_figure(national([1.0]).assign(membre="x"), DEMANDES, "mois"),
-        lambda: breakdown_series_figure(EMPTY_SERIES, DEMANDES, MOTIF, "mois"),
-        lambda: breakdown_series_figure(national([1.0]), DEMANDES, MOTIF, "mois"),
-        lambda: breakdown_bar_figure(totals({}), DEMANDES, MOTIF),
-        lambda: breakdown_bar_figure(totals({"03": float("nan")}), DEMANDES, HEURE),
+        lambda: build.time_series(EMPTY_SERIES, DEMANDES, "mois"),
+        lambda: build.time_series(ALL_MISSING, DEMANDES, "mois"),
+        lambda: build.time_series(national([1.0]).assign(membre="x"), DEMANDES, "mois"),
+        lambda: build.member_series(EMPTY_SERIES, DEMANDES, MOTIF, "mois"),
+        lambda: build.member_series(national([1.0]), DEMANDES, MOTIF, "mois"),
+        lambda: build.breakdown_bars(totals({}), DEMANDES, MOTIF),
+        lambda: build.breakdown_bars(totals({"03": float("nan")}), DEMANDES, HEURE),
     ],
     ids=[
         "series, no rows",
@@ -347,10 +340,17 @@ ALL_MISSING = national([float("nan")] * 3)
         "hour bars, only missing values",
     ],
 )
-def test_empty_data_gives_the_empty_figure(build):
-    figure = build()
+def test_empty_data_gives_the_empty_figure(model):
+    chart = model()
+    assert chart == EmptyChart("Aucune donnée sur la période choisie.")
+    figure = plotly_figure(chart)
     assert figure.data == ()
     assert figure.layout.annotations[0].text == "Aucune donnée sur la période choisie."
+
+
+def test_a_chart_outside_the_model_is_refused():
+    with pytest.raises(TypeError, match="graphique inconnu"):
+        plotly_figure({"data": [], "layout": {}})
 
 
 # -- in a browser: the locale asset and the separators -----------------------------------------
@@ -454,7 +454,9 @@ def test_a_masked_value_at_the_partial_period_draws_no_segment_and_no_error(mask
     frame = national([10.0, 20.0, 30.0, 40.0])
     frame.loc[frame.index[-1], "jours"] = 5  # the current month, still incomplete
     frame.loc[frame.index[masked], "valeur"] = float("nan")
-    figure = time_series_figure(frame, DEMANDES, "mois")
-    assert [t.name for t in figure.data][-1] == figures.PARTIAL_NAME
+    chart = build.time_series(frame, DEMANDES, "mois")
+    figure = plotly_figure(chart)
+    assert [t.name for t in figure.data][-1] == build.PARTIAL_NAME
+    assert chart.link is None
     assert not [s for s in figure.layout.shapes if s.name == figures.PARTIAL_MARK]
-    assert "<svg" in drawings.chart_html(figure, hidden=True)
+    assert "<svg" in drawings.chart_html(chart, hidden=True)

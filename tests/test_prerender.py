@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as markup
+import logging
 import time
 
 import pytest
@@ -10,10 +11,12 @@ from dash import dcc, html
 from dash_http import components
 from test_app import route
 
-from barometre import figures, ids
+from barometre import drawings, figures, ids
 from barometre.app import create_app
+from barometre.charts.model import BarChart, EmptyChart, TimeChart, ValueFormat
 from barometre.config import Settings
 from barometre.layouts import controls
+from barometre.layouts.common import CHART_MODEL
 from barometre.prerender import to_html
 
 OPTIONS = [{"label": "Mois", "value": "mois"}, {"label": "Année", "value": "annee"}]
@@ -338,14 +341,31 @@ def test_what_the_reader_did_before_dash_is_carried_over(live_server, reader):
     assert f"granularite={chosen}" in page.url and "comparer=oui" in page.url
 
 
+def graph_of(model) -> dcc.Graph:
+    """A graph as layouts/common.chart_block makes it: its figure, and its model for the copy."""
+    graph = dcc.Graph(id="g", figure=figures.plotly_figure(model).to_plotly_json())
+    setattr(graph, CHART_MODEL, model)
+    return graph
+
+
 def test_a_chart_is_drawn_in_the_copy_hidden_when_its_table_says_the_same():
-    with_data = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], "layout": {}}
-    drawn = to_html(html.Div(dcc.Graph(id="g", figure=with_data), className="chart-box"))
+    bars = BarChart(labels=("a", "b"), values=(1, 2), values_format=ValueFormat(0, "demandes"))
+    drawn = to_html(html.Div(graph_of(bars), className="chart-box"))
     assert drawn.startswith('<div class="chart-box"><div class="svg-chart"')
     assert 'aria-hidden="true"' in drawn and "<rect" in drawn
-    empty = figures.empty_figure("Aucune donnée sur la période").to_plotly_json()
-    drawn = to_html(dcc.Graph(id="g", figure=empty))
+    drawn = to_html(graph_of(EmptyChart("Aucune donnée sur la période")))
     assert 'role="img"' in drawn and 'aria-label="Aucune donnée sur la période"' in drawn
+
+
+def test_a_chart_the_copy_cannot_draw_leaves_a_french_message_and_an_error_logged(caplog):
+    # A series longer than its dates cannot be built; a chart the drawing fails on is forged.
+    broken = TimeChart(series=(), granularity="mois", values=ValueFormat(0, "demandes"))
+    with caplog.at_level(logging.ERROR, logger="barometre.prerender"):
+        drawn = to_html(html.Div([graph_of(broken), html.P("La suite de la page.")]))
+    assert drawings.FAILED.replace("'", "&#39;") in drawn
+    assert "La suite de la page." in drawn  # the rest of the page is there
+    [record] = caplog.records
+    assert record.levelno == logging.ERROR and "g" in record.getMessage()
 
 
 @pytest.mark.browser
