@@ -239,8 +239,10 @@ def test_every_url_answers_with_its_charts_drawn(space, pool, summary, group, ki
     outcomes = list(pool.map(walk.visit, jobs, chunksize=4))
     elapsed = time.monotonic() - began
     failed = sum(o.failed for o in outcomes)
+    cpu = sum(o.cpu for o in outcomes)
     summary.lines.append(
-        f"{group} ({kind}) : {len(jobs)} URL parcourues, {failed} en échec, {elapsed:.0f} s"
+        f"{group} ({kind}) : {len(jobs)} URL parcourues, {failed} en échec,"
+        f" {elapsed:.0f} s ({cpu:.0f} s de calcul dans les {WORKERS} processus)"
     )
     assert jobs
     assert not failed, walk.report(f"{group} ({kind})", outcomes)

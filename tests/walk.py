@@ -14,6 +14,7 @@ import itertools
 import json
 import logging
 import re
+import time
 import traceback
 import warnings
 from collections import defaultdict
@@ -222,9 +223,19 @@ def the_copy(markup: str) -> str:
     return markup[:end] if end > 0 else markup
 
 
+# Data tables hold most of a page's elements (a daily series: thousands of cells) and no drawing:
+# they are cut before the page is parsed.
+TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL)
+
+
+def without_tables(markup: str) -> str:
+    """``markup`` without its tables."""
+    return TABLE.sub("", markup)
+
+
 def page_problems(markup: str) -> list[str]:
     """What is wrong with a page's drawn charts: each chart section holds exactly one drawing."""
-    document = parse(the_copy(markup))
+    document = parse(without_tables(the_copy(markup)))
     sections = document.find_all(lambda e: e.tag == "section" and "chart-block" in e.classes)
     if not sections:
         return ["aucune section de graphique"]
@@ -245,7 +256,7 @@ def page_problems(markup: str) -> list[str]:
 
 def embed_problems(markup: str) -> list[str]:
     """What is wrong with an embed: exactly one drawn chart."""
-    found = drawings_in(parse(markup))
+    found = drawings_in(parse(without_tables(markup)))
     if len(found) != 1:
         return [f"{len(found)} dessins au lieu d'un"]
     problem = drawing_problem(found[0])
@@ -293,6 +304,7 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    cpu: float = 0.0  # seconds of this worker's CPU, to tell the walk's cost on a busy machine
 
     @property
     def failed(self) -> bool:
@@ -330,6 +342,7 @@ def visit(job: Job) -> Outcome:
     client, keep = _state["client"], _state["keep"]
     keep.records.clear()
     outcome = Outcome(job)
+    began = time.process_time()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -353,6 +366,7 @@ def visit(job: Job) -> Outcome:
             outcome.problems.append("exception : " + _last_line(traceback.format_exception(error)))
     outcome.errors = [error_line(record) for record in keep.records]
     outcome.warnings = [f"{w.category.__name__}: {w.message}" for w in caught]
+    outcome.cpu = time.process_time() - began
     return outcome
 
 
