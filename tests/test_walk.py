@@ -1,0 +1,252 @@
+"""The URL walk (issue 15): every page the site can serve answers 200, its charts drawn, no ERROR.
+
+Over the session's demo database, in-process: every département of the map for each indicator
+that has them (default parameters, the map's own links); every indicator × granularity × display
+× period (whole range, one month, one day, no data, the incomplete current period alone, a day
+whose breakdown is wholly masked); every embed URL the builder gives (indicator × breakdown ×
+granularity × theme × frozen or live). Pages are requested twice: their URL (the server's copy)
+and the routing callback for that URL (what Dash shows). Two worker processes, each with its own
+``create_app``, share the list: the walk is CPU-bound and the machine has two cores; the lists are
+never sampled. Each group fails once, listing every failing URL with its first ERROR line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+import walk
+from html_tree import parse
+
+from barometre import ids
+from barometre.app import create_app
+from barometre.config import Settings
+from barometre.store import Store
+from barometre.urls import Urls
+
+WORKERS = 2
+# Days proposed per breakdown when looking for one whose cells are all masked (smallest first).
+CANDIDATES = 3
+READ_TIMEOUT_MS = 10 * 60 * 1000
+
+
+class Summary:
+    """A pytest plugin that prints, after the run, how many URLs each group of the walk held."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        if self.lines:
+            terminalreporter.section("parcours des URL (issue 15)")
+            for line in self.lines:
+                terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="module")
+def summary(request) -> Summary:
+    plugin = Summary()
+    request.config.pluginmanager.register(plugin, f"walk-summary-{id(plugin)}")
+    return plugin
+
+
+@pytest.fixture(scope="module")
+def walk_settings(demo_settings, tmp_path_factory) -> Settings:
+    # The demo database, read-only; a cache of the walk's own so that no other test's entries
+    # stand in for the computations walked; reads without a deadline, as the walk checks what
+    # pages show, not how fast a loaded machine shows them.
+    return Settings(
+        data_dir=tmp_path_factory.mktemp("parcours"),
+        database_url=demo_settings.database_url,
+        query_timeout_ms=READ_TIMEOUT_MS,
+    )
+
+
+@pytest.fixture(scope="module")
+def walk_client(walk_settings):
+    return create_app(walk_settings).server.test_client()
+
+
+@pytest.fixture(scope="module")
+def pool(walk_settings):
+    # spawn: the workers import afresh rather than fork a pytest process that may hold threads.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        WORKERS, mp_context=context, initializer=walk.start, initargs=(walk_settings,)
+    ) as executor:
+        yield executor
+
+
+class Space:
+    """The lists walked, read from the site: URLs by group, and the embed builder's answers."""
+
+    def __init__(self, client, urls: Urls, catalogue, store, threshold: int) -> None:
+        self.indicators = walk.indicators(client, urls)
+        self.masked: dict[str, list[dt.date]] = {}
+        self.departements: list[str] = []
+        self.pages: list[str] = []
+        self.embeds: list[str] = []
+        self.builder_failures: list[str] = []
+        self.builder_offers: dict[str, dict[str, list[str]]] = {}
+        builder = walk.builder_callback(client.get(urls.path("/_dash-dependencies")).get_json())
+        for indicator in self.indicators:
+
+            def candidates(dimension, indicator=indicator):
+                # Secrecy masks counts from 1 to the threshold, and a second cell when only one
+                # is masked: a day can be wholly masked only with no zero and at most one cell
+                # at or above the threshold. The API decides among these.
+                if not indicator.secrecy:
+                    return []
+                frame = store.series(
+                    catalogue.indicator(indicator.id),
+                    indicator.first,
+                    indicator.last,
+                    "jour",
+                    dimension,
+                )
+                days = frame.assign(
+                    zero=frame["valeur"] == 0, large=frame["valeur"] >= threshold
+                ).groupby("periode")
+                days = days.agg(zero=("zero", "sum"), large=("large", "sum"), top=("valeur", "max"))
+                possible = days[(days["zero"] == 0) & (days["large"] <= 1)]["top"]
+                return [
+                    day.date() for day in possible.sort_values(kind="stable").index[:CANDIDATES]
+                ]
+
+            self.masked[indicator.id] = walk.all_masked_days(client, urls, indicator, candidates)
+            self.departements += walk.departement_urls(urls, indicator)
+            self.pages += walk.page_urls(urls, indicator, self.masked[indicator.id])
+            self._embeds(client, urls, builder, indicator)
+
+    def _embeds(self, client, urls: Urls, builder: dict, indicator: walk.Indicator) -> None:
+        page = parse(client.get(urls.indicator(indicator.id)).get_data(as_text=True))
+        offers = {
+            name: walk.select_options(page, component_id)
+            for name, component_id in (
+                ("granularite", ids.EMBED_GRANULARITY),
+                ("ventilation", ids.EMBED_BREAKDOWN),
+                ("theme", ids.EMBED_THEME),
+            )
+        }
+        self.builder_offers[indicator.id] = offers
+        # Frozen on a day inside the data (the builder accepts the first date to today).
+        frozen = (indicator.first + (indicator.last - indicator.first) / 2).isoformat()
+        for granularity, dimension, theme, fige in (
+            (g, d, t, f)
+            for g in offers["granularite"]
+            for d in offers["ventilation"]
+            for t in offers["theme"]
+            for f in ("", frozen)
+        ):
+            values = {
+                ids.EMBED_OPEN: 1,
+                ids.INDICATOR: indicator.id,
+                ids.EMBED_GRANULARITY: granularity,
+                ids.EMBED_BREAKDOWN: dimension,
+                ids.EMBED_THEME: theme,
+                ids.EMBED_FROZEN: fige,
+            }
+            chosen = f"{indicator.id} {granularity} {dimension or '-'} {theme} {fige or 'vivant'}"
+            response = client.post(
+                urls.path(walk.UPDATE), json=walk.builder_payload(builder, values)
+            )
+            if response.status_code != 200:
+                self.builder_failures.append(f"{chosen} : {response.status_code}")
+                continue
+            answer = response.get_json()["response"]
+            message = answer.get(ids.EMBED_MESSAGE, {}).get("children")
+            if message:
+                self.builder_failures.append(f"{chosen} : {message}")
+            src = answer.get(ids.EMBED_PREVIEW, {}).get("src")
+            if src and src not in self.embeds:
+                self.embeds.append(src)
+
+
+@pytest.fixture(scope="module")
+def space(walk_client, walk_settings, the_catalogue, summary) -> Space:
+    store = Store(walk_settings.database_url, read_timeout_ms=READ_TIMEOUT_MS)
+    try:
+        space = Space(
+            walk_client,
+            Urls(walk_settings.url_prefix),
+            the_catalogue,
+            store,
+            walk_settings.secrecy_threshold,
+        )
+    finally:
+        store.close()
+    masked = ", ".join(f"{k} {[str(d) for d in v]}" for k, v in space.masked.items() if v)
+    summary.lines.append(f"jours où une ventilation est entièrement masquée : {masked or 'aucun'}")
+    return space
+
+
+def test_the_space_is_the_whole_catalogue(space, the_catalogue):
+    """The walk's lists cover every indicator, granularity, breakdown and the 101 départements."""
+    assert {i.id for i in space.indicators} == {i.id for i in the_catalogue.indicators}
+    codes = set(the_catalogue.breakdowns["departement"].codes)
+    assert len(codes) == 101
+    with_map = [i for i in space.indicators if "departement" in i.breakdowns]
+    assert with_map, "aucun indicateur n'a de carte des départements"
+    assert len(space.departements) == len(set(space.departements)) == 101 * len(with_map)
+    for indicator in space.indicators:
+        offers = space.builder_offers[indicator.id]
+        assert offers["granularite"] == list(indicator.granularities)
+        assert offers["ventilation"] == ["", *indicator.breakdowns]
+        assert set(offers["theme"]) == {"clair", "sombre", "auto"}
+    # Secrecy applies: at least one indicator has a day whose breakdown is wholly masked.
+    assert any(space.masked.values())
+
+
+def test_the_map_links_are_the_walked_urls(space, walk_client, walk_settings):
+    """The département URLs walked are exactly the links of each default page's map."""
+    urls = Urls(walk_settings.url_prefix)
+    for indicator in space.indicators:
+        walked = set(walk.departement_urls(urls, indicator))
+        if not walked:
+            continue
+        page = parse(walk_client.get(urls.indicator(indicator.id)).get_data(as_text=True))
+        maps = page.find_all(lambda e: e.tag == "section" and "carte-bloc" in e.classes)
+        assert len(maps) == 1, indicator.id
+        links = {a.attrs["href"] for a in maps[0].find_all(lambda e: e.tag == "a")}
+        assert walked <= links, (indicator.id, sorted(walked - links)[:5])
+        assert links - walked <= {a for a in links if a.startswith("#")}, indicator.id
+
+
+def test_the_builder_gives_an_url_for_every_choice(space):
+    """Every combination of the embed builder's options gives a URL, without a message."""
+    assert not space.builder_failures, "\n".join(space.builder_failures)
+
+
+GROUPS = [
+    ("départements", "page"),
+    ("départements", "route"),
+    ("pages", "page"),
+    ("pages", "route"),
+    ("intégrations", "embed"),
+]
+
+
+# ASCII test ids: pytest would print the accents escaped.
+IDS = [f"{g}-{k}".replace("é", "e") for g, k in GROUPS]
+
+
+@pytest.mark.parametrize(("group", "kind"), GROUPS, ids=IDS)
+def test_every_url_answers_with_its_charts_drawn(space, pool, summary, group, kind):
+    """Each URL of the group answers 200, each chart section has its drawing, nothing logged
+    at ERROR level and no warning."""
+    urls = {"départements": space.departements, "pages": space.pages, "intégrations": space.embeds}
+    jobs = [walk.Job(kind, url) for url in urls[group]]
+    began = time.monotonic()
+    outcomes = list(pool.map(walk.visit, jobs, chunksize=4))
+    elapsed = time.monotonic() - began
+    failed = sum(o.failed for o in outcomes)
+    cpu = sum(o.cpu for o in outcomes)
+    summary.lines.append(
+        f"{group} ({kind}) : {len(jobs)} URL parcourues, {failed} en échec,"
+        f" {elapsed:.0f} s ({cpu:.0f} s de calcul dans les {WORKERS} processus)"
+    )
+    assert jobs
+    assert not failed, walk.report(f"{group} ({kind})", outcomes)

@@ -1,0 +1,422 @@
+"""The URL walk (issue 15): every page the site can serve, requested in-process and checked.
+
+The space is read from the site itself (the API's catalogue, the embed builder's callback and
+select), the URLs are built by ``barometre.urls.Urls`` as the map's links are, and each URL is
+requested from a WSGI app built by ``create_app`` in a worker process (``start``/``visit``), so
+that a pool of workers shares the walk. A visit returns what went wrong, never raises: the tests
+collect every outcome and fail once per group with the whole list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import logging
+import re
+import time
+import traceback
+import warnings
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from dash_http import callback_payload, components, route_payload_for
+from html_tree import Element, parse
+
+from barometre import ids
+from barometre.urls import Urls
+from barometre.validation import Display
+
+UPDATE = "_dash-update-component"
+DEPARTEMENT = "departement"
+DISPLAYS = tuple(
+    Display(events, comparison) for events in (True, False) for comparison in (False, True)
+)
+
+
+# -- the space ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """What the API says of an indicator: what a URL may ask of it."""
+
+    id: str
+    title: str
+    unit: str
+    granularities: tuple[str, ...]
+    breakdowns: dict[str, dict]  # id -> {"titre": …, "membres": [{"code", "libelle"}]}
+    first: dt.date
+    last: dt.date
+    secrecy: bool
+
+    @property
+    def default_granularity(self) -> str:
+        """The granularity of a page without one (the month when allowed)."""
+        return "mois" if "mois" in self.granularities else self.granularities[0]
+
+
+def indicators(client, urls: Urls) -> list[Indicator]:
+    """Return every indicator of the catalogue, read from the public API."""
+    listing = client.get(urls.path("/api/v1/indicateurs")).get_json()["indicateurs"]
+    found = []
+    for entry in listing:
+        meta = client.get(urls.path(f"/api/v1/indicateurs/{entry['identifiant']}")).get_json()
+        found.append(
+            Indicator(
+                id=meta["identifiant"],
+                title=meta["titre"],
+                unit=meta["unite"],
+                granularities=tuple(meta["granularites"]),
+                breakdowns={b["identifiant"]: b for b in meta["ventilations"]},
+                first=dt.date.fromisoformat(meta["couverture"]["debut"]),
+                last=dt.date.fromisoformat(meta["couverture"]["fin"]),
+                secrecy=bool(meta["secret_statistique"]),
+            )
+        )
+    return found
+
+
+def departement_urls(urls: Urls, indicator: Indicator) -> list[str]:
+    """The map's links of an indicator's default page: each département, default parameters."""
+    if DEPARTEMENT not in indicator.breakdowns:
+        return []
+    return [
+        urls.indicator(
+            indicator.id,
+            debut=indicator.first.isoformat(),
+            fin=indicator.last.isoformat(),
+            granularite=indicator.default_granularity,
+            departement=member["code"],
+        )
+        for member in indicator.breakdowns[DEPARTEMENT]["membres"]
+    ]
+
+
+def current_period_start(day: dt.date, granularity: str) -> dt.date:
+    """The first day of the ``granularity`` period holding ``day`` (weeks start on Monday)."""
+    if granularity == "semaine":
+        return day - dt.timedelta(days=day.weekday())
+    if granularity == "mois":
+        return day.replace(day=1)
+    if granularity == "annee":
+        return day.replace(month=1, day=1)
+    return day
+
+
+def periods(
+    indicator: Indicator, granularity: str, masked_days: list[dt.date]
+) -> dict[str, tuple[dt.date, dt.date]]:
+    """The periods walked for a granularity, by name: whole range, one month, one day, no data,
+    only the incomplete current period, and each day where a breakdown is wholly masked."""
+    first, last = indicator.first, indicator.last
+    month_end = last.replace(day=1) - dt.timedelta(days=1)
+    middle = first + (last - first) / 2
+    chosen = {
+        "toute la période": (first, last),
+        "un mois": (month_end.replace(day=1), month_end),
+        "un jour": (middle, middle),
+        "sans données": (first - dt.timedelta(days=31), first - dt.timedelta(days=1)),
+        "période en cours": (current_period_start(last, granularity), last),
+    }
+    for day in masked_days:
+        chosen[f"tout masqué ({day})"] = (day, day)
+    return chosen
+
+
+def page_urls(urls: Urls, indicator: Indicator, masked_days: list[dt.date]) -> list[str]:
+    """Every granularity × display × period URL of an indicator's page (no duplicates)."""
+    found = []
+    for granularity, display in itertools.product(indicator.granularities, DISPLAYS):
+        for start, end in periods(indicator, granularity, masked_days).values():
+            url = urls.indicator(
+                indicator.id,
+                debut=start.isoformat(),
+                fin=end.isoformat(),
+                granularite=granularity,
+                **display.params(),
+            )
+            if url not in found:
+                found.append(url)
+    return found
+
+
+def all_masked_days(client, urls: Urls, indicator: Indicator, candidates) -> list[dt.date]:
+    """Days on which a breakdown of ``indicator`` has every cell masked, as the API publishes.
+
+    ``candidates(dimension)`` proposes days (smallest values first); the API's totals decide.
+    """
+    days = []
+    for dimension in indicator.breakdowns:
+        for day in candidates(dimension):
+            answer = client.get(
+                urls.path(
+                    f"/api/v1/indicateurs/{indicator.id}/ventilations/{dimension}",
+                    debut=day.isoformat(),
+                    fin=day.isoformat(),
+                )
+            ).get_json()
+            cells = answer["repartition"]
+            if cells and all(cell["valeur"] is None for cell in cells):
+                if day not in days:
+                    days.append(day)
+                break
+    return days
+
+
+def builder_callback(dependencies: list[dict]) -> dict:
+    """The embed builder's callback, read from /_dash-dependencies (its output: the preview)."""
+    for dependency in dependencies:
+        if f"{ids.EMBED_PREVIEW}.src" in dependency["output"]:
+            return dependency
+    raise LookupError("aucun callback ne donne l'aperçu du générateur d'intégration")
+
+
+def builder_payload(dependency: dict, values: dict[str, object]) -> dict:
+    """The builder callback's body for ``values`` by component id (others left empty)."""
+    names = dependency["output"].strip(".").split("...")
+    outputs = [tuple(name.rsplit(".", 1)) for name in names]
+    inputs = [(i["id"], i["property"], values.get(i["id"])) for i in dependency["inputs"]]
+    return callback_payload(outputs, inputs)
+
+
+def select_options(page: Element, component_id: str) -> list[str]:
+    """The option values of the select whose id ends with ``component_id`` (the page's copy)."""
+    select = page.find(lambda e: e.tag == "select" and e.attrs.get("id", "").endswith(component_id))
+    if select is None:
+        raise LookupError(f"aucun select {component_id} dans la page")
+    return [
+        option.attrs.get("value", "") for option in select.find_all(lambda e: e.tag == "option")
+    ]
+
+
+# -- checks --------------------------------------------------------------------------------------
+
+
+def _is_drawing(element: Element) -> bool:
+    return "svg-chart" in element.classes or element.tag == "svg"
+
+
+def drawings_in(element: Element) -> list[Element]:
+    """The drawings under ``element``: server charts (``svg-chart``) and the map's ``<svg>``,
+    not descending into a drawing (a chart's plot is itself an ``<svg>``)."""
+    found = []
+    for child in element.children:
+        if isinstance(child, Element):
+            found += [child] if _is_drawing(child) else drawings_in(child)
+    return found
+
+
+def drawing_problem(drawing: Element) -> str | None:
+    """Why a drawing shows nothing, or None: a chart has its plot, or an empty one its message."""
+    if drawing.tag == "svg" or "svg-empty" in drawing.classes:
+        return None if drawing.children else "dessin vide"
+    if drawing.find(lambda e: e.tag == "svg" and e is not drawing) is None:
+        return "graphique sans <svg>"
+    return None
+
+
+def the_copy(markup: str) -> str:
+    """The server's copy of the page (what precedes Dash's entry point), or the whole page."""
+    end = markup.find('<div id="react-entry-point"')
+    return markup[:end] if end > 0 else markup
+
+
+# Data tables hold most of a page's elements (a daily series: thousands of cells) and no drawing:
+# they are cut before the page is parsed.
+TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL)
+
+
+def without_tables(markup: str) -> str:
+    """``markup`` without its tables."""
+    return TABLE.sub("", markup)
+
+
+def page_problems(markup: str) -> list[str]:
+    """What is wrong with a page's drawn charts: each chart section holds exactly one drawing."""
+    document = parse(without_tables(the_copy(markup)))
+    sections = document.find_all(lambda e: e.tag == "section" and "chart-block" in e.classes)
+    if not sections:
+        return ["aucune section de graphique"]
+    problems = []
+    drawn = 0
+    for section in sections:
+        heading = section.find(lambda e: e.tag in ("h2", "h3"))
+        name = heading.text() if heading else "?"
+        found = drawings_in(section)
+        drawn += len(found)
+        if len(found) != 1:
+            problems.append(f"section « {name} » : {len(found)} dessins au lieu d'un")
+        problems += [f"section « {name} » : {p}" for p in map(drawing_problem, found) if p]
+    if drawn != len(sections):
+        problems.insert(0, f"{len(sections)} sections de graphique, {drawn} dessins")
+    return problems
+
+
+def embed_problems(markup: str) -> list[str]:
+    """What is wrong with an embed: exactly one drawn chart."""
+    found = drawings_in(parse(without_tables(markup)))
+    if len(found) != 1:
+        return [f"{len(found)} dessins au lieu d'un"]
+    problem = drawing_problem(found[0])
+    return [problem] if problem else []
+
+
+def route_problems(body: dict) -> list[str]:
+    """What is wrong with the routing callback's page: each chart section holds one chart
+    (a ``dcc.Graph``, or the map's drawing carried in ``data-svg``)."""
+    tree = [value for output in body.get("response", {}).values() for value in output.values()]
+    sections = [
+        s for s in components(tree, "Section") if "chart-block" in s["props"].get("className", "")
+    ]
+    if not sections:
+        return ["aucune section de graphique"]
+    problems = []
+    for section in sections:
+        maps = [d for d in components(section, "Div") if d["props"].get("data-svg")]
+        found = len(components(section, "Graph")) + len(maps)
+        if found != 1:
+            problems.append(
+                f"section {section['props'].get('aria-labelledby')} : {found} graphiques"
+            )
+    return problems
+
+
+# -- the worker ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """One request of the walk: ``kind`` is "page" (GET, the copy), "route" (the routing
+    callback for that URL) or "embed" (GET)."""
+
+    kind: str
+    url: str
+
+
+@dataclass
+class Outcome:
+    """What a request gave: status, problems with the page, ERROR lines logged, warnings."""
+
+    job: Job
+    status: int = 0
+    problems: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    cpu: float = 0.0  # seconds of this worker's CPU, to tell the walk's cost on a busy machine
+
+    @property
+    def failed(self) -> bool:
+        """Whether anything went wrong."""
+        return self.status != 200 or bool(self.problems or self.errors or self.warnings)
+
+
+class _Keep(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+_state: dict = {}
+
+
+def start(settings) -> None:
+    """Build this worker's app over ``settings`` and listen to every ERROR record."""
+    from barometre.app import create_app
+
+    app = create_app(settings)
+    client = app.server.test_client()
+    urls = Urls(settings.url_prefix)
+    keep = _Keep()
+    logging.getLogger().addHandler(keep)
+    dependencies = client.get(urls.path("/_dash-dependencies")).get_json()
+    _state.update(client=client, urls=urls, keep=keep, dependencies=dependencies)
+
+
+def visit(job: Job) -> Outcome:
+    """Request ``job`` from this worker's app and return what went wrong."""
+    client, keep = _state["client"], _state["keep"]
+    keep.records.clear()
+    outcome = Outcome(job)
+    began = time.process_time()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            if job.kind == "route":
+                parts = urlsplit(job.url)
+                payload = route_payload_for(
+                    _state["dependencies"], parts.path, f"?{parts.query}" if parts.query else ""
+                )
+                response = client.post(_state["urls"].path(UPDATE), json=payload)
+            else:
+                response = client.get(job.url)
+            outcome.status = response.status_code
+            if outcome.status == 200:
+                if job.kind == "route":
+                    outcome.problems = route_problems(response.get_json())
+                elif job.kind == "embed":
+                    outcome.problems = embed_problems(response.get_data(as_text=True))
+                else:
+                    outcome.problems = page_problems(response.get_data(as_text=True))
+        except Exception as error:  # noqa: BLE001 - reported with the URL, as any failure
+            outcome.problems.append("exception : " + _last_line(traceback.format_exception(error)))
+    outcome.errors = [error_line(record) for record in keep.records]
+    outcome.warnings = [f"{w.category.__name__}: {w.message}" for w in caught]
+    outcome.cpu = time.process_time() - began
+    return outcome
+
+
+# -- the report ----------------------------------------------------------------------------------
+
+FRAME = re.compile(r'File "[^"]*/(barometre/[^"]+)", line (\d+), in (\S+)')
+
+
+def _last_line(lines) -> str:
+    text = "".join(lines).strip().splitlines()
+    return text[-1] if text else ""
+
+
+def error_line(record: logging.LogRecord) -> str:
+    """The first line that says what an ERROR record is: the exception and where the
+    site's code raised it, for the JSON lines of errors.py; the message otherwise."""
+    message = record.getMessage()
+    trace = ""
+    try:
+        event = json.loads(message) if message.startswith("{") else {}
+    except ValueError:
+        event = {}
+    if isinstance(event, dict) and event.get("trace"):
+        trace = event["trace"]
+    elif record.exc_info:
+        trace = "".join(traceback.format_exception(*record.exc_info))
+    if not trace:
+        return f"{record.name}: {message.splitlines()[0] if message else ''}"
+    frames = FRAME.findall(trace)
+    where = f" ({frames[-1][0]}:{frames[-1][1]} in {frames[-1][2]})" if frames else ""
+    return _last_line([trace]) + where
+
+
+def failure_class(outcome: Outcome) -> str:
+    """A failure's class: its status and its first error line (or first problem)."""
+    first = (outcome.errors or outcome.problems or outcome.warnings or [""])[0]
+    return f"{outcome.status} {first}".strip()
+
+
+def report(group: str, outcomes: list[Outcome]) -> str:
+    """Every failing URL of a group, by failure class, with its first ERROR line."""
+    failed = [o for o in outcomes if o.failed]
+    by_class: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in failed:
+        by_class[failure_class(outcome)].append(outcome)
+    lines = [f"{group} : {len(failed)} URL en échec sur {len(outcomes)}"]
+    for name, members in sorted(by_class.items(), key=lambda item: -len(item[1])):
+        lines.append(f"- {len(members)} × {name}")
+    lines.append("")
+    for outcome in failed:
+        details = outcome.errors[:1] + outcome.problems + outcome.warnings[:1]
+        lines.append(f"{outcome.status} {outcome.job.url} — {' | '.join(details)}")
+    return "\n".join(lines)
