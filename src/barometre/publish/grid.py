@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 FINER_THAN_MONTH = frozenset({"jour", "semaine"})
+# A month whose last day never arrives (a source that stopped) is published this long after.
+GRACE = dt.timedelta(days=7)
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -26,12 +28,14 @@ def month_end(day: dt.date) -> dt.date:
 def is_closed(month: dt.date, reference: dt.date, last_data: dt.date | None) -> bool:
     """Return whether ``month`` (its first day) may be published on ``reference``.
 
-    Over (its last day before ``reference``) and covered (data up to its last day): a month
-    published before its last day arrived would be republished with one more day, and the two
-    versions would give that day's breakdown.
+    Over (its last day before ``reference``) and covered (data up to its last day), or over
+    for ``GRACE``: a month published before its last day arrived would be republished with one
+    more day, and the two versions would give that day's breakdown.
     """
     end = month_end(month)
-    return end < reference and last_data is not None and last_data >= end
+    if end >= reference:
+        return False
+    return (last_data is not None and last_data >= end) or reference - end > GRACE
 
 
 def closed_months(
