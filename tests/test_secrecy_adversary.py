@@ -1,0 +1,345 @@
+"""Two adversaries against statistical secrecy, run on every ``make test``.
+
+1. One who knows the rule (``publish.secrecy.mask_row``), exhaustive on small tables: every
+   table of up to 5 members with counts up to twice the threshold, published with its total;
+   every table the rule maps to the same publication is a possible truth. Each masked cell must
+   keep at least two possible values spread over at least the threshold — or, when the row total
+   is too small for that, as wide as masking the whole row would leave it.
+2. One with a linear program (scipy's HiGHS) at realistic size: every figure the site publishes
+   about a breakdown (the grid by month and year through the API in JSON and CSV, totals over
+   every run of months and over periods that are snapped, the data package, and every earlier
+   version as frozen embeds read it) becomes a linear constraint, with the national totals, cells
+   at least 0, and — stronger than anyone outside can know — a cell whose value did not change
+   between two versions is one unknown. Each masked cell is then bounded by two linear programs;
+   its interval must be at least the threshold wide (or the row total, when the whole row is).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import random
+from collections import defaultdict
+
+import pandas as pd
+import pytest
+from cachelib import SimpleCache
+
+from barometre.publish import published, secrecy
+from barometre.services import Services
+
+scipy_optimize = pytest.importorskip("scipy.optimize")
+
+T = 5
+
+
+# -- 1. the adversary who knows the rule ---------------------------------------------------------
+
+
+def _exhaustive_failures(rule, members_max: int = 5, top: int = 2 * T) -> list:
+    """Return (table, position, possible values, spread needed) for every cell too narrow."""
+    failures = []
+    for size in range(1, members_max + 1):
+        groups: dict[tuple, list] = defaultdict(list)
+        ideal: dict[tuple, set] = defaultdict(set)
+        for values in itertools.product(range(top + 1), repeat=size):
+            hidden = rule(values)
+            key = tuple(None if i in hidden else v for i, v in enumerate(values))
+            groups[(sum(values), key)].append(values)
+            if any(1 <= v < T for v in values):
+                # What masking the whole row (every table with this total) would leave.
+                for i, v in enumerate(values):
+                    ideal[(sum(values), i)].add(v)
+        for (total, key), tables in groups.items():
+            for i, shown in enumerate(key):
+                if shown is not None:
+                    continue
+                possible = {t[i] for t in tables}
+                best = ideal[(total, i)]
+                need = min(T, max(best) - min(best))
+                if len(possible) < min(2, len(best)) or max(possible) - min(possible) < need:
+                    failures.append((tables[0], i, sorted(possible), need))
+    return failures
+
+
+def test_knowing_the_rule_recovers_no_masked_cell():
+    failures = _exhaustive_failures(lambda values: secrecy.mask_row(values, T))
+    assert failures == []
+
+
+def _smallest_positive_rule(values) -> frozenset:
+    """The former rule (barometre/secrecy.py before the published layer), for the record."""
+    hidden = {i for i, v in enumerate(values) if 1 <= v < T}
+    if len(hidden) == 1:
+        rest = [(v, i) for i, v in enumerate(values) if i not in hidden]
+        positive = [pair for pair in rest if pair[0] > 0] or rest
+        if positive:
+            hidden.add(min(positive)[1])
+    return frozenset(hidden)
+
+
+def test_the_former_rule_fails_the_same_adversary():
+    # The issue's example: Lozère 4 and Cantal 5 masked, their sum 9 from the national total,
+    # and a shown 5 after Cantal: the smallest-positive choice leaves Lozère 4 or 5, no more.
+    failures = _exhaustive_failures(_smallest_positive_rule, members_max=3)
+    assert ((4, 5, 5), 0, [4, 5], T) in failures
+    # two small counts « protecting each other »: their sum (2) is known, both are given back
+    assert ((0, 1, 1), 1, [1], 2) in failures
+    assert secrecy.mask_row((4, 5, 5), T) == {0, 1, 2}  # now: no count reaches 9, all masked
+
+
+# -- 2. the adversary with a linear program -------------------------------------------------------
+
+HARD = "pre-plainte-en-ligne"
+MONTHS = [dt.date(2024, m, 1) for m in range(1, 7)]
+# Cells just under and over the threshold and the secondary floor, a member non-zero in one
+# month only, and the two-member « type-personne » breakdown.
+NEAR = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 20, 60]
+
+
+def _hard_rows(seed: int) -> list[tuple]:
+    rng = random.Random(seed)
+    codes = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "2A", "2B", "48", "15"]
+    rows = []
+    for month in MONTHS:
+        day = month.isoformat()
+        cells = {code: rng.choice(NEAR) for code in codes}
+        cells["48"] = 3 if month == MONTHS[2] else 0  # one non-zero month
+        for code, value in cells.items():
+            rows.append((HARD, "departement", code, day, float(value)))
+        moral = rng.choice([1, 2, 3, 4, 6, 9, 12])
+        physical = rng.choice([3, 5, 8, 10, 40])
+        rows.append((HARD, "type-personne", "personne-morale", day, float(moral)))
+        rows.append((HARD, "type-personne", "personne-physique", day, float(physical)))
+        rows.append((HARD, "", "", day, float(sum(cells.values()))))
+    return rows
+
+
+def _frame(rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["indicator", "dimension", "member", "date", "value"])
+
+
+def _revise(rows, changes: dict) -> list[tuple]:
+    """Return rows with some cells changed (a late file or a correction), totals kept exact."""
+    revised = []
+    for indicator, dimension, member, day, value in rows:
+        revised.append(
+            (indicator, dimension, member, day, changes.get((dimension, member, day), value))
+        )
+    totals = defaultdict(float)
+    for _, dimension, _, day, value in revised:
+        if dimension == "departement":
+            totals[day] += value
+    return [(i, d, m, day, totals[day] if d == "" else v) for i, d, m, day, v in revised]
+
+
+@pytest.fixture
+def hard_services(settings, empty_store, the_catalogue, monkeypatch):
+    """A store with three versions of the hard data set (two corrections of closed months)."""
+    from barometre import store as store_module
+
+    rows = _hard_rows(16)
+    march, april = MONTHS[2].isoformat(), MONTHS[3].isoformat()
+    masks = {
+        # a masked small count corrected, a shown count corrected into the small ones, a zero
+        # that becomes small, and the two-member breakdown corrected
+        ("departement", "48", march): 5.0,
+        ("departement", "01", march): 2.0,
+        ("departement", "05", march): 4.0,
+        # late reports on both members of the two-member breakdown
+        ("type-personne", "personne-morale", march): 2.0,
+        ("type-personne", "personne-physique", march): 47.0,
+    }
+    later = {("departement", "2A", april): 1.0, ("departement", "03", april): 9.0}
+    versions = [rows, _revise(rows, masks), _revise(_revise(rows, masks), later)]
+    for when, content in zip(("2024-07-20", "2024-08-20", "2024-09-20"), versions, strict=True):
+        monkeypatch.setattr(store_module, "_now", lambda when=when: f"{when}T10:00:00+00:00")
+        empty_store.apply(_frame(content), kind="ingestion", source=f"version {when}")
+    services = Services(settings, the_catalogue, empty_store, SimpleCache(threshold=100_000))
+    days = [dt.date(2024, 7, 20), dt.date(2024, 8, 20), dt.date(2024, 9, 20)]
+    return services, days
+
+
+class Adversary:
+    """Linear constraints on the masked cells of one breakdown, over all versions."""
+
+    def __init__(self, truth: dict, masks: dict):
+        # truth[(version, month, member)] = value; masks[(version, month)] = masked members
+        self.truth, self.masks = truth, masks
+        self.variable: dict[tuple, int] = {}
+        self.links: list[tuple[int, int]] = []
+        self.equations: list[tuple[dict, float]] = []
+        versions = sorted({k[0] for k in masks})
+        for (version, month), members in sorted(masks.items()):
+            for member in members:
+                self.variable[(version, month, member)] = len(self.variable)
+        for before, after in itertools.pairwise(versions):
+            for (version, month, member), index in list(self.variable.items()):
+                if version != after:
+                    continue
+                old = truth.get((before, month, member), 0.0)
+                if old != truth.get((after, month, member), 0.0):
+                    continue
+                previous = self.variable.get((before, month, member))
+                if previous is not None:
+                    self.links.append((previous, index))
+                elif (before, month) in masks:  # published before, unchanged: known
+                    self.equations.append(({index: 1.0}, old))
+
+    def add(self, version, months, members, value: float) -> None:
+        """Add « the sum of these cells of ``version`` is ``value`` » (published figure)."""
+        coefficients: dict[int, float] = defaultdict(float)
+        constant = 0.0
+        for month in months:
+            hidden = self.masks.get((version, month), frozenset())
+            for member in members:
+                if member in hidden:
+                    coefficients[self.variable[(version, month, member)]] += 1.0
+                else:
+                    constant += self.truth.get((version, month, member), 0.0)
+        if not coefficients:
+            assert value == pytest.approx(constant), (version, months, members)
+            return
+        self.equations.append((dict(coefficients), value - constant))
+
+    def intervals(self) -> dict[tuple, tuple[float, float]]:
+        """Return the narrowest interval of every masked cell, one component at a time."""
+        parent = list(range(len(self.variable)))
+
+        def find(i):
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for a, b in self.links:
+            parent[find(a)] = find(b)
+        for coefficients, _ in self.equations:
+            first, *rest = coefficients
+            for other in rest:
+                parent[find(other)] = find(first)
+        components = defaultdict(list)
+        for index in range(len(self.variable)):
+            components[find(index)].append(index)
+        names = {index: key for key, index in self.variable.items()}
+        result = {}
+        for indices in components.values():
+            local = {index: n for n, index in enumerate(indices)}
+            rows, rhs = [], []
+            for coefficients, value in self.equations:
+                if next(iter(coefficients)) in local:
+                    row = [0.0] * len(indices)
+                    for index, c in coefficients.items():
+                        row[local[index]] = c
+                    rows.append(row)
+                    rhs.append(value)
+            for a, b in self.links:
+                if a in local:
+                    row = [0.0] * len(indices)
+                    row[local[a]], row[local[b]] = 1.0, -1.0
+                    rows.append(row)
+                    rhs.append(0.0)
+            for index in indices:
+                bounds = []
+                for sign in (1.0, -1.0):
+                    objective = [0.0] * len(indices)
+                    objective[local[index]] = sign
+                    answer = scipy_optimize.linprog(
+                        objective,
+                        A_eq=rows or None,
+                        b_eq=rhs or None,
+                        bounds=(0, None),
+                        method="highs",
+                    )
+                    assert answer.status in (0, 3), answer.message
+                    bounds.append(math.inf if answer.status == 3 else sign * answer.fun)
+                result[names[index]] = (bounds[0], bounds[1])
+        return result
+
+
+def _collect(services, indicator, dimension, days, client=None) -> Adversary:
+    """Read every published figure of a breakdown in every version; return the adversary."""
+    store, catalogue = services.store, services.catalogue
+    codes = list(catalogue.breakdowns[dimension].codes)
+    truth, masks, readers = {}, {}, {}
+    for version in days:
+        grid = published.grid(services, indicator, dimension, as_of=version)
+        cells = store.series(
+            indicator, dt.date(2000, 1, 1), version, "mois", dimension, as_of=version
+        )
+        for row in cells.itertuples():
+            truth[(version, row.periode.date(), row.membre)] = float(row.valeur)
+        for month, part in grid.groupby("periode"):
+            masks[(version, month.date())] = frozenset(part.loc[part["masque"], "membre"])
+        readers[version] = grid
+    adversary = Adversary(truth, masks)
+    for version in days:
+        months = sorted({m for v, m in masks if v == version})
+        for month in months:
+            total = sum(truth.get((version, month, c), 0.0) for c in codes)
+            adversary.add(version, [month], codes, total)  # exact national totals
+        # every run of consecutive months: each member's total and the « non diffusé » figure
+        for i, j in itertools.combinations_with_replacement(range(len(months)), 2):
+            start, end = months[i], _month_end(months[j])
+            frame = published.breakdown(services, indicator, dimension, start, end, as_of=version)
+            _add_breakdown(adversary, version, months[i : j + 1], frame, codes)
+        for granularity in ("mois", "annee"):
+            frame = published.series(
+                services,
+                indicator,
+                dimension,
+                months[0],
+                _month_end(months[-1]),
+                granularity,
+                as_of=version,
+            )
+            for row in frame[~frame["masque"]].itertuples():
+                span = [m for m in months if _same(m, row.periode.date(), granularity)]
+                adversary.add(version, span, [row.membre], row.valeur)
+    return adversary
+
+
+def _same(month, period, granularity) -> bool:
+    return month == period if granularity == "mois" else month.year == period.year
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _add_breakdown(adversary, version, months, frame, codes) -> None:
+    shown = frame[~frame["masque"]]
+    for row in shown.itertuples():
+        adversary.add(version, months, [row.membre], row.valeur)
+    # « Non diffusé »: the exact total minus the members shown, i.e. the sum of the others.
+    rest = frame.attrs[published.TOTAL_ATTR] - float(shown["valeur"].sum())
+    undisclosed = frame.attrs[published.UNDISCLOSED_ATTR]
+    if undisclosed["membres"]:
+        assert undisclosed["valeur"] == pytest.approx(rest)
+    hidden = [c for c in codes if c not in set(shown["membre"])]
+    adversary.add(version, months, hidden, rest)
+
+
+def _too_narrow(adversary: Adversary) -> list:
+    narrow = []
+    for (version, month, member), (low, high) in adversary.intervals().items():
+        low, high = math.ceil(low - 1e-6), math.floor(high + 1e-6)  # counts are integers
+        row = [k for k in adversary.truth if k[0] == version and k[1] == month]
+        whole = adversary.masks[(version, month)]
+        total = sum(adversary.truth[k] for k in row)
+        need = min(T, total) if len(whole) >= len({k[2] for k in row}) else T
+        if high - low < need:
+            narrow.append(
+                (version, month, member, adversary.truth.get((version, month, member)), low, high)
+            )
+    return narrow
+
+
+@pytest.mark.parametrize("dimension", ["departement", "type-personne"])
+def test_a_linear_program_over_every_version_narrows_no_masked_cell(hard_services, dimension):
+    services, days = hard_services
+    indicator = services.catalogue.indicator(HARD)
+    adversary = _collect(services, indicator, dimension, days)
+    assert adversary.variable, "the hard data set must have masked cells"
+    assert _too_narrow(adversary) == []
