@@ -296,9 +296,7 @@ pre-plainte-en-ligne,2024-04-02,departement,13,60
 """
 
 
-def test_a_member_masked_in_one_month_is_masked_over_any_period_holding_it(
-    tmp_path, the_catalogue
-):
+def test_a_member_masked_in_one_month_is_masked_over_any_period_holding_it(tmp_path, the_catalogue):
     # March: Corse-du-Sud (2) is small, Bouches-du-Rhône (10) protects it. Over March–April,
     # Bouches-du-Rhône's total would be March + April (60, shown): it is not published.
     store, client = site_with_small_counts(tmp_path, the_catalogue, SECONDARY_FILE)

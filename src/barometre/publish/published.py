@@ -30,6 +30,7 @@ THRESHOLD_ATTR = "seuil_secret"
 PERIOD_ATTR = "periode_publiee"
 UNDISCLOSED_ATTR = "non_diffuse"
 DAY = dt.timedelta(days=1)
+ROW_TOTAL = "total_ligne"  # a month's exact total over all members (published: the national one)
 
 
 def _reference(as_of: dt.date | None, today: dt.date | None) -> dt.date:
@@ -37,7 +38,7 @@ def _reference(as_of: dt.date | None, today: dt.date | None) -> dt.date:
 
 
 def grid(
-    services, indicator, dimension: str, as_of: dt.date | None = None, today=None
+    services, indicator, dimension: str, as_of: dt.date | None = None, today=None, span=None
 ) -> pd.DataFrame:
     """Return the published grid: one row per closed month and member, masked.
 
@@ -45,39 +46,46 @@ def grid(
     ``jours`` and ``masque``. Memoized on the data version.
     """
     reference = _reference(as_of, today)
-    params = (indicator.id, dimension, as_of, reference, services.settings.secrecy_threshold)
+    params = (indicator.id, dimension, as_of, reference, span, services.settings.secrecy_threshold)
     return services.memoized(
-        "published-grid", params, lambda: _grid(services, indicator, dimension, as_of, reference)
+        "published-grid",
+        params,
+        lambda: _grid(services, indicator, dimension, as_of, reference, span),
     )
 
 
-def _grid(services, indicator, dimension, as_of, reference) -> pd.DataFrame:
+def _grid(services, indicator, dimension, as_of, reference, span) -> pd.DataFrame:
     store, catalogue = services.store, services.catalogue
     codes = list(catalogue.breakdowns[dimension].codes)
     if secrecy.applies_to(indicator):
-        return _versions(services, indicator, dimension, codes, as_of, reference)
-    cells = _cells(store, indicator, dimension, as_of, reference)
+        return _versions(services, indicator, dimension, codes, as_of, reference, span)
+    cells = _cells(store, indicator, dimension, as_of, reference, span)
     other = secrecy.companion(catalogue, indicator, dimension)
     if other is None:
-        return cells.assign(masque=False)
+        return _with_row_totals(cells).assign(masque=False)
     # An amount is hidden wherever the count of the same source is (same months, members).
-    counts = grid(services, other, dimension, as_of, reference)
+    counts = grid(services, other, dimension, as_of, reference, span)
     hidden = counts.loc[counts["masque"], ["periode", "membre"]].assign(_hidden=True)
-    merged = cells.merge(hidden, on=["periode", "membre"], how="outer")
+    merged = _with_row_totals(cells).merge(hidden, on=["periode", "membre"], how="outer")
     merged["valeur"] = merged["valeur"].astype(float)
     merged["jours"] = merged["jours"].fillna(0).astype(int)
     merged["masque"] = merged["_hidden"].eq(True)
     merged.loc[merged["masque"], "valeur"] = math.nan
+    merged[ROW_TOTAL] = merged.groupby("periode")[ROW_TOTAL].transform("max")
     return merged.drop(columns="_hidden").sort_values(["periode", "membre"], ignore_index=True)
 
 
-def _cells(store, indicator, dimension, as_of, reference) -> pd.DataFrame:
-    """Return the closed months' cells as stored at ``as_of`` (unmasked)."""
+def _cells(store, indicator, dimension, as_of, reference, span=None) -> pd.DataFrame:
+    """Return the closed months' cells as stored at ``as_of`` (unmasked), within ``span``.
+
+    Each month is masked on its own: a read of the months asked for is enough.
+    """
     bounds = store.bounds(indicator.id, as_of=as_of, dimension=dimension)
     columns = ["periode", "membre", "valeur", "jours"]
     if bounds is None:
         return pd.DataFrame(columns=columns)
-    months = grids.closed_months(bounds[0], bounds[1], reference, bounds[1])
+    first, last = span or bounds
+    months = grids.closed_months(max(first, bounds[0]), min(last, bounds[1]), reference, bounds[1])
     if not months:
         return pd.DataFrame(columns=columns)
     frame = store.series(
@@ -85,6 +93,10 @@ def _cells(store, indicator, dimension, as_of, reference) -> pd.DataFrame:
     )
     closed = pd.to_datetime(pd.Series(months))
     return frame[frame["periode"].isin(closed)][columns].reset_index(drop=True)
+
+
+def _with_row_totals(cells: pd.DataFrame) -> pd.DataFrame:
+    return cells.assign(**{ROW_TOTAL: cells.groupby("periode")["valeur"].transform("sum")})
 
 
 def _checkpoints(store, indicator, dimension, as_of, reference) -> list[dt.date | None]:
@@ -96,7 +108,7 @@ def _checkpoints(store, indicator, dimension, as_of, reference) -> list[dt.date 
     return [*ordered, as_of]
 
 
-def _versions(services, indicator, dimension, codes, as_of, reference) -> pd.DataFrame:
+def _versions(services, indicator, dimension, codes, as_of, reference, span) -> pd.DataFrame:
     """Mask the grid of a count in every version since it was first published, in order.
 
     A cell masked in one version stays masked in the next (``forced``): published later with
@@ -107,24 +119,25 @@ def _versions(services, indicator, dimension, codes, as_of, reference) -> pd.Dat
     cells = pd.DataFrame()
     for checkpoint in _checkpoints(store, indicator, dimension, as_of, reference):
         seen = checkpoint if checkpoint is not None else reference
-        cells = _cells(store, indicator, dimension, checkpoint, seen)
+        cells = _cells(store, indicator, dimension, checkpoint, seen, span)
         for month, row in cells.groupby("periode"):
             values = dict(zip(row["membre"], row["valeur"], strict=True))
             forced = {codes.index(c) for c in masks.get(month, ()) if c in codes}
             hidden = secrecy.mask_row([values.get(c, 0.0) for c in codes], threshold, forced)
             masks[month] = frozenset(codes[i] for i in hidden)
     if cells.empty:
-        return cells.assign(masque=pd.Series(dtype=bool))
+        return _with_row_totals(cells).assign(masque=pd.Series(dtype=bool))
     keys = pd.DataFrame(
         [(month, code) for month in cells["periode"].unique() for code in masks.get(month, ())],
         columns=["periode", "membre"],
     ).assign(_hidden=True)
-    merged = cells.merge(keys, on=["periode", "membre"], how="outer")
+    merged = _with_row_totals(cells).merge(keys, on=["periode", "membre"], how="outer")
     merged["valeur"] = merged["valeur"].astype(float)
     # Members masked without a row (a whole row masked) are listed, masked, with no value.
     merged["jours"] = merged["jours"].fillna(0).astype(int)
     merged["masque"] = merged["_hidden"].eq(True)
     merged.loc[merged["masque"], "valeur"] = math.nan
+    merged[ROW_TOTAL] = merged.groupby("periode")[ROW_TOTAL].transform("max")
     return merged.drop(columns="_hidden").sort_values(["periode", "membre"], ignore_index=True)
 
 
@@ -154,7 +167,7 @@ def breakdown(
         frame.attrs[PERIOD_ATTR] = (start, end)
         return frame
     snapped = period(services, indicator, dimension, start, end, as_of, today)
-    cells = grid(services, indicator, dimension, as_of, today)
+    cells = grid(services, indicator, dimension, as_of, today, snapped)
     if snapped is not None:
         low, high = pd.Timestamp(snapped[0]), pd.Timestamp(snapped[1])
         cells = cells[(cells["periode"] >= low) & (cells["periode"] <= high)]
@@ -172,7 +185,7 @@ def breakdown(
     frame["masque"] = frame["masque"].astype(bool)
     frame.loc[frame["masque"], ["valeur"]] = math.nan
     frame.loc[frame["masque"], ["jours"]] = 0
-    total = _exact_total(services, indicator, dimension, cells, as_of, today)
+    total = _exact_total(cells)
     shown = float(frame.loc[~frame["masque"], "valeur"].sum())
     frame.attrs.update(
         {
@@ -189,13 +202,11 @@ def breakdown(
     return frame
 
 
-def _exact_total(services, indicator, dimension, cells, as_of, today) -> float:
+def _exact_total(cells) -> float:
     """Return the exact total of the breakdown's cells (a sum of published row totals)."""
     if cells.empty:
         return 0.0
-    full = _cells(services.store, indicator, dimension, as_of, _reference(as_of, today))
-    full = full[full["periode"].isin(cells["periode"].unique())]
-    return float(full["valeur"].sum())
+    return float(cells.groupby("periode")[ROW_TOTAL].max().sum())
 
 
 def series(
@@ -219,8 +230,8 @@ def series(
         frame = services.store.series(indicator, start, end, granularity, dimension, as_of=as_of)
         frame["masque"] = False
     else:
-        cells = grid(services, indicator, dimension, as_of, today)
         snapped = period(services, indicator, dimension, start, end, as_of, today)
+        cells = grid(services, indicator, dimension, as_of, today, snapped)
         if snapped is None:
             cells = cells.iloc[0:0]
         else:
@@ -241,6 +252,7 @@ def series(
     if member:
         frame = frame[frame["membre"] == member]
     frame = frame.sort_values(["periode", "membre"], ignore_index=True)
+    frame["periode"] = pd.to_datetime(frame["periode"])  # also when no month is published
     frame["valeur"] = frame["valeur"].astype(float)
     frame["jours"] = frame["jours"].astype(int)
     frame["masque"] = frame["masque"].astype(bool)
