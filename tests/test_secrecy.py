@@ -199,8 +199,9 @@ def test_the_data_page_lists_sources_and_explains_the_rule(tmp_path, the_catalog
     for indicator in the_catalogue.indicators:
         assert indicator.source in text
     assert "1er mars 2024" in text  # last day covered by the pre-plainte source
-    assert "compris entre 1 et 9" in text and "\u00a0< 10\u00a0" in text
-    assert "secret secondaire" in text and "jamais" in text
+    assert "compris entre 1 et 9" in text and "d'au moins 19" in text
+    assert "secret secondaire" in text and "jamais" in text and "\u00a0n.d.\u00a0" in text
+    assert "mois entier" in text and "Non diffusé" in text
     store.close()
 
 

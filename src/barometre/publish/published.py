@@ -95,6 +95,15 @@ def _cells(store, indicator, dimension, as_of, reference, span=None) -> pd.DataF
     return frame[frame["periode"].isin(closed)][columns].reset_index(drop=True)
 
 
+def _bounds(services, indicator, dimension, as_of):
+    """Return the first and last dates of a breakdown (memoized on the data version)."""
+    return services.memoized(
+        "published-bounds",
+        (indicator.id, dimension, as_of),
+        lambda: services.store.bounds(indicator.id, as_of=as_of, dimension=dimension),
+    )
+
+
 def _with_row_totals(cells: pd.DataFrame) -> pd.DataFrame:
     return cells.assign(**{ROW_TOTAL: cells.groupby("periode")["valeur"].transform("sum")})
 
@@ -147,7 +156,7 @@ def period(
     """Return the closed months a breakdown over ``start``–``end`` is published for."""
     if not secrecy.is_additive(indicator):
         return (start, end)
-    bounds = services.store.bounds(indicator.id, as_of=as_of, dimension=dimension)
+    bounds = _bounds(services, indicator, dimension, as_of)
     last = bounds[1] if bounds else None
     return grids.snapped(start, end, _reference(as_of, today), last)
 
@@ -167,7 +176,8 @@ def breakdown(
         frame.attrs[PERIOD_ATTR] = (start, end)
         return frame
     snapped = period(services, indicator, dimension, start, end, as_of, today)
-    cells = grid(services, indicator, dimension, as_of, today, snapped)
+    # The whole grid, read once per data version and day; each period is a slice of it.
+    cells = grid(services, indicator, dimension, as_of, today)
     if snapped is not None:
         low, high = pd.Timestamp(snapped[0]), pd.Timestamp(snapped[1])
         cells = cells[(cells["periode"] >= low) & (cells["periode"] <= high)]
@@ -231,7 +241,7 @@ def series(
         frame["masque"] = False
     else:
         snapped = period(services, indicator, dimension, start, end, as_of, today)
-        cells = grid(services, indicator, dimension, as_of, today, snapped)
+        cells = grid(services, indicator, dimension, as_of, today)
         if snapped is None:
             cells = cells.iloc[0:0]
         else:
