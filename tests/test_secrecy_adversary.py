@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import math
 import random
@@ -26,6 +27,7 @@ import pandas as pd
 import pytest
 from cachelib import SimpleCache
 
+from barometre import export
 from barometre.publish import published, secrecy
 from barometre.services import Services
 
@@ -364,7 +366,8 @@ def _add_breakdown(adversary, version, months, frame, codes) -> None:
     undisclosed = frame.attrs[published.UNDISCLOSED_ATTR]
     if undisclosed["membres"]:
         assert undisclosed["valeur"] == pytest.approx(rest)
-    hidden = [c for c in codes if c not in set(shown["membre"])]
+    visible = set(shown["membre"])
+    hidden = [c for c in codes if c not in visible]
     adversary.add(version, months, hidden, rest)
 
 
@@ -416,3 +419,59 @@ def test_a_linear_program_narrows_no_masked_cell_of_the_demo_data(
     indicator = the_catalogue.indicator(indicator_id)
     adversary = _collect(services, indicator, dimension, [DEMO_TODAY], some_runs)
     assert _too_narrow(adversary, len(services.catalogue.breakdowns[dimension].codes)) == []
+
+
+@pytest.mark.parametrize("dimension", ["departement", "type-personne"])
+def test_every_way_out_publishes_the_figures_the_adversary_read(
+    hard_services, settings, dimension, tmp_path
+):
+    """The API (JSON and CSV), its periods snapped or not, and the data package give exactly
+    the published layer's figures: the linear programs above read everything there is."""
+    from barometre.app import create_app
+
+    services, _ = hard_services
+    indicator = services.catalogue.indicator(HARD)
+    client = create_app(settings).server.test_client()
+    api = f"/api/v1/indicateurs/{HARD}"
+    months = MONTHS
+    periods = [(m, _month_end(n)) for m, n in itertools.combinations_with_replacement(months, 2)]
+    periods += [
+        (dt.date(2024, 1, 15), dt.date(2024, 3, 3)),
+        (dt.date(2024, 2, 29), dt.date(2024, 2, 29)),
+    ]
+    for start, end in periods:
+        expected = published.breakdown(services, indicator, dimension, start, end)
+        query = f"debut={start.isoformat()}&fin={end.isoformat()}"
+        body = client.get(f"{api}/ventilations/{dimension}?{query}").get_json()
+        assert body["debut"] == expected.attrs[published.PERIOD_ATTR][0].isoformat()
+        got = {r["membre"]: r["valeur"] for r in body["repartition"]}
+        assert got == {r.membre: (None if r.masque else r.valeur) for r in expected.itertuples()}
+        text = client.get(f"{api}/ventilations/{dimension}.csv?{query}").get_data(as_text=True)
+        csv = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        assert set(csv.loc[csv["masque"] == "true", "valeur"]) <= {"n.d."}
+        assert set(csv.loc[csv["masque"] == "true", "membre"]) == set(
+            expected.loc[expected["masque"], "membre"]
+        )
+    for granularity in ("mois", "annee"):
+        expected = published.series(
+            services, indicator, dimension, months[0], _month_end(months[-1]), granularity
+        )
+        query = f"debut=2024-01-01&fin=2024-06-30&granularite={granularity}"
+        rows = client.get(f"{api}/observations?{query}&ventilation={dimension}").get_json()
+        got = {(r["date"], r["membre"]): r["valeur"] for r in rows["observations"]}
+        assert got == {
+            (r.periode.date().isoformat(), r.membre): (None if r.masque else r.valeur)
+            for r in expected.itertuples()
+        }
+    export.write_package(services, tmp_path)
+    package = pd.read_csv(
+        tmp_path / f"donnees/{HARD}--{dimension}.csv", dtype=str, keep_default_na=False
+    )
+    grid = published.grid(services, indicator, dimension)
+    assert set(
+        zip(
+            package.loc[package["masque"] == "true", "date"],
+            package.loc[package["masque"] == "true", "membre"],
+            strict=True,
+        )
+    ) == {(r.periode.date().isoformat(), r.membre) for r in grid[grid["masque"]].itertuples()}
