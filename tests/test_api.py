@@ -10,7 +10,7 @@ import plotly
 import pytest
 from open_data import MASKED, fill
 
-from barometre import api, openapi
+from barometre import openapi
 from barometre.app import create_app
 
 API = "/api/v1/"

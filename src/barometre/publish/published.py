@@ -38,7 +38,7 @@ def _reference(as_of: dt.date | None, today: dt.date | None) -> dt.date:
 
 
 def grid(
-    services, indicator, dimension: str, as_of: dt.date | None = None, today=None, span=None
+    services, indicator, dimension: str, as_of: dt.date | None = None, today=None
 ) -> pd.DataFrame:
     """Return the published grid: one row per closed month and member, masked.
 
@@ -46,46 +46,35 @@ def grid(
     ``jours`` and ``masque``. Memoized on the data version.
     """
     reference = _reference(as_of, today)
-    params = (indicator.id, dimension, as_of, reference, span, services.settings.secrecy_threshold)
+    params = (indicator.id, dimension, as_of, reference, services.settings.secrecy_threshold)
     return services.memoized(
         "published-grid",
         params,
-        lambda: _grid(services, indicator, dimension, as_of, reference, span),
+        lambda: _grid(services, indicator, dimension, as_of, reference),
     )
 
 
-def _grid(services, indicator, dimension, as_of, reference, span) -> pd.DataFrame:
+def _grid(services, indicator, dimension, as_of, reference) -> pd.DataFrame:
     store, catalogue = services.store, services.catalogue
     codes = list(catalogue.breakdowns[dimension].codes)
     if secrecy.applies_to(indicator):
-        return _versions(services, indicator, dimension, codes, as_of, reference, span)
-    cells = _cells(store, indicator, dimension, as_of, reference, span)
+        return _versions(services, indicator, dimension, codes, as_of, reference)
+    cells = _cells(store, indicator, dimension, as_of, reference)
     other = secrecy.companion(catalogue, indicator, dimension)
     if other is None:
         return _with_row_totals(cells).assign(masque=False)
     # An amount is hidden wherever the count of the same source is (same months, members).
-    counts = grid(services, other, dimension, as_of, reference, span)
-    hidden = counts.loc[counts["masque"], ["periode", "membre"]].assign(_hidden=True)
-    merged = _with_row_totals(cells).merge(hidden, on=["periode", "membre"], how="outer")
-    merged["valeur"] = merged["valeur"].astype(float)
-    merged["jours"] = merged["jours"].fillna(0).astype(int)
-    merged["masque"] = merged["_hidden"].eq(True)
-    merged.loc[merged["masque"], "valeur"] = math.nan
-    merged[ROW_TOTAL] = merged.groupby("periode")[ROW_TOTAL].transform("max")
-    return merged.drop(columns="_hidden").sort_values(["periode", "membre"], ignore_index=True)
+    counts = grid(services, other, dimension, as_of, reference)
+    return _hide(cells, counts.loc[counts["masque"], ["periode", "membre"]])
 
 
-def _cells(store, indicator, dimension, as_of, reference, span=None) -> pd.DataFrame:
-    """Return the closed months' cells as stored at ``as_of`` (unmasked), within ``span``.
-
-    Each month is masked on its own: a read of the months asked for is enough.
-    """
+def _cells(store, indicator, dimension, as_of, reference) -> pd.DataFrame:
+    """Return the closed months' cells as stored at ``as_of`` (unmasked)."""
     bounds = store.bounds(indicator.id, as_of=as_of, dimension=dimension)
     columns = ["periode", "membre", "valeur", "jours"]
     if bounds is None:
         return pd.DataFrame(columns=columns)
-    first, last = span or bounds
-    months = grids.closed_months(max(first, bounds[0]), min(last, bounds[1]), reference, bounds[1])
+    months = grids.closed_months(bounds[0], bounds[1], reference, bounds[1])
     if not months:
         return pd.DataFrame(columns=columns)
     frame = store.series(
@@ -117,7 +106,7 @@ def _checkpoints(store, indicator, dimension, as_of, reference) -> list[dt.date 
     return [*ordered, as_of]
 
 
-def _versions(services, indicator, dimension, codes, as_of, reference, span) -> pd.DataFrame:
+def _versions(services, indicator, dimension, codes, as_of, reference) -> pd.DataFrame:
     """Mask the grid of a count in every version since it was first published, in order.
 
     A cell masked in one version stays masked in the next (``forced``): published later with
@@ -128,7 +117,7 @@ def _versions(services, indicator, dimension, codes, as_of, reference, span) -> 
     cells = pd.DataFrame()
     for checkpoint in _checkpoints(store, indicator, dimension, as_of, reference):
         seen = checkpoint if checkpoint is not None else reference
-        cells = _cells(store, indicator, dimension, checkpoint, seen, span)
+        cells = _cells(store, indicator, dimension, checkpoint, seen)
         for month, row in cells.groupby("periode"):
             values = dict(zip(row["membre"], row["valeur"], strict=True))
             forced = {codes.index(c) for c in masks.get(month, ()) if c in codes}
@@ -139,10 +128,19 @@ def _versions(services, indicator, dimension, codes, as_of, reference, span) -> 
     keys = pd.DataFrame(
         [(month, code) for month in cells["periode"].unique() for code in masks.get(month, ())],
         columns=["periode", "membre"],
-    ).assign(_hidden=True)
-    merged = _with_row_totals(cells).merge(keys, on=["periode", "membre"], how="outer")
+    )
+    return _hide(cells, keys)
+
+
+def _hide(cells: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+    """Return the cells with a ``masque`` column, masked at ``keys`` (periode, membre).
+
+    Members masked without a row (a whole row masked) are listed, masked, with no value.
+    """
+    merged = _with_row_totals(cells).merge(
+        keys.assign(_hidden=True), on=["periode", "membre"], how="outer"
+    )
     merged["valeur"] = merged["valeur"].astype(float)
-    # Members masked without a row (a whole row masked) are listed, masked, with no value.
     merged["jours"] = merged["jours"].fillna(0).astype(int)
     merged["masque"] = merged["_hidden"].eq(True)
     merged.loc[merged["masque"], "valeur"] = math.nan
