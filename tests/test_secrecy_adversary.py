@@ -109,6 +109,8 @@ def _hard_rows(seed: int) -> list[tuple]:
         day = month.isoformat()
         cells = {code: rng.choice(NEAR) for code in codes}
         cells["48"] = 3 if month == MONTHS[2] else 0  # one non-zero month
+        if month == MONTHS[4]:  # one small count alone, protected by 02 (12)
+            cells = {code: 0 for code in codes} | {"01": 3, "02": 12, "03": 20, "04": 60}
         for code, value in cells.items():
             rows.append((HARD, "departement", code, day, float(value)))
         moral = rng.choice([1, 2, 3, 4, 6, 9, 12])
@@ -139,7 +141,7 @@ def _revise(rows, changes: dict) -> list[tuple]:
 
 @pytest.fixture
 def hard_services(settings, empty_store, the_catalogue, monkeypatch):
-    """A store with three versions of the hard data set (two corrections of closed months)."""
+    """A store with four versions of the hard data set (three corrections of closed months)."""
     from barometre import store as store_module
 
     rows = _hard_rows(16)
@@ -155,12 +157,18 @@ def hard_services(settings, empty_store, the_catalogue, monkeypatch):
         ("type-personne", "personne-physique", march): 47.0,
     }
     later = {("departement", "2A", april): 1.0, ("departement", "03", april): 9.0}
-    versions = [rows, _revise(rows, masks), _revise(_revise(rows, masks), later)]
-    for when, content in zip(("2024-07-20", "2024-08-20", "2024-09-20"), versions, strict=True):
+    # May's small count grows out of secrecy with late reports, nothing else changes: 02,
+    # unchanged, must stay masked, or May's first version gives 01 back.
+    grown = {("departement", "01", MONTHS[4].isoformat()): 7.0}
+    second = _revise(rows, masks)
+    third = _revise(second, later)
+    versions = [rows, second, third, _revise(third, grown)]
+    stamps = ("2024-07-20", "2024-08-20", "2024-09-20", "2024-10-20")
+    for when, content in zip(stamps, versions, strict=True):
         monkeypatch.setattr(store_module, "_now", lambda when=when: f"{when}T10:00:00+00:00")
         empty_store.apply(_frame(content), kind="ingestion", source=f"version {when}")
     services = Services(settings, the_catalogue, empty_store, SimpleCache(threshold=100_000))
-    days = [dt.date(2024, 7, 20), dt.date(2024, 8, 20), dt.date(2024, 9, 20)]
+    days = [dt.date.fromisoformat(day) for day in stamps]
     return services, days
 
 
@@ -178,17 +186,26 @@ class Adversary:
             for member in members:
                 self.variable[(version, month, member)] = len(self.variable)
         for before, after in itertools.pairwise(versions):
-            for (version, month, member), index in list(self.variable.items()):
-                if version != after:
-                    continue
-                old = truth.get((before, month, member), 0.0)
-                if old != truth.get((after, month, member), 0.0):
-                    continue
-                previous = self.variable.get((before, month, member))
-                if previous is not None:
-                    self.links.append((previous, index))
-                elif (before, month) in masks:  # published before, unchanged: known
-                    self.equations.append(({index: 1.0}, old))
+            for month in {m for v, m in masks if v in (before, after)}:
+                for member in set(masks.get((before, month), ())) | set(
+                    masks.get((after, month), ())
+                ):
+                    self._link(before, after, month, member)
+
+    def _link(self, before, after, month, member) -> None:
+        """Tie a cell across two versions when its value did not change (known to no one
+        outside, assumed here): one unknown, or a known value if one version shows it."""
+        old = self.truth.get((before, month, member), 0.0)
+        if old != self.truth.get((after, month, member), 0.0):
+            return
+        first = self.variable.get((before, month, member))
+        second = self.variable.get((after, month, member))
+        if first is not None and second is not None:
+            self.links.append((first, second))
+        elif first is None and (before, month) in self.masks:  # shown before
+            self.equations.append(({second: 1.0}, old))
+        elif second is None and (after, month) in self.masks:  # shown after
+            self.equations.append(({first: 1.0}, old))
 
     def add(self, version, months, members, value: float) -> None:
         """Add « the sum of these cells of ``version`` is ``value`` » (published figure)."""
@@ -475,3 +492,28 @@ def test_every_way_out_publishes_the_figures_the_adversary_read(
             strict=True,
         )
     ) == {(r.periode.date().isoformat(), r.membre) for r in grid[grid["masque"]].itertuples()}
+
+
+RULE = secrecy.mask_row
+
+
+@pytest.mark.parametrize(
+    "weaker",
+    [
+        # small counts masked alone: the row total gives them back
+        lambda values, threshold, forced=frozenset(): frozenset(
+            i for i, v in enumerate(values) if 1 <= v < threshold
+        ),
+        # the rule without sticky masks: a revised month forgets what it masked before
+        lambda values, threshold, forced=frozenset(): RULE(values, threshold),
+    ],
+    ids=["primary-only", "no-sticky-masks"],
+)
+def test_the_linear_program_catches_a_weaker_rule(hard_services, monkeypatch, weaker):
+    # Without this, the adversary above could be one that never finds anything.
+    services, days = hard_services
+    monkeypatch.setattr(secrecy, "mask_row", weaker)
+    indicator = services.catalogue.indicator(HARD)
+    codes = len(services.catalogue.breakdowns["departement"].codes)
+    adversary = _collect(services, indicator, "departement", days)
+    assert _too_narrow(adversary, codes) != []
