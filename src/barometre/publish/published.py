@@ -55,11 +55,11 @@ def grid(
 
 
 def _grid(services, indicator, dimension, as_of, reference) -> pd.DataFrame:
-    store, catalogue = services.store, services.catalogue
+    catalogue = services.catalogue
     codes = list(catalogue.breakdowns[dimension].codes)
     if secrecy.applies_to(indicator):
         return _versions(services, indicator, dimension, codes, as_of, reference)
-    cells = _cells(store, indicator, dimension, as_of, reference)
+    cells = _cells(services, indicator, dimension, as_of, reference)
     other = secrecy.companion(catalogue, indicator, dimension)
     if other is None:
         return _with_row_totals(cells).assign(masque=False)
@@ -68,9 +68,10 @@ def _grid(services, indicator, dimension, as_of, reference) -> pd.DataFrame:
     return _hide(cells, counts.loc[counts["masque"], ["periode", "membre"]])
 
 
-def _cells(store, indicator, dimension, as_of, reference) -> pd.DataFrame:
+def _cells(services, indicator, dimension, as_of, reference) -> pd.DataFrame:
     """Return the closed months' cells as stored at ``as_of`` (unmasked)."""
-    bounds = store.bounds(indicator.id, as_of=as_of, dimension=dimension)
+    store = services.store
+    bounds = _bounds(services, indicator, dimension, as_of)
     columns = ["periode", "membre", "valeur", "jours"]
     if bounds is None:
         return pd.DataFrame(columns=columns)
@@ -113,15 +114,21 @@ def _versions(services, indicator, dimension, codes, as_of, reference) -> pd.Dat
     an unchanged value, it would give back the cells it protected.
     """
     store, threshold = services.store, services.settings.secrecy_threshold
+    position = {code: i for i, code in enumerate(codes)}
     masks: dict[pd.Timestamp, frozenset[str]] = {}
     cells = pd.DataFrame()
     for checkpoint in _checkpoints(store, indicator, dimension, as_of, reference):
         seen = checkpoint if checkpoint is not None else reference
-        cells = _cells(store, indicator, dimension, checkpoint, seen)
-        for month, row in cells.groupby("periode"):
-            values = dict(zip(row["membre"], row["valeur"], strict=True))
-            forced = {codes.index(c) for c in masks.get(month, ()) if c in codes}
-            hidden = secrecy.mask_row([values.get(c, 0.0) for c in codes], threshold, forced)
+        cells = _cells(services, indicator, dimension, checkpoint, seen)
+        # One row per month, one column per member of the catalogue (absent members are 0).
+        table = (
+            cells.pivot_table(index="periode", columns="membre", values="valeur", aggfunc="sum")
+            .reindex(columns=codes)
+            .fillna(0.0)
+        )
+        for month, values in zip(table.index, table.to_numpy().tolist(), strict=True):
+            forced = {position[c] for c in masks.get(month, ()) if c in position}
+            hidden = secrecy.mask_row(values, threshold, forced)
             masks[month] = frozenset(codes[i] for i in hidden)
     if cells.empty:
         return _with_row_totals(cells).assign(masque=pd.Series(dtype=bool))
