@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 DAYS = ["2025-01-01", "2025-01-02", "2025-01-03"]
-# perceval-signalements per département, summed over DAYS: 01 → 3 (below 5: masked), 04 → 30
-# (the smallest other positive: masked too, secondary suppression), 02 → 60, 03 → 90.
+# perceval-signalements per département, summed over DAYS (January 2025, a closed month): 01 → 3
+# (below 5: masked), 04 → 30 (the smallest count of at least 2 × 5 − 1: masked too, secondary
+# suppression), 02 → 60, 03 → 90.
 PER_DAY = {"01": 1, "02": 20, "03": 30, "04": 10}
 MASKED = ("01", "04")
 AMOUNTS = {"01": 111.5, "02": 2000.25, "03": 3000.0, "04": 777.75}

@@ -10,7 +10,7 @@ import plotly
 import pytest
 from open_data import MASKED, fill
 
-from barometre import api, openapi
+from barometre import openapi
 from barometre.app import create_app
 
 API = "/api/v1/"
@@ -180,15 +180,17 @@ def test_unknown_indicator_is_a_json_404(client):
 
 
 def test_large_answers_are_paginated_with_links(client):
-    query = "?granularite=jour&ventilation=heure&debut=2025-01-01&fin=2025-12-31"
+    # Breakdowns are published per month at the finest: the hours of the days of 2025 are
+    # 12 months × 24 hours, so a smaller page size makes two pages.
+    query = "?granularite=mois&ventilation=heure&debut=2025-01-01&fin=2025-12-31&par_page=200"
     first = client.get(SERIES + query)
     body = first.get_json()
-    assert body["pagination"]["total"] == 365 * 24
-    assert len(body["observations"]) == api.MAX_PAGE_SIZE
+    assert body["pagination"]["total"] == 12 * 24
+    assert len(body["observations"]) == 200
     assert body["pagination"]["pages"] == 2
     assert 'rel="next"' in first.headers["Link"]
     second = client.get(body["liens"]["suivant"]).get_json()
-    assert len(second["observations"]) == 365 * 24 - api.MAX_PAGE_SIZE
+    assert len(second["observations"]) == 12 * 24 - 200
     assert second["observations"][0] != body["observations"][0]
 
 
@@ -219,7 +221,7 @@ def test_cors_is_open_for_get_and_no_cookie_is_set(client):
 def test_masked_values_never_leave_in_clear(small_client):
     base = API + "indicateurs/perceval-signalements"
     for path in (
-        "/observations?ventilation=departement&granularite=jour",
+        "/observations?ventilation=departement&granularite=mois",
         "/ventilations/departement",
     ):
         body = small_client.get(base + path).get_json()
@@ -232,7 +234,7 @@ def test_masked_values_never_leave_in_clear(small_client):
             base + path.replace("?", ".csv?", 1) if "?" in path else base + path + ".csv"
         ).get_data(as_text=True)
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-        assert set(frame.loc[frame["membre"].isin(MASKED), "valeur"]) == {"< 5"}
+        assert set(frame.loc[frame["membre"].isin(MASKED), "valeur"]) == {"n.d."}
     # Amounts follow their count's mask (« perceval-montant »).
     amounts = small_client.get(
         API + "indicateurs/perceval-montant/ventilations/departement"
@@ -277,7 +279,7 @@ def test_dcat_catalogue_has_one_dataset_per_indicator(client, the_catalogue):
             "/donnees",
             ["Licence Ouverte / Open Licence 2.0", "/api/v1/paquet.zip", "catalogue.jsonld"],
         ),
-        ("/api", ["curl '", "/api/v1/openapi.json", "If-None-Match", "« < 5 »"]),
+        ("/api", ["curl '", "/api/v1/openapi.json", "If-None-Match", "« n.d. »", "mois clos"]),
     ],
 )
 def test_data_and_api_pages(app, the_catalogue, path, expected):

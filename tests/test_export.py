@@ -73,7 +73,7 @@ def test_package_masks_small_counts_and_their_amounts(small_services, tmp_path):
     for name in ("perceval-signalements--departement", "perceval-montant--departement"):
         frame = pd.read_csv(tmp_path / f"donnees/{name}.csv", dtype=str, keep_default_na=False)
         hidden = frame[frame["membre"].isin(MASKED)]
-        assert not hidden.empty and set(hidden["valeur"]) == {"< 5"}
+        assert not hidden.empty and set(hidden["valeur"]) == {"n.d."}
         assert set(hidden["masque"]) == {"true"}
     text = (tmp_path / "donnees/perceval-montant--departement.csv").read_text()
     assert all(repr(AMOUNTS[m] * 3) not in text for m in MASKED)

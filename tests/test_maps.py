@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import math
 import re
 import xml.etree.ElementTree as ET
 
@@ -12,7 +13,8 @@ import pandas as pd
 import pytest
 from factories import make_indicator
 
-from barometre import maps, secrecy, validation
+from barometre import maps, validation
+from barometre.publish import published, secrecy
 
 NNBSP = "\u202f"
 SPAN = "du 1er janvier 2025 au 31 décembre 2025"
@@ -25,7 +27,14 @@ def departements(the_catalogue):
 
 def totals(values: dict, threshold: int | None = None) -> pd.DataFrame:
     frame = pd.DataFrame({"membre": list(values), "valeur": [float(v) for v in values.values()]})
-    return secrecy.mask_breakdown(frame, threshold) if threshold else frame
+    if not threshold:
+        return frame
+    # Masked as the published layer masks one closed month (publish.secrecy.mask_row).
+    hidden = secrecy.mask_row(frame["valeur"].tolist(), threshold)
+    frame["masque"] = [i in hidden for i in range(len(frame))]
+    frame.attrs[published.TOTAL_ATTR] = float(frame["valeur"].sum())
+    frame.loc[frame["masque"], "valeur"] = math.nan
+    return frame
 
 
 # -- geometry ------------------------------------------------------------------------------------
@@ -53,19 +62,22 @@ def test_the_shipped_geometry_stays_small():
 
 def test_the_ranking_shares_ranks_on_ties_and_puts_masked_then_missing_last(departements):
     indicator = make_indicator(breakdowns=("departement",))
-    frame = totals({"33": 100, "75": 300, "13": 100, "69": 50, "2A": 3, "2B": 1}, threshold=5)
+    # 2A and 2B are small; Nord (10, the smallest count of at least 9) protects them.
+    frame = totals(
+        {"33": 100, "75": 300, "13": 100, "69": 50, "2A": 3, "2B": 1, "59": 10}, threshold=5
+    )
     entries = maps.ranking(frame, departements, indicator)
     shown = [(e.name, e.rank) for e in entries if e.value is not None]
     # Bouches-du-Rhône and Gironde tie for 2nd (listed by name); the next one is 4th.
     assert shown == [("Paris", 1), ("Bouches-du-Rhône", 2), ("Gironde", 2), ("Rhône", 4)]
     masked = [e for e in entries if e.masked]
-    assert {e.code for e in masked} == {"2A", "2B"}
+    assert {e.code for e in masked} == {"2A", "2B", "59"}
     assert all(e.value is None and e.rank is None and e.share is None for e in masked)
     assert len(entries) == 101
-    assert entries[4:6] == masked  # masked right after the ranked ones, before « no data »
-    assert all(e.value is None and not e.masked for e in entries[6:])
-    # shares of the exact total, masked counts included (554), as in the breakdown tables
-    assert entries[0].share == pytest.approx(300 / 554)
+    assert entries[4:7] == masked  # masked right after the ranked ones, before « no data »
+    assert all(e.value is None and not e.masked for e in entries[7:])
+    # shares of the exact total, masked counts included (564), as in the breakdown tables
+    assert entries[0].share == pytest.approx(300 / 564)
 
 
 @pytest.mark.parametrize(("rank", "text"), [(1, "1er"), (2, "2e"), (4, "4e"), (101, "101e")])
@@ -148,14 +160,14 @@ def test_the_svg_has_101_named_links_in_code_order_and_masked_ones_hatched(depar
 
 def test_the_summary_names_highest_lowest_median_and_counts_the_masked(departements):
     indicator = make_indicator(breakdowns=("departement",), unit="pré-plaintes")
-    frame = totals({"33": 50, "75": 90, "13": 70, "2A": 2, "2B": 3}, 5)
+    frame = totals({"33": 50, "75": 90, "13": 70, "2A": 2, "2B": 3, "59": 10}, 5)
     entries = maps.ranking(frame, departements, indicator)
     text = maps.summary(entries, indicator, SPAN, 5)
     assert "le plus élevé, Paris (90\u00a0pré-plaintes)" in text
     assert "le plus bas, Gironde (50\u00a0pré-plaintes)" in text
     assert "département médian, Bouches-du-Rhône" in text
-    assert "2\u00a0départements masqués" in text
-    assert "Corse" not in text
+    assert "3\u00a0départements non diffusés" in text
+    assert "Corse" not in text and "Nord" not in text
 
 
 def test_table_rows_list_ranks_values_shares_then_secret(departements):

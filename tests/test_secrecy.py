@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 from factories import make_indicator
 
-from barometre import secrecy, summaries
+from barometre import api as api_module
+from barometre import summaries
+from barometre.publish import published, secrecy
 
 THRESHOLD = 5
 
@@ -16,71 +18,54 @@ def frame(values: dict) -> pd.DataFrame:
     return pd.DataFrame({"membre": list(values), "valeur": list(values.values()), "jours": 1})
 
 
+def masked(values: dict, forced=frozenset()) -> set:
+    names = list(values)
+    hidden = secrecy.mask_row(list(values.values()), THRESHOLD, {names.index(f) for f in forced})
+    return {names[i] for i in hidden}
+
+
 @pytest.mark.parametrize(
-    ("values", "masked"),
+    ("values", "expected"),
     [
         # nothing small: nothing masked
         ({"a": 10, "b": 20, "c": 30}, set()),
-        # one small cell: the next smallest positive one is masked too (secondary suppression)
-        ({"a": 3, "b": 20, "c": 8, "d": 0}, {"a", "c"}),
-        # two small cells already protect each other
-        ({"a": 1, "b": 4, "c": 100}, {"a", "b"}),
-        # zero says « nobody »: it is shown, and never chosen as the secondary cell
+        # one small cell: the smallest count of at least 2 × 5 − 1 is masked too; not 8, whose
+        # choice (the smallest positive) would bound it by the next shown count
+        ({"a": 3, "b": 20, "c": 8, "d": 0}, {"a", "b"}),
+        # two small cells do not protect each other: their sum is known
+        ({"a": 1, "b": 4, "c": 100}, {"a", "b", "c"}),
+        # zero says « nobody »: it is shown, and never chosen as a secondary cell
         ({"a": 0, "b": 2, "c": 0, "d": 50}, {"b", "d"}),
         # the threshold itself is shown
         ({"a": 5, "b": 5}, set()),
-        # three small cells
-        ({"a": 1, "b": 2, "c": 3, "d": 9}, {"a", "b", "c"}),
+        # ties at the secondary count are all masked: the choice never depends on the order
+        ({"a": 2, "b": 12, "c": 12, "d": 30}, {"a", "b", "c"}),
+        # no count reaches 9: the whole row is masked, zeros included
+        ({"a": 3, "b": 5, "c": 0}, {"a", "b", "c"}),
+        ({"a": 1, "b": 2, "c": 3, "d": 8}, {"a", "b", "c", "d"}),
     ],
 )
-def test_small_counts_and_a_secondary_cell_are_masked(values, masked):
-    result = secrecy.mask_breakdown(frame(values), THRESHOLD)
-    assert set(result.loc[result["masque"], "membre"]) == masked
-    assert result.loc[result["masque"], "valeur"].isna().all()
-    shown = result[~result["masque"]]
-    assert dict(zip(shown["membre"], shown["valeur"], strict=True)) == {
-        k: v for k, v in values.items() if k not in masked
-    }
+def test_small_counts_and_secondary_cells_are_masked(values, expected):
+    assert masked(values) == expected
 
 
-def test_the_masked_cell_cannot_be_recomputed_from_the_total():
-    values = {"a": 3, "b": 20, "c": 8}
-    result = secrecy.mask_breakdown(frame(values), THRESHOLD)
-    total = sum(values.values())
-    hidden = total - result["valeur"].sum()
-    assert result["masque"].sum() >= 2 and hidden == values["a"] + values["c"]
+@pytest.mark.parametrize(
+    ("values", "forced", "expected"),
+    [
+        # masked in an earlier version: stays masked, and protects with its large count
+        ({"a": 20, "b": 30, "c": 40}, {"a", "b"}, {"a", "b"}),
+        # an earlier mask of small counts only gets a secondary cell
+        ({"a": 6, "b": 7, "c": 40}, {"a", "b"}, {"a", "b", "c"}),
+        # a new small count joins the earlier mask
+        ({"a": 20, "b": 30, "c": 2}, {"a", "b"}, {"a", "b", "c"}),
+    ],
+)
+def test_a_cell_masked_in_an_earlier_version_stays_masked(values, forced, expected):
+    assert masked(values, forced) == expected
 
 
-def test_without_a_published_total_one_cell_is_enough():
-    result = secrecy.mask_breakdown(frame({"a": 3, "b": 20}), THRESHOLD, total_published=False)
-    assert result["masque"].tolist() == [True, False]
-
-
-def test_national_totals_stay_exact_and_each_period_is_masked_on_its_own():
-    data = pd.DataFrame(
-        {
-            "periode": pd.to_datetime(["2024-01-01"] * 3 + ["2024-02-01"] * 3),
-            "membre": ["", "a", "b", "", "a", "b"],
-            "valeur": [13, 3, 10, 20, 10, 10],
-            "jours": 31,
-        }
-    )
-    result = secrecy.mask_breakdown(data, THRESHOLD)
-    assert result["masque"].tolist() == [False, True, True, False, False, False]
-    assert result["valeur"].iloc[0] == 13 and result["valeur"].iloc[3] == 20
-
-
-def test_the_input_frame_is_left_alone():
-    data = frame({"a": 3, "b": 20})
-    secrecy.mask_breakdown(data, THRESHOLD)
-    assert "masque" not in data and data["valeur"].tolist() == [3, 20]
-
-
-def test_amounts_follow_the_mask_of_their_counts():
-    counts = secrecy.mask_breakdown(frame({"35": 2, "75": 40, "13": 9}), THRESHOLD)
-    amounts = secrecy.mask_like(frame({"35": 900.0, "75": 12000.0, "13": 4000.0}), counts)
-    assert amounts["masque"].tolist() == [True, False, True]
-    assert math.isnan(amounts["valeur"].iloc[0]) and amounts["valeur"].iloc[1] == 12000
+def test_the_secondary_floor_is_twice_the_threshold_minus_one():
+    assert secrecy.secondary_floor(5) == 9 and secrecy.secondary_floor(10) == 19
 
 
 @pytest.mark.parametrize(
@@ -97,11 +82,11 @@ def test_the_rule_applies_to_counts_only(aggregation, unit, applies):
 
 
 def test_label_and_note_are_french():
-    assert secrecy.label(5) == "< 5"
+    assert secrecy.label(5) == "n.d."
     assert secrecy.note(3, 5, "departement") == (
-        "3\u00a0départements masqués au titre du secret statistique (seuil\u00a0: 5)."
+        "3\u00a0départements non diffusés au titre du secret statistique (seuil\u00a0: 5)."
     )
-    assert secrecy.note(1, 5, "motif").startswith("1\u00a0valeur masquée")
+    assert secrecy.note(1, 5, "motif").startswith("1\u00a0valeur non diffusée")
     assert secrecy.note(0, 5) == ""
 
 
@@ -118,22 +103,32 @@ pre-plainte-en-ligne,2024-03-01,type-personne,personne-morale,3
 """
 
 
-def test_table_rows_show_masked_members_as_below_the_threshold(the_catalogue):
+def test_table_rows_show_undisclosed_members_and_what_they_add_up_to(the_catalogue):
     indicator = the_catalogue.indicator("pre-plainte-en-ligne")
     breakdown = the_catalogue.breakdowns["departement"]
-    masked = secrecy.mask_breakdown(frame({"35": 100, "75": 16, "2A": 3, "13": 1}), 5)
-    rows = summaries.breakdown_rows(masked, indicator, breakdown)
+    hidden = frame({"35": 100, "75": math.nan, "2A": math.nan, "13": math.nan})
+    hidden["masque"] = [False, True, True, True]
+    hidden.attrs.update(
+        {
+            published.TOTAL_ATTR: 120.0,
+            published.UNDISCLOSED_ATTR: {"membres": 3, "cellules": 3, "valeur": 20.0},
+        }
+    )
+    rows = summaries.breakdown_rows(hidden, indicator, breakdown)
     assert [(r["code"], r["valeur"], r["masque"]) for r in rows] == [
         ("35", "100", False),
-        ("75", "16", False),
-        ("13", "< 5", True),
-        ("2A", "< 5", True),
+        ("13", "n.d.", True),
+        ("2A", "n.d.", True),
+        ("75", "n.d.", True),
+        ("", "20", False),
     ]
+    assert rows[-1]["membre"] == "Non diffusé (3\u00a0membres)" and rows[-1]["non_diffuse"]
     assert rows[0]["part_brute"] == 100 / 120  # shares of the exact total
-    assert rows[2]["valeur_brute"] is None and rows[2]["part"] == ""
-    summary = summaries.breakdown_summary(indicator, breakdown, masked)
+    assert rows[1]["valeur_brute"] is None and rows[1]["part"] == ""
+    summary = summaries.breakdown_summary(indicator, breakdown, hidden)
     assert "Corse-du-Sud" not in summary and "Bouches-du-Rhône" not in summary
-    assert "2\u00a0masqués au titre du secret statistique" in summary
+    assert "Paris" not in summary and "Non diffusé" not in summary
+    assert "3\u00a0non diffusés au titre du secret statistique" in summary
 
 
 def site_with_small_counts(tmp_path, the_catalogue, content=SMALL_FILE, **settings):
@@ -165,19 +160,21 @@ def test_the_indicator_page_leaves_masked_members_out_of_charts(tmp_path, the_ca
     tree = body["resultats"]["children"]
     text = json.dumps(tree, ensure_ascii=False)
     charts = json.dumps(graph_figures(tree), ensure_ascii=False)
+    # 2A (3) and 13 (1) are small; Paris (16, the smallest count of at least 9) protects them.
     assert "Corse-du-Sud" not in charts and "Bouches-du-Rhône" not in charts
-    assert "Ille-et-Vilaine" in charts and "Paris" in charts
-    assert "2\u00a0départements masqués au titre du secret statistique" in text
+    assert "Ille-et-Vilaine" in charts and "Paris" not in charts
+    assert "3\u00a0départements non diffusés au titre du secret statistique" in text
     # two members only: the small one and, by secondary suppression, the other one
     assert "Personne morale" not in charts and "Personne physique" not in charts
-    assert "2\u00a0valeurs masquées au titre du secret statistique" in text
-    # the text summaries never name a masked member; tables (if any) say « < 5 »
+    assert "2\u00a0valeurs non diffusées au titre du secret statistique" in text
+    # the text summaries never name a masked member; tables (if any) say « n.d. »
     split_summaries = _texts_with(tree, "Répartition par")
     assert len(split_summaries) >= 2
     for summary in split_summaries:
         assert "Corse" not in summary and "Personne" not in summary
     for member in ("Corse-du-Sud", "Bouches-du-Rhône", "Personne morale"):
-        assert member not in text or "< 5" in text
+        assert member not in text or "n.d." in text
+    assert "< 5" not in text
     store.close()
 
 
@@ -202,13 +199,18 @@ def test_the_data_page_lists_sources_and_explains_the_rule(tmp_path, the_catalog
     for indicator in the_catalogue.indicators:
         assert indicator.source in text
     assert "1er mars 2024" in text  # last day covered by the pre-plainte source
-    assert "compris entre 1 et 9" in text and "\u00a0< 10\u00a0" in text
-    assert "secret secondaire" in text and "jamais" in text
+    assert "compris entre 1 et 9" in text and "d'au moins 19" in text
+    assert "secret secondaire" in text and "jamais" in text and "\u00a0n.d.\u00a0" in text
+    assert "mois entier" in text and "Non diffusé" in text
     store.close()
 
 
-def test_amounts_by_departement_are_masked_where_their_count_is(empty_store, the_catalogue):
+def test_amounts_by_departement_are_masked_where_their_count_is(
+    settings, empty_store, the_catalogue
+):
     import datetime as dt
+
+    from barometre import export
 
     rows = [
         ("perceval-signalements", "35", 40.0),
@@ -234,10 +236,11 @@ def test_amounts_by_departement_are_masked_where_their_count_is(empty_store, the
     amount = the_catalogue.indicator("perceval-montant")
     assert secrecy.companion(the_catalogue, amount, "departement").id == "perceval-signalements"
     day = dt.date(2024, 3, 1)
-    frame = empty_store.breakdown(amount, "departement", day, day)
-    masked = secrecy.protect(empty_store, the_catalogue, amount, "departement", frame, 5, day, day)
-    assert set(masked.loc[masked["masque"], "membre"]) == {"75", "13"}
-    assert masked.loc[~masked["masque"], "valeur"].tolist() == [9000.0]
+    services = export.offline_services(settings, the_catalogue, empty_store)
+    shown = published.breakdown(services, amount, "departement", day, day)
+    # 75 (2 reports) is small; 13 (9 reports, at least 2 × 5 − 1) protects it.
+    assert set(shown.loc[shown["masque"], "membre"]) == {"75", "13"}
+    assert shown.loc[~shown["masque"], "valeur"].tolist() == [9000.0]
 
 
 def test_embedded_breakdowns_are_masked_too(tmp_path, the_catalogue):
@@ -247,8 +250,8 @@ def test_embedded_breakdowns_are_masked_too(tmp_path, the_catalogue):
     )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "2\u00a0départements masqués au titre du secret statistique" in page
-    assert "&lt; 5" in page or "< 5" in page
+    assert "3\u00a0départements non diffusés au titre du secret statistique" in page
+    assert "n.d." in page and "&lt; 5" not in page
     assert "Ille-et-Vilaine" in page
     store.close()
 
@@ -270,7 +273,7 @@ def test_a_masked_departement_shows_no_value_on_its_chart_or_map(tmp_path, the_c
     assert f'data-departement="{code}" class="masque choisi"' in text
     assert "Corse-du-Sud\u00a0: secret statistique" in text
     assert "Bouches-du-Rhône\u00a0: secret statistique" in text
-    assert "2\u00a0départements masqués" in text
+    assert "3\u00a0départements non diffusés" in text
     store.close()
 
 
@@ -280,56 +283,68 @@ pre-plainte-en-ligne,2024-03-01,departement,35,100
 pre-plainte-en-ligne,2024-03-01,departement,75,30
 pre-plainte-en-ligne,2024-03-01,departement,13,10
 pre-plainte-en-ligne,2024-03-01,departement,2A,2
-pre-plainte-en-ligne,2024-03-02,,,190
-pre-plainte-en-ligne,2024-03-02,departement,35,100
-pre-plainte-en-ligne,2024-03-02,departement,75,30
-pre-plainte-en-ligne,2024-03-02,departement,13,60
+pre-plainte-en-ligne,2024-04-02,,,190
+pre-plainte-en-ligne,2024-04-02,departement,35,100
+pre-plainte-en-ligne,2024-04-02,departement,75,30
+pre-plainte-en-ligne,2024-04-02,departement,13,60
 """
 
 
-def test_a_departement_masked_over_the_period_is_masked_in_every_period(tmp_path, the_catalogue):
-    # Over both days Paris (60, below Bouches-du-Rhône's 70) is the secondary cell protecting
-    # Corse-du-Sud (2); day by day
-    # Paris (30, 30) is never masked: shown, its days would add up to its hidden total.
+def test_a_member_masked_in_one_month_is_masked_over_any_period_holding_it(tmp_path, the_catalogue):
+    # March: Corse-du-Sud (2) is small, Bouches-du-Rhône (10) protects it. Over March–April,
+    # Bouches-du-Rhône's total would be March + April (60, shown): it is not published.
     store, client = site_with_small_counts(tmp_path, the_catalogue, SECONDARY_FILE)
-    payload = indicator_payload_for("2024-03-01", "2024-03-02", "jour", "75")
+    payload = indicator_payload_for("2024-03-01", "2024-04-30", "mois", "13")
     body = client.post("/_dash-update-component", json=payload).get_json()["response"]
-    tree = body["resultats"]["children"]
-    from dash_http import graph_figures
-
-    evolution = graph_figures(tree)[0]
-    assert all(y is None for trace in evolution.get("data", []) for y in trace["y"])
-    text = json.dumps(tree, ensure_ascii=False)
-    assert "2\u00a0périodes masquées" in text and "30" not in json.dumps(evolution)
-    # Bouches-du-Rhône, masked on 1 March only (secondary that day): its total over both days
-    # (70) is on the map, so 2 March (60) shown alone would give 1 March (10) back.
-    payload = indicator_payload_for("2024-03-01", "2024-03-02", "jour", "13")
-    body = client.post("/_dash-update-component", json=payload).get_json()["response"]
-    tree = body["resultats"]["children"]
-    evolution = graph_figures(tree)[0]
-    assert all(y is None for trace in evolution.get("data", []) for y in trace["y"])
-    text = json.dumps(tree, ensure_ascii=False)
-    assert "2\u00a0périodes masquées" in text and "Bouches-du-Rhône\u00a0: 70" in text
+    text = json.dumps(body["resultats"]["children"], ensure_ascii=False)
+    assert "Bouches-du-Rhône\u00a0: secret statistique" in text
+    assert "Bouches-du-Rhône\u00a0: 70" not in text and "1\u00a0période masquée" in text
+    api = "/api/v1/indicateurs/pre-plainte-en-ligne/ventilations/departement"
+    whole = client.get(f"{api}?debut=2024-03-01&fin=2024-04-30").get_json()
+    values = {row["membre"]: row["valeur"] for row in whole["repartition"]}
+    assert values == {"13": None, "2A": None, "35": 200, "75": 60}
+    # what is not shown is one figure, the exact total minus the members shown
+    assert whole["secret_statistique"]["non_diffuse"] == 72
     store.close()
 
 
-def test_no_total_minus_its_shown_periods_gives_a_masked_count_back(tmp_path, the_catalogue):
-    """The API's per-period breakdown beside its totals over the same period: for every
-    member, either the total is masked or at least two of its periods are (or none)."""
+@pytest.mark.parametrize("granularity", ["mois", "annee"])
+def test_no_total_minus_its_shown_periods_gives_a_masked_count_back(
+    tmp_path, the_catalogue, granularity
+):
+    """The API's per-period breakdown beside its totals over the same period: a member whose
+    total is shown has every period shown, and a masked cell gives no day count either."""
     store, client = site_with_small_counts(tmp_path, the_catalogue, SECONDARY_FILE)
     api = "/api/v1/indicateurs/pre-plainte-en-ligne"
-    period = "debut=2024-03-01&fin=2024-03-02"
-    per_day = client.get(
-        f"{api}/observations?{period}&granularite=jour&ventilation=departement&par_page=5000"
+    period = "debut=2024-03-01&fin=2024-04-30"
+    per_period = client.get(
+        f"{api}/observations?{period}&granularite={granularity}&ventilation=departement"
     ).get_json()["observations"]
     whole = client.get(f"{api}/ventilations/departement?{period}").get_json()["repartition"]
-    shown_totals = {row["membre"] for row in whole if not row["masque"]}
-    for member in {row["membre"] for row in per_day}:
-        days = [row for row in per_day if row["membre"] == member]
-        masked = [row for row in days if row["masque"]]
-        assert len(masked) != 1 or member not in shown_totals, member
-        # a masked cell gives no day count either (zeros may be left out of the data)
+    shown_totals = {row["membre"]: row["valeur"] for row in whole if not row["masque"]}
+    for member in {row["membre"] for row in per_period}:
+        rows = [row for row in per_period if row["membre"] == member]
+        masked = [row for row in rows if row["masque"]]
+        if member in shown_totals:
+            assert not masked and sum(r["valeur"] for r in rows) == shown_totals[member]
         assert all(row["jours"] is None and row["valeur"] is None for row in masked)
+    store.close()
+
+
+@pytest.mark.parametrize("granularity", ["jour", "semaine"])
+def test_the_api_refuses_a_breakdown_finer_than_a_month(tmp_path, the_catalogue, granularity):
+    store, client = site_with_small_counts(tmp_path, the_catalogue, SECONDARY_FILE)
+    api = "/api/v1/indicateurs/pre-plainte-en-ligne/observations"
+    for query in ("ventilation=departement", "departement=13", "ventilation=type-personne"):
+        answer = client.get(f"{api}?granularite={granularity}&{query}")
+        assert answer.status_code == 400
+        assert answer.get_json() == {
+            "erreur": api_module.BREAKDOWN_GRANULARITY_MESSAGE,
+            "parametre": "granularite",
+        }
+        assert "mois clos" in answer.get_json()["erreur"]
+    # the national series stays exact at every granularity
+    assert client.get(f"{api}?granularite={granularity}").status_code == 200
     store.close()
 
 

@@ -6,7 +6,8 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from barometre import secrecy
+from barometre import export
+from barometre.publish import published
 from barometre.store import QueryTimeout, Store, StoreError
 
 D = dt.date
@@ -217,9 +218,11 @@ def test_values_as_published_at_the_end_of_a_day(empty_store, the_catalogue):
     assert total["valeur"].tolist() == [10]
 
 
-def test_a_departement_series_is_read_and_masked_period_by_period(empty_store, the_catalogue):
-    # What the « Département » selector shows: one member's series, from the per-period
-    # breakdown masked period by period (an amount follows its count in each period).
+def test_a_departement_series_is_read_and_masked_period_by_period(
+    settings, empty_store, the_catalogue
+):
+    # What the « Département » selector shows: one member's series, from the published grid
+    # masked month by month (an amount follows its count in each month).
     count = the_catalogue.indicator("perceval-signalements")
     amount = the_catalogue.indicator("perceval-montant")
     january = {"33": [3, 1], "75": [20, 20], "13": [30]}
@@ -247,10 +250,8 @@ def test_a_departement_series_is_read_and_masked_period_by_period(empty_store, t
         (2, "33"): 10,
         (2, "75"): 2,
     }
-    amounts = empty_store.series(amount, start, end, "mois", "departement")
-    masked = secrecy.protect(
-        empty_store, the_catalogue, amount, "departement", amounts, 5, start, end, "mois"
-    )
+    services = export.offline_services(settings, the_catalogue, empty_store)
+    masked = published.series(services, amount, "departement", start, end, "mois")
     hidden = {
         (p.month, m)
         for p, m in zip(

@@ -19,13 +19,18 @@ from dataclasses import replace
 
 import flask
 
-from barometre import export, openapi, secrecy, services, validation
+from barometre import export, openapi, services, validation
 from barometre.catalogue import GRANULARITIES, Indicator
+from barometre.publish import grid, published, secrecy
 from barometre.urls import Urls
 
 MAX_PAGE_SIZE = 5000
 MAX_PAGE = 100_000
 MAX_AGE = 300
+BREAKDOWN_GRANULARITY_MESSAGE = (
+    "Les ventilations sont publiées par mois clos, jamais plus finement (secret statistique)"
+    "\u00a0: « granularite » doit valoir mois ou annee avec une ventilation."
+)
 JSON = "application/json"
 CSV = "text/csv"
 
@@ -166,6 +171,8 @@ def _observations(identifier: str, fmt: str, api_path) -> flask.Response:
         )
     query = replace(query, departement=code)
     dimension = validation.DEPARTEMENT if query.departement else dimension
+    if dimension and secrecy.is_additive(indicator) and query.granularity in grid.FINER_THAN_MONTH:
+        raise ApiError(400, BREAKDOWN_GRANULARITY_MESSAGE, "granularite")
     frame = export.observations(shared, query, dimension, query.departement)
     page, size = (
         _integer("page", 1, 1, MAX_PAGE),
@@ -223,17 +230,21 @@ def _totals(identifier: str, dimension: str, fmt: str) -> flask.Response:
     frame = export.totals(shared, indicator, dimension, query.start, query.end)
     if fmt == CSV:
         return _csv(frame, shared, f"{indicator.id}-{dimension}-total")
+    # The period the breakdown is published for: the closed months the request touches.
+    snapped = frame.attrs.get(published.PERIOD_ATTR, (query.start, query.end))
+    undisclosed = frame.attrs.get(published.UNDISCLOSED_ATTR) or {}
     return _json(
         {
             "indicateur": indicator.id,
             "unite": indicator.unit,
             "ventilation": dimension,
-            "debut": query.start.isoformat(),
-            "fin": query.end.isoformat(),
+            "debut": snapped[0].isoformat() if snapped else None,
+            "fin": snapped[1].isoformat() if snapped else None,
             "licence": export.LICENCE["title"],
             "secret_statistique": {
                 "seuil": shared.settings.secrecy_threshold,
-                "masques": secrecy.masked_count(frame),
+                "masques": published.masked_count(frame),
+                "non_diffuse": export.number(undisclosed.get("valeur", 0.0)),
             },
             "repartition": export.to_records(frame),
         }

@@ -2,8 +2,8 @@
 
 Every frame that leaves the site goes through here, so that three rules hold everywhere:
 
-- breakdowns pass the statistical secrecy rule (``secrecy``) first: a masked value is an empty
-  JSON ``null`` with ``"masque": true``, and the text « < 5 » in CSV — never the number;
+- breakdowns are read from the published layer (``publish.published``) only: a value not
+  published is a JSON ``null`` with ``"masque": true``, and the text « n.d. » in CSV;
 - CSV is UTF-8, comma-separated, with a header, ISO dates, dot decimals and RFC 4180 quoting
   (Python's ``csv`` module), and a text cell that a spreadsheet would run as a formula is
   prefixed with ``'``; numbers are written as numbers, so a negative value stays a number;
@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from barometre import secrecy
 from barometre.catalogue import Catalogue, Indicator
+from barometre.publish import published, secrecy
 from barometre.services import Services
 from barometre.validation import Query
 
@@ -39,16 +39,15 @@ FREQUENCIES = {
     for f, code in (("quotidienne", "DAILY"), ("hebdomadaire", "WEEKLY"), ("mensuelle", "MONTHLY"))
 }
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Breakdowns of the data package are monthly: daily counts per département would be mostly
-# masked by the secrecy rule and weigh tens of megabytes for little use.
+# Breakdowns are published per closed month (the grid of ``publish.grid``), never finer.
 PACKAGE_BREAKDOWN_GRANULARITY = "mois"
 
 FIELD_DESCRIPTIONS = {
     "date": "Premier jour de la période (AAAA-MM-JJ).",
     "membre": "Code du membre de la ventilation.",
     "libelle": "Libellé du membre de la ventilation.",
-    "valeur": "Valeur de l'indicateur sur la période, agrégée selon sa règle ; vide ou « < seuil »"
-    " si masquée.",
+    "valeur": "Valeur de l'indicateur sur la période, agrégée selon sa règle ; vide ou « n.d. »"
+    " (non diffusée) si masquée.",
     "jours": "Nombre de jours avec une donnée dans la période ; vide si la valeur est masquée"
     " (des jours sans donnée peuvent être des jours à zéro : ce nombre dirait la valeur).",
     "masque": "Vrai si la valeur est masquée au titre du secret statistique.",
@@ -73,10 +72,19 @@ def observations(
 
     Columns: ``date`` (ISO text), then with a breakdown ``membre``, ``libelle``, then ``valeur``,
     ``jours`` and with a breakdown ``masque``. Memoized on the query and the data version.
-    ``member`` keeps that member's rows only, masked over the whole breakdown first and beside
-    the period's totals (see ``_beside_totals``).
+    ``member`` keeps that member's rows only. A breakdown is published per closed month at the
+    finest (a day or a week is read as its month): see ``publish.published.series``.
     """
-    params = (query.indicator.id, query.start, query.end, query.granularity, dimension, member)
+    # Today is in the key: a month closes at midnight without any new data.
+    params = (
+        query.indicator.id,
+        query.start,
+        query.end,
+        query.granularity,
+        dimension,
+        member,
+        dt.date.today(),
+    )
     return services.memoized(
         "export-observations", params, lambda: _observations(services, query, dimension, member)
     )
@@ -84,59 +92,15 @@ def observations(
 
 def _observations(services: Services, query: Query, dimension: str, member: str) -> pd.DataFrame:
     store, indicator = services.store, query.indicator
-    frame = store.series(indicator, query.start, query.end, query.granularity, dimension)
     if dimension:
-        frame = _protect_series(services, query, dimension, frame)
-        frame = _beside_totals(services, query, dimension, frame)
-    if member:
-        frame = frame[frame["membre"] == member]
+        # Breakdowns come from the published grid only (closed months, masked once).
+        frame = published.series(
+            services, indicator, dimension, query.start, query.end, query.granularity, member
+        )
+    else:
+        frame = store.series(indicator, query.start, query.end, query.granularity)
     frame = frame.assign(date=frame["periode"].dt.strftime("%Y-%m-%d"))
     return _shape(services.catalogue, frame, dimension, ["date"])
-
-
-def _beside_totals(
-    services: Services, query: Query, dimension: str, frame: pd.DataFrame
-) -> pd.DataFrame:
-    """Mask more of a per-period breakdown so that the totals published for the same period
-    (``totals``: the map, the breakdown charts, the API) give no masked count back.
-
-    - A member masked over the whole period (perhaps as the secondary cell) is masked in every
-      period: the sum of its periods would otherwise give its total back, and with it the
-      primary cell that the secondary one protects.
-    - A member shown over the whole period with exactly one masked period gets a second one
-      (its smallest positive period): its total minus its other periods would otherwise give
-      the masked one back.
-    """
-    if "masque" not in frame:
-        return frame
-    whole = totals(services, query.indicator, dimension, query.start, query.end)
-    hidden = set(whole.loc[whole["masque"].astype(bool), "membre"])
-    frame = frame.copy()
-    masked = frame["masque"].astype(bool) | frame["membre"].isin(hidden)
-    members = frame["membre"] != ""
-    per_member = masked[members].groupby(frame.loc[members, "membre"]).sum()
-    lonely = per_member.index[per_member == 1].difference(sorted(hidden))
-    candidates = frame[frame["membre"].isin(lonely) & ~masked & (frame["valeur"] > 0)]
-    second = candidates.sort_values(["valeur", "periode"]).groupby("membre").head(1).index
-    masked.loc[second] = True
-    frame.loc[masked, "valeur"] = math.nan
-    frame["masque"] = masked
-    return frame
-
-
-def _protect_series(services: Services, query: Query, dimension: str, frame: pd.DataFrame):
-    """Mask a per-period breakdown: counts per period, amounts like their count."""
-    return secrecy.protect(
-        services.store,
-        services.catalogue,
-        query.indicator,
-        dimension,
-        frame,
-        services.settings.secrecy_threshold,
-        query.start,
-        query.end,
-        query.granularity,
-    )
 
 
 def totals(
@@ -144,23 +108,16 @@ def totals(
 ) -> pd.DataFrame:
     """Return an indicator per member of ``dimension`` over a period (a breakdown chart's data).
 
-    Columns ``membre``, ``libelle``, ``valeur``, ``jours``, ``masque``; masked as on the site.
+    Columns ``membre``, ``libelle``, ``valeur``, ``jours``, ``masque``; as published
+    (``published.breakdown``: snapped to closed months, masked), its ``attrs`` kept.
     """
-    params = (indicator.id, dimension, start, end)
+    params = (indicator.id, dimension, start, end, dt.date.today())
 
     def compute() -> pd.DataFrame:
-        store = services.store
-        frame = secrecy.protect(
-            store,
-            services.catalogue,
-            indicator,
-            dimension,
-            store.breakdown(indicator, dimension, start, end),
-            services.settings.secrecy_threshold,
-            start,
-            end,
-        )
-        return _shape(services.catalogue, frame, dimension, [])
+        frame = published.breakdown(services, indicator, dimension, start, end)
+        shaped = _shape(services.catalogue, frame, dimension, [])
+        shaped.attrs = dict(frame.attrs)
+        return shaped
 
     return services.memoized("export-totals", params, compute)
 
@@ -191,7 +148,7 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
 
 
-def _number(value: float) -> int | float | None:
+def number(value: float) -> int | float | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     value = float(value)
@@ -200,10 +157,10 @@ def _number(value: float) -> int | float | None:
 
 def _csv_cell(column: str, value, masked: bool, threshold: int) -> str:
     if column == "valeur":
-        number = _number(value)
+        shown = number(value)
         if masked:
             return secrecy.label(threshold)
-        return "" if number is None else repr(number)
+        return "" if shown is None else repr(shown)
     if column == "masque":
         return "true" if value else "false"
     if column == "jours":
@@ -233,7 +190,7 @@ def to_records(frame: pd.DataFrame) -> list[dict]:
         record = {}
         for column, value in row.items():
             if column == "valeur":
-                value = None if row.get("masque") else _number(value)
+                value = None if row.get("masque") else number(value)
             elif column == "jours":
                 value = None if row.get("masque") else int(value)
             elif column == "masque":
@@ -299,7 +256,7 @@ def table_schema(columns: list[str], threshold: int) -> dict:
             field["falseValues"] = ["false"]
         fields.append(field)
     keys = [c for c in ("date", "membre") if c in columns]
-    # « < 5 » is how a masked value is written: for a reader of the schema it is a missing value.
+    # « n.d. » is how a masked value is written: for a reader of the schema it is a missing value.
     return {"fields": fields, "primaryKey": keys, "missingValues": ["", secrecy.label(threshold)]}
 
 
@@ -310,7 +267,7 @@ def write_package(services: Services, directory: Path) -> Path:
     """Write the complete Frictionless Data Package in ``directory``; return datapackage.json.
 
     One CSV of the daily national series per indicator, one CSV per indicator and breakdown
-    (monthly, masked by the secrecy rule), and ``datapackage.json`` describing every column.
+    (closed months, as published), and ``datapackage.json`` describing every column.
     """
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "donnees").mkdir(exist_ok=True)
@@ -355,8 +312,9 @@ def write_package(services: Services, directory: Path) -> Path:
         "name": "barometre-numerique-gendarmerie",
         "title": "Baromètre numérique de la Gendarmerie nationale",
         "description": "Les chiffres clés des services numériques de la Gendarmerie nationale."
-        f" Les effectifs inférieurs à {threshold} des ventilations sont masqués (secret"
-        " statistique) et écrits « " + secrecy.label(threshold) + " ».",
+        " Les ventilations sont publiées par mois clos ; les effectifs inférieurs à"
+        f" {threshold}, et ceux qui permettraient de les retrouver, sont masqués (secret"
+        " statistique) et écrits « " + secrecy.label(threshold) + " » (non diffusé).",
         "version": str(services.store.data_version()),
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "licenses": [LICENCE],

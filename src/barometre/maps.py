@@ -1,7 +1,7 @@
 """The département map: ranking, classes, accessible names and the inline SVG, as pure functions.
 
 The geometry (``data/departements-carte.json``, built by ``scripts/carte_departements.py``) is
-read once; everything else is computed from a breakdown frame already masked by ``secrecy``:
+read once; everything else is computed from a breakdown frame as published (``publish.published``):
 a masked département is drawn hatched in its own class and never gets a value, a rank or a share.
 """
 
@@ -18,8 +18,9 @@ from importlib import resources
 
 import pandas as pd
 
-from barometre import secrecy, summaries
+from barometre import summaries
 from barometre.catalogue import Breakdown, Indicator
+from barometre.publish import published, secrecy
 
 GEOMETRY_FILE = "departements-carte.json"
 CLASS_COUNT = 5
@@ -92,7 +93,7 @@ def ranking(frame: pd.DataFrame, breakdown: Breakdown, indicator: Indicator) -> 
     """Return every member of ``breakdown``, highest value first, then masked, then no data.
 
     Ties share a rank (« 1, 2, 2, 4 ») and are listed by name; masked members get neither rank
-    nor share. Shares are relative to the exact total (``secrecy.TOTAL_ATTR``) for counts only.
+    nor share. Shares are relative to the exact total (``published.TOTAL_ATTR``) for counts only.
     """
     rows = frame[frame["membre"] != ""] if "membre" in frame else frame
     masked_codes = (
@@ -103,7 +104,7 @@ def ranking(frame: pd.DataFrame, breakdown: Breakdown, indicator: Indicator) -> 
         for row in rows.itertuples()
         if row.membre not in masked_codes and not pd.isna(row.valeur)
     }
-    total = float(frame.attrs.get(secrecy.TOTAL_ATTR, sum(values.values())))
+    total = float(frame.attrs.get(published.TOTAL_ATTR, sum(values.values())))
     with_shares = indicator.aggregation == "somme" and total > 0
     shown = sorted(
         (code for code in breakdown.codes if code in values),
@@ -276,7 +277,7 @@ def summary(entries: list[Entry], indicator: Indicator, span: str, threshold: in
             f"{named(median)}."
         )
     if masked:
-        noun = "département masqué" if masked == 1 else "départements masqués"
+        noun = "département non diffusé" if masked == 1 else "départements non diffusés"
         text += " " + secrecy.masked_sentence(f"{masked}\u00a0{noun}", threshold)
     return text
 

@@ -72,7 +72,9 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
         _param(
             "ventilation",
             "query",
-            "Ventiler par membre (valeurs masquées au titre du secret statistique : null).",
+            "Ventiler par membre (valeurs masquées au titre du secret statistique : null). Les"
+            " ventilations des sommes sont publiées par mois clos : avec une ventilation,"
+            " granularite=jour ou semaine est refusée (400).",
             {"type": "string", "enum": breakdown_ids},
         ),
         _param(
@@ -317,12 +319,16 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
                 "indicateur": string,
                 "unite": string,
                 "ventilation": string,
-                "debut": string,
-                "fin": string,
+                "debut": nullable_string,
+                "fin": nullable_string,
                 "licence": string,
                 "secret_statistique": {
                     "type": "object",
-                    "properties": {"seuil": {"type": "integer"}, "masques": {"type": "integer"}},
+                    "properties": {
+                        "seuil": {"type": "integer"},
+                        "masques": {"type": "integer"},
+                        "non_diffuse": {"type": "number"},
+                    },
                 },
                 "repartition": {
                     "type": "array",
@@ -350,7 +356,9 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
             "description": "Données publiques, sous Licence Ouverte / Open Licence 2.0. Au plus"
             " 5000 lignes par réponse (pagination par « page » et « par_page », liens dans"
             " l'en-tête Link). Les effectifs faibles des ventilations sont masqués (secret"
-            " statistique) : valeur null et masque vrai en JSON, « < seuil » en CSV.",
+            " statistique) : valeur null et masque vrai en JSON, « n.d. » en CSV. Les ventilations"
+            " des sommes sont publiées par mois clos (période ramenée aux mois clos qu'elle"
+            " touche ; jour ou semaine refusés).",
             "license": {
                 "name": "Licence Ouverte / Open Licence 2.0",
                 "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence",

@@ -587,17 +587,20 @@ class Store:
         )
 
     def bounds(
-        self, indicator_id: str, as_of: dt.date | None = None
+        self, indicator_id: str, as_of: dt.date | None = None, dimension: str = ""
     ) -> tuple[dt.date, dt.date] | None:
         """Return the first and last dates of an indicator's national series, or ``None``.
 
-        ``as_of`` keeps the dates that could have been published by the end of that day.
+        ``as_of`` keeps the dates that could have been published by the end of that day;
+        ``dimension`` gives the dates of that breakdown instead of the national series.
         """
+        # A breakdown's rows are all its members; the national series is the one empty member.
+        national = " AND member = ''" if not dimension else ""
         sql = (
-            "SELECT MIN(date), MAX(date) FROM observations"
-            " WHERE indicator = ? AND dimension = '' AND member = ''"
+            "SELECT MIN(date), MAX(date) FROM observations"  # noqa: S608  # nosec: fixed text
+            f" WHERE indicator = ? AND dimension = ?{national}"
         )
-        params: tuple = (indicator_id,)
+        params: tuple = (indicator_id, dimension)
         if as_of is not None:
             sql += " AND date <= ?"
             params += (as_of.isoformat(),)
@@ -606,6 +609,19 @@ class Store:
         if row is None or row[0] is None:
             return None
         return dt.date.fromisoformat(row[0]), dt.date.fromisoformat(row[1])
+
+    def revision_days(self, indicator_id: str, dimension: str) -> list[dt.date]:
+        """Return the days (UTC) of the updates that corrected values of a breakdown, in order.
+
+        The published layer rebuilds every version of a closed month from them (``as_of``).
+        """
+        frame = self._read(
+            "SELECT DISTINCT substr(u.at, 1, 10) AS jour FROM revisions r"
+            " JOIN updates u ON u.id = r.update_id"
+            " WHERE r.indicator = ? AND r.dimension = ? ORDER BY jour",
+            (indicator_id, dimension),
+        )
+        return [dt.date.fromisoformat(day) for day in frame["jour"]]
 
     def status(self) -> pd.DataFrame:
         """Return, per indicator: first and last date, observation count and last update."""

@@ -17,8 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from barometre import secrecy
 from barometre.catalogue import Breakdown, Indicator
+from barometre.publish import published, secrecy
 
 NNBSP = "\u202f"  # narrow no-break space: thousands, before % and €
 NBSP = "\u00a0"  # no-break space: between a number and its unit, before « : »
@@ -506,9 +506,9 @@ def breakdown_summary(indicator: Indicator, breakdown: Breakdown, frame: pd.Data
         return NO_DATA
     title = f"{breakdown.title[:1].lower()}{breakdown.title[1:]}"
 
-    hidden = sum(row["masque"] for row in rows)
-    rows = [row for row in rows if not row["masque"]]
-    masked_note = f" ({hidden}{NBSP}masqués au titre du secret statistique)" if hidden else ""
+    hidden = sum(row["masque"] for row in rows if not row["non_diffuse"])
+    rows = [row for row in rows if not row["masque"] and not row["non_diffuse"]]
+    masked_note = f" ({hidden}{NBSP}non diffusés au titre du secret statistique)" if hidden else ""
     if not rows:
         return f"Répartition par {title}{NBSP}: toutes les valeurs sont masquées{masked_note}."
 
@@ -554,12 +554,15 @@ def breakdown_rows(
     """Return one dict per member of a breakdown total: label, value and share, French and raw.
 
     Keys: ``code``, ``membre`` (label), ``valeur`` ("12 345"), ``part`` ("61 %"; "" for averages),
-    ``valeur_brute`` and ``part_brute``. ``order`` "auto" keeps hours in hour order and sorts
-    other breakdowns by value, largest first; "valeur" always sorts by value.
+    ``valeur_brute``, ``part_brute``, ``masque`` and ``non_diffuse``. ``order`` "auto" keeps
+    hours in hour order and sorts other breakdowns by value, largest first; "valeur" always
+    sorts by value.
 
-    Members masked by statistical secrecy (``masque`` column, see ``secrecy.mask_breakdown``)
-    come last with ``valeur`` « < 5 », no share and ``masque`` True; shares of the others stay
-    relative to the exact total.
+    Members not published (``masque`` column, see ``publish.published``) come next with
+    ``valeur`` « n.d. » and no share; then, when there are some, one « Non diffusé » row
+    (``non_diffuse`` True) gives what they add up to together (the exact total minus the
+    members shown, itself a published figure), so that the table adds up to the total. Shares
+    stay relative to the exact total.
     """
     masked = frame["masque"].astype(bool) if "masque" in frame else pd.Series(False, frame.index)
     data = frame[masked | frame["valeur"].notna()]
@@ -571,9 +574,9 @@ def breakdown_rows(
         data = data.sort_values("membre")
     else:
         data = data.sort_values(["valeur", "membre"], ascending=[False, True], na_position="last")
-    total = float(frame.attrs.get(secrecy.TOTAL_ATTR, data["valeur"].sum()))
+    total = float(frame.attrs.get(published.TOTAL_ATTR, data["valeur"].sum()))
     with_shares = _shares(indicator) and total > 0
-    hidden = secrecy.label(int(frame.attrs.get(secrecy.THRESHOLD_ATTR, secrecy.DEFAULT_THRESHOLD)))
+    hidden = secrecy.label()
     rows = []
     for index, row in data.iterrows():
         shown = not masked[index]
@@ -587,6 +590,24 @@ def breakdown_rows(
                 "valeur_brute": float(row["valeur"]) if shown else None,
                 "part_brute": share,
                 "masque": not shown,
+                "non_diffuse": False,
+            }
+        )
+    undisclosed = frame.attrs.get(published.UNDISCLOSED_ATTR) or {}
+    if undisclosed.get("membres"):
+        value = float(undisclosed["valeur"])
+        share = value / total if with_shares else None
+        count = undisclosed["membres"]
+        rows.append(
+            {
+                "code": "",
+                "membre": f"Non diffusé ({count}{NBSP}membre{'s' if count > 1 else ''})",
+                "valeur": format_number(value, indicator.decimals),
+                "part": format_percent(share) if share is not None else "",
+                "valeur_brute": value,
+                "part_brute": share,
+                "masque": False,
+                "non_diffuse": True,
             }
         )
     return rows

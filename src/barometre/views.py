@@ -13,11 +13,12 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from barometre import export, figures, maps, secrecy, summaries
+from barometre import figures, maps, summaries
 from barometre.catalogue import Indicator
 from barometre.charts import build
 from barometre.charts import model as chart_model
 from barometre.events import Event
+from barometre.publish import grid, published, secrecy
 from barometre.services import Services
 from barometre.store import StoreError
 from barometre.summaries import NBSP
@@ -81,6 +82,8 @@ def indicator_charts(services: Services, query: Query) -> list[Chart]:
         query.granularity,
         query.departement,
         query.as_of,
+        # A month closes at midnight, without new data: what is published changes with the day.
+        dt.date.today(),
     )
     return services.memoized("indicator-charts", params, lambda: _consistent(services, query))
 
@@ -154,18 +157,10 @@ def breakdown_title(breakdown) -> str:
 
 def breakdown_chart(services: Services, query: Query, dimension: str) -> Chart:
     """Return the chart of one breakdown's totals over the period, small counts masked."""
-    indicator, store = query.indicator, services.store
+    indicator = query.indicator
     breakdown = services.catalogue.breakdowns[dimension]
-    totals = secrecy.protect(
-        store,
-        services.catalogue,
-        indicator,
-        dimension,
-        store.breakdown(indicator, dimension, query.start, query.end, as_of=query.as_of),
-        services.settings.secrecy_threshold,
-        query.start,
-        query.end,
-        as_of=query.as_of,
+    totals = published.breakdown(
+        services, indicator, dimension, query.start, query.end, as_of=query.as_of
     )
     top = DEPARTEMENT_TOP if len(breakdown.members) > 30 else None
     note = (
@@ -175,9 +170,7 @@ def breakdown_chart(services: Services, query: Query, dimension: str) -> Chart:
         else ""
     )
     # Masked members are NaN: the chart leaves them out, the note says how many.
-    hidden = secrecy.note(
-        secrecy.masked_count(totals), services.settings.secrecy_threshold, dimension
-    )
+    hidden = published.note(totals, dimension, (query.start, query.end))
     return make_chart(
         build.breakdown_bars(totals, indicator, breakdown, top=top),
         id=f"{indicator.id}-{dimension}",
@@ -206,17 +199,9 @@ class MapChart:
 
 
 def _departements(services: Services, query: Query):
-    """Return the indicator per département over the period, masked."""
-    store, indicator = services.store, query.indicator
-    return secrecy.protect(
-        store,
-        services.catalogue,
-        indicator,
-        DEPARTEMENT,
-        store.breakdown(indicator, DEPARTEMENT, query.start, query.end),
-        services.settings.secrecy_threshold,
-        query.start,
-        query.end,
+    """Return the indicator per département over the period, as published."""
+    return published.breakdown(
+        services, query.indicator, DEPARTEMENT, query.start, query.end, as_of=query.as_of
     )
 
 
@@ -224,6 +209,11 @@ def evolution(services: Services, query: Query) -> Chart:
     """Return the evolution chart, national or of the chosen département, with the indicator's
     events and the same periods a year earlier (52 weeks for weeks) as a hidden overlay."""
     indicator, granularity = query.indicator, query.granularity
+    query_granularity = granularity
+    if query.departement and secrecy.is_additive(indicator):
+        # A département's figures are a breakdown: published per closed month at the finest.
+        granularity = grid.breakdown_granularity(granularity)
+        query = replace(query, granularity=granularity)
     year_ago = replace(
         query,
         start=summaries.shift_year_back(query.start, granularity),
@@ -238,13 +228,20 @@ def evolution(services: Services, query: Query) -> Chart:
             departement_series(services, query),
             departement_series(services, year_ago),
         )
-        hidden = secrecy.masked_count(frame)
+        hidden = published.masked_count(frame)
         threshold = services.settings.secrecy_threshold
+        notes = []
+        if granularity != query_granularity:
+            notes.append(
+                f"Par département, les chiffres sont publiés par mois clos\u00a0: "
+                f"graphique par mois plutôt que par {GRANULARITY_NOUNS[query_granularity]}."
+            )
         if hidden:
             plural = "s" if hidden > 1 else ""
-            periods = f"{hidden}{NBSP}période{plural} masquée{plural}"
-            note = secrecy.masked_sentence(periods, threshold)
-        masked = "secret statistique"
+            periods = f"{hidden}{NBSP}période{plural} non diffusée{plural}"
+            notes.append(secrecy.masked_sentence(periods, threshold))
+        note = " ".join(notes)
+        masked = secrecy.label(threshold)
     else:
         frame = services.store.series(
             indicator, query.start, query.end, granularity, as_of=query.as_of
@@ -266,21 +263,19 @@ def evolution(services: Services, query: Query) -> Chart:
 
 
 def departement_series(services: Services, query: Query) -> pd.DataFrame:
-    """Return the chosen département's series as a national one (masked periods stay masked).
-
-    The same rows as the chart's download (one read, memoized): each period's breakdown masked
-    as a whole, then the chosen département's rows (export.observations), without a member.
-    """
-    rows = export.observations(services, query, DEPARTEMENT, query.departement)
-    return pd.DataFrame(
-        {
-            "periode": pd.to_datetime(rows["date"]),
-            "membre": "",
-            "valeur": rows["valeur"],
-            "jours": rows["jours"],
-            "masque": rows["masque"],
-        }
+    """Return the chosen département's series as a national one (undisclosed periods stay
+    undisclosed): its rows of the published grid, the same the downloads read."""
+    frame = published.series(
+        services,
+        query.indicator,
+        DEPARTEMENT,
+        query.start,
+        query.end,
+        query.granularity,
+        member=query.departement,
+        as_of=query.as_of,
     )
+    return frame.assign(membre="")
 
 
 def departement_map(services: Services, query: Query, href) -> MapChart | None:
@@ -293,7 +288,15 @@ def departement_map(services: Services, query: Query, href) -> MapChart | None:
         return None
     links = {code: href(code) for code in services.catalogue.breakdowns[DEPARTEMENT].codes}
     # The links carry the URL prefix and the period: one of them stands for all in the key.
-    params = (indicator.id, query.start, query.end, query.departement, links["01"])
+    params = (
+        indicator.id,
+        query.start,
+        query.end,
+        query.departement,
+        query.as_of,
+        links["01"],
+        dt.date.today(),  # months close at midnight
+    )
     return services.memoized(
         "departement-map", params, lambda: _departement_map(services, query, links)
     )
@@ -308,7 +311,9 @@ def _departement_map(services: Services, query: Query, links: dict[str, str]) ->
         provenance = _provenance(services, indicator)
     entries = maps.ranking(totals, breakdown, indicator)
     classes = maps.classes(entries, indicator)
-    span = summaries.format_span(query.start, query.end, "jour")
+    # The closed months the map covers, which the page's period may not fill.
+    published_span = totals.attrs.get(published.PERIOD_ATTR) or (query.start, query.end)
+    span = summaries.format_span(*published_span, "jour")
     ranked = sum(1 for e in entries if e.value is not None)
     names = {e.code: maps.accessible_name(e, indicator, span, ranked, threshold) for e in entries}
     chart_id = f"{indicator.id}-carte"
@@ -327,7 +332,7 @@ def _departement_map(services: Services, query: Query, links: dict[str, str]) ->
         ),
         legend=tuple(legend),
         summary=maps.summary(entries, indicator, span, threshold),
-        note=secrecy.note(masked, threshold, DEPARTEMENT),
+        note=published.note(totals, DEPARTEMENT, (query.start, query.end)),
         table=DataTable(
             caption=f"{indicator.title}, classement des départements {span}",
             columns=("Rang", "Département", unit, "Part"),

@@ -91,9 +91,10 @@ def data_page(services: Services) -> Page:
                 "Le paquet de données complet au format ",
                 html.A("Frictionless Data Package", href="https://datapackage.org/", lang="en"),
                 f"{NBSP}: un fichier datapackage.json qui décrit chaque colonne, et un fichier "
-                "CSV par série (séries nationales quotidiennes, ventilations mensuelles). Les "
-                f"effectifs inférieurs à {threshold} sont masqués au titre du secret statistique "
-                f"et écrits « < {threshold} ».",
+                "CSV par série (séries nationales quotidiennes, ventilations par mois clos). Les "
+                f"effectifs inférieurs à {threshold}, et ceux qui permettraient de les "
+                "retrouver, sont masqués au titre du secret statistique et écrits « n.d. » "
+                "(non diffusé).",
             ]
         ),
         html.P(
@@ -255,9 +256,11 @@ def api_page(services: Services) -> Page:
                     "suivante."
                 ),
                 html.Li(
-                    f"Secret statistique : dans les ventilations, les effectifs inférieurs à "
-                    f"{services.settings.secrecy_threshold} sont masqués — « valeur »: null et "
-                    f"« masque »: true en JSON, « < {services.settings.secrecy_threshold} » en CSV."
+                    "Secret statistique : les ventilations sont publiées par mois clos (une "
+                    "ventilation par jour ou par semaine est refusée, code 400) ; les effectifs "
+                    f"inférieurs à {services.settings.secrecy_threshold}, et ceux qui "
+                    "permettraient de les retrouver, sont masqués — « valeur »: null et "
+                    "« masque »: true en JSON, « n.d. » (non diffusé) en CSV."
                 ),
                 html.Li(
                     "L'API est ouverte aux autres sites (CORS, méthode GET) ; elle ne dépose aucun "

@@ -142,18 +142,42 @@ def page(services: Services) -> Page:
         ),
         html.H2("Secret statistique", id="secret-statistique"),
         html.P(
-            f"Dans les répartitions (par département, par type, par motif…), un effectif "
-            f"compris entre 1 et {threshold - 1} n'est jamais affiché ni exporté : il apparaît "
-            f"sous la forme «{NBSP}< {threshold}{NBSP}» dans les tableaux et il est retiré des "
-            "graphiques, avec une note qui indique combien de valeurs sont masquées. Un zéro "
+            "Les répartitions (par département, par type, par motif…) sont publiées par mois "
+            "entier, une fois le mois terminé : jamais pour le mois en cours, jamais par jour ni "
+            "par semaine. Une répartition sur une autre période est ramenée aux mois terminés "
+            "qu'elle touche, et chaque chiffre est la somme de mois publiés : comparer deux "
+            "périodes ou deux versions ne redonne jamais une valeur masquée. Les totaux "
+            "nationaux restent exacts, à toute période."
+        ),
+        html.P(
+            f"Dans chaque mois, un effectif compris entre 1 et {threshold - 1} n'est jamais "
+            "affiché ni exporté. Le masquer seul ne suffirait pas : le total national moins les "
+            "autres valeurs le redonnerait. On masque donc aussi, dans ce mois, la plus petite "
+            f"valeur d'au moins {2 * threshold - 1} (secret secondaire), et tout le mois si "
+            "aucune n'atteint ce nombre. Toutes les valeurs masquées sont écrites "
+            f"«{NBSP}n.d.{NBSP}» (non diffusé), sans dire lesquelles sont petites. Un zéro "
             "reste affiché : il ne désigne personne."
         ),
         html.P(
-            "Quand une seule valeur est masquée, elle pourrait être retrouvée en retranchant les "
-            "autres du total national : une deuxième valeur, la plus petite des autres, est alors "
-            "masquée aussi (secret secondaire). Les totaux nationaux restent exacts. Les montants "
-            "en euros d'un département sont masqués quand le nombre de signalements "
-            "correspondant l'est."
+            f"Exemple, avec un seuil de {threshold}{NBSP}: en mars, 4 pré-plaintes en Lozère, "
+            f"{2 * threshold + 1} dans le Cantal, {116 - 2 * threshold} en Corrèze, 120 en "
+            "tout. La Lozère "
+            f"est masquée, et le Cantal aussi ({2 * threshold + 1} est la plus petite valeur "
+            f"d'au moins {2 * threshold - 1}){NBSP}: on lit «{NBSP}Lozère n.d., Cantal n.d., "
+            f"Corrèze {116 - 2 * threshold}{NBSP}», et une ligne «{NBSP}Non diffusé{NBSP}» de "
+            f"{4 + 2 * threshold + 1}. Même en connaissant la règle, on ne sait pas lequel "
+            f"des deux a 4 et lequel a {2 * threshold + 1}{NBSP}: les deux restent possibles. "
+            "Sur le trimestre, le Cantal et la Lozère restent non diffusés, puisque leur mois "
+            "de mars l'est."
+        ),
+        html.P(
+            "Un mois corrigé plus tard est republié sous la même règle, et une valeur masquée "
+            "dans une version reste masquée dans les suivantes. Les abonnés à une date et les "
+            "moyennes ne sont pas des effectifs de personnes additionnés jour après jour : ils "
+            "sont publiés sur toute période. Les montants en euros d'un département sont "
+            "masqués quand le nombre de signalements correspondant l'est. La règle est "
+            "vérifiée à chaque version du site par un programme qui cherche à retrouver les "
+            "valeurs masquées (secret secondaire compris) à partir de tout ce qui est publié."
         ),
         *(demo_geography(services, urls) if views.shows_demo_data(services) else []),
         html.H2("Données personnelles", id="donnees-personnelles"),
