@@ -59,7 +59,7 @@ def values(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("", ['data-theme="clair"', '"hauteur":500', "par mois", "Données mises à jour le"]),
+        ("", ['data-theme="clair"', '"hauteur":500', "par mois", "dernière mise à jour le"]),
         ("?granularite=jour", ["par jour", '<th scope="col">Jour</th>']),
         ("?granularite=semaine", ["par semaine"]),
         ("?granularite=mois", ["par mois"]),
@@ -73,11 +73,11 @@ def values(html: str) -> list[str]:
         ("?hauteur=3000", ['"hauteur":3000']),
         ("?debut=2025-01-01&fin=2025-12-31", ["De janvier 2025 à décembre 2025"]),
         ("?debut=2026-01-01", ["2026"]),
-        ("?fige=2026-06-30", ["Données au 30 juin 2026"]),
+        ("?fige=2026-06-30", ["données au 30 juin 2026"]),
         (
             "?fige=2026-06-30&granularite=annee&ventilation=motif&theme=auto&hauteur=640",
             [
-                "Données au 30 juin 2026",
+                "données au 30 juin 2026",
                 "Répartition par motif",
                 '"hauteur":640',
             ],
@@ -209,7 +209,7 @@ def test_an_unknown_indicator_is_a_404_page_in_french(embed_client, indicator):
         ("pre-plainte-en-ligne", "?ventilation=type-personne", "Répartition par"),
         ("brigade-numerique-delai-reponse", "?granularite=semaine", "par semaine"),
         ("reseaux-sociaux-abonnes", "?ventilation=reseau&theme=auto", "Répartition par"),
-        ("recrutement-candidatures", "?ventilation=voie&fige=2025-12-31", "Données au 31 décembre"),
+        ("recrutement-candidatures", "?ventilation=voie&fige=2025-12-31", "données au 31 décembre"),
     ],
 )
 def test_every_kind_of_indicator_embeds(embed_client, indicator, query, expected):
@@ -219,7 +219,7 @@ def test_every_kind_of_indicator_embeds(embed_client, indicator, query, expected
 
 def test_the_site_pages_do_not_load_the_embed_assets(embed_client):
     html = embed_client.get("/indicateurs/" + DEMANDES).get_data(as_text=True)
-    assert "/assets/plotly-locale-fr.js" in html and "assets/embed" not in html
+    assert "/assets/plotly-locale-fr.js" in html and "assets/embed/" not in html
 
 
 def test_an_embed_loads_only_its_own_assets(embed_client):
@@ -391,7 +391,7 @@ def test_a_frozen_embed_keeps_its_values_when_data_is_corrected_and_added(tmp_pa
     status, html = get(client, frozen_query)
     assert status == 200
     assert values(html) == ["100"] * 3
-    assert f"Données au {embed.summaries.format_date(frozen)}" in html
+    assert f"données au {embed.summaries.format_date(frozen)}" in html
 
 
 # -- in a browser, on another origin ---------------------------------------------------------

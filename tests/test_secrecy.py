@@ -267,8 +267,10 @@ def test_a_masked_departement_shows_no_value_on_its_chart_or_map(tmp_path, the_c
     text = json.dumps(tree, ensure_ascii=False).replace('\\"', '"')  # the SVG's own quotes
     evolution = graph_figures(tree)[0]
     assert all(y is None for trace in evolution.get("data", []) for y in trace["y"])
-    assert "<td>secret statistique</td>" in text or '"secret statistique"' in text
-    assert "1\u00a0période masquée au titre du secret statistique (seuil\u00a0: 5)" in text
+    assert '"n.d."' in text
+    assert "1\u00a0période non diffusée au titre du secret statistique (seuil\u00a0: 5)" in text
+    # Asked per day, a département is published per closed month, and the page says so.
+    assert "Par département, les chiffres sont publiés par mois clos" in text
     # the map: both masked départements are hatched, named without a value, listed last
     assert f'data-departement="{code}" class="masque choisi"' in text
     assert "Corse-du-Sud\u00a0: secret statistique" in text
@@ -298,7 +300,7 @@ def test_a_member_masked_in_one_month_is_masked_over_any_period_holding_it(tmp_p
     body = client.post("/_dash-update-component", json=payload).get_json()["response"]
     text = json.dumps(body["resultats"]["children"], ensure_ascii=False)
     assert "Bouches-du-Rhône\u00a0: secret statistique" in text
-    assert "Bouches-du-Rhône\u00a0: 70" not in text and "1\u00a0période masquée" in text
+    assert "Bouches-du-Rhône\u00a0: 70" not in text and "1\u00a0période non diffusée" in text
     api = "/api/v1/indicateurs/pre-plainte-en-ligne/ventilations/departement"
     whole = client.get(f"{api}?debut=2024-03-01&fin=2024-04-30").get_json()
     values = {row["membre"]: row["valeur"] for row in whole["repartition"]}

@@ -144,7 +144,6 @@ class Content:
     chart: views.Chart
     subtitle: str
     figures: dict  # theme name -> plotly figure dict
-    data_date: str
     # The checkboxes the chart needs (ids.SHOW_EVENTS, ids.COMPARE).
     checkboxes: tuple[str, ...] = ()
 
@@ -196,7 +195,6 @@ def _content(services: Services, options: Options) -> Content:
         chart=chart,
         subtitle=subtitle,
         figures=_by_theme(options.theme, chart.model),
-        data_date=_data_date(services, options),
         checkboxes=_checkboxes(chart.model),
     )
 
@@ -212,16 +210,6 @@ def _checkboxes(chart: chart_model.Chart) -> tuple[str, ...]:
     if chart.has_comparison:
         found.append(ids.COMPARE)
     return tuple(found)
-
-
-def _data_date(services: Services, options: Options) -> str:
-    if options.frozen is not None:
-        return f"Données au {summaries.format_date(options.frozen)}"
-    last = services.store.last_update()
-    if not last:
-        return ""
-    day = dt.datetime.fromisoformat(last).date()
-    return f"Données mises à jour le {summaries.format_date(day)}"
 
 
 # -- HTML ------------------------------------------------------------------------------------
@@ -294,7 +282,6 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
             for box_id, label in ids.DISPLAY_CHECKBOXES
             if box_id in shown.checkboxes
         ],
-        facts=[f"Source\u00a0: {shown.chart.source or indicator.source}", shown.data_date],
         full_page=full_page,
         config=_json_script(config),
     )

@@ -46,8 +46,26 @@ class DataTable:
     rows: tuple[tuple[str, ...], ...]
 
 
+class Provenance:
+    """What every chart and map says under it: its source and how recent its data are."""
+
+    source: str
+    updated: str
+    as_of: str
+
+    @property
+    def provenance(self) -> str:
+        """Return « Source : … — dernière mise à jour le … » (« données au … » when frozen)."""
+        parts = [f"Source\u00a0: {self.source}"] if self.source else []
+        if self.as_of:
+            parts.append(f"données au {self.as_of}")
+        elif self.updated:
+            parts.append(f"dernière mise à jour le {self.updated}")
+        return " — ".join(parts) + "." if parts else ""
+
+
 @dataclass(frozen=True)
-class Chart:
+class Chart(Provenance):
     """A chart ready to render: heading, model, text summary, note, data table, source, update.
 
     ``figure`` is the model rendered by plotly (light theme), made once with the chart by
@@ -63,6 +81,7 @@ class Chart:
     table: DataTable | None = None
     source: str = ""
     updated: str = ""
+    as_of: str = ""  # the day of the data shown, for a chart frozen on that day (embeds)
 
 
 @dataclass(frozen=True)
@@ -178,12 +197,12 @@ def breakdown_chart(services: Services, query: Query, dimension: str) -> Chart:
         summary=summaries.breakdown_summary(indicator, breakdown, totals),
         note=" ".join(part for part in (note, hidden) if part),
         table=breakdown_table(totals, indicator, breakdown),
-        **_provenance(services, indicator),
+        **_provenance(services, indicator, query.as_of),
     )
 
 
 @dataclass(frozen=True)
-class MapChart:
+class MapChart(Provenance):
     """The département map of an indicator: SVG, legend, summary, ranking table, provenance."""
 
     id: str
@@ -195,6 +214,7 @@ class MapChart:
     table: DataTable
     source: str = ""
     updated: str = ""
+    as_of: str = ""
     attribution: str = maps.ATTRIBUTION
 
 
@@ -258,7 +278,7 @@ def evolution(services: Services, query: Query) -> Chart:
         summary=f"{place}{NBSP}: {text[:1].lower()}{text[1:]}" if place else text,
         note=note,
         table=series_table(frame, indicator, granularity, events, previous, place, masked),
-        **_provenance(services, indicator),
+        **_provenance(services, indicator, query.as_of),
     )
 
 
@@ -481,8 +501,10 @@ def _value_heading(indicator: Indicator, heading: str = "Valeur") -> str:
     return f"{heading} ({unit})" if unit else heading
 
 
-def _provenance(services: Services, indicator: Indicator) -> dict:
-    """Return the source and the last update date shown under every chart."""
+def _provenance(services: Services, indicator: Indicator, as_of: dt.date | None = None) -> dict:
+    """Return the source and the last update date (or the frozen day) shown under every chart."""
+    if as_of is not None:
+        return {"source": indicator.source, "as_of": summaries.format_date(as_of)}
     stamp = services.store.last_update_of(indicator.id)
     updated = summaries.format_date(dt.datetime.fromisoformat(stamp).date()) if stamp else ""
     return {"source": indicator.source, "updated": updated}

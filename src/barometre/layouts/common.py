@@ -297,12 +297,7 @@ def caption(chart: Chart, *extra) -> html.Figcaption:
 
 def provenance(chart: Chart) -> html.P | None:
     """Return « Source : … — mise à jour le … » under a chart, or nothing when unknown."""
-    parts = []
-    if chart.source:
-        parts.append(f"Source\u00a0: {chart.source}")
-    if chart.updated:
-        parts.append(f"dernière mise à jour le {chart.updated}")
-    return html.P(" — ".join(parts) + ".", className="chart-source small") if parts else None
+    return html.P(chart.provenance, className="chart-source small") if chart.provenance else None
 
 
 def data_table(chart: Chart) -> html.Details:
