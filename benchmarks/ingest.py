@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from barometre import catalogue, formats, guard, ingest
 from barometre.config import Settings
-from barometre.store import Store
+from barometre.data import catalogue, formats, guard, ingest
+from barometre.data.store import Store
 
 # One million rows of daily data by département run past today: the benchmark moves « today ».
 FAR = dt.date(2060, 1, 1)

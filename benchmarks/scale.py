@@ -20,8 +20,8 @@ import statistics
 import time
 from pathlib import Path
 
-from barometre import catalogue
-from barometre.store import Store
+from barometre.data import catalogue
+from barometre.data.store import Store
 
 DATABASE = "barometre.sqlite3"
 STAMP = "copie.json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from factories import make_indicator
 
-from barometre.events import Event
+from barometre.data.events import Event
 
 DEMANDES = make_indicator()
 

@@ -28,7 +28,7 @@ from svg_reader import (
 )
 from svg_reader import read as read_drawing
 
-from barometre import drawings
+from barometre.charts import drawings
 from barometre.charts.model import BarChart, EmptyChart, Series, TimeChart
 
 KEY = 10_000 // drawings.SLICES  # tenths of the box per slice of the width (documented)

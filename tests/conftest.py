@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from barometre import catalogue
 from barometre.config import Settings
-from barometre.store import Store
+from barometre.data import catalogue
+from barometre.data.store import Store
 from benchmarks.servers import free_port, terminate
 
 # The demo data ends on a fixed day, so that tests do not depend on today's date.
@@ -60,7 +60,7 @@ def empty_store(settings: Settings, the_catalogue) -> Store:
 @pytest.fixture(scope="session")
 def demo_settings(tmp_path_factory, the_catalogue) -> Settings:
     """Settings over a session-wide demo database. Tests must not write to it."""
-    from barometre import demo
+    from barometre.data import demo
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("demo"))
     store = Store(settings.database_url)
@@ -79,7 +79,7 @@ def demo_store(demo_settings) -> Store:
 
 @pytest.fixture
 def app(demo_settings):
-    from barometre.app import create_app
+    from barometre.web.app import create_app
 
     return create_app(demo_settings)
 

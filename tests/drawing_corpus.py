@@ -23,11 +23,10 @@ from pathlib import Path
 from chart_data import DEMANDES, event, incomplete, national, per_member, totals
 from factories import DEPARTEMENTS, HEURE, MOTIF, make_indicator
 
-from barometre import drawings
-from barometre.catalogue import Breakdown
-from barometre.charts import build
+from barometre.charts import build, drawings
 from barometre.charts.model import Chart, EmptyChart, TimeChart
-from barometre.summaries import NO_DATA
+from barometre.charts.summaries import NO_DATA
+from barometre.data.catalogue import Breakdown
 
 TODAY = dt.date(2026, 11, 15)  # frozen: the current month holds 15 days of data
 FOLDER = Path(__file__).parent / "snapshots"

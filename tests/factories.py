@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from barometre.catalogue import GRANULARITIES, Breakdown, Indicator
+from barometre.data.catalogue import GRANULARITIES, Breakdown, Indicator
 
 
 def make_indicator(**changes) -> Indicator:

@@ -19,8 +19,8 @@ from conftest import reader_moves, require
 from dash import dcc
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from barometre import catalogue as catalogue_module
-from barometre import figures
+from barometre.charts import figures
+from barometre.data import catalogue as catalogue_module
 
 TESTS = Path(__file__).parent
 AXE = TESTS / "node_modules" / "axe-core" / "axe.min.js"
@@ -460,7 +460,7 @@ def links(component) -> list[str]:
 
 
 def test_sitemap_lists_every_page_from_the_catalogue(app):
-    from barometre.callbacks.pages import render
+    from barometre.web.callbacks.pages import render
 
     page = render(app.services, "/plan-du-site", "", dt.date(2026, 11, 14))
     hrefs = [href for item in page.content for href in links(item)]
@@ -473,7 +473,7 @@ def test_sitemap_lists_every_page_from_the_catalogue(app):
 
 
 def test_every_page_footer_links_to_the_declaration_and_the_sitemap(app):
-    from barometre.layouts.common import shell
+    from barometre.web.layouts.common import shell
 
     footer = next(c for c in shell(app.services).children if type(c).__name__ == "Footer")
     assert {"/accessibilite", "/plan-du-site"} <= set(links(footer))
@@ -492,7 +492,7 @@ def test_every_page_footer_links_to_the_declaration_and_the_sitemap(app):
     ],
 )
 def test_declaration_states_conformance_results_and_recourse(app, words):
-    from barometre.callbacks.pages import render
+    from barometre.web.callbacks.pages import render
 
     page = render(app.services, "/accessibilite", "", dt.date(2026, 11, 14))
     assert words in str(page.content)

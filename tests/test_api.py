@@ -10,8 +10,8 @@ import plotly
 import pytest
 from open_data import MASKED, fill
 
-from barometre import openapi
-from barometre.app import create_app
+from barometre.publish import openapi
+from barometre.web.app import create_app
 
 API = "/api/v1/"
 SERIES = API + "indicateurs/brigade-numerique-demandes/observations"
@@ -285,7 +285,7 @@ def test_dcat_catalogue_has_one_dataset_per_indicator(client, the_catalogue):
 def test_data_and_api_pages(app, the_catalogue, path, expected):
     from conftest import DEMO_TODAY
 
-    from barometre.callbacks.pages import render
+    from barometre.web.callbacks.pages import render
 
     with app.server.test_request_context(path):
         page = render(app.services, path, "", DEMO_TODAY)

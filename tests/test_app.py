@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from dash_http import components, indicator_payload, route_payload
 
-from barometre.app import create_app
 from barometre.config import Settings
+from barometre.web.app import create_app
 
 UPDATE = "/_dash-update-component"
 

@@ -5,7 +5,7 @@ import tomllib
 
 import pytest
 
-from barometre import catalogue
+from barometre.data import catalogue
 
 FAMILIES = {"brigade-numerique", "signalements", "recrutement", "information"}
 

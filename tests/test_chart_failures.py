@@ -8,7 +8,8 @@ import logging
 
 import pytest
 
-from barometre import drawings, views
+from barometre.charts import drawings
+from barometre.web import views
 
 INDICATOR = "brigade-numerique-demandes"
 
@@ -34,7 +35,7 @@ def test_a_chart_that_cannot_be_built_leaves_the_page_and_a_message(
     client, failing, caplog, builder, start
 ):
     failing(builder)
-    with caplog.at_level(logging.ERROR, logger="barometre.views"):
+    with caplog.at_level(logging.ERROR, logger="barometre.web.views"):
         response = client.get(f"/indicateurs/{INDICATOR}?debut={start}&fin=2024-03-31")
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 200
@@ -58,7 +59,7 @@ def test_a_chart_that_cannot_be_drawn_leaves_the_page_and_a_message(client, monk
         return real(chart, *args, **kwargs)
 
     monkeypatch.setattr(drawings, "chart_html", first_fails)
-    with caplog.at_level(logging.ERROR, logger="barometre.prerender"):
+    with caplog.at_level(logging.ERROR, logger="barometre.web.prerender"):
         response = client.get(f"/indicateurs/{INDICATOR}?debut=2023-01-01&fin=2023-06-30")
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 200

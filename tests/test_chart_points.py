@@ -21,15 +21,17 @@ import pytest
 from chart_data import DEMANDES, event, incomplete, national
 from chart_points import compare
 
-from barometre import drawings, events, export, figures, views
-from barometre.catalogue import Catalogue
-from barometre.charts import build
+from barometre.charts import build, drawings, figures
 from barometre.charts.model import TimeChart
 from barometre.config import Settings
-from barometre.export import _observations
-from barometre.services import Services
-from barometre.store import Store
-from barometre.validation import Query
+from barometre.data import events
+from barometre.data.catalogue import Catalogue
+from barometre.data.services import Services
+from barometre.data.store import Store
+from barometre.publish import export
+from barometre.publish.export import _observations
+from barometre.publish.validation import Query
+from barometre.web import views
 
 WORKERS = 2
 BUDGET = 90  # seconds for the whole walk

@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from barometre.cli import main
-from barometre.store import Store
+from barometre.data.store import Store
 
 
 @pytest.fixture

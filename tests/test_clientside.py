@@ -19,9 +19,11 @@ import plotly.io
 import pytest
 from dash import html
 
-from barometre import clientside, figures, prerender, validation, views
-from barometre.callbacks import indicator as indicator_callbacks
+from barometre.charts import figures
+from barometre.publish import validation
 from barometre.urls import Urls
+from barometre.web import clientside, prerender, views
+from barometre.web.callbacks import indicator as indicator_callbacks
 
 ASSETS = Path(clientside.__file__).parent / "assets"
 DISPLAYS = [validation.Display(e, c) for e, c in itertools.product((True, False), repeat=2)]

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from barometre import catalogue as catalogue_module
-from barometre import demo
-from barometre.store import OBSERVATION_COLUMNS
+from barometre.data import catalogue as catalogue_module
+from barometre.data import demo
+from barometre.data.store import OBSERVATION_COLUMNS
 
 END = dt.date(2023, 12, 31)
 CATALOGUE = catalogue_module.load()

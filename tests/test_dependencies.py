@@ -18,9 +18,9 @@ from dash.development.base_component import Component, ComponentRegistry
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from barometre import static
-from barometre.app import BarometreDash
-from barometre.layouts import controls
+from barometre.web import static
+from barometre.web.app import BarometreDash
+from barometre.web.layouts import controls
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))

@@ -27,7 +27,7 @@ from click.testing import CliRunner
 from conftest import IN_CI
 
 from barometre.cli import main
-from barometre.store import SQLiteDialect
+from barometre.data.store import SQLiteDialect
 
 pytestmark = pytest.mark.slow
 

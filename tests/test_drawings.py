@@ -11,12 +11,11 @@ import pytest
 from chart_data import DEMANDES, event, incomplete, national, per_member, totals
 from factories import HEURE, MOTIF, make_indicator
 
-from barometre import drawings, summaries
-from barometre.catalogue import Breakdown
-from barometre.charts import build
+from barometre.charts import build, drawings, summaries
 from barometre.charts.build import MARKERS_SHOWN, MEMBER_DASHES
+from barometre.charts.figures import THEMES, plotly_figure
 from barometre.charts.model import EmptyChart
-from barometre.figures import THEMES, plotly_figure
+from barometre.data.catalogue import Breakdown
 
 NNBSP = "\u202f"
 EUROS = make_indicator(id="montant", unit="euros", decimals=1)

@@ -21,12 +21,12 @@ import pandas as pd
 import pytest
 from conftest import DEMO_TODAY, LiveServer, free_port, reader_moves, require
 
-from barometre import embed
-from barometre.app import create_app
-from barometre.callbacks import embed as builder_callbacks
 from barometre.config import Settings
-from barometre.store import Store
+from barometre.data.store import Store
 from barometre.urls import Urls
+from barometre.web import embed
+from barometre.web.app import create_app
+from barometre.web.callbacks import embed as builder_callbacks
 
 HOST_PAGE = Path(__file__).parent / "embed_host"
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from barometre import events
-from barometre.catalogue import CatalogueError
+from barometre.data import events
+from barometre.data.catalogue import CatalogueError
 
 
 def event(**changes) -> dict:
@@ -115,7 +115,7 @@ def test_an_unreadable_file_is_named(the_catalogue, tmp_path, content, message):
 def test_the_app_reads_the_events_file_named_by_the_setting(demo_settings, tmp_path):
     from dataclasses import replace
 
-    from barometre.app import create_app
+    from barometre.web.app import create_app
 
     path = tmp_path / "evenements.toml"
     path.write_text(

@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 from factories import make_indicator
 
-from barometre import figures, summaries, validation, views
-from barometre.charts import build
+from barometre.charts import build, figures, summaries
 from barometre.charts.model import COMPARISON
-from barometre.events import Event
+from barometre.data.events import Event
+from barometre.publish import validation
+from barometre.web import views
 
 DEMANDES = make_indicator()
 D = dt.date

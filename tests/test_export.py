@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from conftest import DEMO_TODAY
 from open_data import AMOUNTS, MASKED, fill
 
-from barometre import export
 from barometre.cli import main
-from barometre.layouts.downloads import size_label
+from barometre.publish import export
+from barometre.web.layouts.downloads import size_label
 
 
 @pytest.mark.parametrize(
@@ -130,7 +130,7 @@ def test_package_zip_is_built_once_per_data_version(small_services):
 
 
 def test_the_package_zip_is_served(settings, empty_store):
-    from barometre.app import create_app
+    from barometre.web.app import create_app
 
     fill(empty_store)
     client = create_app(settings).server.test_client()
@@ -160,7 +160,7 @@ def _walk(component):
     ],
 )
 def test_chart_downloads_give_back_what_the_chart_shows(app, chart, search):
-    from barometre.callbacks.pages import render
+    from barometre.web.callbacks.pages import render
 
     page = render(app.services, "/indicateurs/brigade-numerique-demandes", search, DEMO_TODAY)
     nodes = [n for item in page.content for n in _walk(item)]

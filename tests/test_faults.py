@@ -21,10 +21,11 @@ from conftest import LiveServer, require
 from dash_http import route_payload_for
 from servers import REDIS, PostgreSQL, Redis, postgres_available
 
-from barometre import catalogue, errors
-from barometre.app import create_app
 from barometre.config import Settings
-from barometre.store import Store
+from barometre.data import catalogue
+from barometre.data.store import Store
+from barometre.web import errors
+from barometre.web.app import create_app
 
 pytestmark = pytest.mark.server
 

@@ -12,11 +12,10 @@ import pytest
 from chart_data import national, per_member, totals
 from factories import DEPARTEMENTS, HEURE, MOTIF, make_indicator
 
-from barometre import figures
-from barometre.charts import build
+from barometre.charts import build, figures
 from barometre.charts.build import MEMBER_DASHES
+from barometre.charts.figures import GRAPH_CONFIG, THEMES, empty_figure, plotly_figure
 from barometre.charts.model import SYMBOLS, EmptyChart
-from barometre.figures import GRAPH_CONFIG, THEMES, empty_figure, plotly_figure
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 LOCALE_ASSET = Path(figures.__file__).parent / "assets" / "plotly-locale-fr.js"
@@ -387,7 +386,7 @@ def test_chromium_draws_french_months_and_separators(page, locale_first):
 
 
 def dated(title: str, start: str, end: str | None = None):
-    from barometre.events import Event
+    from barometre.data.events import Event
 
     day = pd.Timestamp(start).date()
     return Event(
@@ -449,7 +448,7 @@ def test_a_series_without_partial_period_overlay_or_event_keeps_one_trace_and_no
 def test_a_masked_value_at_the_partial_period_draws_no_segment_and_no_error(masked):
     """A small département's last periods can be masked (None): the dashed segment that joins
     the last complete period to the current one has then nothing to join (it was a 500)."""
-    from barometre import drawings
+    from barometre.charts import drawings
 
     frame = national([10.0, 20.0, 30.0, 40.0])
     frame.loc[frame.index[-1], "jours"] = 5  # the current month, still incomplete

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from barometre import catalogue as catalogue_module
-from barometre import demo, geographies
+from barometre.data import catalogue as catalogue_module
+from barometre.data import demo, geographies
 
 END = dt.date(2023, 12, 31)
 CATALOGUE = catalogue_module.load()
@@ -244,9 +244,9 @@ def test_every_map_ranks_the_departements_as_its_geography_does(maps, indicator_
 
 def site(tmp_path, the_catalogue, kind: str):
     """Return a test client over a store holding one day of data, demo or real."""
-    from barometre.app import create_app
     from barometre.config import Settings
-    from barometre.store import Store
+    from barometre.data.store import Store
+    from barometre.web.app import create_app
 
     settings = Settings(data_dir=tmp_path)
     store = Store(settings.database_url)

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from barometre import guard
+from barometre.data import guard
 
 PERSONAL_VALUES = [
     ("jean.dupont@example.fr", "une adresse e-mail"),

@@ -17,9 +17,9 @@ from dash_http import indicator_payload, route_payload_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from barometre import validation
-from barometre.app import create_app
+from barometre.publish import validation
 from barometre.urls import Urls
+from barometre.web.app import create_app
 
 SECONDS = 3.0  # generous: the machine is shared; a slow query would take far longer
 FUZZ = settings(

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from barometre import ingest
 from barometre.cli import main
 from barometre.config import Settings
+from barometre.data import ingest
 
 DATA = Path(__file__).parent / "data"
 TODAY = dt.date(2026, 11, 15)
@@ -293,7 +293,7 @@ def test_a_store_without_schema_is_a_french_error(tmp_path):
 
 
 def test_the_table_schema_names_the_columns_of_the_format():
-    from barometre import formats
+    from barometre.data import formats
 
     schema = formats.table_schema()
     assert [f["name"] for f in schema["fields"]] == formats.CANONICAL
@@ -339,7 +339,7 @@ def test_a_matomo_export_feeds_the_indicator_chosen(run, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "→ indicateur « recrutement-visites »" in result.output
-    from barometre.store import Store
+    from barometre.data.store import Store
 
     store = Store(f"sqlite:///{(tmp_path / 'donnees').resolve()}/barometre.sqlite3")
     assert store.bounds("recrutement-visites") is not None
@@ -366,7 +366,7 @@ def test_the_shipped_table_schema_checks_the_project_format(name, valid):
     require(importlib.util.find_spec("frictionless") is not None, "frictionless")
     from frictionless import Resource, Schema
 
-    from barometre import formats
+    from barometre.data import formats
 
     schema = Schema.from_descriptor(formats.table_schema())
     report = Resource(path=name, basepath=str(DATA), schema=schema).validate()
@@ -379,7 +379,7 @@ def test_the_shipped_table_schema_checks_the_project_format(name, valid):
 def test_the_data_package_national_series_load_back_unchanged(
     tmp_path, empty_store, the_catalogue, settings
 ):
-    from barometre import export
+    from barometre.publish import export
 
     for name in ("projet.csv", "api.json", "tableur-windows-1252.csv"):
         load(DATA / "bons" / name, empty_store, the_catalogue, settings)
@@ -413,8 +413,8 @@ def test_the_data_package_national_series_load_back_unchanged(
 
 
 def test_api_observations_by_day_load_back(tmp_path, empty_store, the_catalogue, settings):
-    from barometre.app import create_app
-    from barometre.store import Store
+    from barometre.data.store import Store
+    from barometre.web.app import create_app
 
     for name in ("matomo-visites.json", "matomo-sources.json"):
         load(DATA / "bons" / name, empty_store, the_catalogue, settings)
@@ -443,7 +443,7 @@ def test_api_observations_by_day_load_back(tmp_path, empty_store, the_catalogue,
 def test_a_page_reads_one_state_even_if_a_load_commits_meanwhile(
     store_url, the_catalogue, settings
 ):
-    from barometre.store import Store
+    from barometre.data.store import Store
 
     writer, reader = Store(store_url), Store(store_url)
     writer.init_schema()

@@ -18,9 +18,9 @@ import pytest
 from conftest import LiveServer
 from dash_http import graph_figures, indicator_payload
 
-from barometre import catalogue
 from barometre.config import Settings
-from barometre.store import Store
+from barometre.data import catalogue
+from barometre.data.store import Store
 
 DAY = "2024-03-01"
 BASELINE_DAYS = 400

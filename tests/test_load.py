@@ -21,9 +21,9 @@ import pytest
 from conftest import LiveServer
 from dash_http import indicator_payload
 
-from barometre import catalogue
 from barometre.config import Settings
-from barometre.store import Store
+from barometre.data import catalogue
+from barometre.data.store import Store
 
 pytestmark = pytest.mark.server
 

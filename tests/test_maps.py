@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from factories import make_indicator
 
-from barometre import maps, validation
-from barometre.publish import published, secrecy
+from barometre.charts import maps
+from barometre.publish import published, secrecy, validation
 
 NNBSP = "\u202f"
 SPAN = "du 1er janvier 2025 au 31 décembre 2025"

@@ -122,11 +122,18 @@ def test_the_dockerfile_declares(what: str, pattern: str) -> None:
 # --- wheel ----------------------------------------------------------------------------------------
 
 WHEEL_DATA = [
-    "barometre/catalogue.toml",
-    "barometre/events.toml",
-    "barometre/sql/sqlite/001_initial.sql",
+    "barometre/data/catalogue.toml",
+    "barometre/data/events.toml",
+    "barometre/data/demo.toml",
+    "barometre/data/sql/sqlite/001_initial.sql",
+    "barometre/data/sql/postgresql/001_initial.sql",
+    "barometre/data/schema/observations.schema.json",
     "barometre/data/departements.csv",
+    "barometre/data/departements-carte.json",
+    "barometre/data/departements-population.csv",
+    "barometre/web/templates/embed.html",
     "barometre/assets/vendor/bootstrap.min.css",
+    "barometre/assets/theme.js",
 ]
 
 

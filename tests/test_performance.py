@@ -16,8 +16,8 @@ import brotli
 import pytest
 from plotly.offline import get_plotlyjs_version
 
-from barometre import static
-from barometre.app import create_app
+from barometre.web import static
+from barometre.web.app import create_app
 from benchmarks import report
 
 PLOTLY = static.PLOTLY_URL
@@ -269,7 +269,7 @@ def test_the_report_states_the_server_and_volume_figures(expected):
 def test_a_repeated_callback_is_answered_from_memory_until_the_data_changes(app, monkeypatch):
     from dash_http import indicator_payload
 
-    from barometre import answers
+    from barometre.web import answers
 
     client = app.server.test_client()
     kept = app.server.extensions[answers.EXTENSION]
@@ -291,7 +291,7 @@ def test_a_repeated_callback_is_answered_from_memory_until_the_data_changes(app,
 def test_kept_data_is_not_served_to_another_version_of_the_code_or_settings(app, monkeypatch):
     from dataclasses import replace
 
-    from barometre import services
+    from barometre.data import services
 
     computed = []
 
@@ -312,8 +312,8 @@ def test_kept_data_is_not_served_to_another_version_of_the_code_or_settings(app,
 def test_a_page_that_says_the_store_failed_is_not_replayed_once_it_is_back(app, monkeypatch):
     from dash_http import route_payload
 
-    from barometre import views
-    from barometre.store import StoreError
+    from barometre.data.store import StoreError
+    from barometre.web import views
 
     client = app.server.test_client()
     body = route_payload("/indicateurs/brigade-numerique-demandes", "?granularite=annee")
@@ -335,7 +335,7 @@ def test_a_page_that_says_the_store_failed_is_not_replayed_once_it_is_back(app, 
 
 
 def test_keys_and_headers_count_against_the_answers_memory():
-    from barometre.answers import ENTRY_OVERHEAD, Answers
+    from barometre.web.answers import ENTRY_OVERHEAD, Answers
 
     # A visitor varying an unknown parameter with 4 KB Accept headers, small answers.
     kept = Answers(max_bytes=200_000)
@@ -399,7 +399,7 @@ def test_an_answer_made_for_one_host_is_never_replayed_to_another(app):
     ],
 )
 def test_requests_that_fail_are_never_kept_and_still_go_through_flask(app, body, status):
-    from barometre import answers
+    from barometre.web import answers
 
     client = app.server.test_client()
     for _ in range(2):
@@ -421,7 +421,7 @@ ONE = 100 + 1 + len("200 OK") + 1024
     ],
 )
 def test_answers_are_bounded_least_recently_used_first(sizes, kept):
-    from barometre.answers import ENTRY_OVERHEAD, Answers
+    from barometre.web.answers import ENTRY_OVERHEAD, Answers
 
     assert ENTRY_OVERHEAD == 1024
     answers = Answers(max_bytes=8 * ONE)

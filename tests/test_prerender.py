@@ -11,13 +11,14 @@ from dash import dcc, html
 from dash_http import components
 from test_app import route
 
-from barometre import drawings, figures, ids
-from barometre.app import create_app
+from barometre.charts import drawings, figures
 from barometre.charts.model import BarChart, EmptyChart, TimeChart, ValueFormat
 from barometre.config import Settings
-from barometre.layouts import controls
-from barometre.layouts.common import CHART_MODEL
-from barometre.prerender import to_html
+from barometre.web import ids
+from barometre.web.app import create_app
+from barometre.web.layouts import controls
+from barometre.web.layouts.common import CHART_MODEL
+from barometre.web.prerender import to_html
 
 OPTIONS = [{"label": "Mois", "value": "mois"}, {"label": "Année", "value": "annee"}]
 
@@ -360,7 +361,7 @@ def test_a_chart_is_drawn_in_the_copy_hidden_when_its_table_says_the_same():
 def test_a_chart_the_copy_cannot_draw_leaves_a_french_message_and_an_error_logged(caplog):
     # A series longer than its dates cannot be built; a chart the drawing fails on is forged.
     broken = TimeChart(series=(), granularity="mois", values=ValueFormat(0, "demandes"))
-    with caplog.at_level(logging.ERROR, logger="barometre.prerender"):
+    with caplog.at_level(logging.ERROR, logger="barometre.web.prerender"):
         drawn = to_html(html.Div([graph_of(broken), html.P("La suite de la page.")]))
     assert drawings.FAILED.replace("'", "&#39;") in drawn
     assert "La suite de la page." in drawn  # the rest of the page is there

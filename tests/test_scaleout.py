@@ -24,9 +24,9 @@ from conftest import LiveServer, free_port, require
 from dash_http import indicator_payload, route_payload_for
 from servers import NGINX, REDIS, Nginx, Redis, wait_port
 
-from barometre import catalogue
 from barometre.config import Settings
-from barometre.store import Store
+from barometre.data import catalogue
+from barometre.data.store import Store
 
 pytestmark = pytest.mark.server
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from factories import make_indicator
 
-from barometre import api as api_module
-from barometre import summaries
+from barometre.charts import summaries
+from barometre.publish import api as api_module
 from barometre.publish import published, secrecy
 
 THRESHOLD = 5
@@ -135,10 +135,10 @@ def site_with_small_counts(tmp_path, the_catalogue, content=SMALL_FILE, **settin
     """Return a store loaded with SMALL_FILE and a test client of an app over it."""
     import datetime as dt
 
-    from barometre import ingest
-    from barometre.app import create_app
     from barometre.config import Settings
-    from barometre.store import Store
+    from barometre.data import ingest
+    from barometre.data.store import Store
+    from barometre.web.app import create_app
 
     settings = Settings(data_dir=tmp_path, **settings)
     store = Store(settings.database_url)
@@ -210,7 +210,7 @@ def test_amounts_by_departement_are_masked_where_their_count_is(
 ):
     import datetime as dt
 
-    from barometre import export
+    from barometre.publish import export
 
     rows = [
         ("perceval-signalements", "35", 40.0),

@@ -27,9 +27,8 @@ import pandas as pd
 import pytest
 from cachelib import SimpleCache
 
-from barometre import export
-from barometre.publish import published, secrecy
-from barometre.services import Services
+from barometre.data.services import Services
+from barometre.publish import export, published, secrecy
 
 scipy_optimize = pytest.importorskip("scipy.optimize")
 
@@ -142,7 +141,7 @@ def _revise(rows, changes: dict) -> list[tuple]:
 @pytest.fixture
 def hard_services(settings, empty_store, the_catalogue, monkeypatch):
     """A store with four versions of the hard data set (three corrections of closed months)."""
-    from barometre import store as store_module
+    from barometre.data import store as store_module
 
     rows = _hard_rows(16)
     march, april = MONTHS[2].isoformat(), MONTHS[3].isoformat()
@@ -415,7 +414,7 @@ def test_a_linear_program_over_every_version_narrows_no_masked_cell(hard_service
 
 
 def _demo_breakdowns():
-    from barometre import catalogue
+    from barometre.data import catalogue
 
     loaded = catalogue.load()
     return [
@@ -444,7 +443,7 @@ def test_every_way_out_publishes_the_figures_the_adversary_read(
 ):
     """The API (JSON and CSV), its periods snapped or not, and the data package give exactly
     the published layer's figures: the linear programs above read everything there is."""
-    from barometre.app import create_app
+    from barometre.web.app import create_app
 
     services, _ = hard_services
     indicator = services.catalogue.indicator(HARD)

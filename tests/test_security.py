@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import reader_moves
 
-from barometre import security
-from barometre.app import create_app
 from barometre.config import Settings
+from barometre.web import security
+from barometre.web.app import create_app
 
 ROUTES = [
     "/",

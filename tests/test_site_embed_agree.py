@@ -100,7 +100,7 @@ def heading_of(indicator: walk.Indicator, dimension: str) -> str:
 
 @pytest.fixture(scope="module")
 def agree_client(demo_settings):
-    from barometre.app import create_app
+    from barometre.web.app import create_app
 
     return create_app(demo_settings).server.test_client()
 

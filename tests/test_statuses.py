@@ -15,12 +15,12 @@ from conftest import DEMO_TODAY
 from dash import html
 from dash_http import route_payload
 
-from barometre import answers
-from barometre.callbacks import pages
-from barometre.layouts import data, sources
-from barometre.layouts.common import ACCESSIBILITY_PATH, NAV_ID, SITEMAP_PATH
-from barometre.prerender import ID_PREFIX
-from barometre.validation import DEPARTEMENT
+from barometre.publish.validation import DEPARTEMENT
+from barometre.web import answers
+from barometre.web.callbacks import pages
+from barometre.web.layouts import data, sources
+from barometre.web.layouts.common import ACCESSIBILITY_PATH, NAV_ID, SITEMAP_PATH
+from barometre.web.prerender import ID_PREFIX
 
 UPDATE = "/_dash-update-component"
 FIXED = ["/", "/indicateurs", sources.PATH, ACCESSIBILITY_PATH, SITEMAP_PATH]

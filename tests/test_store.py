@@ -6,9 +6,8 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from barometre import export
-from barometre.publish import published
-from barometre.store import QueryTimeout, Store, StoreError
+from barometre.data.store import QueryTimeout, Store, StoreError
+from barometre.publish import export, published
 
 D = dt.date
 

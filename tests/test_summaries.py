@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from factories import DEPARTEMENTS, HEURE, MOTIF, make_indicator
 
-from barometre import summaries
-from barometre.summaries import (
+from barometre.charts import summaries
+from barometre.charts.summaries import (
     MISSING,
     NO_DATA,
     breakdown_rows,
@@ -550,7 +550,7 @@ def test_is_hour_breakdown(breakdown, expected):
 
 
 def dated(title: str, start: dt.date, end: dt.date | None = None):
-    from barometre.events import Event
+    from barometre.data.events import Event
 
     return Event("e", title, start, end, "Description.", (DEMANDES.id,))
 

@@ -21,11 +21,11 @@ import pytest
 import walk
 from html_tree import parse
 
-from barometre import ids
-from barometre.app import create_app
 from barometre.config import Settings
-from barometre.store import Store
+from barometre.data.store import Store
 from barometre.urls import Urls
+from barometre.web import ids
+from barometre.web.app import create_app
 
 WORKERS = 2
 # Days proposed per breakdown when looking for one whose cells are all masked (smallest first).

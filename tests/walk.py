@@ -24,9 +24,9 @@ from urllib.parse import urlsplit
 from dash_http import callback_payload, components, route_payload_for
 from html_tree import Element, parse
 
-from barometre import ids
+from barometre.publish.validation import Display
 from barometre.urls import Urls
-from barometre.validation import Display
+from barometre.web import ids
 
 UPDATE = "_dash-update-component"
 DEPARTEMENT = "departement"
@@ -326,7 +326,7 @@ _state: dict = {}
 
 def start(settings) -> None:
     """Build this worker's app over ``settings`` and listen to every ERROR record."""
-    from barometre.app import create_app
+    from barometre.web.app import create_app
 
     app = create_app(settings)
     client = app.server.test_client()

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import click
 
-from barometre import catalogue as catalogue_module
 from barometre.config import Settings
-from barometre.logs import json_on_stderr
-from barometre.store import DiskError, Store, StoreError
+from barometre.data import catalogue as catalogue_module
+from barometre.data.store import DiskError, Store, StoreError
+from barometre.web.logs import json_on_stderr
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def init(ctx: Context) -> None:
 @click.pass_obj
 def demo(ctx: Context, force: bool, if_empty: bool) -> None:
     """Remplit la base avec le jeu de données de démonstration."""
-    from barometre import demo as demo_module
+    from barometre.data import demo as demo_module
 
     try:
         ctx.store.init_schema()
@@ -103,7 +103,7 @@ def status(ctx: Context) -> None:
         fail(str(error))
     click.echo(f"Base : {ctx.settings.database_url}")
     click.echo(f"Contenu : {content} — version des données {version}")
-    from barometre.ingest import is_late
+    from barometre.data.ingest import is_late
 
     today = dt.date.today()
     frame = frame.astype(object).where(frame.notna(), None)  # « — », not « nan », when no data
@@ -129,7 +129,7 @@ def serve(ctx: Context, host: str, port: int, workers: int, timeout: int) -> Non
     """Sert l'application avec gunicorn."""
     from gunicorn.app.base import BaseApplication
 
-    from barometre.app import create_app
+    from barometre.web.app import create_app
 
     settings = ctx.settings
 
@@ -152,10 +152,10 @@ def serve(ctx: Context, host: str, port: int, workers: int, timeout: int) -> Non
             # second Server header from the app would be sent alongside, not instead).
             from gunicorn.http import wsgi as gunicorn_wsgi
 
-            from barometre.security import SERVER_NAME
+            from barometre.web.security import SERVER_NAME
 
             gunicorn_wsgi.SERVER = SERVER_NAME
-            from barometre.logs import AccessLogger, gunicorn_logging
+            from barometre.web.logs import AccessLogger, gunicorn_logging
 
             self.cfg.set("logger_class", AccessLogger)
             self.cfg.set("logconfig_dict", gunicorn_logging())
@@ -196,7 +196,7 @@ def ingest(
     indicateur: str,
 ) -> None:
     """Charge des fichiers d'observations (CSV, CSV tableur, JSON, export Matomo)."""
-    from barometre import ingest as ingest_module
+    from barometre.data import ingest as ingest_module
 
     if not files and dossier is None:
         fail("indiquez au moins un fichier ou --dossier DOSSIER.")
@@ -235,7 +235,7 @@ def ingest(
 
 
 def _ingest_one(ctx: Context, path: Path, source: str, dry_run: bool, indicator: str, drop: bool):
-    from barometre import ingest as ingest_module
+    from barometre.data import ingest as ingest_module
 
     tty = sys.stdout.isatty()
     bar = None
@@ -335,7 +335,7 @@ def _ingest_summary(ctx: Context, reports: list, dry_run: bool) -> None:
 @click.pass_obj
 def export_command(ctx: Context, directory: Path) -> None:
     """Écrit le paquet de données (Frictionless : datapackage.json et CSV) dans DIRECTORY."""
-    from barometre import export
+    from barometre.publish import export
 
     try:
         services = export.offline_services(ctx.settings, ctx.catalogue, ctx.store)

@@ -1,6 +1,6 @@
 """WSGI entry point: the only module that builds an app at import (``barometre.wsgi:server``)."""
 
-from barometre.app import create_app
+from barometre.web.app import create_app
 
 app = create_app()
 server = app.server

@@ -11,8 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from barometre import summaries
-from barometre.catalogue import Breakdown, Indicator
+from barometre.charts import summaries
 from barometre.charts.model import (
     COMPARISON,
     DASHES,
@@ -30,8 +29,9 @@ from barometre.charts.model import (
     TimeChart,
     ValueFormat,
 )
-from barometre.events import Event
-from barometre.summaries import NBSP, NO_DATA, UNIT_SYMBOLS, is_partial, round_half_up
+from barometre.charts.summaries import NBSP, NO_DATA, UNIT_SYMBOLS, is_partial, round_half_up
+from barometre.data.catalogue import Breakdown, Indicator
+from barometre.data.events import Event
 
 # Up to this many points a line also shows its markers (a lone point has no line to draw).
 MARKERS_MAX_POINTS = 40

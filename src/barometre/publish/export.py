@@ -1,0 +1,433 @@
+"""Open-data serialisation shared by the API, the downloads and the data package.
+
+Every frame that leaves the site goes through here, so that three rules hold everywhere:
+
+- breakdowns are read from the published layer (``publish.published``) only: a value not
+  published is a JSON ``null`` with ``"masque": true``, and the text « n.d. » in CSV;
+- CSV is UTF-8, comma-separated, with a header, ISO dates, dot decimals and RFC 4180 quoting
+  (Python's ``csv`` module), and a text cell that a spreadsheet would run as a formula is
+  prefixed with ``'``; numbers are written as numbers, so a negative value stays a number;
+- field names are French (``date``, ``membre``, ``libelle``, ``valeur``, ``jours``, ``masque``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from barometre.data.catalogue import Catalogue, Indicator
+from barometre.data.services import Services
+from barometre.publish import published, secrecy
+from barometre.publish.validation import Query
+
+LICENCE = {
+    "name": "etalab-2.0",
+    "title": "Licence Ouverte / Open Licence 2.0",
+    "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence",
+}
+# The EU vocabulary of frequencies, which DCAT-AP harvesters (data.gouv.fr, data.europa.eu) read.
+FREQUENCIES = {
+    f: "http://publications.europa.eu/resource/authority/frequency/" + code
+    for f, code in (("quotidienne", "DAILY"), ("hebdomadaire", "WEEKLY"), ("mensuelle", "MONTHLY"))
+}
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Breakdowns are published per closed month (the grid of ``publish.grid``), never finer.
+PACKAGE_BREAKDOWN_GRANULARITY = "mois"
+
+FIELD_DESCRIPTIONS = {
+    "date": "Premier jour de la période (AAAA-MM-JJ).",
+    "membre": "Code du membre de la ventilation.",
+    "libelle": "Libellé du membre de la ventilation.",
+    "valeur": "Valeur de l'indicateur sur la période, agrégée selon sa règle ; vide ou « n.d. »"
+    " (non diffusée) si masquée.",
+    "jours": "Nombre de jours avec une donnée dans la période ; vide si la valeur est masquée"
+    " (des jours sans donnée peuvent être des jours à zéro : ce nombre dirait la valeur).",
+    "masque": "Vrai si la valeur est masquée au titre du secret statistique.",
+}
+FIELD_TYPES = {
+    "date": "date",
+    "membre": "string",
+    "libelle": "string",
+    "valeur": "number",
+    "jours": "integer",
+    "masque": "boolean",
+}
+
+
+# -- frames as published -----------------------------------------------------------------------
+
+
+def observations(
+    services: Services, query: Query, dimension: str = "", member: str = ""
+) -> pd.DataFrame:
+    """Return an indicator's values per period (per member of ``dimension``), as published.
+
+    Columns: ``date`` (ISO text), then with a breakdown ``membre``, ``libelle``, then ``valeur``,
+    ``jours`` and with a breakdown ``masque``. Memoized on the query and the data version.
+    ``member`` keeps that member's rows only. A breakdown is published per closed month at the
+    finest (a day or a week is read as its month): see ``publish.published.series``.
+    """
+    # Today is in the key: a month closes at midnight without any new data.
+    params = (
+        query.indicator.id,
+        query.start,
+        query.end,
+        query.granularity,
+        dimension,
+        member,
+        dt.date.today(),
+    )
+    return services.memoized(
+        "export-observations", params, lambda: _observations(services, query, dimension, member)
+    )
+
+
+def _observations(services: Services, query: Query, dimension: str, member: str) -> pd.DataFrame:
+    store, indicator = services.store, query.indicator
+    if dimension:
+        # Breakdowns come from the published grid only (closed months, masked once).
+        frame = published.series(
+            services, indicator, dimension, query.start, query.end, query.granularity, member
+        )
+    else:
+        frame = store.series(indicator, query.start, query.end, query.granularity)
+    frame = frame.assign(date=frame["periode"].dt.strftime("%Y-%m-%d"))
+    return _shape(services.catalogue, frame, dimension, ["date"])
+
+
+def totals(
+    services: Services, indicator: Indicator, dimension: str, start: dt.date, end: dt.date
+) -> pd.DataFrame:
+    """Return an indicator per member of ``dimension`` over a period (a breakdown chart's data).
+
+    Columns ``membre``, ``libelle``, ``valeur``, ``jours``, ``masque``; as published
+    (``published.breakdown``: snapped to closed months, masked), its ``attrs`` kept.
+    """
+    params = (indicator.id, dimension, start, end, dt.date.today())
+
+    def compute() -> pd.DataFrame:
+        frame = published.breakdown(services, indicator, dimension, start, end)
+        shaped = _shape(services.catalogue, frame, dimension, [])
+        shaped.attrs = dict(frame.attrs)
+        return shaped
+
+    return services.memoized("export-totals", params, compute)
+
+
+def _shape(catalogue: Catalogue, frame: pd.DataFrame, dimension: str, first: list[str]):
+    columns = list(first)
+    frame = frame.copy()
+    if dimension:
+        breakdown = catalogue.breakdowns[dimension]
+        frame["libelle"] = frame["membre"].map(breakdown.label)
+        if "masque" not in frame:
+            frame["masque"] = False
+        columns += ["membre", "libelle"]
+    columns += ["valeur", "jours"] + (["masque"] if dimension else [])
+    result = frame[columns].reset_index(drop=True)
+    result["valeur"] = result["valeur"].astype(float)
+    result["jours"] = result["jours"].astype(int)
+    if dimension:
+        result["masque"] = result["masque"].astype(bool)
+    return result
+
+
+# -- serialisation -----------------------------------------------------------------------------
+
+
+def neutralise(cell: str) -> str:
+    """Return a text cell that no spreadsheet runs as a formula (prefixed with ``'`` if needed)."""
+    return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
+
+
+def number(value: float) -> int | float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
+def _csv_cell(column: str, value, masked: bool, threshold: int) -> str:
+    if column == "valeur":
+        shown = number(value)
+        if masked:
+            return secrecy.label(threshold)
+        return "" if shown is None else repr(shown)
+    if column == "masque":
+        return "true" if value else "false"
+    if column == "jours":
+        # Days with data can be the count itself when zeros are left out: masked like it.
+        return "" if masked else str(int(value))
+    return neutralise(str(value))
+
+
+def to_csv(frame: pd.DataFrame, threshold: int) -> str:
+    """Return ``frame`` as CSV text (RFC 4180, masked values written « < seuil »)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    columns = list(frame.columns)
+    writer.writerow(columns)
+    masks = frame["masque"] if "masque" in frame else pd.Series(False, frame.index)
+    for row, masked in zip(frame.itertuples(index=False), masks, strict=True):
+        writer.writerow(
+            _csv_cell(c, v, bool(masked), threshold) for c, v in zip(columns, row, strict=True)
+        )
+    return out.getvalue()
+
+
+def to_records(frame: pd.DataFrame) -> list[dict]:
+    """Return ``frame`` as JSON-ready dicts (masked or missing values are ``None``)."""
+    records = []
+    for row in frame.to_dict("records"):
+        record = {}
+        for column, value in row.items():
+            if column == "valeur":
+                value = None if row.get("masque") else number(value)
+            elif column == "jours":
+                value = None if row.get("masque") else int(value)
+            elif column == "masque":
+                value = bool(value)
+            else:
+                value = str(value)
+            record[column] = value
+        records.append(record)
+    return records
+
+
+# -- metadata ----------------------------------------------------------------------------------
+
+
+def indicator_metadata(services: Services, indicator: Indicator) -> dict:
+    """Return an indicator's public metadata with French field names."""
+    catalogue, store = services.catalogue, services.store
+    bounds = store.bounds(indicator.id)
+    return {
+        "identifiant": indicator.id,
+        "titre": indicator.title,
+        "description": indicator.description,
+        "famille": indicator.family,
+        "unite": indicator.unit,
+        "agregation": indicator.aggregation,
+        "decimales": indicator.decimals,
+        "granularites": list(indicator.granularities),
+        "ventilations": [
+            {
+                "identifiant": dimension,
+                "titre": catalogue.breakdowns[dimension].title,
+                "membres": [
+                    {"code": code, "libelle": label}
+                    for code, label in catalogue.breakdowns[dimension].members
+                ],
+            }
+            for dimension in indicator.breakdowns
+        ],
+        "source": indicator.source,
+        "methodologie": indicator.methodology,
+        "debut": indicator.start.isoformat(),
+        "frequence": indicator.frequency,
+        "couverture": (
+            {"debut": bounds[0].isoformat(), "fin": bounds[1].isoformat()} if bounds else None
+        ),
+        "derniere_mise_a_jour": store.last_update_of(indicator.id),
+        "licence": LICENCE["title"],
+        "licence_url": LICENCE["path"],
+        "secret_statistique": secrecy.applies_to(indicator),
+    }
+
+
+def table_schema(columns: list[str], threshold: int) -> dict:
+    """Return the Frictionless Table Schema of a CSV written by ``to_csv``."""
+    fields = []
+    for column in columns:
+        field = {"name": column, "type": FIELD_TYPES[column]}
+        field["description"] = FIELD_DESCRIPTIONS[column]
+        if column == "date":
+            field["constraints"] = {"required": True}
+        if column == "masque":
+            field["trueValues"] = ["true"]
+            field["falseValues"] = ["false"]
+        fields.append(field)
+    keys = [c for c in ("date", "membre") if c in columns]
+    # « n.d. » is how a masked value is written: for a reader of the schema it is a missing value.
+    return {"fields": fields, "primaryKey": keys, "missingValues": ["", secrecy.label(threshold)]}
+
+
+# -- data package ------------------------------------------------------------------------------
+
+
+def write_package(services: Services, directory: Path) -> Path:
+    """Write the complete Frictionless Data Package in ``directory``; return datapackage.json.
+
+    One CSV of the daily national series per indicator, one CSV per indicator and breakdown
+    (closed months, as published), and ``datapackage.json`` describing every column.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "donnees").mkdir(exist_ok=True)
+    threshold = services.settings.secrecy_threshold
+    resources = []
+    for indicator in services.catalogue.indicators:
+        bounds = services.store.bounds(indicator.id)
+        if bounds is None:
+            continue
+        parts = [("", "jour")] + [(d, PACKAGE_BREAKDOWN_GRANULARITY) for d in indicator.breakdowns]
+        for dimension, granularity in parts:
+            granularity = granularity if granularity in indicator.granularities else "jour"
+            query = Query(indicator, bounds[0], bounds[1], granularity)
+            frame = observations(services, query, dimension)
+            name = indicator.id + (f"--{dimension}" if dimension else "")
+            path = f"donnees/{name}.csv"
+            (directory / path).write_text(to_csv(frame, threshold), encoding="utf-8", newline="")
+            title = indicator.title + (
+                f" par {services.catalogue.breakdowns[dimension].title.lower()}"
+                if dimension
+                else ""
+            )
+            resources.append(
+                {
+                    "name": name,
+                    "path": path,
+                    "title": title,
+                    "description": f"{indicator.description} Valeurs par {granularity}"
+                    f" ({indicator.unit}), agrégées par {indicator.aggregation}.",
+                    "format": "csv",
+                    "mediatype": "text/csv",
+                    "encoding": "utf-8",
+                    "profile": "tabular-data-resource",
+                    "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
+                    "sources": [{"title": indicator.source}],
+                    "licenses": [LICENCE],
+                    "schema": table_schema(list(frame.columns), threshold),
+                }
+            )
+    descriptor = {
+        "profile": "tabular-data-package",
+        "name": "barometre-numerique-gendarmerie",
+        "title": "Baromètre numérique de la Gendarmerie nationale",
+        "description": "Les chiffres clés des services numériques de la Gendarmerie nationale."
+        " Les ventilations sont publiées par mois clos ; les effectifs inférieurs à"
+        f" {threshold}, et ceux qui permettraient de les retrouver, sont masqués (secret"
+        " statistique) et écrits « " + secrecy.label(threshold) + " » (non diffusé).",
+        "version": str(services.store.data_version()),
+        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "licenses": [LICENCE],
+        "resources": resources,
+    }
+    target = directory / "datapackage.json"
+    target.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
+    return target
+
+
+def package_zip(services: Services) -> Path:
+    """Return the zip of the data package for the current data version, built once per version."""
+    version = services.store.data_version()
+    folder = Path(services.settings.data_dir) / "exports"
+    target = folder / f"barometre-donnees-v{version}.zip"
+    if target.exists():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder) as work:
+        build = Path(work) / "paquet"
+        write_package(services, build)
+        partial = Path(work) / target.name
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(build.rglob("*")):
+                if path.is_file():
+                    archive.write(path, path.relative_to(build).as_posix())
+        # Moved only once complete: a concurrent request never serves half a zip.
+        partial.replace(target)
+    for stale in folder.glob("barometre-donnees-v*.zip"):
+        if stale != target:
+            stale.unlink(missing_ok=True)  # older data versions are never served again
+    return target
+
+
+# -- DCAT --------------------------------------------------------------------------------------
+
+
+def dcat_catalogue(services: Services, base: str, api_path, urls) -> dict:
+    """Return the DCAT-AP-style JSON-LD catalogue: one dataset per indicator, CSV and JSON."""
+    datasets = []
+    for indicator in services.catalogue.indicators:
+        bounds = services.store.bounds(indicator.id)
+        observations_url = base + api_path(f"indicateurs/{indicator.id}/observations")
+        dataset = {
+            "@id": base + urls.indicator(indicator.id),
+            "@type": "dcat:Dataset",
+            "dct:identifier": indicator.id,
+            "dct:title": {"@value": indicator.title, "@language": "fr"},
+            "dct:description": {"@value": indicator.description, "@language": "fr"},
+            "dcat:keyword": [indicator.family, "gendarmerie", "numérique"],
+            "dct:publisher": {"@type": "foaf:Agent", "foaf:name": "Gendarmerie nationale"},
+            "dct:license": {"@id": LICENCE["path"]},
+            "dct:accrualPeriodicity": {"@id": FREQUENCIES.get(indicator.frequency, "")}
+            if indicator.frequency in FREQUENCIES
+            else indicator.frequency,
+            "dct:provenance": indicator.source,
+            "dcat:landingPage": {"@id": base + urls.indicator(indicator.id)},
+            "dcat:distribution": [
+                {
+                    "@type": "dcat:Distribution",
+                    "dct:title": f"{indicator.title} ({fmt})",
+                    "dcat:accessURL": {"@id": url},
+                    "dcat:downloadURL": {"@id": url},
+                    "dcat:mediaType": media,
+                    "dct:format": fmt,
+                    "dct:license": {"@id": LICENCE["path"]},
+                }
+                for fmt, media, url in (
+                    ("CSV", "text/csv", observations_url + ".csv"),
+                    ("JSON", "application/json", observations_url),
+                )
+            ],
+        }
+        if bounds:
+            dataset["dct:temporal"] = {
+                "@type": "dct:PeriodOfTime",
+                "dcat:startDate": {"@value": bounds[0].isoformat(), "@type": "xsd:date"},
+                "dcat:endDate": {"@value": bounds[1].isoformat(), "@type": "xsd:date"},
+            }
+        datasets.append(dataset)
+    return {
+        "@context": {
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "dct": "http://purl.org/dc/terms/",
+            "foaf": "http://xmlns.com/foaf/0.1/",
+            "xsd": "http://www.w3.org/2001/XMLSchema#",
+        },
+        "@id": base + api_path("catalogue.jsonld"),
+        "@type": "dcat:Catalog",
+        "dct:title": {
+            "@value": "Baromètre numérique de la Gendarmerie nationale",
+            "@language": "fr",
+        },
+        "dct:description": {
+            "@value": "Les chiffres clés des services numériques de la Gendarmerie nationale.",
+            "@language": "fr",
+        },
+        "dct:language": {"@id": "http://publications.europa.eu/resource/authority/language/FRA"},
+        "dct:license": {"@id": LICENCE["path"]},
+        "dcat:dataset": datasets,
+    }
+
+
+class _NoCache:
+    """A cache that keeps nothing: ``barometre export`` reads everything once."""
+
+    def get(self, key: str) -> None:
+        return None
+
+    def set(self, key: str, value: object) -> None:
+        return None
+
+
+def offline_services(settings, catalogue: Catalogue, store) -> Services:
+    """Return services for the command line, without the app's cache."""
+    return Services(settings, catalogue, store, _NoCache())  # type: ignore[arg-type]

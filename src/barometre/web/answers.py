@@ -1,0 +1,202 @@
+"""Whole answers of callbacks and API calls kept in each worker's memory, per data version and day.
+
+The Baromètre's callbacks and API answers are pure functions of the request (its body or query),
+of the published data (``data_version``) and of the day: the same request gets the same bytes. The
+data layer is already memoized (``Services.memoized``, shared by workers), but rebuilding and
+serializing a page's component tree still costs tens of milliseconds; an answer served from here
+costs well under one, which is what keeps a traffic spike's p99 low. The entry is keyed by the
+data version, so an ingestion makes every older answer unreachable (they age out of the LRU).
+
+A kept answer is replayed by a WSGI middleware in front of Flask, with the status and every header
+Flask sent the first time (security headers, compression): a hit skips Flask's request context,
+Dash's dispatch and the after-request functions, about 150 µs of the 200 µs a hit cost through
+Flask (docs/performance.md). Only a body that was answered 200 is ever kept, so a hit needs no
+validation; any other request (or a miss) goes through Flask and its checks as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+
+import flask
+from werkzeug.wrappers import Response
+
+from barometre.data.services import Services
+from barometre.data.store import StoreError
+from barometre.urls import Urls
+
+# Bytes kept per worker: the largest answers (an indicator page's results) weigh a few kilobytes
+# compressed, so this holds thousands.
+MAX_BYTES = 32 * 1024 * 1024
+EXTENSION = "barometre.web.answers"
+# What Flask's after-request functions use to ask the middleware to keep the answer being sent.
+KEEP = "barometre.web.answers.keep"
+# Set on a request whose 200 answer must not be kept (see ``do_not_keep``).
+PASSING = "barometre.web.answers.passing"
+# A conditional or partial request is answered through werkzeug, which compares the validators.
+CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")
+Entry = tuple[bytes, str, list[tuple[str, str]]]
+
+
+class Answers:
+    """A bounded LRU of (body, headers) by request key, shared by a process's threads."""
+
+    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.entries: OrderedDict[str, Entry] = OrderedDict()
+        # gthread workers (BAROMETRE_SERVER_THREADS) read and write it from several threads.
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Entry | None:
+        """Return the kept answer for ``key``, or None."""
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(
+        self, key: str, body: bytes, headers: list[tuple[str, str]], status: str = "200 OK"
+    ) -> None:
+        """Keep an answer, dropping the least recently used ones beyond ``max_bytes``."""
+        with self.lock:
+            if len(body) > self.max_bytes // 8 or key in self.entries:
+                return
+            self.entries[key] = (body, status, headers)
+            self.size += cost(key, self.entries[key])
+            while self.size > self.max_bytes:
+                old_key, old = self.entries.popitem(last=False)
+                self.size -= cost(old_key, old)
+
+
+# Python's own objects around an entry (tuples, list, string headers): about 0.7 KB measured
+# with tracemalloc for an answer with a dozen headers, rounded up.
+ENTRY_OVERHEAD = 1024
+
+
+def cost(key: str, entry: Entry) -> int:
+    """Return the bytes an entry holds: not only its body but its key and headers, which a
+    visitor can make large (long Accept or Host headers, unknown query parameters)."""
+    body, status, headers = entry
+    return (
+        len(body)
+        + len(key)
+        + len(status)
+        + sum(len(name) + len(value) for name, value in headers)
+        + ENTRY_OVERHEAD
+    )
+
+
+def register(server: flask.Flask, shared: Services) -> None:
+    """Answer repeated callback and API requests of ``server`` from memory, in front of Flask."""
+    answers = Answers()
+    server.extensions[EXTENSION] = answers
+    server.wsgi_app = Middleware(  # type: ignore[method-assign]
+        server.wsgi_app, answers, shared, shared.settings.max_request_kb * 1024
+    )
+
+    @server.after_request
+    def keep_answer(response: flask.Response) -> flask.Response:
+        # Flask runs after-request functions in reverse order: this one, registered before the
+        # compression and the security headers, sees the answer as sent.
+        if (
+            response.status_code == 200
+            and not response.is_streamed
+            and not flask.request.environ.get(PASSING)
+        ):
+            flask.request.environ[KEEP] = True
+        return response
+
+
+def do_not_keep() -> None:
+    """Keep the current request's answer out of memory: it says something passing (a page that
+    says the store could not be read), which the data version would not make stale."""
+    flask.request.environ[PASSING] = True
+
+
+class Middleware:
+    """The WSGI app that answers a kept request itself and keeps Flask's 200 answers."""
+
+    def __init__(self, app: Callable, answers: Answers, shared: Services, max_body: int) -> None:
+        urls = Urls(shared.settings.url_prefix)
+        self.app = app
+        self.answers = answers
+        self.shared = shared
+        self.max_body = max_body
+        self.callback_path = urls.path("/_dash-update-component")
+        self.api_prefix = urls.path("/api/v1/")
+
+    def key(self, environ: dict) -> str | None:
+        """Return the key of the request's answer, or None when it is not kept."""
+        method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO", "")
+        if method == "POST" and path == self.callback_path:
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or -1)
+            except ValueError:
+                return None
+            if not 0 <= length <= self.max_body:
+                return None  # chunked or too large: Flask answers it (413, 400…)
+            payload = environ["wsgi.input"].read(length)
+            # Flask reads the same body on a miss.
+            environ["wsgi.input"] = io.BytesIO(payload)
+        elif method == "GET" and path.startswith(self.api_prefix):
+            payload = environ.get("QUERY_STRING", "").encode("latin-1")
+        else:
+            return None
+        try:
+            version = self.shared.store.data_version()
+        except StoreError:
+            return None
+        return "\0".join(
+            (
+                method,
+                path,
+                hashlib.sha256(payload).hexdigest(),
+                str(version),
+                dt.date.today().isoformat(),
+                environ.get("HTTP_ACCEPT_ENCODING", ""),
+                environ.get("HTTP_ACCEPT", ""),
+                # Some answers name the site (catalogue.jsonld's absolute URLs): one Host header
+                # must never get an answer made for another.
+                environ.get("wsgi.url_scheme", ""),
+                environ.get("HTTP_HOST", ""),
+            )
+        )
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        key = self.key(environ)
+        kept = self.answers.get(key) if key else None
+        if kept is not None:
+            body, status, headers = kept
+            if any(name in environ for name in CONDITIONAL):
+                response = Response(body, status, headers).make_conditional(environ)
+                return response(environ, start_response)
+            start_response(status, list(headers))
+            return [body]
+        if key is None:
+            return self.app(environ, start_response)
+        sent: list = []
+
+        def recording(status: str, headers: list, exc_info=None):
+            sent[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        answer = self.app(environ, recording)
+        if not environ.get(KEEP):
+            return answer
+        try:
+            body = b"".join(answer)
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+        status, headers = sent
+        self.answers.put(
+            key, body, [(n, v) for n, v in headers if n.lower() != "set-cookie"], status
+        )
+        return [body]

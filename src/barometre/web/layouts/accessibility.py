@@ -1,0 +1,157 @@
+"""The pages the RGAA requires: « Déclaration d'accessibilité » and « Plan du site »."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from barometre.data.services import Services
+from barometre.urls import Urls
+from barometre.web.layouts import data, sources
+from barometre.web.layouts.common import ACCESSIBILITY_PATH, SITE_NAME, SITEMAP_PATH, Page
+
+# The results of our own audit (tests/test_accessibility.py and docs/accessibilite.md). Update
+# them with each audit: the declaration must state real results, never a wish.
+AUDIT_DATE = "28 novembre 2026"
+AUDIT_RESULTS = (
+    "axe-core 4.14 (règles WCAG 2.0 et 2.1 niveaux A et AA, bonnes pratiques)\u00a0: aucune "
+    "erreur sur les pages vérifiées (ci-dessous), en thème clair, et pour l'accueil, une page "
+    "d'indicateur et le plan du site à 320, 768 et 1\u202f280 pixels de large dans les deux "
+    "thèmes, tableaux de données ouverts, listes déroulantes et thème utilisés.",
+    "Lighthouse 12.2.3, catégorie accessibilité\u00a0: 100 sur 100 sur la page d'accueil et sur "
+    "une page d'indicateur.",
+    "Parcours au clavier (Tab et Maj+Tab) de chaque page\u00a0: tous les éléments interactifs "
+    "sont atteints, ont un nom accessible et un indicateur de focus visible, sans piège.",
+    "Chaque graphique a un résumé textuel et un tableau de données dont les valeurs sont "
+    "vérifiées égales à celles du graphique.",
+)
+NOT_ACCESSIBLE = (
+    "Les graphiques interactifs (infobulles au survol, zoom) ne sont pas utilisables au "
+    "clavier ni avec un lecteur d'écran. Alternative\u00a0: chaque graphique est accompagné d'un "
+    "résumé textuel et de toutes ses données dans un tableau (« Voir les données »), et les "
+    "données sont téléchargeables.",
+    "Le graphique des départements ne montre que les 15 premiers. Alternative\u00a0: le "
+    "tableau « Voir les données » liste tous les départements.",
+    "Aucun audit complet des 106 critères du RGAA par un organisme indépendant n'a encore été "
+    "réalisé\u00a0; les résultats ci-dessus sont ceux de notre propre audit.",
+)
+
+
+def declaration(services: Services) -> Page:
+    """Return the « Déclaration d'accessibilité » page (model of the RGAA 4.1)."""
+    urls = Urls(services.settings.url_prefix)
+    content = [
+        html.H1("Déclaration d'accessibilité"),
+        html.P(
+            "La Gendarmerie nationale s'engage à rendre ses sites internet accessibles "
+            "conformément à l'article 47 de la loi n° 2005-102 du 11 février 2005. Cette "
+            f"déclaration s'applique au {SITE_NAME}."
+        ),
+        html.H2("État de conformité"),
+        html.P(
+            [
+                f"Le {SITE_NAME} est ",
+                html.Strong("partiellement conforme"),
+                " avec le référentiel général d'amélioration de l'accessibilité (RGAA), "
+                "version 4.1, en raison des non-conformités et des dérogations énumérées "
+                "ci-dessous.",
+            ]
+        ),
+        html.H2("Résultats des tests"),
+        html.P(
+            f"Notre audit interne du {AUDIT_DATE}, automatisé et rejoué à chaque version\u00a0:"
+        ),
+        html.Ul([html.Li(item) for item in AUDIT_RESULTS]),
+        html.H2("Contenus non accessibles"),
+        html.Ul([html.Li(item) for item in NOT_ACCESSIBLE]),
+        html.H2("Établissement de cette déclaration"),
+        html.P(f"Cette déclaration a été établie le {AUDIT_DATE}."),
+        html.H3("Technologies utilisées"),
+        html.P("HTML5, CSS, JavaScript, SVG (Dash, Bootstrap, Plotly)."),
+        html.H3("Environnement de test"),
+        html.P(
+            "Chromium (Debian) piloté par Playwright, axe-core, Lighthouse\u00a0; largeurs "
+            "320, 768 et 1\u202f280 pixels\u00a0; thèmes clair et sombre\u00a0; clavier seul."
+        ),
+        html.H3("Pages vérifiées"),
+        html.P(
+            [
+                "L'accueil, la liste des indicateurs, chaque famille, chacune des pages "
+                "d'indicateur (dont celles avec leurs 101 départements), « À propos des "
+                "données », cette "
+                "déclaration, le ",
+                dcc.Link("plan du site", href=urls.path(SITEMAP_PATH)),
+                " et la page d'erreur.",
+            ]
+        ),
+        html.H2("Retour d'information et contact"),
+        html.P(
+            "Si vous n'arrivez pas à accéder à un contenu ou à un service, contactez-nous pour "
+            "être orienté vers une alternative accessible ou obtenir le contenu sous une autre "
+            "forme\u00a0: écrivez à la Brigade numérique de la Gendarmerie nationale, en précisant "
+            "la page concernée et la difficulté rencontrée."
+        ),
+        html.H2("Voies de recours"),
+        html.P(
+            "Si vous constatez un défaut d'accessibilité vous empêchant d'accéder à un contenu ou "
+            "à une fonctionnalité du site, que vous nous le signalez et que vous ne parvenez pas "
+            "à obtenir une réponse de notre part, vous êtes en droit de faire parvenir vos "
+            "doléances ou une demande de saisine au Défenseur des droits\u00a0:"
+        ),
+        html.Ul(
+            [
+                html.Li(
+                    "écrire un message au Défenseur des droits (formulaire sur son site "
+                    "internet, defenseurdesdroits.fr)\u00a0;"
+                ),
+                html.Li("contacter le délégué du Défenseur des droits dans votre région\u00a0;"),
+                html.Li(
+                    "envoyer un courrier par la poste (gratuit, ne pas mettre de timbre)\u00a0: "
+                    "Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07."
+                ),
+            ]
+        ),
+    ]
+    return Page(title=f"Déclaration d'accessibilité — {SITE_NAME}", content=content)
+
+
+def sitemap(services: Services) -> Page:
+    """Return the « Plan du site » page: every page, generated from the catalogue."""
+    urls = Urls(services.settings.url_prefix)
+    catalogue = services.catalogue
+    families = [
+        html.Li(
+            [
+                dcc.Link(family.title, href=urls.family(family.id)),
+                html.Ul(
+                    [
+                        html.Li(dcc.Link(indicator.title, href=urls.indicator(indicator.id)))
+                        for indicator in catalogue.of_family(family.id)
+                    ]
+                ),
+            ]
+        )
+        for family in catalogue.families
+    ]
+    content = [
+        html.H1("Plan du site"),
+        html.Ul(
+            [
+                html.Li(dcc.Link("Accueil", href=urls.path("/"))),
+                html.Li(
+                    [
+                        dcc.Link("Tous les indicateurs", href=urls.path("/indicateurs")),
+                        html.Ul(families),
+                    ]
+                ),
+                html.Li(dcc.Link("À propos des données", href=urls.path(sources.PATH))),
+                html.Li(dcc.Link("Données et téléchargements", href=urls.path(data.DATA_PATH))),
+                html.Li(dcc.Link("API", href=urls.path(data.API_PATH))),
+                html.Li(
+                    dcc.Link("Déclaration d'accessibilité", href=urls.path(ACCESSIBILITY_PATH))
+                ),
+                html.Li(dcc.Link("Plan du site", href=urls.path(SITEMAP_PATH))),
+            ],
+            className="sitemap",
+        ),
+    ]
+    return Page(title=f"Plan du site — {SITE_NAME}", content=content)

@@ -1,0 +1,184 @@
+"""The page as static HTML, sent with the index so that it shows before the JavaScript runs.
+
+Issue #7: the first meaningful content (title, key figures, text summaries) must not wait for the
+whole Dash application. ``interpolate_index`` (app.py) puts this copy of the page before
+``#react-entry-point``; Dash renders its own tree unseen on top of it (barometre.css) and
+``assets/prerendered.js`` removes the copy once Dash has filled the page, in one frame, so nothing
+moves. React cannot take it over in place: its first render empties ``#react-entry-point`` and
+shows « Loading... » until the layout and the page's callback have answered.
+
+The copy's ids carry a prefix: until it is removed, both trees are in the document, and scripts
+(theme.js, Dash's clientside callbacks) must find Dash's elements, not the copy's.
+
+Dash itself (React, its bundles, plotly.js: about 2 s of script on a mid-range phone, the whole
+Total Blocking Time of issue #7) starts only when the reader first moves, touches or types:
+``scripts_on_demand`` puts its scripts in an inert ``<template>`` that ``prerendered.js`` runs
+then. Until that moment the copy is the page, charts included (drawn as SVG by ``drawings``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from dash.development.base_component import Component
+from markupsafe import escape
+
+from barometre.charts import drawings
+from barometre.charts.model import EmptyChart
+from barometre.data.services import Services
+from barometre.web import ids
+from barometre.web.layouts.common import CHART_MODEL, Page, shell
+from barometre.web.layouts.controls import NAMESPACE
+
+LOG = logging.getLogger(__name__)
+ROOT_ID = "prerendu"
+ID_PREFIX = "prerendu-"
+VOID = {"area", "br", "col", "hr", "img", "input", "wbr"}
+# React prop → HTML attribute, for the props the site's components use; any other prop
+# (n_clicks, style, figure, …) has no place in static HTML. data-* and aria-* pass as they are.
+ATTRIBUTES = {
+    "className": "class",
+    "htmlFor": "for",
+    "tabIndex": "tabindex",
+    "readOnly": "readonly",
+    "colSpan": "colspan",
+    "rowSpan": "rowspan",
+    **{
+        name: name
+        for name in (
+            *("role", "title", "href", "type", "scope", "lang", "dir", "hidden", "open"),
+            *("value", "label", "min", "max", "step", "rows", "disabled", "alt", "height"),
+            *("width", "rel", "target", "download", "selected"),
+        )
+    },
+}
+# Attributes naming other elements by id: they follow the prefix.
+REFERENCES = {"for", "aria-labelledby", "aria-describedby", "aria-controls"}
+# Dash components drawn by JavaScript only: nothing to show before it runs.
+SCRIPT_ONLY = {"Store", "Location", "Download", "Interval"}
+# On reload, browsers put back the values fields had: the copy's would then contradict the page
+# it shows (and prerendered.js would carry them over to Dash).
+NOT_RESTORED = ' autocomplete="off"'
+FIELDS = {"input", "select", "textarea"}
+# The département map travels to Dash as markup in this attribute (layouts/map.py), drawn by
+# carte.js: the copy has it drawn already.
+DRAWING = "data-svg"
+# The id of the <template> holding Dash's scripts, and the assets that run at load without Dash.
+ON_DEMAND_ID = "dash-a-la-demande"
+AT_LOAD = ("/assets/theme.js", "/assets/prerendered.js")
+SCRIPT_TAG = re.compile(r"<script\b.*?</script>", re.DOTALL)
+
+
+def page_html(services: Services, page: Page) -> str:
+    """Return the whole page (header, ``page``'s content, footer) as static HTML."""
+    tree = shell(services)
+    _find(tree, ids.PAGE).children = page.content
+    # For prerendered.js (and theme.js): Dash's page region, which it watches; the prefix of the
+    # copy's ids; the template of Dash's scripts.
+    data = f'data-page="{ids.PAGE}" data-prefix="{ID_PREFIX}" data-scripts="{ON_DEMAND_ID}"'
+    return f'<div id="{ROOT_ID}" class="prerendered" {data}>{to_html(tree)}</div>'
+
+
+def scripts_on_demand(scripts: str, renderer: str) -> str:
+    """Return Dash's script tags with all but ``AT_LOAD`` in an inert template, renderer last."""
+    now, later = [], []
+    for tag in SCRIPT_TAG.findall(scripts):
+        (now if any(f"{asset}?" in tag for asset in AT_LOAD) else later).append(tag)
+    # The template first: prerendered.js reads it as it runs.
+    return f'<template id="{ON_DEMAND_ID}">{"".join(later)}{renderer}</template>\n' + "\n".join(now)
+
+
+def to_html(node) -> str:
+    """Return the HTML of a component tree (``dash.html``, ``dcc`` and text), escaped."""
+    out: list[str] = []
+    _write(node, out)
+    return "".join(out)
+
+
+def _write(node, out: list[str]) -> None:
+    # Appends to one list: nested generators would pass every string up through each level.
+    if node is None or isinstance(node, bool):
+        return
+    if isinstance(node, str | int | float):
+        out.append(escape(str(node)))
+        return
+    if isinstance(node, list | tuple):
+        for child in node:
+            _write(child, out)
+        return
+    kind = node._type
+    if kind in SCRIPT_ONLY:
+        return
+    if kind == "Graph":
+        out.append(_drawing(node))
+        return
+    if kind == "Select" and node._namespace == NAMESPACE:
+        out.append(f"<select{_attributes(node, skip='value')}{NOT_RESTORED}>")
+        for option in node.options:
+            selected = " selected" if option["value"] == node.value else ""
+            out.append(f'<option value="{escape(option["value"])}"{selected}>')
+            out.append(f"{escape(option['label'])}</option>")
+        out.append("</select>")
+        return
+    if kind == "Table" and node._namespace == NAMESPACE:
+        out.append(f'<table class="{escape(node.className)}"><caption>{escape(node.caption)}')
+        out.append("</caption><thead><tr>")
+        out.extend(f'<th scope="col">{escape(name)}</th>' for name in node.columns)
+        out.append("</tr></thead><tbody>")
+        for head, *cells in node.rows:
+            out.append(f'<tr><th scope="row">{escape(head)}</th>')
+            out.extend(f"<td>{escape(cell)}</td>" for cell in cells)
+            out.append("</tr>")
+        out.append("</tbody></table>")
+        return
+    tag = "a" if kind == "Link" else kind.lower()
+    out.append(f"<{tag}{_attributes(node)}{NOT_RESTORED if tag in FIELDS else ''}>")
+    if tag in VOID:
+        return
+    drawing = vars(node).get(DRAWING)
+    if drawing:
+        out.append(drawing)  # built and escaped by maps.svg
+    _write(getattr(node, "children", None), out)
+    out.append(f"</{tag}>")
+
+
+def _drawing(graph: Component) -> str:
+    """Return the server's drawing of a graph, in the box plotly.js draws in later; a chart that
+    cannot be drawn leaves a French message in its place, and an ERROR in the log."""
+    model = getattr(graph, CHART_MODEL)
+    try:
+        # A chart with data has its table beside it (layouts/common.chart_block); an empty one
+        # is named by its message.
+        return drawings.chart_html(model, hidden=not isinstance(model, EmptyChart))
+    except Exception:
+        LOG.exception("dessin du graphique %s impossible", graph.id)
+        return drawings.chart_html(EmptyChart(drawings.FAILED), hidden=False)
+
+
+def _attributes(node: Component, skip: str = "") -> str:
+    parts = []
+    # The props as set (vars; to_plotly_json costs ten times more), sorted: the same HTML always.
+    for name, value in sorted(vars(node).items()):
+        wildcard = name == "id" or name.startswith(("data-", "aria-"))
+        attribute = name if wildcard else ATTRIBUTES.get(name)
+        if attribute is None or name in (skip, DRAWING) or value is None or value is False:
+            continue
+        if attribute == "id" and not isinstance(value, str):
+            # A pattern-matching id ({"type": …, …}) is no HTML id: prerendered.js finds the
+            # element's twin by its position instead.
+            continue
+        if attribute in REFERENCES or attribute == "id":
+            value = " ".join(ID_PREFIX + part for part in str(value).split())
+        elif attribute == "href" and str(value).startswith("#"):
+            value = "#" + ID_PREFIX + str(value)[1:]
+        parts.append(f" {attribute}" if value is True else f' {attribute}="{escape(str(value))}"')
+    return "".join(parts)
+
+
+def _find(tree, component_id: str) -> Component:
+    """Return the component of ``tree`` whose id is ``component_id``."""
+    for component in tree._traverse():
+        if getattr(component, "id", None) == component_id:
+            return component
+    raise LookupError(component_id)
