@@ -229,6 +229,7 @@ def test_an_embed_loads_only_its_own_assets(embed_client):
         "/assets/drawings.css",
         "/assets/embed/embed.css",
         "/assets/embed/embed.js",
+        "/assets/explore.js",
         "/indicateurs/" + DEMANDES,
     ]
     # plotly.js, its French locale and the checkboxes' redraw: fetched at the first move
@@ -240,11 +241,13 @@ def test_an_embed_loads_only_its_own_assets(embed_client):
     ]
 
 
-def test_an_embed_comes_with_its_chart_drawn_and_one_deferred_script(embed_client):
-    # Title, summary, chart (SVG drawn by the server) and table are painted before any script.
+def test_an_embed_comes_with_its_chart_drawn_and_two_deferred_scripts(embed_client):
+    # Title, summary, chart (SVG drawn by the server) and table are painted before any script:
+    # the embed's own and the chart explorer's.
     _, html = get(embed_client, "")
     scripts = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", html)
-    assert len(scripts) == 1 and re.search(r"\sdefer[\s>]", scripts[0]), scripts
+    assert len(scripts) == 2, scripts
+    assert all(re.search(r"\sdefer[\s>]", script) for script in scripts), scripts
     chart = html.split('id="graphique"')[1].split("</figure>")[0]
     assert '<div class="svg-chart"' in chart and "<path" in chart
 

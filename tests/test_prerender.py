@@ -10,10 +10,12 @@ from dash import dcc, html
 from dash_http import components
 from test_app import route
 
-from barometre import figures, ids
+from barometre import ids, views
 from barometre.app import create_app
+from barometre.charts.model import BarChart, EmptyChart, ValueFormat
 from barometre.config import Settings
 from barometre.layouts import controls
+from barometre.layouts.common import chart_block
 from barometre.prerender import to_html
 
 OPTIONS = [{"label": "Mois", "value": "mois"}, {"label": "Année", "value": "annee"}]
@@ -249,14 +251,16 @@ def test_axe_finds_no_violation_in_the_copy_alone(live_server, page, path, chart
     assert axe(page) == []
 
 
-def test_dash_s_scripts_wait_in_a_template_but_two(demo_settings):
+def test_dash_s_scripts_wait_in_a_template_but_three(demo_settings):
     page = create_app(demo_settings).server.test_client().get("/").get_data(as_text=True)
     template = page.split('<template id="dash-a-la-demande">')[1].split("</template>")[0]
     outside = page.replace(template, "")
     assert "dash_renderer" in template and "react-dom" in template
     assert 'id="_dash-renderer"' in template and "new DashRenderer()" in template
-    assert outside.count("<script src=") == 2
+    assert outside.count("<script src=") == 3
     assert "/assets/theme.js?" in outside and "/assets/prerendered.js?" in outside
+    # The chart explorer works on the server's drawings, before Dash and after.
+    assert outside.index("/assets/explore.js?") < outside.index("/assets/prerendered.js?")
     # the renderer starts Dash: it must come after every bundle it needs
     assert template.rindex("<script src=") < template.index('id="_dash-renderer"')
 
@@ -339,12 +343,16 @@ def test_what_the_reader_did_before_dash_is_carried_over(live_server, reader):
 
 
 def test_a_chart_is_drawn_in_the_copy_hidden_when_its_table_says_the_same():
-    with_data = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], "layout": {}}
-    drawn = to_html(html.Div(dcc.Graph(id="g", figure=with_data), className="chart-box"))
-    assert drawn.startswith('<div class="chart-box"><div class="svg-chart"')
-    assert 'aria-hidden="true"' in drawn and "<rect" in drawn
-    empty = figures.empty_figure("Aucune donnée sur la période").to_plotly_json()
-    drawn = to_html(dcc.Graph(id="g", figure=empty))
+    bars = BarChart(("a", "b"), (1, 2), ValueFormat(0, "demandes"))
+    table = views.DataTable("Demandes", ("Motif", "Valeur"), (("b", "2"), ("a", "1")))
+    chart = views.make_chart(bars, id="g", title="Répartition", summary="", table=table)
+    drawn = to_html(chart_block(chart))
+    box = drawn.split('<div class="chart-box"')[1].split("</figure>")[0]
+    assert '<div class="svg-chart" aria-hidden="true"' in box and "<rect" in box
+    assert "data-svg" not in box  # the markup is written once, as the drawing
+    message = EmptyChart("Aucune donnée sur la période")
+    empty = views.make_chart(message, id="v", title="", summary="")
+    drawn = to_html(chart_block(empty))
     assert 'role="img"' in drawn and 'aria-label="Aucune donnée sur la période"' in drawn
 
 

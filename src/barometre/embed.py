@@ -20,7 +20,7 @@ import flask
 import jinja2
 from markupsafe import Markup
 
-from barometre import __version__, drawings, errors, figures, ids, summaries, views
+from barometre import __version__, drawings, errors, exploration, figures, ids, summaries, views
 from barometre.catalogue import Breakdown, Indicator
 from barometre.charts import model as chart_model
 from barometre.services import Services
@@ -288,7 +288,16 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
         subtitle=shown.subtitle,
         demo=services.store.is_demo(),
         chart=shown.chart,
-        drawing=Markup(drawings.chart_html(shown.chart.model, hidden=True, height=None)),  # noqa: S704  # nosec: drawings escapes
+        drawing=Markup(  # noqa: S704  # nosec: drawings escapes
+            drawings.chart_html(
+                shown.chart.model,
+                hidden=True,
+                height=None,
+                explore=exploration.exploration(
+                    shown.chart.model, shown.chart.table, indicator.title
+                ),
+            )
+        ),
         checkboxes=[
             (box_id, label, box_id == ids.SHOW_EVENTS)
             for box_id, label in ids.DISPLAY_CHECKBOXES

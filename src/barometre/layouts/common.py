@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 
 from dash import dcc, html
 
-from barometre import figures, ids
+from barometre import drawings, exploration, figures, ids
+from barometre.charts.model import EmptyChart
 from barometre.layouts import controls as native
 from barometre.services import Services
 from barometre.store import StoreError
@@ -205,8 +207,10 @@ def footer(urls: Urls) -> html.Footer:
     )
 
 
-# The attribute of a dcc.Graph that holds the chart's model, for the server's drawing.
-CHART_MODEL = "chart_model"
+LOG = logging.getLogger(__name__)
+# The attribute of a chart's box holding the server's drawing: prerender.py writes it into the
+# server's copy of the page, assets/explore.js into Dash's (where plotly.js draws over it).
+DRAWING = "data-svg"
 
 
 def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
@@ -224,8 +228,6 @@ def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
         config=figures.GRAPH_CONFIG,
         className="chart",
     )
-    # Not a prop: Dash never sends it; the server's copy draws the chart from it (prerender.py).
-    setattr(graph, CHART_MODEL, chart.model)
     return html.Section(
         [
             heading_tag(chart.title, id=title_id),
@@ -238,6 +240,7 @@ def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
                         graph,
                         className="chart-box",
                         **({"data-chart-alternative": "table"} if has_table else {}),
+                        **{DRAWING: drawing(chart)},
                     ),
                     caption(chart),
                 ],
@@ -248,6 +251,22 @@ def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
         className="chart-block",
         **{"aria-labelledby": title_id},
     )
+
+
+def drawing(chart: Chart) -> str:
+    """Return the server's drawing of a chart, explorable point by point; a chart that cannot
+    be drawn leaves a French message in its place, and an ERROR in the log."""
+    model = chart.model
+    try:
+        # A chart with data has its table beside it; an empty one is named by its message.
+        return drawings.chart_html(
+            model,
+            hidden=not isinstance(model, EmptyChart),
+            explore=exploration.exploration(model, chart.table, chart.title),
+        )
+    except Exception:
+        LOG.exception("dessin du graphique %s impossible", chart.id)
+        return drawings.chart_html(EmptyChart(drawings.FAILED), hidden=False)
 
 
 def display_options(display: Display = DEFAULT_DISPLAY) -> html.Div:
