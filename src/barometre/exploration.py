@@ -125,10 +125,10 @@ def _lines(chart: TimeChart, table, name: str) -> Exploration | None:
                 when = f" ({line.labels[index]})" if line.labels else ""
                 head = f"{row[0]}, {YEAR_AGO}{when}"
                 cell = row[before_column]
-                said = _said(head, value, cell, chart.values) if _is_number(cell) else head
-                more, event = ("" if _is_number(cell) else cell), False
-                if value is None:
-                    said, more = f"{head}{NBSP}: {MASKED}", ""
+                # « non comparable » (an incomplete period) is said as the table says it.
+                number = _is_number(cell)
+                said = _said(head, value, cell, chart.values) if number else f"{head}{NBSP}: {cell}"
+                more, event = "", False
             else:
                 return None
             points.append(Point(said, more, event))

@@ -177,7 +177,7 @@
       const name = data.series.length > 1 ? series().nom : "";
       show(current(), name);
       const said = pointText(current());
-      announce(label ? `${label} : ${said}` : said);
+      announce(label ? `${label}\u00a0— ${said}` : said);
     }
 
     function move(step) {
