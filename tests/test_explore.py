@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 INDICATOR = "brigade-numerique-demandes"  # a motif breakdown (flat bars) and hours (upright)
 PERIOD = "debut=2025-01-01&fin=2026-11-15"
-LIVE = "[aria-live=polite][data-explore-part]"
+LIVE = "[data-explore-tools] [aria-live=polite]"
 # Each kind of chart: the page, the chart's id, the series walked (0: main, 1: the overlay).
 CASES = {
     "national": (f"/indicateurs/{INDICATOR}?{PERIOD}", f"{INDICATOR}-evolution", 0),

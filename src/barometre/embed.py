@@ -298,6 +298,7 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
                 ),
             )
         ),
+        explore_help=exploration.HELP,
         checkboxes=[
             (box_id, label, box_id == ids.SHOW_EVENTS)
             for box_id, label in ids.DISPLAY_CHECKBOXES

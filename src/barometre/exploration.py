@@ -25,6 +25,12 @@ from barometre.charts.model import (
 )
 from barometre.summaries import MISSING, NBSP, NNBSP
 
+# What the keys do, said once when a chart gets the focus (its description).
+HELP = (
+    "Flèches gauche et droite\u00a0: point précédent ou suivant\u00a0; haut et bas\u00a0: autre "
+    "série\u00a0; Début, Fin, Page précédente, Page suivante\u00a0: aller plus loin\u00a0; "
+    "Espace\u00a0: écouter le point\u00a0; Échap\u00a0: quitter le graphique."
+)
 MASKED = "non diffusé"
 MAXIMUM = "maximum de la période"
 MINIMUM = "minimum de la période"

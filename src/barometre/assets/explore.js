@@ -21,10 +21,9 @@
   const DRAWING = ".svg-chart[data-points]";
   const BOXES = ".chart-box[data-svg]";
   const PART = "data-explore-part";
-  const HELP =
-    "Flèches gauche et droite : point précédent ou suivant ; haut et bas : autre série ; " +
-    "Début, Fin, Page précédente, Page suivante : aller plus loin ; Espace : écouter le point ; " +
-    "Échap : quitter le graphique.";
+  // The buttons, help and live region beside a chart, written by the server so that nothing
+  // moves when this script arrives (layouts/common.explore_tools, templates/embed.html).
+  const TOOLS = "[data-explore-tools]";
   const TONE_LOW = 220; // Hz: the lowest value; the highest is two octaves up
   const SECONDS_PER_POINT = 0.08;
   const SHORTEST = 1.5; // s, the whole series, however few its points
@@ -79,12 +78,12 @@
     if (!data || !data.series.length || !box) {
       return;
     }
+    const tools = box.nextElementSibling;
+    if (!tools || !tools.matches(TOOLS)) {
+      return;
+    }
     drawing.explored = true;
     box.querySelectorAll(`[${PART}]`).forEach((node) => node.remove());
-    const next = box.nextElementSibling;
-    if (next && next.hasAttribute(PART)) {
-      next.remove();
-    }
     const key = chartKey(box);
     const signature = drawing.getAttribute("data-points");
     let place = places.get(key.id);
@@ -92,34 +91,26 @@
       place = { signature, series: 0, index: -1 };
       places.set(key.id, place);
     }
-    const ids = (part) => `${key.prefix}${key.id}-${part}`;
     const count = data.series.reduce((total, series) => total + series.points.length, 0);
     const layer = element("div", { class: "explore-layer", "aria-hidden": "true" });
     const marker = element("div", { class: "explore-marker", hidden: "" });
     const tip = element("div", { class: "explore-tip", hidden: "" });
     layer.append(marker, tip);
+    const previous = tools.querySelector(".explore-previous");
+    const following = tools.querySelector(".explore-next");
+    const listen = tools.querySelector(".explore-listen");
+    const help = tools.querySelector(".explore-help");
+    const live = tools.querySelector("[aria-live]");
     const focus = element("div", {
       class: "explore-focus",
-      id: ids("exploration"),
+      id: `${key.prefix}${key.id}-exploration`,
       tabindex: "0",
       role: "application",
       "aria-roledescription": "graphique",
       "aria-label": `${data.nom}, ${count} points`,
-      "aria-describedby": ids("aide"),
+      "aria-describedby": help.id,
     });
     box.append(layer, focus);
-    const tools = element("div", {
-      class: "explore-tools",
-      role: "group",
-      "aria-label": `Parcourir le graphique « ${data.nom} »`,
-    });
-    const previous = element("button", { type: "button", id: ids("precedent") }, "Point précédent");
-    const following = element("button", { type: "button", id: ids("suivant") }, "Point suivant");
-    const listen = element("button", { type: "button", id: ids("ecouter") }, "Écouter");
-    const help = element("p", { class: "explore-hidden", id: ids("aide") }, HELP);
-    const live = element("p", { class: "explore-hidden", "aria-live": "polite" });
-    tools.append(previous, following, listen, help, live);
-    box.after(tools);
 
     function series() {
       return data.series[place.series];
@@ -238,16 +229,17 @@
         show(current(), data.series.length > 1 ? series().nom : "");
       }
     });
-    previous.addEventListener("click", () => move(-1));
-    following.addEventListener("click", () => move(1));
-    listen.addEventListener("click", () => {
+    // Properties, not listeners: Dash may keep these buttons for the next drawing.
+    previous.onclick = () => move(-1);
+    following.onclick = () => move(1);
+    listen.onclick = () => {
       if (playing && playing.button === listen) {
         stop();
         return;
       }
       const length = series().points.length * SECONDS_PER_POINT;
       play(series().points, Math.min(Math.max(length, SHORTEST), LONGEST), data.axe, listen);
-    });
+    };
 
     // Leaving the chart and its buttons: the drawing gives the place back to plotly's.
     const leave = (event) => {
@@ -259,7 +251,7 @@
       hide();
     };
     focus.addEventListener("focusout", leave);
-    tools.addEventListener("focusout", leave);
+    tools.onfocusout = leave;
 
     // The pointer: the nearest point under it, on the drawing only (plotly.js has its own).
     function nearest(event) {
@@ -296,13 +288,13 @@
       }
     }
 
-    box.addEventListener("pointermove", pointer);
-    box.addEventListener("pointerdown", pointer);
-    box.addEventListener("pointerleave", () => {
+    box.onpointermove = pointer;
+    box.onpointerdown = pointer;
+    box.onpointerleave = () => {
       if (!box.dataset.exploreActive) {
         hide();
       }
-    });
+    };
 
     // The focus comes back where it was after a hand-over or a redraw, should nothing else
     // (prerendered.js) have put it somewhere.
@@ -312,14 +304,14 @@
       parts[place.focused].focus({ preventScroll: true });
     }
     Object.entries(parts).forEach(([name, node]) => {
-      node.addEventListener("focus", () => {
+      node.onfocus = () => {
         place.focused = name;
-      });
-      node.addEventListener("blur", (event) => {
+      };
+      node.onblur = (event) => {
         if (event.relatedTarget) {
           place.focused = null;
         }
-      });
+      };
     });
   }
 

@@ -307,7 +307,7 @@
   copy.addEventListener("click", function (event) {
     var button = event.target.closest("button");
     // explore.js's buttons act at once, on the copy's drawing: nothing to press again.
-    if (broken || !button || !copy.contains(button) || button.hasAttribute("data-explore-part")) {
+    if (broken || !button || !copy.contains(button) || button.closest("[data-explore-tools]")) {
       return;
     }
     pressed.push(button);

@@ -242,6 +242,7 @@ def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
                         **({"data-chart-alternative": "table"} if has_table else {}),
                         **{DRAWING: drawing(chart)},
                     ),
+                    explore_tools(title_id, chart.title) if has_table else None,
                     caption(chart),
                 ],
                 className="chart-figure mb-2",
@@ -267,6 +268,38 @@ def drawing(chart: Chart) -> str:
     except Exception:
         LOG.exception("dessin du graphique %s impossible", chart.id)
         return drawings.chart_html(EmptyChart(drawings.FAILED), hidden=False)
+
+
+def explore_tools(title_id: str, title: str) -> html.Div:
+    """Return the buttons beside a chart that walk it point by point and play it, its help and
+    its live region (run by assets/explore.js; hidden without scripts).
+
+    Written by the server so that nothing moves when the script arrives; screen readers in
+    browse mode, which keep the arrow keys, use these buttons.
+    """
+    return html.Div(
+        [
+            html.Button(
+                "Point précédent",
+                type="button",
+                id=f"{title_id}-precedent",
+                className="explore-previous",
+            ),
+            html.Button(
+                "Point suivant", type="button", id=f"{title_id}-suivant", className="explore-next"
+            ),
+            html.Button(
+                "Écouter", type="button", id=f"{title_id}-ecouter", className="explore-listen"
+            ),
+            html.P(
+                exploration.HELP, id=f"{title_id}-aide", className="explore-hidden explore-help"
+            ),
+            html.P(className="explore-hidden", **{"aria-live": "polite"}),
+        ],
+        className="explore-tools",
+        role="group",
+        **{"aria-label": f"Parcourir le graphique «\u00a0{title}\u00a0»", "data-explore-tools": ""},
+    )
 
 
 def display_options(display: Display = DEFAULT_DISPLAY) -> html.Div:
