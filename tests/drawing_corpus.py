@@ -27,10 +27,11 @@ from barometre.charts import build, drawings
 from barometre.charts.model import Chart, EmptyChart, TimeChart
 from barometre.charts.summaries import NO_DATA
 from barometre.data.catalogue import Breakdown
+from barometre.web.app import ASSETS
 
 TODAY = dt.date(2026, 11, 15)  # frozen: the current month holds 15 days of data
 FOLDER = Path(__file__).parent / "snapshots"
-STYLESHEET = Path(drawings.__file__).parent / "assets" / "drawings.css"
+STYLESHEET = ASSETS / "drawings.css"
 WIDTHS = (320, 960)  # a phone's chart and a desktop's
 COMMAND = "make snapshots"
 NBSP = "\u00a0"

@@ -489,6 +489,9 @@ def test_every_page_footer_links_to_the_declaration_and_the_sitemap(app):
         "Voies de recours",
         "Défenseur des droits",
         "Retour d'information et contact",
+        "Parcourir un graphique",
+        "Point précédent",
+        "Écouter",
     ],
 )
 def test_declaration_states_conformance_results_and_recourse(app, words):

@@ -59,7 +59,7 @@ def test_a_chart_that_cannot_be_drawn_leaves_the_page_and_a_message(client, monk
         return real(chart, *args, **kwargs)
 
     monkeypatch.setattr(drawings, "chart_html", first_fails)
-    with caplog.at_level(logging.ERROR, logger="barometre.web.prerender"):
+    with caplog.at_level(logging.ERROR, logger="barometre.web.layouts.common"):
         response = client.get(f"/indicateurs/{INDICATOR}?debut=2023-01-01&fin=2023-06-30")
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 200

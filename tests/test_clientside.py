@@ -12,7 +12,6 @@ import html as html_escape
 import itertools
 import json
 import re
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import plotly.io
@@ -23,9 +22,9 @@ from barometre.charts import figures
 from barometre.publish import validation
 from barometre.urls import Urls
 from barometre.web import clientside, prerender, views
+from barometre.web.app import ASSETS
 from barometre.web.callbacks import indicator as indicator_callbacks
 
-ASSETS = Path(clientside.__file__).parent / "assets"
 DISPLAYS = [validation.Display(e, c) for e, c in itertools.product((True, False), repeat=2)]
 CLICKS = [None, 0, 1, 2, 3, 4, 5]
 # The scripts of the clientside callbacks, and display.js, which indicator.js calls.

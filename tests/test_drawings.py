@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,10 +15,11 @@ from barometre.charts.build import MARKERS_SHOWN, MEMBER_DASHES
 from barometre.charts.figures import THEMES, plotly_figure
 from barometre.charts.model import EmptyChart
 from barometre.data.catalogue import Breakdown
+from barometre.web.app import ASSETS
 
 NNBSP = "\u202f"
 EUROS = make_indicator(id="montant", unit="euros", decimals=1)
-ASSETS = Path(drawings.__file__).parent / "assets"
+
 MONTHS = {"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct."}
 MONTHS |= {"nov.", "déc."}
 EIGHT = Breakdown(

@@ -229,6 +229,7 @@ def test_an_embed_loads_only_its_own_assets(embed_client):
         "/assets/drawings.css",
         "/assets/embed/embed.css",
         "/assets/embed/embed.js",
+        "/assets/explore.js",
         "/indicateurs/" + DEMANDES,
     ]
     # plotly.js, its French locale and the checkboxes' redraw: fetched at the first move
@@ -240,11 +241,13 @@ def test_an_embed_loads_only_its_own_assets(embed_client):
     ]
 
 
-def test_an_embed_comes_with_its_chart_drawn_and_one_deferred_script(embed_client):
-    # Title, summary, chart (SVG drawn by the server) and table are painted before any script.
+def test_an_embed_comes_with_its_chart_drawn_and_two_deferred_scripts(embed_client):
+    # Title, summary, chart (SVG drawn by the server) and table are painted before any script:
+    # the embed's own and the chart explorer's.
     _, html = get(embed_client, "")
     scripts = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", html)
-    assert len(scripts) == 1 and re.search(r"\sdefer[\s>]", scripts[0]), scripts
+    assert len(scripts) == 2, scripts
+    assert all(re.search(r"\sdefer[\s>]", script) for script in scripts), scripts
     chart = html.split('id="graphique"')[1].split("</figure>")[0]
     assert '<div class="svg-chart"' in chart and "<path" in chart
 
@@ -497,8 +500,12 @@ def test_every_frame_draws_and_fits_its_content(sites, host_page, width):
     frame = embed_frames(page).nth(0)
     before = frame.bounding_box()["height"]
     content = frame.element_handle().content_frame()
-    # From the host page, the first Tab enters the first frame, on its table switch.
+    # From the host page, the first Tab enters the first frame on its chart (explore.js), then
+    # its three buttons, then the table switch.
     page.keyboard.press("Tab")
+    assert content.evaluate("() => document.activeElement.id") == "graphique-exploration"
+    for _ in range(4):
+        page.keyboard.press("Tab")
     assert content.evaluate("() => document.activeElement.id") == "voir-donnees"
     page.keyboard.press("Enter")
     switch = content.locator("#voir-donnees")
@@ -594,10 +601,11 @@ def test_an_embed_read_without_a_move_loads_no_plotly_and_is_axe_clean(sites, br
         drawing = page.locator("#graphique .svg-chart")
         assert drawing.count() == 1 and drawing.bounding_box()["height"] > 200
         assert axe_violations(page) == []
-        # the reader moves: plotly.js comes and draws in the drawing's place
+        # the reader moves: plotly.js comes and draws over the drawing, which stays, unseen,
+        # as the keyboard's chart (explore.js)
         page.mouse.move(100, 100)
         page.wait_for_selector("#graphique .main-svg", timeout=20_000)
-        assert page.locator("#graphique .svg-chart").count() == 0
+        assert not page.locator("#graphique .svg-chart").is_visible()
         assert len(fetched) == 2  # plotly.js and its French locale
     finally:
         context.close()

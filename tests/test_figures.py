@@ -16,9 +16,10 @@ from barometre.charts import build, figures
 from barometre.charts.build import MEMBER_DASHES
 from barometre.charts.figures import GRAPH_CONFIG, THEMES, empty_figure, plotly_figure
 from barometre.charts.model import SYMBOLS, EmptyChart
+from barometre.web.app import ASSETS
 
 NNBSP, NBSP = "\u202f", "\u00a0"
-LOCALE_ASSET = Path(figures.__file__).parent / "assets" / "plotly-locale-fr.js"
+LOCALE_ASSET = ASSETS / "plotly-locale-fr.js"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 

@@ -11,13 +11,13 @@ from dash import dcc, html
 from dash_http import components
 from test_app import route
 
-from barometre.charts import drawings, figures
+from barometre.charts import drawings
 from barometre.charts.model import BarChart, EmptyChart, TimeChart, ValueFormat
 from barometre.config import Settings
-from barometre.web import ids
+from barometre.web import ids, views
 from barometre.web.app import create_app
 from barometre.web.layouts import controls
-from barometre.web.layouts.common import CHART_MODEL
+from barometre.web.layouts.common import chart_block
 from barometre.web.prerender import to_html
 
 OPTIONS = [{"label": "Mois", "value": "mois"}, {"label": "Année", "value": "annee"}]
@@ -253,14 +253,16 @@ def test_axe_finds_no_violation_in_the_copy_alone(live_server, page, path, chart
     assert axe(page) == []
 
 
-def test_dash_s_scripts_wait_in_a_template_but_two(demo_settings):
+def test_dash_s_scripts_wait_in_a_template_but_three(demo_settings):
     page = create_app(demo_settings).server.test_client().get("/").get_data(as_text=True)
     template = page.split('<template id="dash-a-la-demande">')[1].split("</template>")[0]
     outside = page.replace(template, "")
     assert "dash_renderer" in template and "react-dom" in template
     assert 'id="_dash-renderer"' in template and "new DashRenderer()" in template
-    assert outside.count("<script src=") == 2
+    assert outside.count("<script src=") == 3
     assert "/assets/theme.js?" in outside and "/assets/prerendered.js?" in outside
+    # The chart explorer works on the server's drawings, before Dash and after.
+    assert outside.index("/assets/explore.js?") < outside.index("/assets/prerendered.js?")
     # the renderer starts Dash: it must come after every bundle it needs
     assert template.rindex("<script src=") < template.index('id="_dash-renderer"')
 
@@ -342,27 +344,26 @@ def test_what_the_reader_did_before_dash_is_carried_over(live_server, reader):
     assert f"granularite={chosen}" in page.url and "comparer=oui" in page.url
 
 
-def graph_of(model) -> dcc.Graph:
-    """A graph as layouts/common.chart_block makes it: its figure, and its model for the copy."""
-    graph = dcc.Graph(id="g", figure=figures.plotly_figure(model).to_plotly_json())
-    setattr(graph, CHART_MODEL, model)
-    return graph
-
-
 def test_a_chart_is_drawn_in_the_copy_hidden_when_its_table_says_the_same():
-    bars = BarChart(labels=("a", "b"), values=(1, 2), values_format=ValueFormat(0, "demandes"))
-    drawn = to_html(html.Div(graph_of(bars), className="chart-box"))
-    assert drawn.startswith('<div class="chart-box"><div class="svg-chart"')
-    assert 'aria-hidden="true"' in drawn and "<rect" in drawn
-    drawn = to_html(graph_of(EmptyChart("Aucune donnée sur la période")))
+    bars = BarChart(("a", "b"), (1, 2), ValueFormat(0, "demandes"))
+    table = views.DataTable("Demandes", ("Motif", "Valeur"), (("b", "2"), ("a", "1")))
+    chart = views.make_chart(bars, id="g", title="Répartition", summary="", table=table)
+    drawn = to_html(chart_block(chart))
+    box = drawn.split('<div class="chart-box"')[1].split("</figure>")[0]
+    assert '<div class="svg-chart" aria-hidden="true"' in box and "<rect" in box
+    assert "data-svg" not in box  # the markup is written once, as the drawing
+    message = EmptyChart("Aucune donnée sur la période")
+    empty = views.make_chart(message, id="v", title="", summary="")
+    drawn = to_html(chart_block(empty))
     assert 'role="img"' in drawn and 'aria-label="Aucune donnée sur la période"' in drawn
 
 
 def test_a_chart_the_copy_cannot_draw_leaves_a_french_message_and_an_error_logged(caplog):
     # A series longer than its dates cannot be built; a chart the drawing fails on is forged.
     broken = TimeChart(series=(), granularity="mois", values=ValueFormat(0, "demandes"))
-    with caplog.at_level(logging.ERROR, logger="barometre.web.prerender"):
-        drawn = to_html(html.Div([graph_of(broken), html.P("La suite de la page.")]))
+    chart = views.Chart(id="g", title="Évolution", model=broken, figure={}, summary="")
+    with caplog.at_level(logging.ERROR, logger="barometre.web.layouts.common"):
+        drawn = to_html(html.Div([chart_block(chart), html.P("La suite de la page.")]))
     assert drawings.FAILED.replace("'", "&#39;") in drawn
     assert "La suite de la page." in drawn  # the rest of the page is there
     [record] = caplog.records

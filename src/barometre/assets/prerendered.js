@@ -110,9 +110,11 @@
     return index < 0 ? null : visit(root, selector)[index] || null;
   }
 
+  // The modebar's buttons exist only in Dash's charts; explore.js's parts (named by id) are
+  // added to both pages, maybe not yet to Dash's.
   function visit(scope, selector) {
     return Array.prototype.filter.call(scope.querySelectorAll(selector), function (element) {
-      return !element.closest(".modebar-container");
+      return !element.closest(".modebar-container, [data-explore-part]");
     });
   }
 
@@ -192,7 +194,7 @@
     var boxes = root.querySelectorAll(".chart-box");
     Array.prototype.forEach.call(boxes, function (box, index) {
       var drawing = copied[index] && copied[index].querySelector(".svg-chart");
-      if (drawing && !box.querySelector(".main-svg")) {
+      if (drawing && !box.querySelector(".main-svg, .svg-chart")) {
         box.appendChild(drawing);
       }
     });
@@ -304,7 +306,8 @@
   // Buttons of the copy do nothing by themselves: Dash's twins are pressed at the hand-over.
   copy.addEventListener("click", function (event) {
     var button = event.target.closest("button");
-    if (broken || !button || !copy.contains(button)) {
+    // explore.js's buttons act at once, on the copy's drawing: nothing to press again.
+    if (broken || !button || !copy.contains(button) || button.closest("[data-explore-tools]")) {
       return;
     }
     pressed.push(button);

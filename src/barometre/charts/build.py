@@ -2,7 +2,7 @@
 
 Pure functions over pandas frames (``periode``, ``membre``, ``valeur``, ``jours`` columns, as
 the store and the published data return them). They decide what a chart shows; how it looks in
-plotly or SVG is the renderers' business (``barometre.figures``, ``barometre.drawings``).
+plotly or SVG is the renderers' business (``charts.figures``, ``charts.drawings``).
 """
 
 from __future__ import annotations

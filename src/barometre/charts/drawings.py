@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from markupsafe import escape
 
+from barometre.charts.exploration import Exploration, points_json
 from barometre.charts.figures import BAR_GAP, EVENT_LABEL_SIZE, FLAT_BARS_RIGHT, THEMES
 from barometre.charts.model import (
     BarChart,
@@ -86,12 +87,19 @@ Ticks = list[tuple[float, list[str]]]  # labels along an axis: position (0–1) 
 Role = int | str  # a palette index, or a theme colour's name ("axis", "grid", "background")
 
 
-def chart_html(chart: Chart, hidden: bool, height: int | None = HEIGHT) -> str:
+def chart_html(
+    chart: Chart,
+    hidden: bool,
+    height: int | None = HEIGHT,
+    explore: Exploration | None = None,
+) -> str:
     """Return a chart of the model drawn as static, escaped HTML and SVG, ``height`` px high.
 
     ``hidden``: a data table carries the same numbers, so the drawing is hidden from assistive
     technologies; otherwise it is an image named by its series (or its message).
     ``height`` None: the drawing takes the height of its container (embeds, by CSS).
+    ``explore``: the texts of the points, written with their places in the plot area
+    (``data-points``) for assets/explore.js, which lets a keyboard walk the drawing.
     """
     box = f' style="height:{height}px"' if height else ""
     if isinstance(chart, EmptyChart):
@@ -113,10 +121,14 @@ def chart_html(chart: Chart, hidden: bool, height: int | None = HEIGHT) -> str:
     plot_height = (height or FILLED) - TOP - 2 * LINE_HEIGHT - (24 if legend else 0)
     if isinstance(chart, BarChart):
         (left, right, bottom), body = _bars(chart, plot_height)
+        places = _bar_places(chart) if explore else None
     else:
-        (left, right, bottom), body = _lines(chart, plot_height)
+        (left, right, bottom), body, scales = _lines(chart, plot_height)
+        places = _line_places(chart, *scales) if explore else None
     if legend:  # under the plot area, as plotly's when there is room (drawings.css)
         legend = f'<ul class="svg-legend" style="--left:{left}px">{legend}</ul>'
+    if places is not None:
+        access += f' data-points="{escape(points_json(chart, explore, places))}"'
     return (
         f'<div class="svg-chart"{access}{box}><div class="svg-plot">'
         f'<svg class="svg-area" style="left:{left}px;top:{TOP}px;width:calc(100% - '
@@ -170,16 +182,20 @@ def _lines(chart: TimeChart, plot_height: float) -> tuple[tuple, list[str]]:
             dots.append(_markers(line.markers, line.colour, at))
     # Bands under the lines; the incomplete period's segment under the markers, so that the
     # ring stays clear; event lines and their labels over everything.
-    return (left, right, rows * LINE_HEIGHT + 10), [
-        *_value_labels(yscale, ticks, title, left),
-        *(_band(e, xscale) for e in events if e.is_band),
-        _data("".join(paths)),
-        _link(chart.link, xscale, yscale) if chart.link else "",
-        *dots,
-        *(_event_line(e, xscale) for e in events if not e.is_band),
-        *(_event_label(e, xscale) for e in events),
-        labels,
-    ]
+    return (
+        (left, right, rows * LINE_HEIGHT + 10),
+        [
+            *_value_labels(yscale, ticks, title, left),
+            *(_band(e, xscale) for e in events if e.is_band),
+            _data("".join(paths)),
+            _link(chart.link, xscale, yscale) if chart.link else "",
+            *dots,
+            *(_event_line(e, xscale) for e in events if not e.is_band),
+            *(_event_label(e, xscale) for e in events),
+            labels,
+        ],
+        (xscale, yscale),
+    )
 
 
 def _day(value) -> int:
@@ -302,6 +318,40 @@ def _every(start: dt.date, end: dt.date, unit: str, step: int) -> Iterator[dt.da
     while (day := dt.date(index // 12, index % 12 + 1, 1)) <= end:
         yield day
         index += months
+
+
+def _line_places(chart: TimeChart, xscale: _Scale, yscale: _Scale) -> dict[int, list]:
+    """Return, by index of the model's series shown, its points' places in the plot area
+    (fractions from its top left corner); a point without a value sits on the axis."""
+    shown = {id(line) for line in chart.shown()}
+    return {
+        index: [
+            (_fraction(xscale(_day(d))), None if v is None else _fraction(1 - yscale(v)))
+            for d, v in zip(line.dates, line.values, strict=True)
+        ]
+        for index, line in enumerate(chart.series)
+        if id(line) in shown
+    }
+
+
+def _bar_places(chart: BarChart) -> dict[int, list]:
+    """Return the places of the ends of the bars: the top of an upright one, the right of a
+    flat one, in the middle of its band."""
+    scale, _ = _value_axis(chart.values, 0)
+    count = len(chart.values)
+    places = []
+    for index, value in enumerate(chart.values):
+        middle = _fraction((index + 0.5) / count)
+        end = None if value is None else scale(value)
+        if chart.upright:
+            places.append((middle, None if end is None else _fraction(1 - end)))
+        else:
+            places.append((None if end is None else _fraction(end), middle))
+    return {0: places}
+
+
+def _fraction(value: float) -> float:
+    return round(value, 4)
 
 
 # -- bar charts --------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from barometre import __version__
-from barometre.charts import drawings, figures, summaries
+from barometre.charts import drawings, exploration, figures, summaries
 from barometre.charts import model as chart_model
 from barometre.data.catalogue import Breakdown, Indicator
 from barometre.data.services import Services
@@ -278,7 +278,17 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
         subtitle=shown.subtitle,
         demo=services.store.is_demo(),
         chart=shown.chart,
-        drawing=Markup(drawings.chart_html(shown.chart.model, hidden=True, height=None)),  # noqa: S704  # nosec: drawings escapes
+        drawing=Markup(  # noqa: S704  # nosec: drawings escapes
+            drawings.chart_html(
+                shown.chart.model,
+                hidden=True,
+                height=None,
+                explore=exploration.exploration(
+                    shown.chart.model, shown.chart.table, indicator.title
+                ),
+            )
+        ),
+        explore_help=exploration.HELP,
         checkboxes=[
             (box_id, label, box_id == ids.SHOW_EVENTS)
             for box_id, label in ids.DISPLAY_CHECKBOXES

@@ -18,20 +18,16 @@ then. Until that moment the copy is the page, charts included (drawn as SVG by `
 
 from __future__ import annotations
 
-import logging
 import re
 
 from dash.development.base_component import Component
 from markupsafe import escape
 
-from barometre.charts import drawings
-from barometre.charts.model import EmptyChart
 from barometre.data.services import Services
 from barometre.web import ids
-from barometre.web.layouts.common import CHART_MODEL, Page, shell
+from barometre.web.layouts.common import Page, shell
 from barometre.web.layouts.controls import NAMESPACE
 
-LOG = logging.getLogger(__name__)
 ROOT_ID = "prerendu"
 ID_PREFIX = "prerendu-"
 VOID = {"area", "br", "col", "hr", "img", "input", "wbr"}
@@ -55,18 +51,19 @@ ATTRIBUTES = {
 }
 # Attributes naming other elements by id: they follow the prefix.
 REFERENCES = {"for", "aria-labelledby", "aria-describedby", "aria-controls"}
-# Dash components drawn by JavaScript only: nothing to show before it runs.
-SCRIPT_ONLY = {"Store", "Location", "Download", "Interval"}
+# Dash components drawn by JavaScript only: nothing to show before it runs. A graph's box
+# carries the server's drawing instead (layouts/common.chart_block, written as DRAWING).
+SCRIPT_ONLY = {"Store", "Location", "Download", "Interval", "Graph"}
 # On reload, browsers put back the values fields had: the copy's would then contradict the page
 # it shows (and prerendered.js would carry them over to Dash).
 NOT_RESTORED = ' autocomplete="off"'
 FIELDS = {"input", "select", "textarea"}
-# The département map travels to Dash as markup in this attribute (layouts/map.py), drawn by
-# carte.js: the copy has it drawn already.
+# The département map (layouts/map.py) and the charts (layouts/common.chart_block) travel to
+# Dash as markup in this attribute, drawn by carte.js and explore.js: the copy has them drawn.
 DRAWING = "data-svg"
 # The id of the <template> holding Dash's scripts, and the assets that run at load without Dash.
 ON_DEMAND_ID = "dash-a-la-demande"
-AT_LOAD = ("/assets/theme.js", "/assets/prerendered.js")
+AT_LOAD = ("/assets/theme.js", "/assets/explore.js", "/assets/prerendered.js")
 SCRIPT_TAG = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
 
@@ -110,9 +107,6 @@ def _write(node, out: list[str]) -> None:
     kind = node._type
     if kind in SCRIPT_ONLY:
         return
-    if kind == "Graph":
-        out.append(_drawing(node))
-        return
     if kind == "Select" and node._namespace == NAMESPACE:
         out.append(f"<select{_attributes(node, skip='value')}{NOT_RESTORED}>")
         for option in node.options:
@@ -141,19 +135,6 @@ def _write(node, out: list[str]) -> None:
         out.append(drawing)  # built and escaped by maps.svg
     _write(getattr(node, "children", None), out)
     out.append(f"</{tag}>")
-
-
-def _drawing(graph: Component) -> str:
-    """Return the server's drawing of a graph, in the box plotly.js draws in later; a chart that
-    cannot be drawn leaves a French message in its place, and an ERROR in the log."""
-    model = getattr(graph, CHART_MODEL)
-    try:
-        # A chart with data has its table beside it (layouts/common.chart_block); an empty one
-        # is named by its message.
-        return drawings.chart_html(model, hidden=not isinstance(model, EmptyChart))
-    except Exception:
-        LOG.exception("dessin du graphique %s impossible", graph.id)
-        return drawings.chart_html(EmptyChart(drawings.FAILED), hidden=False)
 
 
 def _attributes(node: Component, skip: str = "") -> str:

@@ -53,14 +53,15 @@
     if (!loaded) {
       return; // the server's drawing stays until they have arrived
     }
-    var drawn = chart.querySelector(".svg-chart");
-    if (drawn) {
-      drawn.remove(); // plotly.js draws in the same box
-    }
+    // plotly.js draws in the same box, over the drawing, which stays the keyboard's chart
+    // (explore.js); the table and the drawing's points say what plotly.js's drawing shows.
     var figure = window.barometreDisplay(
       figureShown(), config.marques, shown.evenement, shown.comparaison
     );
     window.Plotly.react(chart, figure.data, figure.layout, config.config);
+    chart.querySelectorAll(".plot-container").forEach(function (drawing) {
+      drawing.setAttribute("aria-hidden", "true");
+    });
   }
 
   // plotly.js (0.4 s to evaluate and 0.8 s to draw on a mid-range phone) comes at the reader's

@@ -23,12 +23,27 @@ AUDIT_RESULTS = (
     "sont atteints, ont un nom accessible et un indicateur de focus visible, sans piège.",
     "Chaque graphique a un résumé textuel et un tableau de données dont les valeurs sont "
     "vérifiées égales à celles du graphique.",
+    "Chaque sorte de graphique (évolution, même période un an avant, département avec des "
+    "périodes masquées, barres des heures et des motifs, intégrations) est parcourue point par "
+    "point au clavier et avec le bouton « Point précédent », avant et après le chargement des "
+    "graphiques interactifs, à 320 et 1\u202f280 pixels de large dans les deux thèmes\u00a0: "
+    "chaque point annoncé commence par sa ligne du tableau de données.",
+)
+# How a chart is explored (assets/explore.js): the keys, as the reader presses them.
+CHART_KEYS = (
+    ("Tab", "atteindre le graphique (un seul arrêt par graphique), puis le quitter"),
+    ("Flèche droite, flèche gauche", "point suivant, point précédent"),
+    ("Flèche bas, flèche haut", "autre série au même moment (la même période un an avant)"),
+    ("Début, Fin", "premier point, dernier point"),
+    ("Page suivante, Page précédente", "un an plus loin ou plus tôt (dix points ailleurs)"),
+    ("Espace", "écouter le point\u00a0: plus la valeur est haute, plus le son est aigu"),
+    ("Échap", "quitter le graphique (le focus passe au bouton « Point précédent »)"),
 )
 NOT_ACCESSIBLE = (
-    "Les graphiques interactifs (infobulles au survol, zoom) ne sont pas utilisables au "
-    "clavier ni avec un lecteur d'écran. Alternative\u00a0: chaque graphique est accompagné d'un "
-    "résumé textuel et de toutes ses données dans un tableau (« Voir les données »), et les "
-    "données sont téléchargeables.",
+    "Le zoom et le déplacement dans les graphiques ne se font qu'au pointeur. Alternative\u00a0: "
+    "chaque graphique se parcourt point par point au clavier et avec un lecteur d'écran (voir "
+    "« Parcourir un graphique » ci-dessous), a un résumé textuel et toutes ses données dans un "
+    "tableau (« Voir les données »), et ses données sont téléchargeables.",
     "Le graphique des départements ne montre que les 15 premiers. Alternative\u00a0: le "
     "tableau « Voir les données » liste tous les départements.",
     "Aucun audit complet des 106 critères du RGAA par un organisme indépendant n'a encore été "
@@ -63,6 +78,38 @@ def declaration(services: Services) -> Page:
         html.Ul([html.Li(item) for item in AUDIT_RESULTS]),
         html.H2("Contenus non accessibles"),
         html.Ul([html.Li(item) for item in NOT_ACCESSIBLE]),
+        html.H2("Parcourir un graphique"),
+        html.P(
+            "Chaque graphique se parcourt point par point. Le point est montré sur le graphique "
+            "avec une infobulle et annoncé aux lecteurs d'écran avec les mots de sa ligne du "
+            "tableau de données, par exemple « avril 2020\u00a0: 55\u202f936 demandes, maximum "
+            "de la période »\u00a0; un point masqué par le secret statistique est annoncé « non "
+            "diffusé ». Au clavier\u00a0:"
+        ),
+        html.Table(
+            [
+                html.Caption("Touches d'un graphique"),
+                html.Thead(
+                    html.Tr([html.Th("Touche", scope="col"), html.Th("Effet", scope="col")])
+                ),
+                html.Tbody(
+                    [
+                        html.Tr([html.Th(key, scope="row"), html.Td(effect)])
+                        for key, effect in CHART_KEYS
+                    ]
+                ),
+            ],
+            className="table table-sm",
+        ),
+        html.P(
+            "Avec un lecteur d'écran en mode navigation, qui garde les flèches pour lui, les "
+            "boutons « Point précédent » et « Point suivant » sous chaque graphique font de "
+            "même. Le bouton « Écouter » fait entendre la forme de la série en quelques "
+            "secondes\u00a0: un son par point, plus aigu quand la valeur est plus haute, un "
+            "silence pour un point masqué, un clic à chaque événement\u00a0; il ne joue jamais "
+            "de lui-même. Au pointeur ou au toucher, une infobulle donne le point le plus "
+            "proche\u00a0; Échap la ferme."
+        ),
         html.H2("Établissement de cette déclaration"),
         html.P(f"Cette déclaration a été établie le {AUDIT_DATE}."),
         html.H3("Technologies utilisées"),

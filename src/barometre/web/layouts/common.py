@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 
 from dash import dcc, html
 
-from barometre.charts import figures
+from barometre.charts import drawings, exploration, figures
+from barometre.charts.model import EmptyChart
 from barometre.data.services import Services
 from barometre.publish.validation import DEFAULT_DISPLAY, Display
 from barometre.urls import Urls
@@ -202,8 +204,10 @@ def footer(urls: Urls) -> html.Footer:
     )
 
 
-# The attribute of a dcc.Graph that holds the chart's model, for the server's drawing.
-CHART_MODEL = "chart_model"
+LOG = logging.getLogger(__name__)
+# The attribute of a chart's box holding the server's drawing: prerender.py writes it into the
+# server's copy of the page, assets/explore.js into Dash's (where plotly.js draws over it).
+DRAWING = "data-svg"
 
 
 def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
@@ -221,8 +225,6 @@ def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
         config=figures.GRAPH_CONFIG,
         className="chart",
     )
-    # Not a prop: Dash never sends it; the server's copy draws the chart from it (prerender.py).
-    setattr(graph, CHART_MODEL, chart.model)
     return html.Section(
         [
             heading_tag(chart.title, id=title_id),
@@ -235,7 +237,9 @@ def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
                         graph,
                         className="chart-box",
                         **({"data-chart-alternative": "table"} if has_table else {}),
+                        **{DRAWING: drawing(chart)},
                     ),
+                    explore_tools(title_id, chart.title) if has_table else None,
                     caption(chart),
                 ],
                 className="chart-figure mb-2",
@@ -244,6 +248,54 @@ def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
         ],
         className="chart-block",
         **{"aria-labelledby": title_id},
+    )
+
+
+def drawing(chart: Chart) -> str:
+    """Return the server's drawing of a chart, explorable point by point; a chart that cannot
+    be drawn leaves a French message in its place, and an ERROR in the log."""
+    model = chart.model
+    try:
+        # A chart with data has its table beside it; an empty one is named by its message.
+        return drawings.chart_html(
+            model,
+            hidden=not isinstance(model, EmptyChart),
+            explore=exploration.exploration(model, chart.table, chart.title),
+        )
+    except Exception:
+        LOG.exception("dessin du graphique %s impossible", chart.id)
+        return drawings.chart_html(EmptyChart(drawings.FAILED), hidden=False)
+
+
+def explore_tools(title_id: str, title: str) -> html.Div:
+    """Return the buttons beside a chart that walk it point by point and play it, its help and
+    its live region (run by assets/explore.js; hidden without scripts).
+
+    Written by the server so that nothing moves when the script arrives; screen readers in
+    browse mode, which keep the arrow keys, use these buttons.
+    """
+    return html.Div(
+        [
+            html.Button(
+                "Point précédent",
+                type="button",
+                id=f"{title_id}-precedent",
+                className="explore-previous",
+            ),
+            html.Button(
+                "Point suivant", type="button", id=f"{title_id}-suivant", className="explore-next"
+            ),
+            html.Button(
+                "Écouter", type="button", id=f"{title_id}-ecouter", className="explore-listen"
+            ),
+            html.P(
+                exploration.HELP, id=f"{title_id}-aide", className="explore-hidden explore-help"
+            ),
+            html.P(className="explore-hidden", **{"aria-live": "polite"}),
+        ],
+        className="explore-tools",
+        role="group",
+        **{"aria-label": f"Parcourir le graphique «\u00a0{title}\u00a0»", "data-explore-tools": ""},
     )
 
 
