@@ -28,7 +28,7 @@ from barometre.web import ids
 from barometre.web.app import create_app
 
 WORKERS = 2
-# Days proposed per breakdown when looking for one whose cells are all masked (smallest first).
+# Months proposed per breakdown when looking for one whose cells are all masked (smallest first).
 CANDIDATES = 3
 READ_TIMEOUT_MS = 10 * 60 * 1000
 
@@ -95,25 +95,22 @@ class Space:
         for indicator in self.indicators:
 
             def candidates(dimension, indicator=indicator):
-                # Secrecy masks counts from 1 to the threshold, and a second cell when only one
-                # is masked: a day can be wholly masked only with no zero and at most one cell
-                # at or above the threshold. The API decides among these.
+                # Breakdowns are published per closed month, and a month's whole breakdown is
+                # masked when no cell reaches twice the threshold less one: months whose largest
+                # cell is below that are candidates. The API decides among them.
                 if not indicator.secrecy:
                     return []
                 frame = store.series(
                     catalogue.indicator(indicator.id),
                     indicator.first,
                     indicator.last,
-                    "jour",
+                    "mois",
                     dimension,
                 )
-                days = frame.assign(
-                    zero=frame["valeur"] == 0, large=frame["valeur"] >= threshold
-                ).groupby("periode")
-                days = days.agg(zero=("zero", "sum"), large=("large", "sum"), top=("valeur", "max"))
-                possible = days[(days["zero"] == 0) & (days["large"] <= 1)]["top"]
+                tops = frame.groupby("periode")["valeur"].max()
+                possible = tops[tops < 2 * threshold - 1]
                 return [
-                    day.date() for day in possible.sort_values(kind="stable").index[:CANDIDATES]
+                    month.date() for month in possible.sort_values(kind="stable").index[:CANDIDATES]
                 ]
 
             self.masked[indicator.id] = walk.all_masked_days(client, urls, indicator, candidates)
@@ -179,7 +176,7 @@ def space(walk_client, walk_settings, the_catalogue, summary) -> Space:
     finally:
         store.close()
     masked = ", ".join(f"{k} {[str(d) for d in v]}" for k, v in space.masked.items() if v)
-    summary.lines.append(f"jours où une ventilation est entièrement masquée : {masked or 'aucun'}")
+    summary.lines.append(f"mois où une ventilation est entièrement masquée : {masked or 'aucun'}")
     return space
 
 
@@ -196,8 +193,43 @@ def test_the_space_is_the_whole_catalogue(space, the_catalogue):
         assert offers["granularite"] == list(indicator.granularities)
         assert offers["ventilation"] == ["", *indicator.breakdowns]
         assert set(offers["theme"]) == {"clair", "sombre", "auto"}
-    # Secrecy applies: at least one indicator has a day whose breakdown is wholly masked.
-    assert any(space.masked.values())
+    # A month whose breakdown is wholly masked is walked when the demo data hold one;
+    # test_a_wholly_masked_month_is_a_page_like_any_other proves it on data made for it.
+
+
+# March 2024: three départements below the threshold and the one that protects them: every cell
+# of the month's breakdown is masked; the national total stays published.
+WHOLLY_MASKED = "indicateur,date,ventilation,membre,valeur\n" + "".join(
+    f"pre-plainte-en-ligne,2024-03-{day:02d},,,{3 * 4}\n"
+    + "".join(
+        f"pre-plainte-en-ligne,2024-03-{day:02d},departement,{code},1\n"
+        for code in ("35", "56", "22")
+    )
+    + f"pre-plainte-en-ligne,2024-03-{day:02d},departement,29,9\n"
+    for day in (1,)
+)
+
+
+def test_a_wholly_masked_month_is_a_page_like_any_other(tmp_path, the_catalogue):
+    from test_secrecy import site_with_small_counts
+
+    _, client = site_with_small_counts(tmp_path, the_catalogue, WHOLLY_MASKED)
+    for url in (
+        "/indicateurs/pre-plainte-en-ligne?debut=2024-03-01&fin=2024-03-31&granularite=mois",
+        "/indicateurs/pre-plainte-en-ligne?debut=2024-03-01&fin=2024-03-31&departement=35",
+        "/embed/pre-plainte-en-ligne?ventilation=departement&debut=2024-03-01&fin=2024-03-31",
+    ):
+        response = client.get(url)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, url
+        problems = walk.embed_problems(page) if "/embed/" in url else walk.page_problems(page)
+        assert not problems, (url, problems)
+        assert 'class="svg-chart' in page, url
+    api = client.get(
+        "/api/v1/indicateurs/pre-plainte-en-ligne/ventilations/departement"
+        "?debut=2024-03-01&fin=2024-03-31"
+    ).get_json()
+    assert api["repartition"] and all(c["valeur"] is None for c in api["repartition"]), api
 
 
 def test_the_map_links_are_the_walked_urls(space, walk_client, walk_settings):

@@ -120,8 +120,9 @@ def periods(
         "sans données": (first - dt.timedelta(days=31), first - dt.timedelta(days=1)),
         "période en cours": (current_period_start(last, granularity), last),
     }
-    for day in masked_days:
-        chosen[f"tout masqué ({day})"] = (day, day)
+    for month in masked_days:
+        end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        chosen[f"tout masqué ({month:%Y-%m})"] = (month, end)
     return chosen
 
 
@@ -143,9 +144,9 @@ def page_urls(urls: Urls, indicator: Indicator, masked_days: list[dt.date]) -> l
 
 
 def all_masked_days(client, urls: Urls, indicator: Indicator, candidates) -> list[dt.date]:
-    """Days on which a breakdown of ``indicator`` has every cell masked, as the API publishes.
+    """Months in which a breakdown of ``indicator`` has every cell masked, as the API publishes.
 
-    ``candidates(dimension)`` proposes days (smallest values first); the API's totals decide.
+    ``candidates(dimension)`` proposes months (smallest values first); the API's totals decide.
     """
     days = []
     for dimension in indicator.breakdowns:
@@ -154,7 +155,10 @@ def all_masked_days(client, urls: Urls, indicator: Indicator, candidates) -> lis
                 urls.path(
                     f"/api/v1/indicateurs/{indicator.id}/ventilations/{dimension}",
                     debut=day.isoformat(),
-                    fin=day.isoformat(),
+                    fin=(
+                        (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+                        - dt.timedelta(days=1)
+                    ).isoformat(),
                 )
             ).get_json()
             cells = answer["repartition"]
