@@ -238,12 +238,17 @@ def without_tables(markup: str) -> str:
 
 
 def page_problems(markup: str) -> list[str]:
-    """What is wrong with a page's drawn charts: each chart section holds exactly one drawing."""
+    """What is wrong with a page's drawn charts: each chart section holds exactly one drawing;
+    and the copy, which Dash's page replaces whole, has one ``h1`` and one ``main``."""
     document = parse(without_tables(the_copy(markup)))
+    problems = [
+        f"{count} éléments {tag} dans la copie du serveur au lieu d'un"
+        for tag in ("h1", "main")
+        if (count := len(document.find_all(lambda e, tag=tag: e.tag == tag))) != 1
+    ]
     sections = document.find_all(lambda e: e.tag == "section" and "chart-block" in e.classes)
     if not sections:
-        return ["aucune section de graphique"]
-    problems = []
+        return [*problems, "aucune section de graphique"]
     drawn = 0
     for section in sections:
         heading = section.find(lambda e: e.tag in ("h2", "h3"))
@@ -274,9 +279,10 @@ def route_problems(body: dict) -> list[str]:
     sections = [
         s for s in components(tree, "Section") if "chart-block" in s["props"].get("className", "")
     ]
+    headings = len(components(tree, "H1"))
+    problems = [] if headings == 1 else [f"{headings} titres h1 dans la page de Dash au lieu d'un"]
     if not sections:
-        return ["aucune section de graphique"]
-    problems = []
+        return [*problems, "aucune section de graphique"]
     for section in sections:
         maps = [d for d in components(section, "Div") if d["props"].get("data-svg")]
         found = len(components(section, "Graph")) + len(maps)
