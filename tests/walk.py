@@ -284,8 +284,11 @@ def route_problems(body: dict) -> list[str]:
     if not sections:
         return [*problems, "aucune section de graphique"]
     for section in sections:
+        # A chart is a dcc.Graph (its box also carries the drawing in data-svg, for the
+        # keyboard); the map is a drawing carried in data-svg alone.
+        graphs = components(section, "Graph")
         maps = [d for d in components(section, "Div") if d["props"].get("data-svg")]
-        found = len(components(section, "Graph")) + len(maps)
+        found = len(graphs) or len(maps)
         if found != 1:
             problems.append(
                 f"section {section['props'].get('aria-labelledby')} : {found} graphiques"
