@@ -312,6 +312,7 @@ def markdown(result: dict) -> str:
             if key in missed
         ]
     lines += volume(result.get("volume", {}))
+    lines += measured_once()
     return "\n".join(lines) + "\n"
 
 
@@ -421,3 +422,57 @@ def summary(result: dict) -> str:
         f"{'  ' if met is None else ('OK' if met else 'KO')} {domain:<10} {measure} : {figure}"
         for domain, measure, target, figure, met, _ in rows(result)
     )
+
+
+# Figures measured by hand, once, that a choice in the code rests on: the code says why, and
+# points here for how much (comments carry no measurements). (file, what was measured.)
+MEASURED_ONCE = (
+    (
+        "web/answers.py",
+        "une réponse gardée coûte, en plus de ses octets, ≈ 0,7 ko d'objets Python (tuples, "
+        "liste, en-têtes ; tracemalloc, une douzaine d'en-têtes) : `ENTRY_OVERHEAD` compte 1 ko",
+    ),
+    (
+        "web/logs.py",
+        "le journal d'accès de gunicorn rassemble ses « atomes » pour tout format : ≈ 100 µs des "
+        "≈ 350 µs de processeur que coûte une réponse en cache",
+    ),
+    (
+        "web/static.py",
+        "compression à la volée au niveau rapide : quelques centaines de µs pour la plus grosse "
+        "réponse de rappel",
+    ),
+    (
+        "web/app.py",
+        "@babel/polyfill, que Dash charge toujours et que le site retire : 29 ko compressés ; "
+        "regenerator-runtime, seul nécessaire aux morceaux différés de dcc : 6 ko (brotli)",
+    ),
+    (
+        "web/layouts/controls.py",
+        "dash-bootstrap-components : 54 ko (brotli) pour deux contrôles ; un tableau d'une "
+        "composante par cellule faisait 1 467 des 1 698 composantes de l'accueil",
+    ),
+    (
+        "web/prerender.py",
+        "lire les propriétés d'une composante par `vars` plutôt que `to_plotly_json` : environ "
+        "dix fois moins cher",
+    ),
+    (
+        "data/store.py",
+        "PostgreSQL : ≈ 50 s pour écrire ligne à ligne les 1,3 million de lignes de la "
+        "démonstration, quelques secondes par COPY",
+    ),
+)
+
+
+def measured_once() -> list[str]:
+    """Return the section of the figures measured by hand that the code's comments point to."""
+    lines = [
+        "",
+        "## Mesures ponctuelles citées par le code",
+        "",
+        "Mesurées à la main, une fois, quand le code qui s'en réclame a été écrit ; `make bench` "
+        "ne les refait pas. Le code dit pourquoi, ces chiffres disent combien.",
+        "",
+    ]
+    return lines + [f"- `{path}` : {what}." for path, what in MEASURED_ONCE]

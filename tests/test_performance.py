@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from pathlib import Path
 
 import brotli
 import pytest
@@ -19,6 +20,8 @@ from plotly.offline import get_plotlyjs_version
 from barometre.web import static
 from barometre.web.app import create_app
 from benchmarks import report
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PLOTLY = static.PLOTLY_URL
 DECODE = {"br": brotli.decompress, "gzip": gzip.decompress, None: lambda body: body}
@@ -428,3 +431,11 @@ def test_answers_are_bounded_least_recently_used_first(sizes, kept):
     for number, size in enumerate(sizes):
         answers.put(str(number), b"x" * size, [])
     assert list(answers.entries) == kept
+
+
+@pytest.mark.parametrize(("path", "what"), report.MEASURED_ONCE)
+def test_a_figure_taken_out_of_the_code_is_in_the_report_and_the_code_points_to_it(path, what):
+    source = Path(static.__file__).parent.parent / path
+    assert "docs/performance.md" in source.read_text(encoding="utf-8")
+    assert f"- `{path}` : {what}." in report.markdown(FAKE)
+    assert f"- `{path}` : {what}." in (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")

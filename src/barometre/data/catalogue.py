@@ -45,7 +45,7 @@ class Breakdown:
 
     @functools.cached_property
     def _labels(self) -> dict[str, str]:
-        # Built once: exports label every row (half a million for a daily breakdown).
+        # Built once: exports label every row, and a daily breakdown has very many.
         return dict(self.members)
 
     @property

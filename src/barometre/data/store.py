@@ -282,8 +282,9 @@ class PostgreSQLDialect:
     def write_observations(self, connection, upsert: str, rows) -> None:
         """Upsert observation rows: COPY into a temporary table, then one INSERT … SELECT.
 
-        Row-by-row upserts take about 50 s for the 1.3 million rows of the demo; COPY takes a
-        few seconds. ``upsert`` (the row-by-row statement) is not needed here.
+        Row-by-row upserts pay a round trip per row, far too slow for the demo's rows; COPY
+        streams them all at once (docs/performance.md). ``upsert`` (the row-by-row statement) is
+        not needed here.
         """
         connection.execute(
             "CREATE TEMPORARY TABLE IF NOT EXISTS incoming_observations"

@@ -3,14 +3,14 @@
 The Baromètre's callbacks and API answers are pure functions of the request (its body or query),
 of the published data (``data_version``) and of the day: the same request gets the same bytes. The
 data layer is already memoized (``Services.memoized``, shared by workers), but rebuilding and
-serializing a page's component tree still costs tens of milliseconds; an answer served from here
-costs well under one, which is what keeps a traffic spike's p99 low. The entry is keyed by the
+serializing a page's component tree still costs far more than sending bytes already made, and
+sending them is what keeps a traffic spike's p99 low. The entry is keyed by the
 data version, so an ingestion makes every older answer unreachable (they age out of the LRU).
 
 A kept answer is replayed by a WSGI middleware in front of Flask, with the status and every header
 Flask sent the first time (security headers, compression): a hit skips Flask's request context,
-Dash's dispatch and the after-request functions, about 150 µs of the 200 µs a hit cost through
-Flask (docs/performance.md). Only a body that was answered 200 is ever kept, so a hit needs no
+Dash's dispatch and the after-request functions, most of what a hit cost through Flask
+(docs/performance.md). Only a body that was answered 200 is ever kept, so a hit needs no
 validation; any other request (or a miss) goes through Flask and its checks as before.
 """
 
@@ -75,8 +75,8 @@ class Answers:
                 self.size -= cost(old_key, old)
 
 
-# Python's own objects around an entry (tuples, list, string headers): about 0.7 KB measured
-# with tracemalloc for an answer with a dozen headers, rounded up.
+# Python's own objects around an entry (tuples, list, string headers), as tracemalloc counts them
+# for an answer with a dozen headers, rounded up (docs/performance.md).
 ENTRY_OVERHEAD = 1024
 
 

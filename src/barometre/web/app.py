@@ -67,8 +67,8 @@ class BarometreDash(dash.Dash):
     services: services.Services
 
     def _collect_and_register_resources(self, resources, include_async=True, url_attr="src"):
-        # Dash always loads @babel/polyfill (29 kB compressed), which browsers that run React 18
-        # do not need, and the DataTable bundle, which no page uses (static.py, performance.md).
+        # Dash always loads @babel/polyfill, which browsers that run React 18 do not need, and
+        # the DataTable bundle, which no page uses (static.py, docs/performance.md).
         return super()._collect_and_register_resources(
             static.needed_scripts(resources), include_async, url_attr
         )
@@ -126,7 +126,7 @@ def create_app(settings: Settings | None = None) -> BarometreDash:
         ],
         # dcc's lazy chunks (dcc.Graph) call the global regeneratorRuntime that Dash's polyfill
         # (removed, static.py) or dash-bootstrap-components (no longer loaded) used to define:
-        # regenerator-runtime 0.14.1 from npm, unchanged (6 kB brotli).
+        # regenerator-runtime 0.14.1 from npm, unchanged, far smaller than the polyfill.
         external_scripts=[
             Urls(settings.url_prefix).path("/assets/vendor/regenerator-runtime.js", v=__version__)
         ],

@@ -61,8 +61,8 @@ class JsonFormatter(logging.Formatter):
 class AccessLogger(Logger):
     """gunicorn's logger, whose access line is built from the six fields it holds.
 
-    gunicorn's own ``access`` first gathers some sixty « atoms » (every header and WSGI variable)
-    for any format: about 100 µs of the 350 µs of CPU a cached answer costs a worker, measured
+    gunicorn's own ``access`` first gathers an « atom » for every header and WSGI variable, for
+    any format: a large share of the CPU a cached answer costs a worker
     (docs/performance.md). The line is the same JSON object, escaped by ``json.dumps``.
     """
 

@@ -1,7 +1,7 @@
 """The page as static HTML, sent with the index so that it shows before the JavaScript runs.
 
-Issue #7: the first meaningful content (title, key figures, text summaries) must not wait for the
-whole Dash application. ``interpolate_index`` (app.py) puts this copy of the page before
+The first meaningful content (title, key figures, text summaries) must not wait for the whole
+Dash application. ``interpolate_index`` (app.py) puts this copy of the page before
 ``#react-entry-point``; Dash renders its own tree unseen on top of it (barometre.css) and
 ``assets/prerendered.js`` removes the copy once Dash has filled the page, in one frame, so nothing
 moves. React cannot take it over in place: its first render empties ``#react-entry-point`` and
@@ -10,10 +10,10 @@ shows « Loading... » until the layout and the page's callback have answered.
 The copy's ids carry a prefix: until it is removed, both trees are in the document, and scripts
 (theme.js, Dash's clientside callbacks) must find Dash's elements, not the copy's.
 
-Dash itself (React, its bundles, plotly.js: about 2 s of script on a mid-range phone, the whole
-Total Blocking Time of issue #7) starts only when the reader first moves, touches or types:
-``scripts_on_demand`` puts its scripts in an inert ``<template>`` that ``prerendered.js`` runs
-then. Until that moment the copy is the page, charts included (drawn as SVG by ``drawings``).
+Dash itself (React, its bundles, plotly.js: most of a phone's script time, and all the time the
+page would be blocked, docs/performance.md) starts only when the reader first moves, touches or
+types: ``scripts_on_demand`` puts its scripts in an inert ``<template>`` that ``prerendered.js``
+runs then. Until that moment the copy is the page, charts included (drawn as SVG by ``drawings``).
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ def _write(node, out: list[str]) -> None:
 
 def _attributes(node: Component, skip: str = "") -> str:
     parts = []
-    # The props as set (vars; to_plotly_json costs ten times more), sorted: the same HTML always.
+    # The props as set (vars: to_plotly_json copies every prop first), sorted: the same HTML always.
     for name, value in sorted(vars(node).items()):
         wildcard = name == "id" or name.startswith(("data-", "aria-"))
         attribute = name if wildcard else ATTRIBUTES.get(name)

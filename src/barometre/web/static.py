@@ -7,8 +7,8 @@ it. Files whose URL carries a fingerprint (Dash's ``.v4_4_1m…`` paths, ``?v=``
 are cached by browsers for a year; the others are revalidated with their ETag.
 
 plotly.js: dcc.Graph loads ``_dash-component-suites/plotly/package_data/plotly.min.js`` (the full
-4.8 MB bundle) when ``window.Plotly`` is missing. That URL answers here with the partial « basic »
-bundle (scatter, bar, pie; 1.2 MB, 0.33 MB compressed), of the same plotly.js version, vendored in
+bundle) when ``window.Plotly`` is missing. That URL answers here with the partial « basic »
+bundle (scatter, bar, pie: a fraction of the full one), of the same plotly.js version, vendored in
 ``assets/vendor``. It stays lazily loaded, after the page's first render, as Dash intended.
 """
 
@@ -49,7 +49,8 @@ COMPRESSIBLE = {
     "text/plain",
 }
 # Pages and data answers (HTML, layout, callback answers, API) are made per request: compressed per
-# request too, at a fast level (a few hundred microseconds for the largest callback answer).
+# request too, at a fast level: what it saves on the wire must not be lost again on the CPU
+# (docs/performance.md).
 DYNAMIC = {"text/html", "application/json", "text/csv"}
 FAVICON = Path(__file__).parent.parent / "assets" / "favicon.ico"
 # Below this size a compressed answer saves less than its headers cost.
@@ -159,7 +160,7 @@ def register(server: flask.Flask, data_dir: Path, prefix: str) -> None:
 
     @server.get(urls.path("/favicon.ico"))
     def favicon():
-        # Browsers ask for it on pages without Dash (embeds): 107 bytes instead of a 404 page.
+        # Browsers ask for it on pages without Dash (embeds): a tiny icon instead of a 404 page.
         return flask.send_file(FAVICON, mimetype="image/vnd.microsoft.icon", conditional=True)
 
     @server.after_request

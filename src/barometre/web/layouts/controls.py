@@ -1,13 +1,13 @@
 """Native elements (<select>, <input>, <table>) with Bootstrap classes, as Dash components.
 
-dash-bootstrap-components made the page load its whole 54 kB (brotli) bundle for two controls;
-Dash's own ``html.Select`` has no ``value`` a callback can read and ``dcc.Input`` restyles itself
-(Dash 4) and refuses ``type="date"``. These two components are rendered by
-``assets/controls.js`` (a few hundred bytes): the same native elements, the same classes, the same
-``value`` and ``debounce`` behaviour as ``dbc.Select`` and ``dbc.Input`` (issue #7).
+dash-bootstrap-components made the page load its whole bundle for two controls
+(docs/performance.md); Dash's own ``html.Select`` has no ``value`` a callback can read and
+``dcc.Input`` restyles itself (Dash 4) and refuses ``type="date"``. These two components are
+rendered by ``assets/controls.js`` (a few hundred bytes): the same native elements, the same
+classes, the same ``value`` and ``debounce`` behaviour as ``dbc.Select`` and ``dbc.Input``.
 
 ``Table``: a chart's data table as one component instead of one per cell. dash-renderer's cost is
-per component: the home page's tables were 1,467 of its 1,698 components (issue #7, TBT).
+per component, and a table of one component per cell made most of a page's components.
 """
 
 from __future__ import annotations
