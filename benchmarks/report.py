@@ -458,7 +458,7 @@ MEASURED_ONCE = (
         "dix fois moins cher",
     ),
     (
-        "data/store.py",
+        "data/store/dialects.py",
         "PostgreSQL : ≈ 50 s pour écrire ligne à ligne les 1,3 million de lignes de la "
         "démonstration, quelques secondes par COPY",
     ),

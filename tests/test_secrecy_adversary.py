@@ -141,7 +141,8 @@ def _revise(rows, changes: dict) -> list[tuple]:
 @pytest.fixture
 def hard_services(settings, empty_store, the_catalogue, monkeypatch):
     """A store with four versions of the hard data set (three corrections of closed months)."""
-    from barometre.data import store as store_module
+    # The update log stamps each update with its clock: the versions get the dates they had.
+    from barometre.data.store import updates as update_log
 
     rows = _hard_rows(16)
     march, april = MONTHS[2].isoformat(), MONTHS[3].isoformat()
@@ -164,7 +165,7 @@ def hard_services(settings, empty_store, the_catalogue, monkeypatch):
     versions = [rows, second, third, _revise(third, grown)]
     stamps = ("2024-07-20", "2024-08-20", "2024-09-20", "2024-10-20")
     for when, content in zip(stamps, versions, strict=True):
-        monkeypatch.setattr(store_module, "_now", lambda when=when: f"{when}T10:00:00+00:00")
+        monkeypatch.setattr(update_log, "_now", lambda when=when: f"{when}T10:00:00+00:00")
         empty_store.apply(_frame(content), kind="ingestion", source=f"version {when}")
     services = Services(settings, the_catalogue, empty_store, SimpleCache(threshold=100_000))
     days = [dt.date.fromisoformat(day) for day in stamps]

@@ -1,0 +1,161 @@
+"""Reads of the observations: bounds, status, series and breakdowns, as published at a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from barometre.data.catalogue import Indicator
+from barometre.data.store.connection import Connections
+
+
+class Reads(Connections):
+    """Read observations, aggregated by the indicator's rule; every input is a bound parameter."""
+
+    def has_observations(self) -> bool:
+        """Return whether the store holds any observation."""
+        return self._scalar("SELECT 1 FROM observations LIMIT 1") is not None
+
+    def bounds(
+        self, indicator_id: str, as_of: dt.date | None = None, dimension: str = ""
+    ) -> tuple[dt.date, dt.date] | None:
+        """Return the first and last dates of an indicator's national series, or ``None``.
+
+        ``as_of`` keeps the dates that could have been published by the end of that day;
+        ``dimension`` gives the dates of that breakdown instead of the national series.
+        """
+        # A breakdown's rows are all its members; the national series is the one empty member.
+        national = " AND member = ''" if not dimension else ""
+        sql = (
+            "SELECT MIN(date), MAX(date) FROM observations"  # noqa: S608  # nosec: fixed text
+            f" WHERE indicator = ? AND dimension = ?{national}"
+        )
+        params: tuple = (indicator_id, dimension)
+        if as_of is not None:
+            sql += " AND date <= ?"
+            params += (as_of.isoformat(),)
+        with self._driver_errors():
+            row = self._connection().execute(self.dialect.prepare(sql), params).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return dt.date.fromisoformat(row[0]), dt.date.fromisoformat(row[1])
+
+    def status(self) -> pd.DataFrame:
+        """Return, per indicator: first and last date, observation count and last update."""
+        return self._read(
+            "SELECT i.id AS indicateur, MIN(o.date) AS premiere_date, MAX(o.date) AS derniere_date,"
+            " COUNT(o.date) AS observations,"
+            " (SELECT MAX(u.at) FROM updates u"
+            "   WHERE ',' || u.indicators || ',' LIKE '%,' || i.id || ',%') AS derniere_mise_a_jour"
+            " FROM indicators i LEFT JOIN observations o"
+            "   ON o.indicator = i.id AND o.dimension = '' AND o.member = ''"
+            " GROUP BY i.id ORDER BY i.id"
+        )
+
+    def series(
+        self,
+        indicator: Indicator,
+        start: dt.date,
+        end: dt.date,
+        granularity: str,
+        dimension: str = "",
+        as_of: dt.date | None = None,
+    ) -> pd.DataFrame:
+        """Return the indicator aggregated per period (and per member of ``dimension``).
+
+        Columns: ``periode`` (first day of the period), ``membre`` ('' for the national total),
+        ``valeur`` (aggregated by the indicator's rule) and ``jours`` (days with data).
+        ``as_of`` gives the values as published at the end of that day (see ``_published``).
+        """
+        period = self.dialect.period(granularity)
+        frame = self._aggregate(indicator, period, start, end, dimension, as_of)
+        frame["periode"] = pd.to_datetime(frame["periode"])
+        return frame
+
+    def breakdown(
+        self,
+        indicator: Indicator,
+        dimension: str,
+        start: dt.date,
+        end: dt.date,
+        as_of: dt.date | None = None,
+    ) -> pd.DataFrame:
+        """Return the indicator per member of ``dimension`` over the whole period.
+
+        Columns: ``membre``, ``valeur``, ``jours``. ``as_of`` as in ``series``.
+        """
+        frame = self._aggregate(indicator, "''", start, end, dimension, as_of)
+        return frame.drop(columns="periode")
+
+    def _aggregate(
+        self,
+        indicator: Indicator,
+        period: str,
+        start: dt.date,
+        end: dt.date,
+        dimension: str,
+        as_of: dt.date | None = None,
+    ) -> pd.DataFrame:
+        # ``period`` and ``value`` come from fixed tables of SQL fragments, never from input;
+        # every value from a request is a bound parameter.
+        where = "indicator = ? AND dimension = ? AND date >= ? AND date <= ?"
+        source, params = self._published(indicator.id, dimension, as_of)
+        params += (indicator.id, dimension, start.isoformat(), end.isoformat())
+        # PostgreSQL refuses a constant in GROUP BY: the whole-period read groups by member only.
+        groups = "member" if period == "''" else f"{period}, member"
+        if indicator.aggregation == "dernier":
+            sql = (
+                "SELECT periode, membre, value AS valeur, jours FROM ("  # noqa: S608  # nosec
+                f" SELECT {period} AS periode, member AS membre, value,"
+                f" COUNT(*) OVER (PARTITION BY {groups}) AS jours,"
+                f" ROW_NUMBER() OVER (PARTITION BY {groups} ORDER BY date DESC) AS rang"
+                f" FROM {source} WHERE {where}) AS ranked"
+                " WHERE rang = 1 ORDER BY periode, membre"
+            )
+        else:
+            value = (
+                "SUM(value)"
+                if indicator.aggregation == "somme"
+                else ("SUM(value * weight) / NULLIF(SUM(weight), 0)")
+            )
+            sql = (
+                f"SELECT {period} AS periode, member AS membre, {value} AS valeur,"  # noqa: S608  # nosec
+                " COUNT(*) AS jours"
+                f" FROM {source} WHERE {where}"
+                f" GROUP BY {groups} ORDER BY periode, membre"
+            )
+        frame = self._read(sql, params)
+        frame["valeur"] = frame["valeur"].astype(float)
+        frame["jours"] = frame["jours"].astype(int)
+        return frame
+
+    def _published(
+        self, indicator_id: str, dimension: str, as_of: dt.date | None
+    ) -> tuple[str, tuple]:
+        """Return the observations as published at the end of ``as_of`` (SQL source, params).
+
+        A frozen embed must keep showing what an article was written about: dates after
+        ``as_of`` cannot have been published yet, and a value corrected by a later update is
+        replaced by the old value of the first such revision. Limit: the update log does not
+        record which update added a row, so a late back-fill of dates before ``as_of`` shows.
+        Weights are not kept in revisions: a corrected weighted mean keeps its new weight.
+        """
+        if as_of is None:
+            return "observations", ()
+        sql = (
+            "(SELECT o.indicator, o.dimension, o.member, o.date,"
+            " COALESCE(late.old_value, o.value) AS value, o.weight"
+            " FROM observations o LEFT JOIN ("
+            "  SELECT r.indicator, r.dimension, r.member, r.date, r.old_value,"
+            "  ROW_NUMBER() OVER (PARTITION BY r.indicator, r.dimension, r.member, r.date"
+            "   ORDER BY r.update_id) AS rang"
+            "  FROM revisions r JOIN updates u ON u.id = r.update_id"
+            "  WHERE u.at >= ? AND r.indicator = ? AND r.dimension = ?) late"
+            " ON late.rang = 1 AND late.indicator = o.indicator"
+            " AND late.dimension = o.dimension AND late.member = o.member AND late.date = o.date"
+            " WHERE o.date <= ?) published"
+        )
+        # updates.at is an ISO timestamp in UTC: the next day's date sorts after the whole day.
+        next_day = (as_of + dt.timedelta(days=1)).isoformat()
+        return sql, (next_day, indicator_id, dimension, as_of.isoformat())
