@@ -34,6 +34,7 @@ from markupsafe import escape
 
 from barometre.charts.exploration import Exploration, points_json
 from barometre.charts.figures import BAR_GAP, EVENT_LABEL_SIZE, FLAT_BARS_RIGHT, THEMES
+from barometre.charts.french import NNBSP, format_number
 from barometre.charts.model import (
     BarChart,
     Chart,
@@ -44,7 +45,6 @@ from barometre.charts.model import (
     Series,
     TimeChart,
 )
-from barometre.charts.summaries import NNBSP, format_number
 
 FAILED = "Ce graphique n'a pas pu être dessiné\u00a0; ses données restent dans le tableau."
 HEIGHT = 450  # dcc.Graph's default height: the box plotly.js draws in later
