@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 from conftest import DEMO_TODAY, LiveServer, free_port, reader_moves, require
 
+from barometre.charts import french
 from barometre.config import Settings
 from barometre.data.store import Store
 from barometre.urls import Urls
@@ -394,7 +395,7 @@ def test_a_frozen_embed_keeps_its_values_when_data_is_corrected_and_added(tmp_pa
     status, html = get(client, frozen_query)
     assert status == 200
     assert values(html) == ["100"] * 3
-    assert f"données au {embed.summaries.format_date(frozen)}" in html
+    assert f"données au {french.format_date(frozen)}" in html
 
 
 # -- in a browser, on another origin ---------------------------------------------------------

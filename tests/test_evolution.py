@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from factories import make_indicator
 
-from barometre.charts import build, figures, summaries
+from barometre.charts import build, figures, french, periods, summaries
 from barometre.charts.model import COMPARISON
 from barometre.data.events import Event
 from barometre.publish import validation
@@ -53,7 +53,7 @@ def expected_sums(raw: pd.Series, starts: list[str], granularity: str) -> list[f
     """The raw daily values summed over each period starting at ``starts`` (pandas, not SQL)."""
     sums = []
     for start in pd.to_datetime(starts):
-        end = start + pd.Timedelta(days=summaries.expected_days(start, granularity) - 1)
+        end = start + pd.Timedelta(days=periods.expected_days(start, granularity) - 1)
         sums.append(float(raw[start:end].sum()))
     return sums
 
@@ -67,16 +67,16 @@ def test_the_overlay_equals_the_store_a_year_earlier(daily_store, granularity, s
     national = store.series(DEMANDES, start, end, granularity)
     previous = store.series(
         DEMANDES,
-        summaries.shift_year_back(start, granularity),
-        summaries.shift_year_back(end, granularity),
+        periods.shift_year_back(start, granularity),
+        periods.shift_year_back(end, granularity),
         granularity,
     )
     figure = figures.plotly_figure(
         build.time_series(national, DEMANDES, granularity, previous=previous)
     )
     (overlay,) = [t for t in figure.data if t.meta == figures.COMPARISON_META]
-    before = [summaries.year_before(ts, granularity) for ts in national["periode"]]
-    complete = [not summaries.is_partial(r, granularity, DEMANDES) for _, r in national.iterrows()]
+    before = [periods.year_before(ts, granularity) for ts in national["periode"]]
+    complete = [not periods.is_partial(r, granularity, DEMANDES) for _, r in national.iterrows()]
     expected = expected_sums(raw, [ts.strftime("%Y-%m-%d") for ts in before], granularity)
     assert list(overlay.y) == [v if ok else None for v, ok in zip(expected, complete, strict=True)]
     # Drawn at the periods shown, named and styled apart from the series, hidden until asked.
@@ -87,7 +87,7 @@ def test_the_overlay_equals_the_store_a_year_earlier(daily_store, granularity, s
         "square",
         False,
     )
-    assert overlay.customdata[0] == summaries.format_period(before[0], granularity)
+    assert overlay.customdata[0] == french.format_period(before[0], granularity)
     assert "Un an avant (%{customdata})" in overlay.hovertemplate
     if granularity == "semaine":
         assert before[0] == pd.Timestamp("2023-06-05")  # 52 weeks: same weekday
@@ -138,7 +138,7 @@ def test_the_table_has_the_year_ago_and_event_columns(daily_store):
         "Événement",
     )
     year_ago = expected_sums(raw, ["2023-01-01", "2023-02-01", "2023-03-01"], "mois")
-    assert [row[2] for row in table.rows] == [summaries.format_number(v) for v in year_ago]
+    assert [row[2] for row in table.rows] == [french.format_number(v) for v in year_ago]
     assert [row[3] for row in table.rows] == ["Grève", "Grève", ""]
 
 

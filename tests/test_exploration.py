@@ -15,8 +15,8 @@ import re
 
 import pytest
 
+from barometre.charts.french import NBSP
 from barometre.charts.model import BarChart, EmptyChart, TimeChart
-from barometre.charts.summaries import NBSP
 from barometre.publish import export
 from barometre.publish.validation import query, with_departement
 from barometre.web import views

@@ -14,7 +14,7 @@ import pytest
 from conftest import reader_moves
 from test_accessibility import axe
 
-from barometre.charts.summaries import NBSP
+from barometre.charts.french import NBSP
 from barometre.publish import export
 from barometre.publish.validation import query, with_departement
 from barometre.web import views

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from factories import make_indicator
 
-from barometre.charts import maps
+from barometre.charts import french, maps
 from barometre.publish import published, secrecy, validation
 
 NNBSP = "\u202f"
@@ -95,10 +95,7 @@ def test_five_classes_with_rounded_breaks_and_french_ranges(departements):
     assert classes[0].low == 1000 and classes[-1].high == 1000 + 137 * 100
     for c in classes[1:]:
         assert str(int(c.low)).rstrip("0") and len(str(int(c.low)).rstrip("0")) <= 2  # rounded
-    assert (
-        classes[0].label
-        == f"de 1{NNBSP}000 à moins de {maps.summaries.format_number(classes[1].low)}"
-    )
+    assert classes[0].label == f"de 1{NNBSP}000 à moins de {french.format_number(classes[1].low)}"
     assert classes[-1].label.startswith("de ") and "moins" not in classes[-1].label
     for entry in entries:
         index = maps.class_of(entry.value, classes)
@@ -175,7 +172,7 @@ def test_table_rows_list_ranks_values_shares_then_secret(departements):
     entries = maps.ranking(totals({"33": 60, "75": 40, "2A": 2}, 5), departements, indicator)
     rows = maps.table_rows(entries, indicator)
     assert rows[0][:3] == ("1er", "Gironde", "60")
-    assert rows[0][3] == f"{maps.summaries.format_percent(60 / 102)}"
+    assert rows[0][3] == f"{french.format_percent(60 / 102)}"
     masked = [row for row in rows if row[2] == "secret statistique"]
     assert {row[1] for row in masked} >= {"Corse-du-Sud"}
     assert rows.index(masked[0]) < rows.index(next(r for r in rows if r[2] == "aucune donnée"))

@@ -11,24 +11,27 @@ import pandas as pd
 import pytest
 from factories import DEPARTEMENTS, HEURE, MOTIF, make_indicator
 
-from barometre.charts import summaries
-from barometre.charts.summaries import (
+from barometre.charts import french, periods
+from barometre.charts.french import (
     MISSING,
-    NO_DATA,
-    breakdown_rows,
-    breakdown_summary,
-    chart_summary,
-    describe_change,
     format_date,
     format_number,
     format_percent,
     format_period,
     format_span,
     format_value,
+)
+from barometre.charts.summaries import (
+    NO_DATA,
+    breakdown_rows,
+    breakdown_summary,
+    chart_summary,
+    describe_change,
     is_hour_breakdown,
     key_figure,
     table_rows,
 )
+from barometre.publish import published
 
 NNBSP, NBSP, MINUS = "\u202f", "\u00a0", "\u2212"
 
@@ -43,14 +46,14 @@ ABONNES = make_indicator(id="abonnes", title="Abonnés", unit="abonnés", aggreg
 
 def monthly(values: dict[str, float], days: dict[str, int] | None = None) -> pd.DataFrame:
     """A national monthly series as Store.series returns it; months complete unless told."""
-    periods = pd.to_datetime([f"{month}-01" for month in values])
+    starts = pd.to_datetime([f"{month}-01" for month in values])
     return pd.DataFrame(
         {
-            "periode": periods,
+            "periode": starts,
             "membre": "",
             "valeur": [float(v) for v in values.values()],
             "jours": [
-                (days or {}).get(m, p.days_in_month) for m, p in zip(values, periods, strict=True)
+                (days or {}).get(m, p.days_in_month) for m, p in zip(values, starts, strict=True)
             ],
         }
     )
@@ -58,10 +61,10 @@ def monthly(values: dict[str, float], days: dict[str, int] | None = None) -> pd.
 
 def series(granularity: str, start: str, values: list[float]) -> pd.DataFrame:
     frequency = {"jour": "D", "semaine": "W-MON", "mois": "MS", "annee": "YS"}[granularity]
-    periods = pd.date_range(start, periods=len(values), freq=frequency)
-    expected = [summaries.expected_days(p, granularity) for p in periods]
+    starts = pd.date_range(start, periods=len(values), freq=frequency)
+    expected = [periods.expected_days(p, granularity) for p in starts]
     return pd.DataFrame(
-        {"periode": periods, "membre": "", "valeur": [float(v) for v in values], "jours": expected}
+        {"periode": starts, "membre": "", "valeur": [float(v) for v in values], "jours": expected}
     )
 
 
@@ -179,6 +182,13 @@ def test_format_percent_signed():
 )
 def test_format_date(day, expected):
     assert format_date(day) == expected
+
+
+def test_the_published_notes_write_every_day_as_format_date_does():
+    # publish sits below charts, so it keeps its own short copy of the date format: the two
+    # producers of one fact must agree on every day of a leap year.
+    days = pd.date_range("2024-01-01", "2024-12-31").date
+    assert [published._day(day) for day in days] == [format_date(day) for day in days]
 
 
 @pytest.mark.parametrize(
@@ -564,7 +574,7 @@ def dated(title: str, start: dt.date, end: dt.date | None = None):
     ],
 )
 def test_format_date_range(first, last, expected):
-    assert summaries.format_date_range(first, last) == expected
+    assert french.format_date_range(first, last) == expected
 
 
 def test_the_summary_names_the_events_inside_the_period_shown():
@@ -590,7 +600,7 @@ def test_the_summary_names_the_events_inside_the_period_shown():
 def test_year_ago_leaves_out_partial_counts(indicator, compared):
     shown = monthly({"2026-10": 10.0, "2026-11": 4.0}, days={"2026-11": 12})
     earlier = monthly({"2025-10": 8.0, "2025-11": 9.0})
-    overlay = summaries.year_ago(shown, earlier, "mois", indicator)
+    overlay = periods.year_ago(shown, earlier, "mois", indicator)
     assert overlay["periode_avant"].dt.strftime("%Y-%m").tolist() == ["2025-10", "2025-11"]
     assert overlay["valeur_avant"].iloc[0] == 8.0
     assert bool(overlay["valeur_avant"].iloc[1] == 9.0) == compared

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from barometre.charts import summaries
+from barometre.charts import french, periods, summaries
+from barometre.charts.french import NBSP, UNIT_SYMBOLS, round_half_up
 from barometre.charts.model import (
     COMPARISON,
     DASHES,
@@ -29,7 +30,8 @@ from barometre.charts.model import (
     TimeChart,
     ValueFormat,
 )
-from barometre.charts.summaries import NBSP, NO_DATA, UNIT_SYMBOLS, is_partial, round_half_up
+from barometre.charts.periods import is_partial
+from barometre.charts.summaries import NO_DATA
 from barometre.data.catalogue import Breakdown, Indicator
 from barometre.data.events import Event
 
@@ -112,7 +114,7 @@ def time_series(
         if y0 is not None and y1 is not None:
             link = Link((x0, y0), (x1, y1))
     if previous is not None:
-        overlay = summaries.year_ago(frame, previous, granularity, indicator)
+        overlay = periods.year_ago(frame, previous, granularity, indicator)
         if overlay["valeur_avant"].notna().any():
             many = len(overlay) > MARKERS_MAX_POINTS
             series.append(
@@ -127,7 +129,7 @@ def time_series(
                     width=2,
                     markers=Markers(symbol="square", size=7, every=not many, most=12 * many),
                     labels=tuple(
-                        summaries.format_period(ts, granularity) for ts in overlay["periode_avant"]
+                        french.format_period(ts, granularity) for ts in overlay["periode_avant"]
                     ),
                 )
             )
@@ -136,7 +138,7 @@ def time_series(
         granularity=granularity,
         values=fmt,
         link=link,
-        events=event_marks(summaries.events_in(events, frame, granularity), frame, granularity),
+        events=event_marks(periods.events_in(events, frame, granularity), frame, granularity),
         # Beside « Période en cours » and « Même période, un an avant », the main line must say
         # what it is. Alone, it has no legend.
         legend=len(series) > 1,
@@ -152,7 +154,7 @@ def event_marks(
 ) -> tuple[EventMark, ...]:
     """Return the events clipped to the period shown: a day, or a band of days."""
     first = frame["periode"].iloc[0].date()
-    last = summaries.period_end(frame["periode"].iloc[-1], granularity)
+    last = periods.period_end(frame["periode"].iloc[-1], granularity)
     return tuple(
         EventMark(
             title=event.title,

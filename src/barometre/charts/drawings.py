@@ -20,20 +20,21 @@ the pair ``--clair``/``--sombre`` (the colour of that role in ``figures.THEMES``
 ``assets/drawings.css`` paints ``.svg-stroke`` and ``.svg-fill`` with the one the page's theme
 (site or embed) asks for. Text is ``currentColor``. The markup has no script, no event handler
 and no external reference.
+
+This module draws the plot (lines, bars, events, markers, legend); ``svg_axes`` holds the axes,
+the labels along the width and the small pieces of markup both write.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import math
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 
 from markupsafe import escape
 
 from barometre.charts.exploration import Exploration, points_json
-from barometre.charts.figures import BAR_GAP, EVENT_LABEL_SIZE, FLAT_BARS_RIGHT, THEMES
+from barometre.charts.figures import BAR_GAP, EVENT_LABEL_SIZE, FLAT_BARS_RIGHT
 from barometre.charts.model import (
     BarChart,
     Chart,
@@ -44,7 +45,30 @@ from barometre.charts.model import (
     Series,
     TimeChart,
 )
-from barometre.charts.summaries import NNBSP, format_number
+from barometre.charts.svg_axes import (
+    EDGE,
+    LINE_HEIGHT,
+    PAD,
+    TICK_SIZE,
+    TITLE_SIZE,
+    Role,
+    Scale,
+    Ticks,
+    dasharray,
+    date_ticks,
+    day_number,
+    labels_along,
+    paint,
+    pc,
+    tenths,
+    text_lines,
+    text_width,
+    title_below,
+    value_axis,
+    value_labels,
+    value_margin,
+    wrap,
+)
 
 FAILED = "Ce graphique n'a pas pu être dessiné\u00a0; ses données restent dans le tableau."
 HEIGHT = 450  # dcc.Graph's default height: the box plotly.js draws in later
@@ -52,39 +76,9 @@ FILLED = 300  # px, the height assumed for the value ticks of a drawing that fil
 # Chart widths (px) from which each density of labels along the width shows; the container
 # queries of assets/drawings.css use the same numbers. 296: a 320 px phone's.
 DENSITIES = (296, 480, 760, 1100)
-# Sizes of the plotly template's text (14 px) and of its axis titles (× 1.2, rounded).
-TICK_SIZE = 14
-TITLE_SIZE = 17
-LINE_HEIGHT = 18  # px from one line of an axis label to the next
-LABEL_GAP = 10  # px at least between two labels along the width
 TOP = 16  # the template's top margin
-EDGE = 8  # the template's other margins
-PAD = 0.05  # plotly's room beyond the data, as a share of the axis
 SLICES = 500  # slices of the width in which a long line keeps its lowest and highest points
-SHORT_MONTHS = (
-    *("janv.", "févr.", "mars", "avr.", "mai", "juin"),
-    *("juil.", "août", "sept.", "oct.", "nov.", "déc."),
-)
-# Steps of date ticks, finest first, as plotly chooses them (weeks start on Mondays here).
-DATE_STEPS = (
-    *(("jour", 1), ("jour", 2), ("jour", 7), ("jour", 14)),
-    *(("mois", 1), ("mois", 2), ("mois", 3), ("mois", 6)),
-    *(("an", 1), ("an", 2), ("an", 5), ("an", 10), ("an", 20), ("an", 50)),
-)
-UNIT_DAYS = {"jour": 1, "mois": 30.44, "an": 365.25}
 CATEGORY_STEPS = (1, 2, 3, 4, 6, 8, 12, 24)
-# Plotly's dash patterns, in multiples of the line width (at least 3 px).
-DASH_PATTERNS = {
-    "solid": (),
-    "dot": (1, 1),
-    "dash": (3, 3),
-    "longdash": (5, 5),
-    "dashdot": (3, 1, 1, 1),
-    "longdashdot": (5, 2, 1, 2),
-}
-
-Ticks = list[tuple[float, list[str]]]  # labels along an axis: position (0–1) and lines of text
-Role = int | str  # a palette index, or a theme colour's name ("axis", "grid", "background")
 
 
 def chart_html(
@@ -144,48 +138,48 @@ def _lines(chart: TimeChart, plot_height: float) -> tuple[tuple, list[str]]:
     """Return the margins and the drawing of a time chart: lines, markers, events, labels."""
     shown = chart.shown()
     events = chart.events if chart.show_events else ()
-    series = [(s, [_day(d) for d in s.dates], list(s.values)) for s in shown]
+    series = [(s, [day_number(d) for d in s.dates], list(s.values)) for s in shown]
     marked = _marked(shown)
     days = [x for _, xs, _ in series for x in xs]
     for event in events:
-        days.append(_day(event.start))
+        days.append(day_number(event.start))
         if event.last_day is not None:
-            days.append(_day(event.last_day) + 1)
+            days.append(day_number(event.last_day) + 1)
         else:
-            days.append(_day(event.start))
+            days.append(day_number(event.start))
     low, high = min(days), max(days)
     if low == high:
         low, high = low - 15, high + 15
     span = high - low
     # Plotly leaves room beyond a marker at either end, so that it is not cut in half.
     ends = {xs[i] for (_, xs, _), points in zip(series, marked, strict=True) for i in points}
-    xscale = _Scale(low - PAD * span * (low in ends), high + PAD * span * (high in ends))
-    yscale, ticks = _value_axis([v for _, _, ys in series for v in ys], plot_height)
+    xscale = Scale(low - PAD * span * (low in ends), high + PAD * span * (high in ends))
+    yscale, ticks = value_axis([v for _, _, ys in series for v in ys], plot_height)
     title = chart.values.unit
-    left, right = _value_margin(ticks, title), EDGE
+    left, right = value_margin(ticks, title), EDGE
     yearly = chart.granularity == "annee"
 
     def choices(width: float) -> Iterator[Ticks]:
-        return _date_ticks(xscale, yearly, width)
+        return date_ticks(xscale, yearly, width)
 
-    labels, rows = _labels_along(choices, left, right)
+    labels, rows = labels_along(choices, left, right, DENSITIES)
     paths, dots = [], []
     for (line, xs, ys), points in zip(series, marked, strict=True):
         paths.append(
-            f'<path{_paint("stroke", line.colour, "svg-line")} fill="none"'
-            f' stroke-width="{line.width:g}"{_dasharray(line.dash, line.width)}'
+            f'<path{paint("stroke", line.colour, "svg-line")} fill="none"'
+            f' stroke-width="{line.width:g}"{dasharray(line.dash, line.width)}'
             ' stroke-linejoin="round" vector-effect="non-scaling-stroke"'
             f' d="{_path(xs, ys, xscale, yscale)}"/>'
         )
         if points:
-            at = [(_pc(xscale(xs[i])), _pc(1 - yscale(ys[i]))) for i in points]
+            at = [(pc(xscale(xs[i])), pc(1 - yscale(ys[i]))) for i in points]
             dots.append(_markers(line.markers, line.colour, at))
     # Bands under the lines; the incomplete period's segment under the markers, so that the
     # ring stays clear; event lines and their labels over everything.
     return (
         (left, right, rows * LINE_HEIGHT + 10),
         [
-            *_value_labels(yscale, ticks, title, left),
+            *value_labels(yscale, ticks, title, left),
             *(_band(e, xscale) for e in events if e.is_band),
             _data("".join(paths)),
             _link(chart.link, xscale, yscale) if chart.link else "",
@@ -196,11 +190,6 @@ def _lines(chart: TimeChart, plot_height: float) -> tuple[tuple, list[str]]:
         ],
         (xscale, yscale),
     )
-
-
-def _day(value) -> int:
-    """Return a plotly date ("2025-01-31", maybe with a time) as a day number."""
-    return dt.date.fromisoformat(str(value)[:10]).toordinal()
 
 
 def _marked(series: list[Series]) -> list[list[int]]:
@@ -222,7 +211,7 @@ def _marked(series: list[Series]) -> list[list[int]]:
     return marked
 
 
-def _path(xs: list[int], ys: list, xscale: _Scale, yscale: _Scale) -> str:
+def _path(xs: list[int], ys: list, xscale: Scale, yscale: Scale) -> str:
     """Return the path of a line in the 1000 × 1000 viewBox, broken where a value is missing.
 
     Each point is a move relative to the previous one: short numbers, for long daily series.
@@ -237,10 +226,10 @@ def _path(xs: list[int], ys: list, xscale: _Scale, yscale: _Scale) -> str:
         if point is None:
             previous = None
         elif previous is None:
-            segments.append([f"M{_tenths(point[0])} {_tenths(point[1])}"])
+            segments.append([f"M{tenths(point[0])} {tenths(point[1])}"])
         else:
             dx, dy = point[0] - previous[0], point[1] - previous[1]
-            segments[-1].append(f"{_tenths(dx)} {_tenths(dy)}")
+            segments[-1].append(f"{tenths(dx)} {tenths(dy)}")
         previous = point
     path = "".join(s[0] + ("l" + " ".join(s[1:]) if len(s) > 1 else "") for s in segments)
     return path.replace(" -", "-")
@@ -266,67 +255,13 @@ def _thinned(points: list) -> list:
     return kept
 
 
-def _dasharray(dash: str | None, width: float) -> str:
-    unit = max(width, 3)
-    if dash in DASH_PATTERNS:
-        lengths = [f"{unit * k:g}" for k in DASH_PATTERNS[dash]]
-    else:  # plotly's own list of lengths: "8px,3px,2px"
-        lengths = re.findall(r"[\d.]+", str(dash or ""))
-    return f' stroke-dasharray="{",".join(lengths)}"' if lengths else ""
-
-
-def _date_ticks(xscale: _Scale, yearly: bool, width: float) -> Iterator[Ticks]:
-    """Yield the dates to label along a time axis ``width`` px long, from the finest step to the
-    coarsest; like plotly, never more than one every 80 px nor more than 10."""
-    start = dt.date.fromordinal(math.ceil(xscale.low))
-    end = dt.date.fromordinal(math.floor(xscale.high))
-    most = min(max(width / 80, 4), 9) + 1
-    for unit, step in DATE_STEPS:
-        # Yearly series only label years (figures.py's dtick "M12").
-        if (xscale.high - xscale.low) / (UNIT_DAYS[unit] * step) > most or (
-            yearly and unit != "an"
-        ):
-            continue
-        previous_year = None
-        ticks = []
-        for day in _every(start, end, unit, step):
-            if unit == "an":
-                lines = [str(day.year)]
-            elif unit == "mois":
-                lines = [f"{SHORT_MONTHS[day.month - 1]} {day.year}"]
-            else:  # the year under the first day of each year shown, as plotly does
-                year = str(day.year) if day.year != previous_year else ""
-                lines = [f"{day.day} {SHORT_MONTHS[day.month - 1]}", year]
-                previous_year = day.year
-            ticks.append((xscale(day.toordinal()), lines))
-        yield ticks
-
-
-def _every(start: dt.date, end: dt.date, unit: str, step: int) -> Iterator[dt.date]:
-    """Yield the round dates from ``start`` to ``end``: every ``step`` days, months or years."""
-    if unit == "jour":
-        # Weeks start on Mondays; other days at multiples of the step.
-        offset = -start.weekday() % 7 if step >= 7 else -start.toordinal() % step
-        day = start + dt.timedelta(days=offset)
-        while day <= end:
-            yield day
-            day += dt.timedelta(days=step)
-        return
-    months = 12 * step if unit == "an" else step
-    index = start.year * 12 + start.month - 1 + (start.day > 1)
-    index += -index % months
-    while (day := dt.date(index // 12, index % 12 + 1, 1)) <= end:
-        yield day
-        index += months
-
-
-def _line_places(chart: TimeChart, xscale: _Scale, yscale: _Scale) -> dict[int, list]:
+def _line_places(chart: TimeChart, xscale: Scale, yscale: Scale) -> dict[int, list]:
     """Return, by index of the model's series shown, its points' places in the plot area
     (fractions from its top left corner); a point without a value sits on the axis."""
     shown = {id(line) for line in chart.shown()}
     return {
         index: [
-            (_fraction(xscale(_day(d))), None if v is None else _fraction(1 - yscale(v)))
+            (_fraction(xscale(day_number(d))), None if v is None else _fraction(1 - yscale(v)))
             for d, v in zip(line.dates, line.values, strict=True)
         ]
         for index, line in enumerate(chart.series)
@@ -337,7 +272,7 @@ def _line_places(chart: TimeChart, xscale: _Scale, yscale: _Scale) -> dict[int, 
 def _bar_places(chart: BarChart) -> dict[int, list]:
     """Return the places of the ends of the bars: the top of an upright one, the right of a
     flat one, in the middle of its band."""
-    scale, _ = _value_axis(chart.values, 0)
+    scale, _ = value_axis(chart.values, 0)
     count = len(chart.values)
     places = []
     for index, value in enumerate(chart.values):
@@ -365,9 +300,9 @@ def _bars(chart: BarChart, plot_height: float) -> tuple[tuple, list[str]]:
     bands = [(i / len(names) + gap, (i + 1) / len(names) - gap) for i in range(len(names))]
     if not chart.upright:
         return _flat_bars(chart, names, values, bands, plot_height)
-    scale, ticks = _value_axis(values, plot_height)
+    scale, ticks = value_axis(values, plot_height)
     title = chart.values_format.unit
-    left, right = _value_margin(ticks, title), EDGE
+    left, right = value_margin(ticks, title), EDGE
 
     def choices(width: float) -> Iterator[Ticks]:
         # Plotly labels one category in so many, at most one every 17 px.
@@ -375,7 +310,7 @@ def _bars(chart: BarChart, plot_height: float) -> tuple[tuple, list[str]]:
             if step * width >= len(names) * 17:
                 yield [((a + b) / 2, [names[i]]) for i, (a, b) in enumerate(bands) if i % step == 0]
 
-    labels, rows = _labels_along(choices, left, right)
+    labels, rows = labels_along(choices, left, right, DENSITIES)
     rects = [
         _rect(a, 1 - scale(max(v, 0)), b - a, abs(scale(v) - scale(0)))
         for (a, b), v in zip(bands, values, strict=True)
@@ -384,10 +319,10 @@ def _bars(chart: BarChart, plot_height: float) -> tuple[tuple, list[str]]:
     bottom = rows * LINE_HEIGHT + 10
     x_title = chart.category_title
     return (left, right, bottom + (TITLE_SIZE + 10 if x_title else 0)), [
-        *_value_labels(scale, ticks, title, left),
+        *value_labels(scale, ticks, title, left),
         _bars_data(chart.colour, rects),
         labels,
-        _title_below(x_title, bottom + TITLE_SIZE + 2),
+        title_below(x_title, bottom + TITLE_SIZE + 2),
     ]
 
 
@@ -399,44 +334,44 @@ def _flat_bars(
     plot_height: float,
 ) -> tuple[tuple, list[str]]:
     """Return the margins and drawing of flat bars: names on the left, each value after its bar."""
-    scale, _ = _value_axis(values, 0)
+    scale, _ = value_axis(values, 0)
     texts = ["" if v is None else chart.values_format.bar_text(v) for v in values]
     # A long name takes two lines when the bars are high enough (a few members).
     two_lines = (bands[0][1] - bands[0][0]) * plot_height > 2.2 * LINE_HEIGHT
-    lines = [_wrap(n) if two_lines else [n] for n in names]
-    left = round(EDGE + max(_text_width(t, TICK_SIZE) for n in lines for t in n) + 6)
-    widest = max(_text_width(t, TICK_SIZE) for t in texts)
+    lines = [wrap(n) if two_lines else [n] for n in names]
+    left = round(EDGE + max(text_width(t, TICK_SIZE) for n in lines for t in n) + 6)
+    widest = max(text_width(t, TICK_SIZE) for t in texts)
     right = round(max(FLAT_BARS_RIGHT, widest + 10))
     rects, labels, numbers = [], [], []
     for (a, b), value, name, text in zip(bands, values, lines, texts, strict=True):
-        middle = _pc((a + b) / 2)
-        labels.append(_text_lines("-6", middle, name))
+        middle = pc((a + b) / 2)
+        labels.append(text_lines("-6", middle, name))
         if value is None:
             continue
         rects.append(_rect(scale(min(value, 0)), a, abs(scale(value) - scale(0)), b - a))
         numbers.append(
-            f'<text x="{_pc(scale(value))}" y="{middle}" dx="4" dy="0.35em">{escape(text)}</text>'
+            f'<text x="{pc(scale(value))}" y="{middle}" dx="4" dy="0.35em">{escape(text)}</text>'
         )
-    zero = _pc(scale(0))
+    zero = pc(scale(0))
     return (left, right, TITLE_SIZE + 2 * EDGE), [
         _bars_data(chart.colour, rects),
-        f'<line{_paint("stroke", "axis")} x1="{zero}" x2="{zero}" y2="100%"'
+        f'<line{paint("stroke", "axis")} x1="{zero}" x2="{zero}" y2="100%"'
         ' shape-rendering="crispEdges"/>',
         f'<g fill="currentColor" font-size="{TICK_SIZE}" text-anchor="end">{"".join(labels)}</g>',
         f'<g class="svg-values" fill="currentColor" font-size="{TICK_SIZE}">{"".join(numbers)}</g>',
-        _title_below(chart.values_format.unit, TITLE_SIZE + 2),
+        title_below(chart.values_format.unit, TITLE_SIZE + 2),
     ]
 
 
 def _rect(x: float, y: float, width: float, height: float) -> str:
     """Return a bar in the 1000 × 1000 viewBox, from fractions of the plot area."""
     numbers = (round(v * 10000) for v in (x, y, width, height))
-    x, y, width, height = map(_tenths, numbers)
+    x, y, width, height = map(tenths, numbers)
     return f'<rect x="{x}" y="{y}" width="{width}" height="{height}"/>'
 
 
 def _bars_data(colour: Role, rects: list[str]) -> str:
-    return _data(f"<g{_paint('fill', colour, 'svg-bars')}>{''.join(rects)}</g>")
+    return _data(f"<g{paint('fill', colour, 'svg-bars')}>{''.join(rects)}</g>")
 
 
 def _data(drawing: str) -> str:
@@ -447,173 +382,44 @@ def _data(drawing: str) -> str:
     )
 
 
-def _wrap(name: str) -> list[str]:
-    """Return a name on two lines, cut at the space nearest its middle (long names only)."""
-    spaces = [i for i, char in enumerate(name) if char == " "]
-    if len(name) <= 16 or not spaces:
-        return [name]
-    cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
-    return [name[:cut], name[cut + 1 :]]
+# -- shapes, annotations, legend --------------------------------------------------------------
 
 
-# -- axes, shapes, annotations, legend ---------------------------------------------------------
-
-
-class _Scale:
-    """A linear axis: a value's fraction of the plot's width or height, from ``low``."""
-
-    def __init__(self, low: float, high: float):
-        self.low, self.high = low, (high if high > low else low + 1)
-
-    def __call__(self, value: float) -> float:
-        return (value - self.low) / (self.high - self.low)
-
-
-def _value_axis(values: Iterable, length: float) -> tuple[_Scale, list[tuple[float, str]]]:
-    """Return the scale (from zero) and the round ticks of a value axis ``length`` px long.
-
-    Like plotly: 5 % of room beyond the data, steps of 1, 2 or 5 × 10ⁿ, from 5 to 10 ticks,
-    one every 40 px or so.
-    """
-    numbers = [float(v) for v in values if v is not None]
-    low, high = min([0.0, *numbers]), max([0.0, *numbers])
-    if low == high:
-        high = 1.0
-    span = high - low
-    scale = _Scale(low - PAD * span * (low < 0), high + PAD * span * (high > 0))
-    rough = (scale.high - scale.low) / (min(max(length / 40, 4), 9) + 1)
-    power = 10 ** math.floor(math.log10(rough))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
-    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
-    first, last = math.ceil(scale.low / step - 1e-9), math.floor(scale.high / step + 1e-9)
-    return scale, [(i * step, format_number(i * step, decimals)) for i in range(first, last + 1)]
-
-
-def _value_labels(scale: _Scale, ticks: list, title: str, left: float) -> list[str]:
-    """Return the grid, the zero line, the tick labels and the title of a vertical value axis."""
-    grid, labels = [], []
-    for value, text in ticks:
-        y = _pc(1 - scale(value))
-        if value != 0:
-            grid.append(f'<line x2="100%" y1="{y}" y2="{y}"/>')
-        labels.append(f'<text x="-4" y="{y}" dy="0.35em">{escape(text)}</text>')
-    zero = _pc(1 - scale(0))
-    parts = [
-        f'<g{_paint("stroke", "grid")} shape-rendering="crispEdges">{"".join(grid)}</g>',
-        f'<line{_paint("stroke", "axis")} x2="100%" y1="{zero}" y2="{zero}"'
-        ' shape-rendering="crispEdges"/>',
-        f'<g fill="currentColor" font-size="{TICK_SIZE}" text-anchor="end">{"".join(labels)}</g>',
-    ]
-    if title:  # read upwards, at the left edge of the chart, like plotly's
-        parts.append(
-            f'<svg y="50%" overflow="visible"><text fill="currentColor" font-size="{TITLE_SIZE}"'
-            f' text-anchor="middle" transform="translate({EDGE + 0.8 * TITLE_SIZE - left:g} 0)'
-            f' rotate(-90)">{escape(title)}</text></svg>'
-        )
-    return parts
-
-
-def _value_margin(ticks: list, title: str) -> int:
-    """Return the left margin of a value axis: its widest label, and its title if any."""
-    widest = max(_text_width(text, TICK_SIZE) for _, text in ticks)
-    return round(EDGE + (TITLE_SIZE * 1.2 + 8 if title else 0) + widest + 6)
-
-
-def _title_below(title: str, baseline: float) -> str:
-    if not title:
-        return ""
-    return (
-        f'<text fill="currentColor" font-size="{TITLE_SIZE}" text-anchor="middle" x="50%"'
-        f' y="100%" dy="{baseline:g}">{escape(title)}</text>'
-    )
-
-
-def _labels_along(
-    choices: Callable[[float], Iterable[Ticks]], left: float, right: float
-) -> tuple[str, int]:
-    """Return the labels along the width, one group per density that differs, and their lines.
-
-    ``choices(width)`` yields the lists of labels plotly could show on a plot ``width`` px wide,
-    from the most labels to the fewest.
-    """
-    by_density = [_fitting(choices, left, right, minimum) for minimum in DENSITIES]
-    groups = []
-    for ticks in dict.fromkeys(map(repr, by_density)):
-        shown = [i for i, t in enumerate(by_density) if repr(t) == ticks]
-        classes = "".join(f" svg-d{i}" for i in shown)
-        texts = (
-            f'<text x="{_pc(position)}" y="100%" dy="{LINE_HEIGHT * (row + 1)}">'
-            f"{escape(line)}</text>"
-            for position, lines in by_density[shown[0]]
-            for row, line in enumerate(lines)
-            if line
-        )
-        groups.append(
-            f'<g class="svg-ticks{classes}" fill="currentColor" font-size="{TICK_SIZE}"'
-            f' text-anchor="middle">{"".join(texts)}</g>'
-        )
-    rows = max((len(lines) for ticks in by_density for _, lines in ticks), default=0)
-    return "".join(groups), rows
-
-
-def _fitting(
-    choices: Callable[[float], Iterable[Ticks]], left: float, right: float, minimum: int
-) -> Ticks:
-    """Return the first list of labels that fits a chart ``minimum`` px wide, without the labels
-    that would stick out of the chart."""
-    width = minimum - left - right
-    ticks: Ticks = []
-    for ticks in choices(width):
-        widest = max((_widest(lines) for _, lines in ticks), default=0)
-        if len(ticks) * (widest + LABEL_GAP) <= width:
-            break
-    return [
-        (position, lines)
-        for position, lines in ticks
-        if -left <= position * width - _widest(lines) / 2
-        and position * width + _widest(lines) / 2 <= width + right
-    ]
-
-
-def _widest(lines: list[str]) -> float:
-    return max(_text_width(line, TICK_SIZE) for line in lines)
-
-
-def _band(event: EventMark, xscale: _Scale) -> str:
+def _band(event: EventMark, xscale: Scale) -> str:
     """Return the band of an event over its days, under the lines."""
-    x0, x1 = xscale(_day(event.start)), xscale(_day(event.last_day) + 1)
+    x0, x1 = xscale(day_number(event.start)), xscale(day_number(event.last_day) + 1)
     return (
-        f'<rect{_paint("fill", "grid")} opacity="0.6" x="{_pc(x0)}" width="{_pc(x1 - x0)}"'
+        f'<rect{paint("fill", "grid")} opacity="0.6" x="{pc(x0)}" width="{pc(x1 - x0)}"'
         ' y="0%" height="100%"/>'
     )
 
 
-def _event_line(event: EventMark, xscale: _Scale) -> str:
+def _event_line(event: EventMark, xscale: Scale) -> str:
     """Return the dotted line of an event on its day, across the plot."""
-    x = _pc(xscale(_day(event.start)))
+    x = pc(xscale(day_number(event.start)))
     return (
-        f'<line{_paint("stroke", "axis")} stroke-width="1.5"{_dasharray("dot", 1.5)}'
+        f'<line{paint("stroke", "axis")} stroke-width="1.5"{dasharray("dot", 1.5)}'
         f' x1="{x}" x2="{x}" y1="100%" y2="0%"/>'
     )
 
 
-def _link(link: Link, xscale: _Scale, yscale: _Scale) -> str:
+def _link(link: Link, xscale: Scale, yscale: Scale) -> str:
     """Return the dashed segment from the last complete period to the incomplete one."""
     (x0, y0), (x1, y1) = link.start, link.end
     return (
-        f'<line{_paint("stroke", link.colour)} stroke-width="{link.width:g}"'
-        f'{_dasharray(link.dash, link.width)} x1="{_pc(xscale(_day(x0)))}"'
-        f' x2="{_pc(xscale(_day(x1)))}" y1="{_pc(1 - yscale(y0))}" y2="{_pc(1 - yscale(y1))}"/>'
+        f'<line{paint("stroke", link.colour)} stroke-width="{link.width:g}"'
+        f'{dasharray(link.dash, link.width)} x1="{pc(xscale(day_number(x0)))}"'
+        f' x2="{pc(xscale(day_number(x1)))}" y1="{pc(1 - yscale(y0))}" y2="{pc(1 - yscale(y1))}"/>'
     )
 
 
-def _event_label(event: EventMark, xscale: _Scale) -> str:
+def _event_label(event: EventMark, xscale: Scale) -> str:
     """Return an event's title, turned a quarter: it reads upwards from the top, on the right of
     its day, with a halo of the background over the lines it crosses (hidden on narrow charts
     by drawings.css)."""
     return (
-        f'<svg class="svg-event-label" x="{_pc(xscale(_day(event.start)))}" y="0%"'
-        f' overflow="visible"><text{_paint("stroke", "background")} stroke-width="3"'
+        f'<svg class="svg-event-label" x="{pc(xscale(day_number(event.start)))}" y="0%"'
+        f' overflow="visible"><text{paint("stroke", "background")} stroke-width="3"'
         ' paint-order="stroke" stroke-linejoin="round" fill="currentColor"'
         f' font-size="{EVENT_LABEL_SIZE}" text-anchor="end" transform="rotate(-90)" dx="-4"'
         f' dy="1em">{escape(event.title)}</text></svg>'
@@ -628,8 +434,8 @@ def _legend(chart: TimeChart) -> str:
     items = []
     for line in chart.shown():
         swatch = [
-            f'<line{_paint("stroke", line.colour)} x1="5" x2="35" y1="8" y2="8"'
-            f' stroke-width="{line.width:g}"{_dasharray(line.dash, line.width)}/>'
+            f'<line{paint("stroke", line.colour)} x1="5" x2="35" y1="8" y2="8"'
+            f' stroke-width="{line.width:g}"{dasharray(line.dash, line.width)}/>'
         ]
         if line.markers.shown:
             small = Markers(line.markers.symbol, min(line.markers.size, 10), ring=line.markers.ring)
@@ -648,9 +454,9 @@ def _markers(markers: Markers, colour: Role, points: list[tuple[str, str]]) -> s
     radius = markers.size / 2
     if markers.symbol.endswith("-open"):
         ring = markers.ring or 1
-        paint = f'{_paint("stroke", colour, "svg-markers")} fill="none" stroke-width="{ring:g}"'
+        brush = f'{paint("stroke", colour, "svg-markers")} fill="none" stroke-width="{ring:g}"'
     else:
-        paint = _paint("fill", colour, "svg-markers")
+        brush = paint("fill", colour, "svg-markers")
     shape = markers.symbol.removesuffix("-open")
     if shape == "circle":
         drawn = (f'<circle cx="{x}" cy="{y}" r="{radius:g}"/>' for x, y in points)
@@ -659,7 +465,7 @@ def _markers(markers: Markers, colour: Role, points: list[tuple[str, str]]) -> s
         drawn = (
             f'<svg x="{x}" y="{y}" overflow="visible"><path d="{path}Z"/></svg>' for x, y in points
         )
-    return f"<g{paint}>{''.join(drawn)}</g>"
+    return f"<g{brush}>{''.join(drawn)}</g>"
 
 
 def _star() -> tuple[tuple[float, float], ...]:
@@ -691,53 +497,3 @@ SYMBOLS = {  # corners in radii of the marker, as plotly draws its symbols
     ),
     "star": _star(),
 }
-
-
-# -- colours, text and numbers -----------------------------------------------------------------
-
-
-def _paint(kind: str, role: Role, more: str = "") -> str:
-    """Return the class and style that paint an element's stroke or fill in both themes."""
-    light, dark = (
-        (THEMES["clair"].colours[role], THEMES["sombre"].colours[role])
-        if isinstance(role, int)
-        else (getattr(THEMES["clair"], role), getattr(THEMES["sombre"], role))
-    )
-    classes = f"svg-{kind} {more}".strip()
-    return f' class="{classes}" style="--clair:{escape(light)};--sombre:{escape(dark)}"'
-
-
-def _text_lines(x: str, y: str, lines: list[str]) -> str:
-    """Return a text of one or more lines, centred on ``y``."""
-    first = 0.35 - 0.6 * (len(lines) - 1)
-    spans = "".join(
-        f'<tspan x="{x}" dy="{first if row == 0 else 1.2:g}em">{escape(line)}</tspan>'
-        for row, line in enumerate(lines)
-    )
-    return f'<text y="{y}">{spans}</text>'
-
-
-def _text_width(text: str, size: float) -> float:
-    """Return a generous estimate of a text's width in px (DejaVu Sans, a wide usual font)."""
-    ems = 0.0
-    for char in text:
-        if char == NNBSP:
-            ems += 0.2
-        elif char.isdigit():
-            ems += 0.64
-        elif char in " .,;:'’-()":
-            ems += 0.34
-        else:
-            ems += 0.72 if char.isupper() else 0.6
-    return ems * size
-
-
-def _pc(fraction: float) -> str:
-    """Return a position along an axis as an SVG percentage."""
-    return f"{fraction * 100:.2f}".rstrip("0").rstrip(".") + "%"
-
-
-def _tenths(value: int) -> str:
-    """Return a length counted in tenths as SVG writes it: 125 → "12.5", −40 → "-4"."""
-    whole, tenth = divmod(abs(value), 10)
-    return ("-" if value < 0 else "") + str(whole) + (f".{tenth}" if tenth else "")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from barometre.charts.french import MISSING, NBSP, NNBSP
 from barometre.charts.model import (
     COMPARISON,
     MAIN,
@@ -23,7 +24,6 @@ from barometre.charts.model import (
     TimeChart,
     ValueFormat,
 )
-from barometre.charts.summaries import MISSING, NBSP, NNBSP
 
 # What the keys do, said once when a chart gets the focus (its description).
 HELP = (

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from barometre.charts.french import NBSP, NNBSP
 from barometre.charts.model import (
     COMPARISON,
     MEMBER,
@@ -32,7 +33,6 @@ from barometre.charts.model import (
     TimeChart,
     ValueFormat,
 )
-from barometre.charts.summaries import NBSP, NNBSP
 
 SEPARATORS = ",\u202f"
 FONT_FAMILY = (

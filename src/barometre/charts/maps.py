@@ -18,7 +18,7 @@ from importlib import resources
 
 import pandas as pd
 
-from barometre.charts import summaries
+from barometre.charts import french
 from barometre.data.catalogue import Breakdown, Indicator
 from barometre.publish import published, secrecy
 
@@ -156,8 +156,8 @@ def classes(entries: list[Entry], indicator: Indicator, count: int = CLASS_COUNT
     for index in range(len(bounds) - 1):
         start, stop = bounds[index], bounds[index + 1]
         last = index == len(bounds) - 2
-        start_text = summaries.format_number(start, indicator.decimals)
-        stop_text = summaries.format_number(stop, indicator.decimals)
+        start_text = french.format_number(start, indicator.decimals)
+        stop_text = french.format_number(stop, indicator.decimals)
         label = (
             f"de {start_text} à {stop_text}" if last else f"de {start_text} à moins de {stop_text}"
         )
@@ -179,7 +179,7 @@ def accessible_name(
         return f"{entry.name}\u00a0: {MASKED_TEXT} (seuil\u00a0: {threshold}) {span}"
     if entry.value is None:
         return f"{entry.name}\u00a0: {NO_DATA_TEXT} {span}"
-    value = summaries.format_value(entry.value, indicator)
+    value = french.format_value(entry.value, indicator)
     return f"{entry.name}\u00a0: {value} {span}, {ordinal(entry.rank)} rang sur {ranked}"
 
 
@@ -268,7 +268,7 @@ def summary(entries: list[Entry], indicator: Indicator, span: str, threshold: in
     else:
 
         def named(entry: Entry) -> str:
-            return f"{entry.name} ({summaries.format_value(entry.value, indicator)})"
+            return f"{entry.name} ({french.format_value(entry.value, indicator)})"
 
         median = shown[(len(shown) - 1) // 2]
         text = (
@@ -290,7 +290,7 @@ def table_rows(entries: list[Entry], indicator: Indicator) -> tuple[tuple[str, .
             text = MASKED_TEXT if entry.masked else NO_DATA_TEXT
             rows.append(("—", entry.name, text, ""))
             continue
-        share = summaries.format_percent(entry.share) if entry.share is not None else ""
-        value = summaries.format_number(entry.value, indicator.decimals)
+        share = french.format_percent(entry.share) if entry.share is not None else ""
+        value = french.format_number(entry.value, indicator.decimals)
         rows.append((ordinal(entry.rank), entry.name, value, share))
     return tuple(rows)

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from barometre.charts.summaries import NBSP, NNBSP, format_number
+from barometre.charts.french import NBSP, NNBSP, format_number
 
 # What a series stands for: the renderers and the display checkboxes act on roles.
 MAIN = "principale"  # the indicator's series

@@ -1,54 +1,37 @@
-"""French number and date formats, and the text summaries read out in place of the charts.
+"""The text summaries read out in place of the charts, the key figures and the tables' rows.
 
-Everything here is pure (no Dash, no store): values and frames in, French strings out. French
-typography: a narrow no-break space (U+202F) groups thousands and precedes « % » and « € »; a
-no-break space (U+00A0) joins a number to its unit and precedes « : »; the decimal mark is a comma;
-negative numbers take the true minus sign U+2212, which screen readers announce as « moins ».
-Month names are spelt here rather than taken from a system locale, which servers seldom have.
+Pure (no Dash, no store): frames in, French sentences out, written with the formats of
+``french`` over the periods of ``periods``.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from barometre.charts.french import (
+    GRANULARITY_PHRASES,
+    NBSP,
+    PERIOD_NOUNS,
+    compared_with,
+    during,
+    format_date,
+    format_date_range,
+    format_number,
+    format_percent,
+    format_period,
+    format_span,
+    format_value,
+    is_missing,
+)
+from barometre.charts.periods import events_in, is_partial, national_rows, year_before
 from barometre.data.catalogue import Breakdown, Indicator
 from barometre.publish import published, secrecy
 
-NNBSP = "\u202f"  # narrow no-break space: thousands, before % and €
-NBSP = "\u00a0"  # no-break space: between a number and its unit, before « : »
-MINUS = "\u2212"
-MISSING = "non disponible"
 NO_DATA = "Aucune donnée sur la période choisie."
-
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-# Units written as a symbol after the number rather than as a word.
-UNIT_SYMBOLS = {"euros": "€", "%": "%"}
-GRANULARITY_PHRASES = {
-    "jour": "par jour",
-    "semaine": "par semaine",
-    "mois": "par mois",
-    "annee": "par an",
-}
-PERIOD_NOUNS = {"jour": "jour", "semaine": "semaine", "mois": "mois", "annee": "année"}
 # Below this relative change (0.5 %), a value is called stable.
 STABLE_BELOW = 0.005
 # Breakdowns with more members than this are summarised by their first few only.
@@ -57,161 +40,7 @@ TOP_NAMED = 3
 HOUR_CODE = re.compile(r"^(?:[01]\d|2[0-3])$")
 
 
-# -- numbers -----------------------------------------------------------------------------------
-
-
-def _missing(value: float | None) -> bool:
-    return value is None or bool(pd.isna(value))
-
-
-def _rounded(value: float, decimals: int) -> Decimal:
-    # Half away from zero, like the browser's d3 formats; never a negative zero.
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
-    return abs(rounded) if rounded == 0 else rounded
-
-
-def round_half_up(value: float | None, decimals: int = 0) -> float | None:
-    """Return ``value`` rounded as the formats here round it (``None`` for a missing value)."""
-    return None if _missing(value) else float(_rounded(value, decimals))
-
-
-def format_number(value: float | None, decimals: int = 0, *, signed: bool = False) -> str:
-    """Return ``value`` in French: "1 234 567" (U+202F), "12,5", "−3" (U+2212), "+3" if signed.
-
-    Rounds half away from zero, like the browser's d3 formats, and never writes "−0".
-    """
-    if _missing(value):
-        return MISSING
-    rounded = _rounded(value, decimals)
-    sign = MINUS if rounded < 0 else ("+" if signed and rounded > 0 else "")
-    integer, _, fraction = f"{abs(rounded):,.{decimals}f}".partition(".")
-    return sign + integer.replace(",", NNBSP) + ("," + fraction if fraction else "")
-
-
-def unit_text(indicator: Indicator, value: float | None = None) -> str:
-    """Return the unit to write after ``value``: a symbol (€), else the word, singular below 2."""
-    unit = indicator.unit
-    if unit in UNIT_SYMBOLS:
-        return UNIT_SYMBOLS[unit]
-    # French takes the singular below two ("1,5 minute", "0 demande"); catalogue units are
-    # plural single words, so dropping the final s is enough. Longer units are left alone.
-    if (
-        not _missing(value)
-        and abs(_rounded(value, indicator.decimals)) < 2
-        and " " not in unit
-        and unit.endswith("s")
-        and not unit.endswith("ss")
-    ):
-        return unit[:-1]
-    return unit
-
-
-def format_value(value: float | None, indicator: Indicator, *, signed: bool = False) -> str:
-    """Return a value with its unit: "1 234 demandes", "1 234 €", "12,5 minutes"."""
-    if _missing(value):
-        return MISSING
-    number = format_number(value, indicator.decimals, signed=signed)
-    space = NNBSP if indicator.unit in UNIT_SYMBOLS else NBSP
-    return f"{number}{space}{unit_text(indicator, value)}"
-
-
-def format_percent(ratio: float | None, *, signed: bool = False) -> str:
-    """Return a ratio as a French percentage: 0.12 → "12 %", −0.035 → "−3,5 %", 0.03 → "3 %".
-
-    One decimal below 10 %, none from 10 % up; a trailing ",0" is dropped.
-    """
-    if _missing(ratio):
-        return MISSING
-    percent = float(ratio) * 100
-    decimals = 1 if abs(percent) < 9.95 else 0
-    text = format_number(percent, decimals, signed=signed).removesuffix(",0")
-    return f"{text}{NNBSP}%"
-
-
-# -- dates -------------------------------------------------------------------------------------
-
-
-def format_date(d: dt.date) -> str:
-    """Return a date in French: "28 novembre 2026", "1er janvier 2026"."""
-    day = "1er" if d.day == 1 else str(d.day)
-    return f"{day} {MONTHS[d.month - 1]} {d.year}"
-
-
-def format_period(ts: dt.date, granularity: str) -> str:
-    """Return the period starting at ``ts``: "6 janvier 2025", "semaine du 6 janvier 2025",
-    "janvier 2025" or "2025" for jour, semaine, mois, annee."""
-    if granularity == "jour":
-        return format_date(ts)
-    if granularity == "semaine":
-        return f"semaine du {format_date(ts)}"
-    if granularity == "mois":
-        return f"{MONTHS[ts.month - 1]} {ts.year}"
-    if granularity == "annee":
-        return str(ts.year)
-    raise ValueError(f"granularité inconnue : {granularity!r}")
-
-
-def _elide(preposition: str, text: str) -> str:
-    # "de avril" → "d'avril", "de octobre" → "d'octobre".
-    if preposition == "de" and text[:1] in tuple("aeiouyéèêâà"):
-        return f"d'{text}"
-    return f"{preposition} {text}"
-
-
-def _during(ts: dt.date, granularity: str) -> str:
-    """Return "le 6 janvier 2025", "la semaine du …", "en janvier 2025", "en 2025"."""
-    text = format_period(ts, granularity)
-    return {"jour": "le", "semaine": "la", "mois": "en", "annee": "en"}[granularity] + " " + text
-
-
-def _compared_with(ts: dt.date, granularity: str) -> str:
-    """Return "au 6 janvier 2025", "à la semaine du …", "à janvier 2025", "à 2025"."""
-    text = format_period(ts, granularity)
-    return {"jour": "au", "semaine": "à la", "mois": "à", "annee": "à"}[granularity] + " " + text
-
-
-def format_span(first: dt.date, last: dt.date, granularity: str) -> str:
-    """Return the span of a series: "de janvier 2024 à octobre 2026", "du 1er au …", "en 2025"."""
-    if first == last:
-        return _during(first, granularity)
-    if granularity == "jour":
-        return f"du {format_date(first)} au {format_date(last)}"
-    if granularity == "semaine":
-        return f"de la semaine du {format_date(first)} à celle du {format_date(last)}"
-    return f"{_elide('de', format_period(first, granularity))} à {format_period(last, granularity)}"
-
-
-def format_date_range(first: dt.date, last: dt.date) -> str:
-    """Return "du 17 mars au 11 mai 2020", or "du 30 décembre 2020 au 3 janvier 2021"."""
-    if first.year != last.year:
-        return f"du {format_date(first)} au {format_date(last)}"
-    start = format_date(first).removesuffix(f" {first.year}")
-    if first.month == last.month:
-        start = start.split(" ")[0]
-    return f"du {start} au {format_date(last)}"
-
-
-def period_end(ts: dt.date, granularity: str) -> dt.date:
-    """Return the last day of the period starting at ``ts``."""
-    start = pd.Timestamp(ts)
-    return (start + pd.Timedelta(days=expected_days(start, granularity) - 1)).date()
-
-
-def events_in(events, frame: pd.DataFrame, granularity: str) -> tuple:
-    """Return the events with at least one day in the periods ``frame`` shows."""
-    national = _national(frame)
-    if national.empty:
-        return ()
-    first = national["periode"].iloc[0].date()
-    last = period_end(national["periode"].iloc[-1], granularity)
-    return tuple(e for e in events if e.overlaps(first, last))
-
-
-def events_during(events, ts: dt.date, granularity: str) -> list[str]:
-    """Return the titles of the events with at least one day in the period starting at ``ts``."""
-    first = pd.Timestamp(ts).date()
-    return [e.title for e in events if e.overlaps(first, period_end(first, granularity))]
+# -- events ------------------------------------------------------------------------------------
 
 
 def event_phrase(event) -> str:
@@ -256,7 +85,7 @@ NO_COMPARISON = Change(None, None, None, "", "sans comparaison possible")
 
 def describe_change(current: float, previous: float | None, indicator: Indicator) -> Change:
     """Return the change from ``previous`` to ``current`` (no comparison if previous is 0/None)."""
-    if _missing(previous) or _missing(current) or previous == 0:
+    if is_missing(previous) or is_missing(current) or previous == 0:
         return NO_COMPARISON
     absolute = float(current) - float(previous)
     ratio = absolute / abs(float(previous))
@@ -268,39 +97,7 @@ def describe_change(current: float, previous: float | None, indicator: Indicator
     return Change(ratio, absolute, direction, arrow, words)
 
 
-# -- series helpers ----------------------------------------------------------------------------
-
-
-def _national(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return the national rows of a series, sorted by period, without missing values."""
-    if "membre" in frame:
-        frame = frame[frame["membre"] == ""]
-    return frame.dropna(subset=["valeur"]).sort_values("periode")
-
-
-def expected_days(ts: dt.date, granularity: str) -> int:
-    """Return how many days the period starting at ``ts`` has."""
-    if granularity == "jour":
-        return 1
-    if granularity == "semaine":
-        return 7
-    if granularity == "mois":
-        return calendar.monthrange(ts.year, ts.month)[1]
-    return 366 if calendar.isleap(ts.year) else 365
-
-
-def is_partial(row: pd.Series, granularity: str, indicator: Indicator) -> bool:
-    """Return whether a period of a daily indicator has fewer days of data than it has days."""
-    if indicator.frequency != "quotidienne" or "jours" not in row:
-        return False
-    return int(row["jours"]) < expected_days(row["periode"], granularity)
-
-
-def year_before(ts: pd.Timestamp, granularity: str) -> pd.Timestamp:
-    """Return the start of the period a year before: same day, same ISO weekday, same month."""
-    if granularity == "semaine":
-        return ts - pd.Timedelta(weeks=52)
-    return ts - pd.DateOffset(years=1)
+# -- comparisons with the year before ----------------------------------------------------------
 
 
 def _row_at(frame: pd.DataFrame, ts: pd.Timestamp) -> pd.Series | None:
@@ -328,62 +125,6 @@ def _year_change(
     if not _comparable(row, previous, granularity, indicator):
         return NO_COMPARISON, reference
     return describe_change(row["valeur"], previous["valeur"], indicator), reference
-
-
-def year_ago(
-    frame: pd.DataFrame, previous: pd.DataFrame, granularity: str, indicator: Indicator
-) -> pd.DataFrame:
-    """Return, for each period of ``frame``, the same period a year before as ``previous`` has it.
-
-    Columns: ``periode`` (the period shown), ``periode_avant`` (its start a year before) and
-    ``valeur_avant`` (NaN when the store has no such period or when either period is incomplete
-    for a flow: the overlay never sets a partial count against a complete one). Vectorised: a
-    daily series over the whole history has thousands of periods.
-    """
-    shown = frame[frame["membre"] == ""] if "membre" in frame else frame
-    shown = shown.sort_values("periode").reset_index(drop=True)
-    shift = pd.Timedelta(weeks=52) if granularity == "semaine" else pd.DateOffset(years=1)
-    earlier = _national(previous).drop_duplicates("periode", keep="last")
-    merged = pd.DataFrame(
-        {
-            "periode": shown["periode"],
-            "periode_avant": shown["periode"] - shift,
-            "partiel": _partial_mask(shown, granularity, indicator),
-        }
-    ).merge(
-        pd.DataFrame(
-            {
-                "periode_avant": earlier["periode"],
-                "valeur_avant": earlier["valeur"],
-                "partiel_avant": _partial_mask(earlier, granularity, indicator),
-            }
-        ),
-        on="periode_avant",
-        how="left",
-    )
-    if indicator.aggregation == "somme":
-        incomplete = merged["partiel"] | merged["partiel_avant"].fillna(False).astype(bool)
-        merged.loc[incomplete, "valeur_avant"] = float("nan")
-    return merged[["periode", "periode_avant", "valeur_avant"]]
-
-
-def _partial_mask(frame: pd.DataFrame, granularity: str, indicator: Indicator) -> pd.Series:
-    """Return ``is_partial`` of every row of ``frame`` at once."""
-    if indicator.frequency != "quotidienne" or "jours" not in frame:
-        return pd.Series(False, index=frame.index)
-    periods = frame["periode"]
-    expected = {
-        "jour": 1,
-        "semaine": 7,
-        "mois": periods.dt.days_in_month,
-        "annee": 365 + periods.dt.is_leap_year.astype(int),
-    }[granularity]
-    return frame["jours"] < expected
-
-
-def shift_year_back(day: dt.date, granularity: str) -> dt.date:
-    """Return the day a year before ``day`` as the comparison counts it (52 weeks for weeks)."""
-    return year_before(pd.Timestamp(day), granularity).date()
 
 
 # -- key figures -------------------------------------------------------------------------------
@@ -415,7 +156,7 @@ def key_figure(frame: pd.DataFrame, indicator: Indicator, today: dt.date) -> Key
 
     A month is complete once it is over, i.e. before the month of ``today``.
     """
-    national = _national(frame)
+    national = national_rows(frame)
     current_month = pd.Timestamp(today.year, today.month, 1)
     complete = national[national["periode"] < current_month]
     if complete.empty:
@@ -450,7 +191,7 @@ def chart_summary(indicator: Indicator, frame: pd.DataFrame, granularity: str, e
 
     ``events`` are those that concern the indicator; the ones inside the period shown are named.
     """
-    national = _national(frame)
+    national = national_rows(frame)
     if national.empty:
         return NO_DATA
     first, last = national.iloc[0], national.iloc[-1]
@@ -460,7 +201,7 @@ def chart_summary(indicator: Indicator, frame: pd.DataFrame, granularity: str, e
     if len(national) == 1:
         sentences.append(f"Valeur{NBSP}: {format_value(last['valeur'], indicator)}.")
         return " ".join([*sentences, happened]).strip()
-    latest = f"Dernière valeur{NBSP}: {format_value(last['valeur'], indicator)} " + _during(
+    latest = f"Dernière valeur{NBSP}: {format_value(last['valeur'], indicator)} " + during(
         last["periode"], granularity
     )
     if is_partial(last, granularity, indicator):
@@ -475,12 +216,12 @@ def chart_summary(indicator: Indicator, frame: pd.DataFrame, granularity: str, e
         latest += ")"
     change, reference = _year_change(national, last, granularity, indicator)
     if change.direction is not None:
-        latest += f", {change.words} par rapport {_compared_with(reference, granularity)}"
+        latest += f", {change.words} par rapport {compared_with(reference, granularity)}"
     sentences.append(latest + ".")
     top = national.loc[national["valeur"].idxmax()]
     sentences.append(
         f"Maximum{NBSP}: {format_value(top['valeur'], indicator)} "
-        f"{_during(top['periode'], granularity)}."
+        f"{during(top['periode'], granularity)}."
     )
     return " ".join([*sentences, happened]).strip()
 
@@ -541,7 +282,7 @@ def table_rows(frame: pd.DataFrame, indicator: Indicator, granularity: str) -> l
             "periode": format_period(row["periode"], granularity),
             "valeur": format_number(row["valeur"], indicator.decimals),
             "date": row["periode"].date().isoformat(),
-            "valeur_brute": None if _missing(row["valeur"]) else float(row["valeur"]),
+            "valeur_brute": None if is_missing(row["valeur"]) else float(row["valeur"]),
             "partiel": is_partial(row, granularity, indicator),
         }
         for _, row in national.sort_values("periode").iterrows()

@@ -309,5 +309,5 @@ MONTHS = (
 
 
 def _day(day: dt.date) -> str:
-    # French, as summaries.format_date, without importing the charts' layer from here.
+    # French, as charts.french.format_date, without importing the charts' layer from here.
     return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"

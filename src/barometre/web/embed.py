@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from barometre import __version__
-from barometre.charts import drawings, exploration, figures, summaries
+from barometre.charts import drawings, exploration, figures, french
 from barometre.charts import model as chart_model
 from barometre.data.catalogue import Breakdown, Indicator
 from barometre.data.services import Services
@@ -116,7 +116,7 @@ def parse_options(
         breakdown = services.catalogue.breakdowns[dimension]
     bounds = services.store.bounds(indicator.id, as_of=frozen)
     if bounds is None:
-        when = f" au {summaries.format_date(frozen)}" if frozen else ""
+        when = f" au {french.format_date(frozen)}" if frozen else ""
         raise InvalidInput("fige", f"Aucune donnée n'était publiée pour cet indicateur{when}.")
     validated = query(
         indicator, bounds, _one(args, "debut"), _one(args, "fin"), _one(args, "granularite")
@@ -187,12 +187,12 @@ def _content(services: Services, options: Options) -> Content:
     q = replace(options.query, as_of=options.frozen)
     if options.breakdown is None:
         chart = views.evolution(services, q)
-        subtitle = f"{summaries.format_span(q.start, q.end, q.granularity).capitalize()}, " + (
-            f"par {summaries.PERIOD_NOUNS[q.granularity]}"
+        subtitle = f"{french.format_span(q.start, q.end, q.granularity).capitalize()}, " + (
+            f"par {french.PERIOD_NOUNS[q.granularity]}"
         )
     else:
         chart = views.breakdown_chart(services, q, options.breakdown.id)
-        subtitle = f"{chart.title}, {summaries.format_span(q.start, q.end, 'jour')}"
+        subtitle = f"{chart.title}, {french.format_span(q.start, q.end, 'jour')}"
     return Content(
         chart=chart,
         subtitle=subtitle,

@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from barometre.charts import build, figures, maps, summaries
+from barometre.charts import build, figures, french, maps, periods, summaries
 from barometre.charts import model as chart_model
-from barometre.charts.summaries import NBSP
+from barometre.charts.french import NBSP
 from barometre.data.catalogue import Indicator
 from barometre.data.events import Event
 from barometre.data.services import Services
@@ -235,8 +235,8 @@ def evolution(services: Services, query: Query) -> Chart:
         query = replace(query, granularity=granularity)
     year_ago = replace(
         query,
-        start=summaries.shift_year_back(query.start, granularity),
-        end=summaries.shift_year_back(query.end, granularity),
+        start=periods.shift_year_back(query.start, granularity),
+        end=periods.shift_year_back(query.end, granularity),
     )
     events = services.events.concerning(indicator)
     title = f"Évolution par {GRANULARITY_NOUNS[granularity]}"
@@ -257,8 +257,8 @@ def evolution(services: Services, query: Query) -> Chart:
             )
         if hidden:
             plural = "s" if hidden > 1 else ""
-            periods = f"{hidden}{NBSP}période{plural} non diffusée{plural}"
-            notes.append(secrecy.masked_sentence(periods, threshold))
+            masked_periods = f"{hidden}{NBSP}période{plural} non diffusée{plural}"
+            notes.append(secrecy.masked_sentence(masked_periods, threshold))
         note = " ".join(notes)
         masked = secrecy.label(threshold)
     else:
@@ -332,7 +332,7 @@ def _departement_map(services: Services, query: Query, links: dict[str, str]) ->
     classes = maps.classes(entries, indicator)
     # The closed months the map covers, which the page's period may not fill.
     published_span = totals.attrs.get(published.PERIOD_ATTR) or (query.start, query.end)
-    span = summaries.format_span(*published_span, "jour")
+    span = french.format_span(*published_span, "jour")
     ranked = sum(1 for e in entries if e.value is not None)
     names = {e.code: maps.accessible_name(e, indicator, span, ranked, threshold) for e in entries}
     chart_id = f"{indicator.id}-carte"
@@ -461,17 +461,17 @@ def series_table(
     ]
     if previous is not None:
         columns.append(_value_heading(indicator, YEAR_AGO_HEADING))
-        overlay = summaries.year_ago(frame, previous, granularity, indicator)
+        overlay = periods.year_ago(frame, previous, granularity, indicator)
         for line, row, value in zip(cells, rows, overlay["valeur_avant"], strict=True):
-            # An incomplete period is never set against a complete one (summaries.year_ago).
+            # An incomplete period is never set against a complete one (periods.year_ago).
             incomplete = row["partiel"] and indicator.aggregation == "somme"
-            before = summaries.format_number(value, indicator.decimals)
+            before = french.format_number(value, indicator.decimals)
             line.append("non comparable" if incomplete else before)
-    shown = summaries.events_in(events, frame, granularity)
+    shown = periods.events_in(events, frame, granularity)
     if shown:
         columns.append(EVENT_HEADING)
         for line, row in zip(cells, rows, strict=True):
-            line.append(f"{NBSP}; ".join(summaries.events_during(shown, row["date"], granularity)))
+            line.append(f"{NBSP}; ".join(periods.events_during(shown, row["date"], granularity)))
     where = f", {place}" if place else ""
     return DataTable(
         caption=f"{indicator.title}{where}, par {GRANULARITY_NOUNS[granularity]}",
@@ -496,14 +496,14 @@ def breakdown_table(frame, indicator: Indicator, breakdown) -> DataTable:
 
 
 def _value_heading(indicator: Indicator, heading: str = "Valeur") -> str:
-    unit = summaries.unit_text(indicator)
+    unit = french.unit_text(indicator)
     return f"{heading} ({unit})" if unit else heading
 
 
 def _provenance(services: Services, indicator: Indicator, as_of: dt.date | None = None) -> dict:
     """Return the source and the last update date (or the frozen day) shown under every chart."""
     if as_of is not None:
-        return {"source": indicator.source, "as_of": summaries.format_date(as_of)}
+        return {"source": indicator.source, "as_of": french.format_date(as_of)}
     stamp = services.store.last_update_of(indicator.id)
-    updated = summaries.format_date(dt.datetime.fromisoformat(stamp).date()) if stamp else ""
+    updated = french.format_date(dt.datetime.fromisoformat(stamp).date()) if stamp else ""
     return {"source": indicator.source, "updated": updated}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, html, no_update
 
-from barometre.charts import summaries
+from barometre.charts import french
 from barometre.data.services import Services
 from barometre.publish import validation
 from barometre.web import ids, views
@@ -48,12 +48,12 @@ def updated_message(services: Services, query) -> str:
     twice in a row would be heard once.
     """
     parts = [
-        f"par {summaries.PERIOD_NOUNS[query.granularity]}",
-        summaries.format_span(query.start, query.end, "jour"),
+        f"par {french.PERIOD_NOUNS[query.granularity]}",
+        french.format_span(query.start, query.end, "jour"),
     ]
     if query.departement:
         parts.insert(0, services.catalogue.breakdowns[views.DEPARTEMENT].label(query.departement))
-    return f"Graphiques mis à jour{summaries.NBSP}: {', '.join(parts)}."
+    return f"Graphiques mis à jour{french.NBSP}: {', '.join(parts)}."
 
 
 def register(app, services: Services) -> None:

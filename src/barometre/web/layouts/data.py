@@ -5,7 +5,7 @@ from __future__ import annotations
 import flask
 from dash import dcc, html
 
-from barometre.charts import summaries
+from barometre.charts import french
 from barometre.data.services import Services
 from barometre.publish import export
 from barometre.urls import Urls
@@ -20,7 +20,7 @@ NBSP = "\u00a0"
 def _coverage(bounds) -> str:
     if not bounds:
         return "aucune donnée"
-    return f"du {summaries.format_date(bounds[0])} au {summaries.format_date(bounds[1])}"
+    return f"du {french.format_date(bounds[0])} au {french.format_date(bounds[1])}"
 
 
 def data_page(services: Services) -> Page:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from dash import dcc, html
 
-from barometre.charts import summaries
+from barometre.charts import french
 from barometre.data.catalogue import GRANULARITY_LABELS, Indicator
 from barometre.data.services import Services
 from barometre.publish.validation import DEFAULT_DISPLAY, Display, Query
@@ -203,7 +203,7 @@ def about(services: Services, indicator: Indicator, bounds) -> html.Section:
     """Return the methodology, source, coverage and last update of an indicator."""
     last_update = views.last_update(services, indicator.id)
     coverage = (
-        f"du {summaries.format_date(bounds[0])} au {summaries.format_date(bounds[1])}"
+        f"du {french.format_date(bounds[0])} au {french.format_date(bounds[1])}"
         if bounds
         else "aucune donnée"
     )
@@ -231,4 +231,4 @@ def about(services: Services, indicator: Indicator, bounds) -> html.Section:
 def _format_timestamp(value: str | None) -> str:
     if not value:
         return "jamais"
-    return summaries.format_date(dt.datetime.fromisoformat(value).date())
+    return french.format_date(dt.datetime.fromisoformat(value).date())

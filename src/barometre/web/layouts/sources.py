@@ -7,7 +7,7 @@ import datetime as dt
 
 from dash import dcc, html
 
-from barometre.charts import summaries
+from barometre.charts import french
 from barometre.data import demo, geographies
 from barometre.data.services import Services
 from barometre.urls import Urls
@@ -22,7 +22,7 @@ NBSP = "\u00a0"
 def _date(value) -> str:
     if not isinstance(value, str) or not value:
         return "jamais"
-    return summaries.format_date(dt.datetime.fromisoformat(value).date())
+    return french.format_date(dt.datetime.fromisoformat(value).date())
 
 
 def sources(services: Services) -> list[dict]:
@@ -69,7 +69,7 @@ def demo_geography(services: Services, urls: Urls) -> list:
             splits.append(
                 html.Li([f"{lead}{geographies.GEOGRAPHIES[place]}{NBSP}: ", *_listed(links), "."])
             )
-    served = summaries.format_percent(geographies.gendarmerie_share())
+    served = french.format_percent(geographies.gendarmerie_share())
     return [
         html.H2("Données de démonstration", id="donnees-de-demonstration"),
         html.P(
