@@ -13,7 +13,7 @@ from barometre.charts import build, figures, french, periods, summaries
 from barometre.charts.model import COMPARISON
 from barometre.data.events import Event
 from barometre.publish import validation
-from barometre.web import views
+from barometre.web import tables, views
 
 DEMANDES = make_indicator()
 D = dt.date
@@ -118,7 +118,7 @@ def test_the_partial_last_period_is_a_separate_dashed_trace_never_compared(daily
     )
     assert "par rapport à mars 2024" not in text
     # the table says why its year-ago cell is empty (not « non disponible »: March 2024 exists)
-    rows = views.series_table(national, DEMANDES, "mois", previous=previous).rows
+    rows = tables.series_table(national, DEMANDES, "mois", previous=previous).rows
     assert rows[-1][0] == "mars 2025 (incomplet)" and rows[-1][2] == "non comparable"
     assert rows[-2][2] != "non comparable"
 
@@ -128,7 +128,7 @@ def test_the_table_has_the_year_ago_and_event_columns(daily_store):
     national = store.series(DEMANDES, D(2024, 1, 1), D(2024, 3, 31), "mois")
     previous = store.series(DEMANDES, D(2023, 1, 1), D(2023, 3, 31), "mois")
     band = event("Grève", D(2024, 1, 20), D(2024, 2, 3))
-    table = views.series_table(
+    table = tables.series_table(
         national, DEMANDES, "mois", [band, event("Plus tard", D(2025, 1, 1))], previous
     )
     assert table.columns == (
@@ -145,7 +145,7 @@ def test_the_table_has_the_year_ago_and_event_columns(daily_store):
 def test_without_events_in_the_period_the_table_has_no_event_column(daily_store):
     store, _ = daily_store
     national = store.series(DEMANDES, D(2024, 1, 1), D(2024, 3, 31), "mois")
-    table = views.series_table(national, DEMANDES, "mois", [THESEE, CONFINEMENT])
+    table = tables.series_table(national, DEMANDES, "mois", [THESEE, CONFINEMENT])
     assert table.columns == ("Mois", "Valeur (demandes)")
 
 

@@ -14,7 +14,7 @@ from test_app import route
 from barometre.charts import drawings
 from barometre.charts.model import BarChart, EmptyChart, TimeChart, ValueFormat
 from barometre.config import Settings
-from barometre.web import ids, views
+from barometre.web import ids, tables, views
 from barometre.web.app import create_app
 from barometre.web.layouts import controls
 from barometre.web.layouts.common import chart_block
@@ -346,7 +346,7 @@ def test_what_the_reader_did_before_dash_is_carried_over(live_server, reader):
 
 def test_a_chart_is_drawn_in_the_copy_hidden_when_its_table_says_the_same():
     bars = BarChart(("a", "b"), (1, 2), ValueFormat(0, "demandes"))
-    table = views.DataTable("Demandes", ("Motif", "Valeur"), (("b", "2"), ("a", "1")))
+    table = tables.DataTable("Demandes", ("Motif", "Valeur"), (("b", "2"), ("a", "1")))
     chart = views.make_chart(bars, id="g", title="Répartition", summary="", table=table)
     drawn = to_html(chart_block(chart))
     box = drawn.split('<div class="chart-box"')[1].split("</figure>")[0]

@@ -209,15 +209,18 @@ def breakdown_bars(
     first. ``top`` keeps the N largest members only; the caller says so next to the chart."""
     if "membre" in frame:
         frame = frame[frame["membre"] != ""]
-    frame = frame.dropna(subset=["valeur"])
-    if frame.empty:
+    if frame["valeur"].isna().all():
         return EmptyChart(NO_DATA)
     hours = summaries.is_hour_breakdown(breakdown)
-    ranked = frame.sort_values(["valeur", "membre"], ascending=[False, True])
-    if top is not None:
-        ranked = ranked.head(top)
     if hours:
-        ranked = ranked.sort_values("membre")
+        # Every hour in its place, an undisclosed one as a gap: the axis reads as the table.
+        ranked = frame.sort_values("membre")
+    else:
+        # Ranked bars show what is disclosed; the table says what is not.
+        ranked = frame.dropna(subset=["valeur"])
+        ranked = ranked.sort_values(["valeur", "membre"], ascending=[False, True])
+        if top is not None:
+            ranked = ranked.head(top)
     fmt = value_format(indicator)
     return BarChart(
         labels=tuple(breakdown.label(code) for code in ranked["membre"]),

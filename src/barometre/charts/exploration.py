@@ -86,7 +86,8 @@ def _said(head: str, value: float | None, cell: str, values: ValueFormat) -> str
     if value is None:  # masked or missing: the table's words, never a number
         if cell == MISSING or not cell:
             return f"{head}{NBSP}: {MISSING}"
-        return f"{head}{NBSP}: {MASKED}, {cell}"
+        # The table row first, as every point says it; then what the cell means.
+        return f"{head}{NBSP}: {cell}, {MASKED}"
     return f"{head}{NBSP}: {with_unit(cell, values)}"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -17,11 +17,11 @@ from barometre.charts import build, figures, french, maps, periods, summaries
 from barometre.charts import model as chart_model
 from barometre.charts.french import NBSP
 from barometre.data.catalogue import Indicator
-from barometre.data.events import Event
 from barometre.data.services import Services
 from barometre.data.store import StoreError
 from barometre.publish import grid, published, secrecy
 from barometre.publish.validation import Display, Query
+from barometre.web import tables
 
 LOG = logging.getLogger(__name__)
 CHART_FAILED = (
@@ -30,19 +30,6 @@ CHART_FAILED = (
 )
 DEPARTEMENT_TOP = 15
 DEPARTEMENT = "departement"
-GRANULARITY_NOUNS = {"jour": "jour", "semaine": "semaine", "mois": "mois", "annee": "année"}
-YEAR_AGO_HEADING = "Même période un an avant"
-EVENT_HEADING = "Événement"
-PERIOD_HEADINGS = {"jour": "Jour", "semaine": "Semaine", "mois": "Mois", "annee": "Année"}
-
-
-@dataclass(frozen=True)
-class DataTable:
-    """A chart's full data as a table: caption, column headings, rows (first cell heads the row)."""
-
-    caption: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
 
 
 class Provenance:
@@ -77,7 +64,7 @@ class Chart(Provenance):
     figure: dict
     summary: str
     note: str = ""
-    table: DataTable | None = None
+    table: tables.DataTable | None = None
     source: str = ""
     updated: str = ""
     as_of: str = ""  # the day of the data shown, for a chart frozen on that day (embeds)
@@ -195,7 +182,7 @@ def breakdown_chart(services: Services, query: Query, dimension: str) -> Chart:
         title=breakdown_title(breakdown),
         summary=summaries.breakdown_summary(indicator, breakdown, totals),
         note=" ".join(part for part in (note, hidden) if part),
-        table=breakdown_table(totals, indicator, breakdown),
+        table=tables.breakdown_table(totals, indicator, breakdown),
         **_provenance(services, indicator, query.as_of),
     )
 
@@ -210,7 +197,7 @@ class MapChart(Provenance):
     legend: tuple[tuple[str, str], ...]  # (CSS class of the swatch, French label)
     summary: str
     note: str
-    table: DataTable
+    table: tables.DataTable
     source: str = ""
     updated: str = ""
     as_of: str = ""
@@ -239,7 +226,7 @@ def evolution(services: Services, query: Query) -> Chart:
         end=periods.shift_year_back(query.end, granularity),
     )
     events = services.events.concerning(indicator)
-    title = f"Évolution par {GRANULARITY_NOUNS[granularity]}"
+    title = f"Évolution par {tables.GRANULARITY_NOUNS[granularity]}"
     place = note = masked = ""
     if query.departement:
         place = services.catalogue.breakdowns[DEPARTEMENT].label(query.departement)
@@ -253,7 +240,7 @@ def evolution(services: Services, query: Query) -> Chart:
         if granularity != query_granularity:
             notes.append(
                 f"Par département, les chiffres sont publiés par mois clos\u00a0: "
-                f"graphique par mois plutôt que par {GRANULARITY_NOUNS[query_granularity]}."
+                f"graphique par mois plutôt que par {tables.GRANULARITY_NOUNS[query_granularity]}."
             )
         if hidden:
             plural = "s" if hidden > 1 else ""
@@ -276,7 +263,7 @@ def evolution(services: Services, query: Query) -> Chart:
         # No capital after the colon: « Gironde : pré-plaintes en ligne par mois… ».
         summary=f"{place}{NBSP}: {text[:1].lower()}{text[1:]}" if place else text,
         note=note,
-        table=series_table(frame, indicator, granularity, events, previous, place, masked),
+        table=tables.series_table(frame, indicator, granularity, events, previous, place, masked),
         **_provenance(services, indicator, query.as_of),
     )
 
@@ -342,7 +329,7 @@ def _departement_map(services: Services, query: Query, links: dict[str, str]) ->
         legend.append(("masque", f"{maps.MASKED_TEXT} ({masked}\u00a0dép.)"))
     if any(e.value is None and not e.masked for e in entries):
         legend.append(("vide", maps.NO_DATA_TEXT))
-    unit = _value_heading(indicator)
+    unit = tables.value_heading(indicator)
     return MapChart(
         id=chart_id,
         title="Carte par département",
@@ -352,7 +339,7 @@ def _departement_map(services: Services, query: Query, links: dict[str, str]) ->
         legend=tuple(legend),
         summary=maps.summary(entries, indicator, span, threshold),
         note=published.note(totals, DEPARTEMENT, (query.start, query.end)),
-        table=DataTable(
+        table=tables.DataTable(
             caption=f"{indicator.title}, classement des départements {span}",
             columns=("Rang", "Département", unit, "Part"),
             rows=maps.table_rows(entries, indicator),
@@ -428,76 +415,9 @@ def _family_chart(services: Services, indicator: Indicator) -> Chart | None:
         id=f"{indicator.id}-accueil",
         title=f"{indicator.title}, par mois",
         summary=summaries.chart_summary(indicator, monthly, "mois", events),
-        table=series_table(monthly, indicator, "mois", events, previous=monthly),
+        table=tables.series_table(monthly, indicator, "mois", events, previous=monthly),
         **_provenance(services, indicator),
     )
-
-
-def series_table(
-    frame,
-    indicator: Indicator,
-    granularity: str,
-    events: Sequence[Event] = (),
-    previous=None,
-    place: str = "",
-    masked: str = "",
-) -> DataTable:
-    """Return a series as a table: one row per period, partial periods marked.
-
-    With ``previous`` (the series a year earlier), a column gives the same period a year
-    before, whether or not the chart shows the overlay: the table is the chart's text twin.
-    With ``events`` inside the period shown, an « Événement » column names them. ``place``
-    names a département in the caption; ``masked`` is the text of a period without a value
-    (a département's periods masked by statistical secrecy).
-    """
-    rows = summaries.table_rows(frame, indicator, granularity)
-    columns = [PERIOD_HEADINGS[granularity], _value_heading(indicator)]
-    cells = [
-        [
-            row["periode"] + (" (incomplet)" if row["partiel"] else ""),
-            masked if masked and row["valeur_brute"] is None else row["valeur"],
-        ]
-        for row in rows
-    ]
-    if previous is not None:
-        columns.append(_value_heading(indicator, YEAR_AGO_HEADING))
-        overlay = periods.year_ago(frame, previous, granularity, indicator)
-        for line, row, value in zip(cells, rows, overlay["valeur_avant"], strict=True):
-            # An incomplete period is never set against a complete one (periods.year_ago).
-            incomplete = row["partiel"] and indicator.aggregation == "somme"
-            before = french.format_number(value, indicator.decimals)
-            line.append("non comparable" if incomplete else before)
-    shown = periods.events_in(events, frame, granularity)
-    if shown:
-        columns.append(EVENT_HEADING)
-        for line, row in zip(cells, rows, strict=True):
-            line.append(f"{NBSP}; ".join(periods.events_during(shown, row["date"], granularity)))
-    where = f", {place}" if place else ""
-    return DataTable(
-        caption=f"{indicator.title}{where}, par {GRANULARITY_NOUNS[granularity]}",
-        columns=tuple(columns),
-        rows=tuple(tuple(line) for line in cells),
-    )
-
-
-def breakdown_table(frame, indicator: Indicator, breakdown) -> DataTable:
-    """Return a breakdown's totals as a table: every member (not only the charted ones)."""
-    rows = summaries.breakdown_rows(frame, indicator, breakdown)
-    shares = any(row["part"] for row in rows)
-    columns = (breakdown.title, _value_heading(indicator)) + (("Part",) if shares else ())
-    return DataTable(
-        caption=f"{indicator.title}, répartition par {breakdown.title[:1].lower()}"
-        f"{breakdown.title[1:]}",
-        columns=columns,
-        rows=tuple(
-            (row["membre"], row["valeur"]) + ((row["part"],) if shares else ()) for row in rows
-        ),
-    )
-
-
-def _value_heading(indicator: Indicator, heading: str = "Valeur") -> str:
-    unit = french.unit_text(indicator)
-    return f"{heading} ({unit})" if unit else heading
 
 
 def _provenance(services: Services, indicator: Indicator, as_of: dt.date | None = None) -> dict:
