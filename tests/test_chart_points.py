@@ -30,6 +30,7 @@ from barometre.data.services import Services
 from barometre.data.store import Store
 from barometre.publish import export
 from barometre.publish.export import _observations
+from barometre.publish.grid import FINER_THAN_MONTH
 from barometre.publish.validation import Query
 from barometre.web import views
 
@@ -127,6 +128,8 @@ def _walk(task: tuple[str, str, bool]) -> tuple[int, list[str]]:
 
     for name, (start, end) in periods(*bounds, granularity).items():
         for place in places:
+            if place and name == "sans données":
+                continue  # the site refuses it (a 400); France's empty chart is checked
             query = Query(indicator, start, end, granularity, place)
             what = f"{indicator_id} {granularity} {name} {place or 'France'}"
             try:
@@ -199,16 +202,20 @@ def test_both_drawings_hold_the_models_points_in_france(demo_settings, the_catal
 
 @pytest.mark.slow
 def test_both_drawings_hold_the_models_points_in_every_departement(demo_settings, the_catalogue):
-    """Every indicator with départements × granularity × period × the 101 départements."""
+    """Every indicator with départements × granularity × period × the 101 départements.
+
+    A département is published per closed month at the finest: its day and week charts are its
+    month charts, walked once."""
     tasks = [
         (i.id, g, True)
         for i in the_catalogue.indicators
         if "departement" in i.breakdowns
         for g in i.granularities
+        if g not in FINER_THAN_MONTH
     ]
     count, _, _ = _run(demo_settings, the_catalogue, tasks)
     places = len(the_catalogue.breakdowns["departement"].codes)
-    assert tasks and count == len(tasks) * len(PERIODS) * places
+    assert tasks and count == len(tasks) * (len(PERIODS) - 1) * places
 
 
 # -- the comparison can fail --------------------------------------------------------------------
