@@ -30,6 +30,17 @@ class Query:
     # The data as they were published on that day (a frozen embed), or ``None`` for today's.
     as_of: dt.date | None = None
 
+    def key(self) -> tuple:
+        """Return what identifies the query, in plain values (cache keys, log lines)."""
+        return (
+            self.indicator.id,
+            self.start,
+            self.end,
+            self.granularity,
+            self.departement,
+            self.as_of,
+        )
+
 
 @dataclass(frozen=True)
 class Display:

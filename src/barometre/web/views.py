@@ -80,16 +80,8 @@ class KeyFigureCard:
 
 def indicator_charts(services: Services, query: Query) -> list[Chart]:
     """Return the main chart then one chart per breakdown of the indicator."""
-    params = (
-        query.indicator.id,
-        query.start,
-        query.end,
-        query.granularity,
-        query.departement,
-        query.as_of,
-        # A month closes at midnight, without new data: what is published changes with the day.
-        dt.date.today(),
-    )
+    # A month closes at midnight, without new data: what is published changes with the day.
+    params = (*query.key(), dt.date.today())
     return services.memoized("indicator-charts", params, lambda: _consistent(services, query))
 
 
@@ -140,12 +132,7 @@ def _or_message(query: Query, part: str, title: str, build: Callable[[], Chart])
             "graphique %s impossible : indicateur=%s debut=%s fin=%s granularite=%s "
             "departement=%s au=%s",
             part,
-            query.indicator.id,
-            query.start,
-            query.end,
-            query.granularity,
-            query.departement,
-            query.as_of,
+            *query.key(),
         )
         return make_chart(
             chart_model.EmptyChart(CHART_FAILED),
