@@ -91,7 +91,7 @@
       place = { signature, series: 0, index: -1 };
       places.set(key.id, place);
     }
-    const count = data.series.reduce((total, series) => total + series.points.length, 0);
+    const count = data.series.reduce((total, line) => total + line.points.length, 0);
     const layer = element("div", { class: "explore-layer", "aria-hidden": "true" });
     const marker = element("div", { class: "explore-marker", hidden: "" });
     const tip = element("div", { class: "explore-tip", hidden: "" });
