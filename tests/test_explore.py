@@ -35,21 +35,26 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def masked_case(demo_settings, demo_store, the_catalogue):
-    """Return the case of a département's weekly chart that has masked weeks."""
+    """Return the case of a département's monthly chart that has undisclosed months (a
+    département is published per closed month): the year around its first one."""
     services = export.offline_services(demo_settings, the_catalogue, demo_store)
     indicator = next(i for i in the_catalogue.indicators if "departement" in i.breakdowns)
     bounds = services.store.bounds(indicator.id)
-    start, end = dt.date(2025, 11, 1), dt.date(2026, 10, 31)
-    plain = query(indicator, bounds, start.isoformat(), end.isoformat(), "semaine")
+    whole = query(indicator, bounds, bounds[0].isoformat(), bounds[1].isoformat(), "mois")
     for code in the_catalogue.breakdowns["departement"].codes:
-        chosen = with_departement(plain, the_catalogue.breakdowns, code)
-        if views.departement_series(services, chosen)["valeur"].isna().any():
+        chosen = with_departement(whole, the_catalogue.breakdowns, code)
+        series = views.departement_series(services, chosen)
+        masked = series.loc[series["valeur"].isna(), "periode"]
+        if not masked.empty:
+            year = masked.iloc[0].year
+            start = max(bounds[0], dt.date(year, 1, 1))
+            end = min(bounds[1], dt.date(year, 12, 31))
             path = (
-                f"/indicateurs/{indicator.id}?debut={start}&fin={end}&granularite=semaine"
+                f"/indicateurs/{indicator.id}?debut={start}&fin={end}&granularite=mois"
                 f"&departement={code}"
             )
             return path, f"{indicator.id}-evolution", 0
-    pytest.fail("aucun département n'a de semaine masquée : le cas n'est pas couvert")
+    pytest.fail("aucun département n'a de mois non diffusé : le cas n'est pas couvert")
 
 
 def open_chart(browser, url: str, phase: str, width: int = 1280, dark: bool = False):
