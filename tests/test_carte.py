@@ -129,7 +129,7 @@ def test_pages_without_a_departement_breakdown_load_no_map(page, live_server):
     open_page(page, live_server.url + "/indicateurs/brigade-numerique-demandes")
     assert page.locator("#carte-departements").count() == 0
     assert page.locator("#departement").count() == 0
-    assert "data-svg" not in page.content()
+    assert "data-departement" not in page.content()  # the map's shapes
 
 
 def test_arrow_keys_in_the_select_update_once_for_the_departement_reached(page, live_server):

@@ -289,10 +289,13 @@ def test_hour_bars_stand_in_hour_order(breakdown):
     assert list(trace.y) == [(h * 7) % 24 for h in range(24)]
 
 
-def test_hour_bars_with_top_keep_the_largest_hours_in_hour_order():
-    values = {"08": 10.0, "14": 30.0, "03": 20.0, "22": 5.0}
-    figure = breakdown_bar_figure(totals(values), DEMANDES, HEURE, top=3)
-    assert list(figure.data[0].x) == ["3 h", "8 h", "14 h"]
+def test_hour_bars_keep_every_hour_in_hour_order_even_with_top_and_gaps():
+    # The hour axis reads as the table: no hour is dropped, an undisclosed one is a gap.
+    values = {"08": 10.0, "14": 30.0, "03": 20.0, "22": float("nan")}
+    figure = breakdown_bar_figure(totals(values), DEMANDES, HEURE, top=2)
+    assert list(figure.data[0].x) == ["3 h", "8 h", "14 h", "22 h"]
+    assert list(figure.data[0].y)[:3] == [20.0, 10.0, 30.0]
+    assert figure.data[0].y[3] is None or figure.data[0].y[3] != figure.data[0].y[3]
 
 
 def test_bar_text_carries_a_unit_symbol_but_not_a_unit_word():

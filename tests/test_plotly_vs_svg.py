@@ -72,7 +72,9 @@ READ = """(id) => {
                     && Math.abs(Math.max(...ys) - ya._offset - ya._length) < 0.5,
             };
         }),
-        bars: [...gd.querySelectorAll('.barlayer .point path')].map(p => {
+        // A missing value is drawn as an empty path (M0,0Z): a gap, not a bar.
+        bars: [...gd.querySelectorAll('.barlayer .point path')].filter(
+            p => points(p.getAttribute('d')).some(([x, y]) => x !== 0 || y !== 0)).map(p => {
             const at = points(p.getAttribute('d'));
             const xs = at.map(([x]) => x), ys = at.map(([, y]) => y);
             const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys),

@@ -206,7 +206,8 @@ def breakdown_bars(
     frame: pd.DataFrame, indicator: Indicator, breakdown: Breakdown, top: int | None = None
 ) -> BarChart | EmptyChart:
     """Return a breakdown's totals as bars: hours upright in hour order, others flat, largest
-    first. ``top`` keeps the N largest members only; the caller says so next to the chart."""
+    first. ``top`` keeps the N largest ranked members only (hours are never cut); the caller says
+    so next to the chart."""
     if "membre" in frame:
         frame = frame[frame["membre"] != ""]
     if frame["valeur"].isna().all():

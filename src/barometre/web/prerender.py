@@ -25,7 +25,7 @@ from markupsafe import escape
 
 from barometre.data.services import Services
 from barometre.web import ids
-from barometre.web.layouts.common import Page, shell
+from barometre.web.layouts.common import DRAWING, Page, shell
 from barometre.web.layouts.controls import NAMESPACE
 
 ROOT_ID = "prerendu"
@@ -52,15 +52,12 @@ ATTRIBUTES = {
 # Attributes naming other elements by id: they follow the prefix.
 REFERENCES = {"for", "aria-labelledby", "aria-describedby", "aria-controls"}
 # Dash components drawn by JavaScript only: nothing to show before it runs. A graph's box
-# carries the server's drawing instead (layouts/common.chart_block, written as DRAWING).
+# carries the server's drawing instead (layouts/common.DRAWING): the copy has it drawn.
 SCRIPT_ONLY = {"Store", "Location", "Download", "Interval", "Graph"}
 # On reload, browsers put back the values fields had: the copy's would then contradict the page
 # it shows (and prerendered.js would carry them over to Dash).
 NOT_RESTORED = ' autocomplete="off"'
 FIELDS = {"input", "select", "textarea"}
-# The département map (layouts/map.py) and the charts (layouts/common.chart_block) travel to
-# Dash as markup in this attribute, drawn by carte.js and explore.js: the copy has them drawn.
-DRAWING = "data-svg"
 # The id of the <template> holding Dash's scripts, and the assets that run at load without Dash.
 ON_DEMAND_ID = "dash-a-la-demande"
 AT_LOAD = ("/assets/theme.js", "/assets/explore.js", "/assets/prerendered.js")

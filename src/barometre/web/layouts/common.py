@@ -205,8 +205,9 @@ def footer(urls: Urls) -> html.Footer:
 
 
 LOG = logging.getLogger(__name__)
-# The attribute of a chart's box holding the server's drawing: prerender.py writes it into the
-# server's copy of the page, assets/explore.js into Dash's (where plotly.js draws over it).
+# The attribute of a chart's box, and of the département map (layouts/map.py), holding the
+# server's drawing: prerender.py writes it into the server's copy of the page, explore.js and
+# carte.js into Dash's (where plotly.js draws over a chart's).
 DRAWING = "data-svg"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dash import html
 
 from barometre.web import ids
-from barometre.web.layouts.common import caption, data_table
+from barometre.web.layouts.common import DRAWING, caption, data_table
 from barometre.web.views import MapChart
 
 HELP = "Survolez un département ou parcourez-les avec la touche Tab pour lire sa valeur."
@@ -33,7 +33,7 @@ def map_block(chart: MapChart) -> html.Section:
                     html.Div(
                         id=ids.MAP,
                         className="carte",
-                        **{"data-svg": chart.svg},
+                        **{DRAWING: chart.svg},
                     ),
                     html.P(HELP, className="carte-info small", **{"aria-hidden": "true"}),
                     html.Ul(
