@@ -62,20 +62,6 @@ def periods(first: dt.date, last: dt.date, granularity: str) -> dict[str, tuple[
     }
 
 
-class _Memory:
-    """A cache that keeps everything, for one worker: the national and year-ago reads that
-    every département's chart repeats are made once."""
-
-    def __init__(self):
-        self.kept: dict = {}
-
-    def get(self, key: str):
-        return self.kept.get(key)
-
-    def set(self, key: str, value) -> None:
-        self.kept[key] = value
-
-
 def _start(settings: Settings, catalogue: Catalogue) -> None:
     global _services
     # Whole daily ranges of every département in one read: more than a page's time limit on a
@@ -84,7 +70,7 @@ def _start(settings: Settings, catalogue: Catalogue) -> None:
     store = Store(settings.database_url)
     loaded = events.load(catalogue, settings.events or None)
     # The app's events too, as create_app loads them: the charts mark them.
-    _services = Services(settings, catalogue, store, _Memory(), loaded)
+    _services = Services(settings, catalogue, store, export.RunCache(size=100_000), loaded)
     # A département's rows are the whole breakdown's, masked as a whole, then filtered
     # (export._observations): read the breakdown once per period, not once per département.
     whole = functools.lru_cache(maxsize=64)(

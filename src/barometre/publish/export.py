@@ -19,6 +19,7 @@ import json
 import math
 import tempfile
 import zipfile
+from collections import OrderedDict
 from pathlib import Path
 
 import pandas as pd
@@ -418,16 +419,28 @@ def dcat_catalogue(services: Services, base: str, api_path, urls) -> dict:
     }
 
 
-class _NoCache:
-    """A cache that keeps nothing: ``barometre export`` reads everything once."""
+class RunCache:
+    """A cache for one command's run, in its own memory: the published grid that every
+    département's figures are cut from is read once, not once per département. The data do not
+    change under a command (its store's version is in every key), so nothing expires; the
+    oldest entries go past ``size``, so that a whole export keeps its memory bounded."""
 
-    def get(self, key: str) -> None:
-        return None
+    def __init__(self, size: int = 256):
+        self.size = size
+        self.kept: OrderedDict[str, object] = OrderedDict()
+
+    def get(self, key: str) -> object | None:
+        if key in self.kept:
+            self.kept.move_to_end(key)
+        return self.kept.get(key)
 
     def set(self, key: str, value: object) -> None:
-        return None
+        self.kept[key] = value
+        self.kept.move_to_end(key)
+        while len(self.kept) > self.size:
+            self.kept.popitem(last=False)
 
 
 def offline_services(settings, catalogue: Catalogue, store) -> Services:
-    """Return services for the command line, without the app's cache."""
-    return Services(settings, catalogue, store, _NoCache())  # type: ignore[arg-type]
+    """Return services for the command line, with a cache of the run's own (not the app's)."""
+    return Services(settings, catalogue, store, RunCache())  # type: ignore[arg-type]
