@@ -16,6 +16,7 @@ import re
 import threading
 from html import unescape
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
 import pytest
@@ -24,6 +25,7 @@ from conftest import DEMO_TODAY, LiveServer, free_port, reader_moves, require
 from barometre.charts import french
 from barometre.config import Settings
 from barometre.data.store import Store
+from barometre.publish.validation import Display
 from barometre.urls import Urls
 from barometre.web import embed
 from barometre.web.app import create_app
@@ -120,6 +122,33 @@ def test_a_time_series_embed_has_the_site_s_checkboxes_and_table_columns(embed_c
         "Même période un an avant (demandes)",
         "Événement",
     ]
+
+
+@pytest.mark.parametrize("events", [True, False])
+@pytest.mark.parametrize("comparison", [True, False])
+def test_an_embed_s_address_chooses_its_display_as_the_site_s_permalink(
+    embed_client, events, comparison
+):
+    """What the checkboxes choose is in the address (embed.js writes it, explore.js fetches the
+    drawing for it): the drawing, the checkboxes and the link to the full page follow it."""
+    display = Display(events, comparison)
+    query = "?debut=2020-01-01&fin=2020-12-31&" + urlencode(display.params())
+    status, html = get(embed_client, query)
+    assert status == 200
+    assert f'id="afficher-evenements" aria-checked="{str(events).lower()}"' in html
+    assert f'id="comparer-annee-precedente" aria-checked="{str(comparison).lower()}"' in html
+    points = json.loads(unescape(re.search(r'data-points="([^"]*)"', html).group(1)))
+    roles = [series["role"] for series in points["series"]]
+    assert roles == ["principale", "comparaison"] if comparison else ["principale"]
+    assert ("svg-event-label" in html) is events
+    link = unescape(re.search(r'id="voir-page" href="([^"]*)"', html).group(1))
+    assert ("comparer=oui" in link) is comparison and ("evenements=non" in link) is not events
+
+
+def test_a_breakdown_embed_has_no_display_to_choose(embed_client):
+    _, plain = get(embed_client, "?ventilation=motif")
+    _, asked = get(embed_client, "?ventilation=motif&comparer=oui&evenements=non")
+    assert asked == plain
 
 
 @pytest.mark.parametrize(

@@ -284,3 +284,81 @@ def test_an_embed_is_walked_the_same_before_and_after_plotly(browser, live_serve
             assert axe(page) == []
         context.close()
     assert heard["avant"] == heard["apres"]
+
+
+# The confinements of 2020 are events of every indicator.
+WITH_EVENTS = "debut=2020-01-01&fin=2021-06-30"
+
+
+def drawn_series(page) -> list[str]:
+    """Return the roles of the series the first drawing of the page lets the keyboard walk."""
+    return page.evaluate(
+        "JSON.parse(document.querySelector('.svg-chart[data-points]').dataset.points)"
+        ".series.map(s => s.role)"
+    )
+
+
+def event_labels(page) -> int:
+    return page.locator(".svg-chart[data-points] .svg-event-label").count()
+
+
+@pytest.mark.parametrize("where", ["page", "integration"])
+def test_a_display_changed_in_the_browser_is_walked_as_it_is_drawn(browser, live_server, where):
+    """« Comparer avec l'année précédente » checked once the chart is drawn: ↓ reaches the
+    year-ago series and each of its points says its row's year-ago cell; « Afficher les
+    événements » unchecked: the drawing loses its event marks. On Dash's page and in an embed."""
+    chart_id = f"{INDICATOR}-evolution"
+    if where == "page":
+        page = open_chart(
+            browser, f"{live_server.url}/indicateurs/{INDICATOR}?{WITH_EVENTS}", "dash"
+        )
+    else:
+        context = browser.new_context(locale="fr-FR", bypass_csp=True)
+        reader_moves(context)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(f"{live_server.url}/embed/{INDICATOR}?{WITH_EVENTS}")
+        page.wait_for_selector("#graphique .main-svg")
+    try:
+        assert drawn_series(page) == ["principale"]
+        assert event_labels(page) > 0
+        page.click("#comparer-annee-precedente")
+        page.wait_for_function(
+            "JSON.parse(document.querySelector('.svg-chart[data-points]').dataset.points)"
+            ".series.length === 2"
+        )
+        assert drawn_series(page) == ["principale", "comparaison"]
+        explorer = page.locator("[id$='-exploration']").first
+        explorer.focus()
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Home")
+        count = page.evaluate(
+            "JSON.parse(document.querySelector('.svg-chart[data-points]').dataset.points)"
+            ".series[1].points.length"
+        )
+        heard = [page.locator(LIVE).first.text_content()]
+        for _ in range(count - 1):
+            page.keyboard.press("ArrowRight")
+            heard.append(page.locator(LIVE).first.text_content())
+        heard[0] = heard[0].split("\u00a0— ", 1)[-1]  # the series' name, said on arriving
+        rows = page.evaluate(
+            """id => {
+                const title = document.querySelector(`[id$="${id}-titre"]`);
+                const root = title ? title.closest('section') : document.getElementById('donnees');
+                return [...root.querySelectorAll('tbody tr')]
+                    .map(tr => [...tr.children].map(cell => cell.textContent));
+            }""",
+            chart_id,
+        )
+        assert_table_rows(heard, rows, 1, bars=False)
+        page.click("#afficher-evenements")
+        page.wait_for_function(
+            "!document.querySelector('.svg-chart[data-points] .svg-event-label')"
+        )
+        assert drawn_series(page) == ["principale", "comparaison"]
+        # The address says the display: a reload (or a shared link) keeps it.
+        assert "comparer=oui" in page.url and "evenements=non" in page.url
+        page.reload()
+        assert drawn_series(page) == ["principale", "comparaison"] and event_labels(page) == 0
+    finally:
+        page.context.close()

@@ -16,6 +16,7 @@ import datetime as dt
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
+from urllib.parse import urlencode
 
 import pytest
 import walk
@@ -160,6 +161,14 @@ class Space:
             src = answer.get(ids.EMBED_PREVIEW, {}).get("src")
             if src and src not in self.embeds:
                 self.embeds.append(src)
+            # The displays embed.js's checkboxes ask the server's drawing for, on every
+            # evolution embed (in one theme: the drawing is the same in all of them).
+            if src and not dimension and "theme=" not in src:
+                self.embeds += [
+                    f"{src}{'&' if '?' in src else '?'}{urlencode(display.params())}"
+                    for display in walk.DISPLAYS
+                    if display.params()
+                ]
 
 
 @pytest.fixture(scope="module")

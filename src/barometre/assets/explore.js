@@ -411,6 +411,55 @@
     });
   }
 
+  // -- a display changed in the browser --------------------------------------------------------
+
+  // « Afficher les événements » and « Comparer avec l'année précédente » change plotly.js's
+  // figures at once (display.js, from indicator.js and embed.js); the drawings the keyboard walks
+  // are the server's, drawn for one display: those of the new one come from the page's own
+  // address with it (whole answers are cached by the server). Only the latest choice is applied,
+  // and only while the address still asks for it: a new period brings drawings of its own.
+  let displayAsked = 0;
+
+  function byChart(root) {
+    const found = new Map();
+    root.querySelectorAll(DRAWING).forEach((drawing) => {
+      found.set(chartKey(drawing.parentElement).id, drawing);
+    });
+    return found;
+  }
+
+  function followDisplay(search) {
+    displayAsked += 1;
+    const asked = displayAsked;
+    fetch(window.location.pathname + search, { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+      .then((text) => {
+        if (asked !== displayAsked || window.location.search !== search) {
+          return;
+        }
+        const fresh = byChart(new DOMParser().parseFromString(text, "text/html"));
+        // Dash's boxes: their attribute, drawn again by drawBoxes.
+        document.querySelectorAll(BOXES).forEach((box) => {
+          const drawing = fresh.get(chartKey(box).id);
+          if (drawing) {
+            box.setAttribute("data-svg", drawing.outerHTML);
+          }
+        });
+        // The server's copy and the embeds: the drawing itself.
+        byChart(document).forEach((drawing, id) => {
+          if (!drawing.parentElement.matches(BOXES) && fresh.has(id)) {
+            drawing.replaceWith(document.importNode(fresh.get(id), true));
+          }
+        });
+        scan();
+      })
+      // The drawing shown stays (plotly.js's figure already shows the choice): the next
+      // choice, or a new period, tries again.
+      .catch(() => {});
+  }
+
+  document.addEventListener("barometre:affichage", (event) => followDisplay(event.detail.search));
+
   document.addEventListener("keydown", (event) => {
     // Tooltips shown by the pointer go with Échap (WCAG 1.4.13).
     if (event.key === "Escape") {

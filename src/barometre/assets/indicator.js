@@ -108,6 +108,8 @@
     var search = displaySearch(
       chosen.events, chosen.comparison, window.location.search, names.display
     );
+    // The server's drawings, which the keyboard walks, follow (explore.js).
+    document.dispatchEvent(new CustomEvent("barometre:affichage", { detail: { search: search } }));
     if (search === window.location.search) {
       return checked.concat([window.dash_clientside.no_update, window.dash_clientside.no_update]);
     }

@@ -28,9 +28,13 @@ from barometre.data.services import Services
 from barometre.data.store import StoreError
 from barometre.publish.validation import (
     COMPARISON_SHOWN,
+    DEFAULT_DISPLAY,
+    DISPLAY_PARAMS,
     EVENTS_HIDDEN,
+    Display,
     InvalidInput,
     Query,
+    display_from_params,
     parse_date,
     query,
 )
@@ -46,7 +50,10 @@ HEIGHT_MAX = 3000
 HEIGHT_DEFAULT = 500
 MESSAGE_TYPE = "barometre:hauteur"
 # Parameters of the query string, in the order the snippet writes them.
+# The display (events hidden, year-ago overlay shown) as in the site's permalinks: what embed.js's
+# checkboxes ask the server's drawing for, and what a snippet may start with.
 PARAMETERS = ("debut", "fin", "granularite", "ventilation", "theme", "hauteur", "fige")
+PARAMETERS += DISPLAY_PARAMS
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,7 @@ class Options:
     theme: str
     height: int
     frozen: dt.date | None
+    display: Display = DEFAULT_DISPLAY
 
     @property
     def indicator(self) -> Indicator:
@@ -79,6 +87,8 @@ class Options:
             "theme": self.theme if self.theme != "clair" else "",
             "hauteur": str(self.height) if self.height != HEIGHT_DEFAULT else "",
             "fige": self.frozen.isoformat() if self.frozen else "",
+            **dict.fromkeys(DISPLAY_PARAMS, ""),
+            **self.display.params(),
         }
         return {key: values[key] for key in PARAMETERS if values[key]}
 
@@ -121,7 +131,9 @@ def parse_options(
     validated = query(
         indicator, bounds, _one(args, "debut"), _one(args, "fin"), _one(args, "granularite")
     )
-    return Options(validated, breakdown, theme, height, frozen)
+    # A breakdown's bars have no display: its parameters are left out, as on the site.
+    display = DEFAULT_DISPLAY if breakdown else display_from_params(dict(args))
+    return Options(validated, breakdown, theme, height, frozen, display)
 
 
 def _height(value: str) -> int:
@@ -161,6 +173,7 @@ def content(services: Services, options: Options) -> Content:
         options.breakdown.id if options.breakdown else "",
         options.theme,
         options.frozen,
+        options.display.params(),
     )
     return services.memoized("embed", params, lambda: _content(services, options))
 
@@ -186,7 +199,7 @@ def _by_theme(theme: str, chart: chart_model.Chart) -> dict:
 def _content(services: Services, options: Options) -> Content:
     q = replace(options.query, as_of=options.frozen)
     if options.breakdown is None:
-        chart = views.evolution(services, q)
+        [chart] = views.with_display([views.evolution(services, q)], options.display)
         subtitle = f"{french.format_span(q.start, q.end, q.granularity).capitalize()}, " + (
             f"par {french.PERIOD_NOUNS[q.granularity]}"
         )
@@ -250,6 +263,7 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
         debut=explicit.get("debut", ""),
         fin=explicit.get("fin", ""),
         granularite="" if options.breakdown else options.query.granularity,
+        **options.display.params(),
     )
     config = {
         "id": indicator.id,
@@ -263,6 +277,11 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
         # What the link to the full page says of a display other than the default (as the
         # site's permalink: validation.Display.params).
         "parametres": {"evenement": EVENTS_HIDDEN, "comparaison": COMPARISON_SHOWN},
+        # What the checkboxes show at first: the display the address asks for.
+        "affichage": {
+            "evenement": options.display.events,
+            "comparaison": options.display.comparison,
+        },
         # Loaded by embed.js at the reader's first move: the server's drawing shows until then.
         "scripts": [
             urls.path(f"/assets/{name}", v=__version__)
@@ -290,8 +309,12 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
         ),
         explore_help=exploration.HELP,
         checkboxes=[
-            (box_id, label, box_id == ids.SHOW_EVENTS)
-            for box_id, label in ids.DISPLAY_CHECKBOXES
+            (box_id, label, checked)
+            for (box_id, label), checked in zip(
+                ids.DISPLAY_CHECKBOXES,
+                (options.display.events, options.display.comparison),
+                strict=True,
+            )
             if box_id in shown.checkboxes
         ],
         full_page=full_page,

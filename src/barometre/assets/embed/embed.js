@@ -42,8 +42,9 @@
   }
 
   // The checkboxes « Afficher les événements » and « Comparer avec l'année précédente », as on
-  // the site's pages: the server sends events shown and the year-ago overlay hidden.
-  var shown = { evenement: true, comparaison: false };
+  // the site's pages: they start as the address asks (events shown and the year-ago overlay
+  // hidden by default).
+  var shown = Object.assign({}, config.affichage);
   var CHECKBOXES = { "afficher-evenements": "evenement", "comparer-annee-precedente": "comparaison" };
 
   // Every script of config.scripts has run (plotly.js alone is not enough: display.js is last).
@@ -92,11 +93,13 @@
     window.addEventListener(name, loadPlotly, { capture: true, passive: true });
   });
 
-  // The link to the full page opens it with what the chart shows here.
+  // The link to the full page opens it with what the chart shows here; the embed's own address
+  // says it too, so that explore.js fetches the server's drawing of this display (the keyboard
+  // walks it) and a reload keeps it.
   var pageLink = document.getElementById("voir-page");
 
-  function linkDisplay() {
-    var url = new URL(pageLink.href);
+  function withDisplay(address) {
+    var url = new URL(address);
     var differs = { evenement: !shown.evenement, comparaison: shown.comparaison };
     Object.keys(differs).forEach(function (key) {
       var pair = config.parametres[key];
@@ -106,7 +109,16 @@
         url.searchParams.delete(pair[0]);
       }
     });
-    pageLink.href = url.toString();
+    return url;
+  }
+
+  function followDisplay() {
+    pageLink.href = withDisplay(pageLink.href).toString();
+    var own = withDisplay(window.location.href);
+    window.history.replaceState(window.history.state, "", own.pathname + own.search);
+    document.dispatchEvent(
+      new CustomEvent("barometre:affichage", { detail: { search: own.search } })
+    );
   }
 
   var checks = document.querySelector(".embed-checks");
@@ -120,8 +132,8 @@
       var key = CHECKBOXES[box.id];
       shown[key] = !shown[key];
       box.setAttribute("aria-checked", shown[key] ? "true" : "false");
-      linkDisplay();
       draw();
+      followDisplay();
     });
   }
 
