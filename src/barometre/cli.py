@@ -46,6 +46,24 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
+def fail_on_disk(error: DiskError, command: str, event: str) -> None:
+    """Log a full or read-only disk as one JSON line, then fail with what to free or remount."""
+    message = error.advice(command)
+    with json_on_stderr():
+        log.error(
+            json.dumps(
+                {
+                    "evenement": event,
+                    "probleme": error.problem,
+                    "emplacement": error.where,
+                    "message": message,
+                },
+                ensure_ascii=False,
+            )
+        )
+    fail(message)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -63,6 +81,8 @@ def init(ctx: Context) -> None:
     try:
         applied = ctx.store.init_schema()
         ctx.store.sync_catalogue(ctx.catalogue)
+    except DiskError as error:
+        fail_on_disk(error, "barometre init", "initialisation_impossible")
     except (StoreError, catalogue_module.CatalogueError) as error:
         fail(str(error))
     state = f"migrations appliquées : {applied}" if applied else "schéma déjà à jour"
@@ -83,6 +103,8 @@ def demo(ctx: Context, force: bool, if_empty: bool) -> None:
             click.echo("La base contient déjà des données : rien à faire.")
             return
         summary = demo_module.install(ctx.store, ctx.catalogue, today=dt.date.today(), force=force)
+    except DiskError as error:
+        fail_on_disk(error, "barometre demo", "demonstration_impossible")
     except (demo_module.DemoRefused, demo_module.CalibrationError, StoreError) as error:
         fail(str(error))
     click.echo(
@@ -213,20 +235,7 @@ def ingest(
                 for path in paths
             ]
     except DiskError as error:
-        message = error.advice("barometre ingest")
-        with json_on_stderr():
-            log.error(
-                json.dumps(
-                    {
-                        "evenement": "ingestion_impossible",
-                        "probleme": error.problem,
-                        "emplacement": error.where,
-                        "message": message,
-                    },
-                    ensure_ascii=False,
-                )
-            )
-        fail(message)
+        fail_on_disk(error, "barometre ingest", "ingestion_impossible")
     except (StoreError, ingest_module.Busy) as error:
         fail(str(error))
     _ingest_summary(ctx, reports, dry_run)
@@ -340,7 +349,58 @@ def export_command(ctx: Context, directory: Path) -> None:
     try:
         services = export.offline_services(ctx.settings, ctx.catalogue, ctx.store)
         target = export.write_package(services, directory)
+    except DiskError as error:
+        fail_on_disk(error, "barometre export", "export_impossible")
     except StoreError as error:
-        raise click.ClickException(str(error)) from None
+        fail(str(error))
     files = len(list((directory / "donnees").glob("*.csv")))
     click.echo(f"Paquet de données écrit : {target} ({files} fichiers CSV).")
+
+
+@main.command("sauvegarde")
+@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def backup_command(ctx: Context, fichier: Path) -> None:
+    """Sauvegarde la base SQLite en service dans FICHIER, avec FICHIER.sha256 à côté.
+
+    Copie cohérente par l'API de sauvegarde de SQLite : les écritures continuent pendant la copie.
+    """
+    from barometre.data import backups
+
+    try:
+        saved = backups.save(ctx.store, fichier)
+    except DiskError as error:
+        fail_on_disk(error, "barometre sauvegarde", "sauvegarde_impossible")
+    except StoreError as error:
+        fail(str(error))
+    try:
+        ctx.store.record_backup(saved.path, saved.checksum, saved.data_version)
+    except StoreError as error:
+        click.echo(f"Attention : sauvegarde non inscrite au journal ({error}).", err=True)
+    click.echo(
+        f"Sauvegarde écrite : {saved.path} (version des données {saved.data_version}) ; "
+        f"somme de contrôle SHA-256 dans {backups.checksum_path(saved.path)}."
+    )
+
+
+@main.command("restauration")
+@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def restore_command(ctx: Context, fichier: Path) -> None:
+    """Restaure dans la base en service la sauvegarde FICHIER (somme de contrôle vérifiée).
+
+    Les lecteurs voient l'état d'avant ou l'état restauré, jamais un mélange ; la version des
+    données restaurées dépasse toutes celles déjà servies (aucun cache ne répond l'ancien état).
+    """
+    from barometre.data import backups
+    from barometre.data import ingest as ingest_module
+
+    try:
+        # No ingestion may write while the store is replaced.
+        with ingest_module.lock(ctx.settings.data_dir):
+            version = backups.restore(ctx.store, fichier)
+    except DiskError as error:
+        fail_on_disk(error, "barometre restauration", "restauration_impossible")
+    except (StoreError, ingest_module.Busy) as error:
+        fail(str(error))
+    click.echo(f"Sauvegarde {fichier} restaurée : version des données {version}.")

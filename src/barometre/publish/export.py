@@ -17,6 +17,8 @@ import datetime as dt
 import io
 import json
 import math
+import os
+import shutil
 import tempfile
 import zipfile
 from collections import OrderedDict
@@ -26,6 +28,7 @@ import pandas as pd
 
 from barometre.data.catalogue import Catalogue, Indicator
 from barometre.data.services import Services
+from barometre.data.store import DiskError
 from barometre.publish import published, secrecy
 from barometre.publish.validation import Query
 
@@ -269,7 +272,28 @@ def write_package(services: Services, directory: Path) -> Path:
 
     One CSV of the daily national series per indicator, one CSV per indicator and breakdown
     (closed months, as published), and ``datapackage.json`` describing every column.
+
+    The package is written whole in a folder beside ``directory``, then its files are moved in
+    (renames on the same disk): a full or read-only disk (``DiskError``) leaves ``directory``
+    as it was, with no half-written file.
     """
+    partial = directory.with_name(f".{directory.name}{PARTIAL_SUFFIX}")
+    try:
+        shutil.rmtree(partial, ignore_errors=True)
+        _write_package_into(services, partial)
+        for written in sorted(partial.rglob("*")):
+            if written.is_file():
+                moved = directory / written.relative_to(partial)
+                moved.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(written, moved)
+    except OSError as error:
+        raise DiskError.of_write(error, directory.parent) from None
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    return directory / "datapackage.json"
+
+
+def _write_package_into(services: Services, directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "donnees").mkdir(exist_ok=True)
     threshold = services.settings.secrecy_threshold
@@ -417,6 +441,10 @@ def dcat_catalogue(services: Services, base: str, api_path, urls) -> dict:
         "dct:license": {"@id": LICENCE["path"]},
         "dcat:dataset": datasets,
     }
+
+
+# The folder a package is written in before its files are moved to where they were asked.
+PARTIAL_SUFFIX = ".partiel"
 
 
 class RunCache:

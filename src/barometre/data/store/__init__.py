@@ -13,11 +13,13 @@ The modules, each one concern of ``Store``:
 - ``schema``: migrations (packaged under ``barometre/data/sql/<dialect>/``), the catalogue table;
 - ``updates``: the update log, revisions' days and the data version;
 - ``reads``: bounds, status, series and breakdowns (as published at a date);
-- ``writes``: upserts of observations, logged as one update.
+- ``writes``: upserts of observations, logged as one update;
+- ``backups``: backups and restorations of a SQLite store (SQLite's online backup API).
 """
 
 from __future__ import annotations
 
+from barometre.data.store.backups import BackupError, Backups
 from barometre.data.store.connection import FILE_CHECK_SECONDS
 from barometre.data.store.dialects import (
     DIALECTS,
@@ -40,6 +42,7 @@ __all__ = [
     "READ_ONLY",
     "READ_SNAPSHOT",
     "WRITE_BATCH",
+    "BackupError",
     "DiskError",
     "PostgreSQLDialect",
     "QueryTimeout",
@@ -51,7 +54,7 @@ __all__ = [
 ]
 
 
-class Store(Schema, Reads, Writes):
+class Store(Schema, Reads, Writes, Backups):
     """Read and write the Baromètre's observations, catalogue and update log.
 
     One object, composed of one mixin per concern over a shared ``Connections`` base: every

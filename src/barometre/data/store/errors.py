@@ -45,3 +45,12 @@ class DiskError(StoreError):
         problem = {errno.ENOSPC: FULL, errno.EDQUOT: FULL, errno.EROFS: READ_ONLY}
         kind = problem.get(error.errno or 0)
         return cls(kind, str(where)) if kind else None
+
+    @classmethod
+    def of_write(
+        cls, error: OSError, where: Path | str, other: type[StoreError] = StoreError
+    ) -> StoreError:
+        """Return the DiskError of a failed file write, or ``other`` for any other failure."""
+        return cls.from_os_error(error, where) or other(
+            f"écriture impossible dans {where} : {error.strerror}."
+        )
