@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import sqlite3
 import subprocess
@@ -65,21 +64,20 @@ def store_dir(tmp_path) -> Path:
     return data_dir
 
 
-def _answers(data_dir: Path) -> dict[str, tuple]:
+def answers(data_dir: Path) -> dict[str, tuple]:
+    """Return the API's answers (the bodies: the ETag names the data version).
+
+    Read in this process, which then keeps its connection to the store while the commands
+    write: the store must never drop SQLite's locks on the file (a descriptor of it closed in
+    this process would), or a command that ends would reset the WAL under this process, whose
+    next connection would read « database disk image is malformed » (howtocorrupt.html, 2.2).
+    """
     client = create_app(Settings(data_dir=data_dir)).server.test_client()
     found = {}
     for path in ANSWERS:
         response = client.get(path)
-        found[path] = (response.status_code, response.mimetype, response.get_data(as_text=True))
-    return found
-
-
-def answers(data_dir: Path) -> dict[str, tuple]:
-    """Return the API's answers (the bodies: the ETag names the data version), read by an app in
-    a process of its own, as a server's: the test's process keeps no connection to the store."""
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        found = pool.apply(_answers, (data_dir,))
-    assert all(status == 200 for status, _, _ in found.values()), found
+        assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
+        found[path] = (response.mimetype, response.get_data(as_text=True))
     return found
 
 

@@ -161,9 +161,9 @@ class Space:
             src = answer.get(ids.EMBED_PREVIEW, {}).get("src")
             if src and src not in self.embeds:
                 self.embeds.append(src)
-            # The displays embed.js's checkboxes ask the server's drawing for, on every
+            # The displays embed.js's checkboxes ask the server's drawing for, on every live
             # evolution embed (in one theme: the drawing is the same in all of them).
-            if src and not dimension and "theme=" not in src:
+            if src and not dimension and not fige and "theme=" not in src:
                 self.embeds += [
                     f"{src}{'&' if '?' in src else '?'}{urlencode(display.params())}"
                     for display in walk.DISPLAYS

@@ -5,6 +5,7 @@ A PostgreSQL backend is one more dialect here; the SQL of the other modules stay
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import urllib.parse
@@ -51,10 +52,14 @@ class SQLiteDialect:
 
     def identity(self) -> tuple[int, int]:
         """Return the file's (device, inode); StoreError if it is gone or cannot be read."""
+        # Never open (and so close) the file here: closing any descriptor of the database file
+        # drops every POSIX lock this process holds on it, SQLite's included; another process
+        # could then take itself for the last reader and reset the WAL under our connections
+        # (sqlite.org/howtocorrupt.html, 2.2). A stat, and the permission bits, say enough.
         try:
             status = os.stat(self.path)
-            with open(self.path, "rb"):  # as root, only a real failure to open says unreadable
-                pass
+            if not os.access(self.path, os.R_OK):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
         except OSError as error:
             raise StoreError(
                 f"La base {self.path} est inaccessible ({error.strerror}) : remettez le fichier en "
