@@ -2,8 +2,9 @@
 once while an ingestion commits a new value every half second. Zero errors, zero wrong answers.
 
 A wrong answer is a value that was never committed, or a series mixing two commits (a reader
-must see a transaction whole). The duration is 6 s by default (a dozen commits); BAROMETRE_LOAD_SECONDS=60 runs
-the one-minute version. Throughput and latency percentiles are printed.
+must see a transaction whole). The duration is 6 s by default (a dozen commits);
+BAROMETRE_LOAD_SECONDS=60 runs the one-minute version. Throughput and latency percentiles are
+printed.
 """
 
 from __future__ import annotations
