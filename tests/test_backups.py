@@ -87,6 +87,11 @@ def data_version(data_dir: Path) -> int:
     return int(row[0])
 
 
+def operation_times(data_dir: Path) -> list[str]:
+    with closing(sqlite3.connect(data_dir / "barometre.sqlite3")) as connection:
+        return [row[0] for row in connection.execute("SELECT at FROM operations ORDER BY id")]
+
+
 def operations(data_dir: Path) -> list[tuple]:
     with closing(sqlite3.connect(data_dir / "barometre.sqlite3")) as connection:
         return connection.execute(
@@ -126,6 +131,9 @@ def test_a_restored_store_serves_what_it_served_at_the_backup(store_dir, tmp_pat
         ("sauvegarde", str(backup), digest, version_at_backup),
         ("restauration", str(backup), digest, served + 1),
     ]
+    status, at = run(store_dir, "status").stdout, operation_times(store_dir)
+    assert f"Dernière sauvegarde le {at[0]} : {backup} (version {version_at_backup})" in status
+    assert f"restauration le {at[1]} : {backup} (version {served + 1})" in status
     # Nothing left beside the store by the restoration.
     assert not [p for p in store_dir.iterdir() if p.name.startswith(".restauration")]
     with closing(sqlite3.connect(store_dir / "barometre.sqlite3")) as connection:

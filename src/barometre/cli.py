@@ -125,6 +125,7 @@ def status(ctx: Context) -> None:
         fail(str(error))
     click.echo(f"Base : {ctx.settings.database_url}")
     click.echo(f"Contenu : {content} — version des données {version}")
+    click.echo(_last_operation(ctx.store))
     from barometre.data.ingest import is_late
 
     today = dt.date.today()
@@ -139,6 +140,21 @@ def status(ctx: Context) -> None:
             f" {row.observations:>7} obs.  mise à jour : {row.derniere_mise_a_jour or 'jamais'}"
             + (f"  EN RETARD (fréquence {indicator.frequency})" if late else "")
         )
+
+
+def _last_operation(store: Store) -> str:
+    """Return the status line of the last backup and restoration (an operator's first check)."""
+    try:
+        done = store.operations()
+    except StoreError:
+        return "Sauvegardes : journal illisible."
+    said = []
+    for kind, noun in (("sauvegarde", "Dernière sauvegarde"), ("restauration", "restauration")):
+        last = done[done["kind"] == kind].head(1)
+        if not last.empty:
+            row = last.iloc[0]
+            said.append(f"{noun} le {row['at']} : {row['file']} (version {row['data_version']})")
+    return (" ; ".join(said) or "Aucune sauvegarde inscrite (barometre sauvegarde FICHIER)") + "."
 
 
 @main.command()
