@@ -236,3 +236,14 @@ def store_url(request, settings) -> str:
     server = request.getfixturevalue("postgres_server")
     name = "".join(c if c.isalnum() else "_" for c in request.node.name.lower())
     return server.create_database(f"t{free_port()}_{name}"[:60])
+
+
+def wait_until(condition, seconds: float = 20) -> bool:
+    """Return whether ``condition()`` became true within ``seconds``, asked every 0.1 s: tests
+    wait for a state, never for a fixed time that a busy machine could exceed."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()

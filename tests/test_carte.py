@@ -120,6 +120,7 @@ def test_axe_finds_no_violation_on_the_map_in_both_themes_and_widths(page, live_
         page.wait_for_selector(SHAPES)
         for theme in ("clair", "sombre"):
             page.select_option("#theme-choix", theme)
+            # fixed wait: the theme's colours settle before axe reads them
             page.wait_for_timeout(200)
             found[(width, theme)] = axe(page)
     assert found == {key: [] for key in found}
@@ -150,6 +151,7 @@ def test_arrow_keys_in_the_select_update_once_for_the_departement_reached(page, 
         page.keyboard.press("ArrowDown")
     label = page.eval_on_selector("#departement", "s => s.options[s.selectedIndex].text")
     wait_for_title(page, "Évolution par mois — " + label.split(" — ", 1)[1])
+    # fixed wait: nothing more must come
     page.wait_for_timeout(1000)  # nothing more comes after the one update
     assert len(updates) == 1
     assert page.evaluate("history.length") == entries + 1

@@ -561,6 +561,7 @@ def test_messages_from_another_origin_resize_nothing(sites, host_page):
         "window.postMessage({type: 'barometre:hauteur', id: 'brigade-numerique-demandes',"
         " hauteur: 4321}, '*')"
     )
+    # fixed wait: nothing must resize
     page.wait_for_timeout(500)  # the other-origin frame posts every 100 ms meanwhile
     assert page.locator("#autre-origine").evaluate("f => f.offsetHeight") == 150
     assert embed_frames(page).evaluate_all("fs => fs.map(f => f.offsetHeight)") == heights
@@ -575,7 +576,7 @@ def test_a_host_origin_not_allowed_cannot_frame_the_barometre(sites, host_page):
         "() => [...document.querySelectorAll('iframe')].length > 0", timeout=10_000
     )
     embed_frames(page).nth(0).scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)
+    page.wait_for_timeout(1500)  # fixed wait: the frames settle before every frame is read
     for frame in page.frames:
         if frame.url.startswith(server.url):
             try:

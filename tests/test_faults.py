@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import LiveServer, require
+from conftest import LiveServer, require, wait_until
 from dash_http import route_payload_for
 from servers import REDIS, PostgreSQL, Redis, postgres_available
 
@@ -49,15 +49,6 @@ def route(server: LiveServer, path: str) -> tuple[int, str, float]:
         server.url + "/_dash-update-component",
         json.dumps(route_payload_for(dependencies, path)).encode(),
     )
-
-
-def wait_until(condition, seconds: float = 20) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.3)
-    return False
 
 
 def steadily(condition, times: int = 6) -> bool:
@@ -190,6 +181,7 @@ def test_an_unavailable_store_is_a_french_503_then_service_returns(outage):
         assert seconds < 5
         # Every page, the API and the callbacks say it in French once each worker's probe has
         # looked again (errors.StoreProbe: at most ttl seconds later, whichever worker answers).
+        # fixed wait: the probe's time to live must run out
         time.sleep(errors.StoreProbe.TTL_SECONDS + 0.5)
         for path in PAGES:
             status, html, _ = fetch(server.url + path)
@@ -278,7 +270,7 @@ def test_a_killed_worker_is_replaced_without_failing_other_requests(live_server)
 
     thread = threading.Thread(target=client)
     thread.start()
-    time.sleep(1)
+    time.sleep(1)  # fixed wait: the client's requests run before a worker is killed
     victim = workers_of(server.process.pid)[0]
     os.kill(victim, signal.SIGKILL)
     replaced = wait_until(
@@ -287,7 +279,7 @@ def test_a_killed_worker_is_replaced_without_failing_other_requests(live_server)
             and victim not in workers_of(server.process.pid)
         )
     )
-    time.sleep(1)
+    time.sleep(1)  # fixed wait: the client goes on after the replacement
     stop.set()
     thread.join(timeout=30)
     assert replaced

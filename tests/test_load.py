@@ -117,7 +117,7 @@ def test_load_with_a_concurrent_ingestion(tmp_path, capsys, threads):
     try:
         for thread in threads:
             thread.start()
-        time.sleep(SECONDS)
+        time.sleep(SECONDS)  # fixed wait: the load lasts its duration
     finally:
         stop.set()
         for thread in threads:

@@ -141,5 +141,6 @@ def test_back_leaves_an_indicator_page_opened_from_a_family_page(live_server, pa
     page.go_back()
     page.wait_for_url("**/familles/brigade-numerique", timeout=WAIT)
     page.get_by_role("heading", level=1, name="Brigade numérique").wait_for(timeout=WAIT)
+    # fixed wait: nothing must bring the page back
     page.wait_for_timeout(1000)  # nothing brings the indicator page back
     assert page.url.endswith("/familles/brigade-numerique")

@@ -222,6 +222,7 @@ def test_dash_takes_over_without_duplicates_or_layout_shift(live_server, page, p
     # A tall window and a late plotly.js: the charts are drawn in view, after Dash's tree has
     # replaced the copy (without the room kept for them, the shift is about 0.04).
     page.set_viewport_size({"width": 1280, "height": 2000})
+    # fixed wait: a slow network, simulated
     page.route("**/plotly.min.js", lambda route: (time.sleep(1.5), route.continue_()))
     page.goto(live_server.url + path)
     page.wait_for_function(
@@ -308,7 +309,7 @@ def test_a_reader_who_only_reads_never_loads_dash(live_server, reader):
     requested = requests_to_dash(page)
     page.goto(live_server.url + "/indicateurs/brigade-numerique-demandes")
     page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(500)  # fixed wait: nothing must be requested: no state to wait for
     assert requested == []
     assert page.locator("#prerendu .chart-summary").count() == 3
     page.mouse.move(200, 200)
@@ -413,6 +414,7 @@ def test_a_date_typed_before_dash_is_applied_and_a_half_typed_one_is_waited_for(
     page.focus(start)  # starts Dash (held back)
     page.keyboard.type("0315")  # two parts of the date (their order follows the browser's language)
     held[0].continue_()
+    # fixed wait: the reader types while Dash is ready
     page.wait_for_timeout(3000)  # Dash is ready by now, but the reader is typing
     assert page.locator("#prerendu").count() == 1
     page.fill(start, "2020-03-15")  # the whole date, whatever the parts' order
@@ -438,7 +440,7 @@ def test_a_button_pressed_before_dash_keeps_the_focus_through_the_redraw(live_se
     held[0].continue_()
     page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
     page.get_by_role("heading", name="Évolution par année").wait_for(timeout=20_000)
-    page.wait_for_timeout(500)
+    page.wait_for_function("document.activeElement.closest('#react-entry-point') !== null")
     focused = "() => [document.activeElement.closest('#react-entry-point') !== null,"
     focused += " document.activeElement.textContent]"
     inside, name = page.evaluate(focused)

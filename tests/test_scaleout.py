@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import LiveServer, free_port, require
+from conftest import LiveServer, free_port, require, wait_until
 from dash_http import indicator_payload, route_payload_for
 from servers import NGINX, REDIS, Nginx, Redis, wait_port
 
@@ -187,9 +187,13 @@ def test_both_instances_take_requests(cluster):
     before = [Path(i.log.name).read_text().count('"chemin"') for i in cluster["instances"]]
     for _ in range(10):
         assert get(cluster["url"] + PREFIX + "healthz")[0] == 200
-    time.sleep(0.5)
-    after = [Path(i.log.name).read_text().count('"chemin"') for i in cluster["instances"]]
-    assert all(a > b for a, b in zip(after, before, strict=True)), (before, after)
+
+    def served() -> list[int]:
+        return [Path(i.log.name).read_text().count('"chemin"') for i in cluster["instances"]]
+
+    # Access lines are written once the answers are sent.
+    more = wait_until(lambda: all(a > b for a, b in zip(served(), before, strict=True)), 10)
+    assert more, (before, served())
 
 
 def served_value(base: str) -> str:
@@ -216,7 +220,9 @@ def test_a_commit_is_served_fresh_by_both_instances(cluster):
 
 def test_access_logs_hold_no_address(cluster):
     assert get(cluster["url"] + PREFIX + "healthz")[0] == 200
-    time.sleep(0.3)
+    assert wait_until(
+        lambda: all('{"heure"' in Path(i.log.name).read_text() for i in cluster["instances"])
+    )
     for instance in cluster["instances"]:
         lines = [
             json.loads(line)
@@ -251,6 +257,7 @@ def test_one_address_asking_too_often_is_told_to_wait_but_files_are_not_counted(
         assert body.startswith("Trop de requêtes depuis votre adresse")
         assert headers["Retry-After"] == "5" and "text/plain" in headers["Content-Type"]
     finally:
+        # fixed wait: the allowance must run out
         time.sleep(5.5)  # the other tests of this cluster start with a full allowance
 
 

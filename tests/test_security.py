@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import socket
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import reader_moves
+from conftest import reader_moves, wait_until
 
 from barometre.config import Settings
 from barometre.web import security
@@ -249,7 +248,7 @@ def test_no_page_violates_the_content_security_policy(live_server, browser):
     for path, ready in BROWSER_PAGES:
         page.goto(live_server.url + path)
         page.wait_for_selector(ready, timeout=20_000)
-        page.wait_for_timeout(200)
+        page.wait_for_timeout(200)  # fixed wait: violations are reported after load
         violations = page.evaluate("window.__violations")
         assert violations == [], f"{path} : {violations}"
     context.close()
@@ -280,12 +279,14 @@ def test_the_real_server_logs_json_lines_without_address_or_user_agent(live_serv
     )
     with urllib.request.urlopen(request) as response:  # noqa: S310
         assert response.status == 200
-    time.sleep(0.5)
-    live_server.log.flush()
-    lines = [
-        line for line in Path(live_server.log.name).read_text().splitlines() if line.startswith("{")
-    ]
-    assert lines
+
+    def logged() -> list[str]:
+        text = Path(live_server.log.name).read_text()
+        return [line for line in text.splitlines() if line.startswith("{")]
+
+    # The access line is written once the answer is sent.
+    assert wait_until(lambda: any('"chemin": "/healthz"' in line for line in logged()))
+    lines = logged()
     for line in lines:
         json.loads(line)
     access = [line for line in lines if '"chemin": "/healthz"' in line]
@@ -300,12 +301,14 @@ def test_gunicorn_s_own_messages_lose_the_client_address(live_server):
     with socket.create_connection((host, int(port)), timeout=10) as connection:
         connection.sendall(b"GET /\xff\x00 HTTP/1.1\r\nHost: x\r\n\r\n")
         assert connection.recv(100).startswith(b"HTTP/1.1 400")
-    time.sleep(0.5)
-    live_server.log.flush()
-    # The log lines (not the command's own « Baromètre numérique sur http://… » banner).
-    lines = [
-        line for line in Path(live_server.log.name).read_text().splitlines() if line.startswith("{")
-    ]
+
+    def logged() -> list[str]:
+        # The log lines (not the command's own « Baromètre numérique sur http://… » banner).
+        text = Path(live_server.log.name).read_text()
+        return [line for line in text.splitlines() if line.startswith("{")]
+
+    assert wait_until(lambda: any("Invalid request" in line for line in logged()))
+    lines = logged()
     refused = [line for line in lines if "Invalid request" in line]
     assert refused and all("[adresse masquée]" in line for line in refused)
     assert not any("127.0.0.1" in line for line in lines)
