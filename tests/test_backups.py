@@ -134,7 +134,8 @@ def test_a_restored_store_serves_what_it_served_at_the_backup(store_dir, tmp_pat
     status, at = run(store_dir, "status").stdout, operation_times(store_dir)
     assert f"Dernière sauvegarde le {at[0]} : {backup} (version {version_at_backup})" in status
     assert f"restauration le {at[1]} : {backup} (version {served + 1})" in status
-    # Nothing left beside the store by the restoration.
+    # Nothing left beside the backup or the store by the restoration.
+    assert sorted(p.name for p in backup.parent.iterdir()) == [backup.name, backup.name + ".sha256"]
     assert not [p for p in store_dir.iterdir() if p.name.startswith(".restauration")]
     with closing(sqlite3.connect(store_dir / "barometre.sqlite3")) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -74,7 +74,9 @@ class Backups(UpdateLog):
         # The log of backups and restorations is the live store's history, not the backup's:
         # it goes on in the restored store (the backup's own line was written after its copy).
         history = self._read("SELECT id, at, kind, file, checksum, data_version FROM operations")
-        address = f"file:{urllib.parse.quote(str(backup))}?mode=ro"
+        # Immutable: read as it is, without locks or the -wal and -shm files SQLite would make
+        # beside a backup in WAL mode (the backup is never written to).
+        address = f"file:{urllib.parse.quote(str(backup))}?mode=ro&immutable=1"
         try:
             with closing(sqlite3.connect(address, uri=True)) as source:
                 _check(source, backup, schema)
