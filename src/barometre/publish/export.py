@@ -32,6 +32,9 @@ from barometre.data.store import DiskError
 from barometre.publish import published, secrecy
 from barometre.publish.validation import Query
 
+# The folder a package is written in before its files are moved to where they were asked.
+PARTIAL_FOLDER = ".paquet.partiel"
+
 LICENCE = {
     "name": "etalab-2.0",
     "title": "Licence Ouverte / Open Licence 2.0",
@@ -273,11 +276,11 @@ def write_package(services: Services, directory: Path) -> Path:
     One CSV of the daily national series per indicator, one CSV per indicator and breakdown
     (closed months, as published), and ``datapackage.json`` describing every column.
 
-    The package is written whole in a folder beside ``directory``, then its files are moved in
-    (renames on the same disk): a full or read-only disk (``DiskError``) leaves ``directory``
-    as it was, with no half-written file.
+    The package is written whole in a hidden folder inside ``directory``, then its files are
+    moved in place (renames on the same disk): a full or read-only disk (``DiskError``) leaves
+    ``directory`` as it was, with no half-written file, and nothing is written beside it.
     """
-    partial = directory.with_name(f".{directory.name}{PARTIAL_SUFFIX}")
+    partial = directory / PARTIAL_FOLDER
     try:
         shutil.rmtree(partial, ignore_errors=True)
         _write_package_into(services, partial)
@@ -441,10 +444,6 @@ def dcat_catalogue(services: Services, base: str, api_path, urls) -> dict:
         "dct:license": {"@id": LICENCE["path"]},
         "dcat:dataset": datasets,
     }
-
-
-# The folder a package is written in before its files are moved to where they were asked.
-PARTIAL_SUFFIX = ".partiel"
 
 
 class RunCache:
