@@ -19,9 +19,11 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from conftest import free_port
 from test_disk_faults import SmallDisk, contents, disk, observations_csv  # noqa: F401
 
 from barometre.config import Settings
+from barometre.data.store import Store
 from barometre.web.app import create_app
 
 pytestmark = pytest.mark.slow
@@ -293,3 +295,58 @@ def test_a_broken_store_disk_stops_with_a_french_message_and_keeps_the_store(
     assert leftovers == []
     if command != "demo":  # the demo data do not fit on this small disk at all
         assert disk.run(command, *arguments).returncode == 0
+
+
+# -- PostgreSQL: its own tools, as docs/deploiement.md gives them ----------------------------------
+
+
+def test_the_documented_postgresql_dump_and_restore_bring_the_figures_back(
+    postgres_server, tmp_path
+):
+    url = postgres_server.create_database(f"t{free_port()}_sauvegarde")
+
+    def barometre(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "barometre", *args],
+            env={"PATH": "/usr/bin:/bin", "BAROMETRE_DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    def figures() -> tuple:
+        store = Store(url)
+        try:
+            rows = store._read("SELECT * FROM observations ORDER BY 1, 2, 3, 4")
+            return store.data_version(), rows.to_csv(index=False)
+        finally:
+            store.close()
+
+    assert barometre("init").returncode == 0
+    for year, days in ((2019, 60), (2021, 30)):
+        source = tmp_path / f"{year}.csv"
+        source.write_text(observations_csv(year, days), encoding="utf-8")
+        assert barometre("ingest", str(source)).returncode == 0, year
+        if year == 2019:
+            at_dump = figures()
+            dump = tmp_path / "barometre.dump"
+            subprocess.run(  # noqa: S603
+                [str(postgres_server.bin / "pg_dump"), "--format=custom", f"--file={dump}", url],
+                check=True,
+            )
+    assert figures() != at_dump
+    subprocess.run(  # noqa: S603
+        [
+            str(postgres_server.bin / "pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--single-transaction",
+            f"--dbname={url}",
+            str(dump),
+        ],
+        check=True,
+    )
+    assert figures() == at_dump
+    # barometre sauvegarde names these tools rather than failing obscurely.
+    refused = barometre("sauvegarde", str(tmp_path / "copie.sqlite3"))
+    assert refused.returncode == 1 and "pg_dump et pg_restore" in refused.stderr
