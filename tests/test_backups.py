@@ -40,15 +40,20 @@ ANSWERS = (
 )
 
 
-def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run the real ``barometre`` command on the store in ``data_dir``, as an operator does."""
+def barometre(settings: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """Run the real ``barometre`` command with these settings only, as an operator does."""
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "barometre", *args],
-        env={"PATH": "/usr/bin:/bin", "BAROMETRE_DATA_DIR": str(data_dir)},
+        env={"PATH": "/usr/bin:/bin", **settings},
         capture_output=True,
         text=True,
         timeout=300,
     )
+
+
+def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run ``barometre`` on the SQLite store in ``data_dir``."""
+    return barometre({"BAROMETRE_DATA_DIR": str(data_dir)}, *args)
 
 
 def load(data_dir: Path, tmp_path: Path, year: int, days: int) -> None:
@@ -304,15 +309,7 @@ def test_the_documented_postgresql_dump_and_restore_bring_the_figures_back(
     postgres_server, tmp_path
 ):
     url = postgres_server.create_database(f"t{free_port()}_sauvegarde")
-
-    def barometre(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(  # noqa: S603
-            [sys.executable, "-m", "barometre", *args],
-            env={"PATH": "/usr/bin:/bin", "BAROMETRE_DATABASE_URL": url},
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+    on_postgresql = {"BAROMETRE_DATABASE_URL": url}
 
     def figures() -> tuple:
         store = Store(url)
@@ -322,11 +319,11 @@ def test_the_documented_postgresql_dump_and_restore_bring_the_figures_back(
         finally:
             store.close()
 
-    assert barometre("init").returncode == 0
+    assert barometre(on_postgresql, "init").returncode == 0
     for year, days in ((2019, 60), (2021, 30)):
         source = tmp_path / f"{year}.csv"
         source.write_text(observations_csv(year, days), encoding="utf-8")
-        assert barometre("ingest", str(source)).returncode == 0, year
+        assert barometre(on_postgresql, "ingest", str(source)).returncode == 0, year
         if year == 2019:
             at_dump = figures()
             dump = tmp_path / "barometre.dump"
@@ -348,5 +345,5 @@ def test_the_documented_postgresql_dump_and_restore_bring_the_figures_back(
     )
     assert figures() == at_dump
     # barometre sauvegarde names these tools rather than failing obscurely.
-    refused = barometre("sauvegarde", str(tmp_path / "copie.sqlite3"))
+    refused = barometre(on_postgresql, "sauvegarde", str(tmp_path / "copie.sqlite3"))
     assert refused.returncode == 1 and "pg_dump et pg_restore" in refused.stderr

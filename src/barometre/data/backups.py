@@ -75,19 +75,17 @@ def restore(store: Store, source: Path) -> int:
             f"{sums} manque : sans sa somme de contrôle, rien ne dit que {source} est intacte. "
             "Rien n'a été restauré."
         )
-    expected = (sums.read_text(encoding="utf-8").split() or [""])[0]
-    digest = sha256(source)
+    try:
+        expected = (sums.read_text(encoding="utf-8").split() or [""])[0]
+        digest = sha256(source)
+    except OSError as error:
+        raise BackupError(f"lecture impossible de {error.filename} : {error.strerror}.") from None
     if digest != expected:
         raise BackupError(
             f"{source} ne correspond pas à sa somme de contrôle ({sums}) : le fichier est abîmé "
             "ou a été modifié. Rien n'a été restauré : la base en service est intacte."
         )
-    try:
-        return store.restore_from(source, digest)
-    except OSError as error:
-        raise DiskError.from_os_error(error, source.parent) or BackupError(
-            f"lecture impossible de {source} : {error.strerror}."
-        ) from None
+    return store.restore_from(source, digest)
 
 
 def sha256(path: Path) -> str:

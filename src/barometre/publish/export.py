@@ -296,7 +296,7 @@ def write_package(services: Services, directory: Path) -> Path:
     return directory / "datapackage.json"
 
 
-def _write_package_into(services: Services, directory: Path) -> Path:
+def _write_package_into(services: Services, directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "donnees").mkdir(exist_ok=True)
     threshold = services.settings.secrecy_threshold
@@ -348,9 +348,9 @@ def _write_package_into(services: Services, directory: Path) -> Path:
         "licenses": [LICENCE],
         "resources": resources,
     }
-    target = directory / "datapackage.json"
-    target.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
-    return target
+    (directory / "datapackage.json").write_text(
+        json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
 
 
 def package_zip(services: Services) -> Path:

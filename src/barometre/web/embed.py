@@ -49,9 +49,9 @@ HEIGHT_MIN = 200
 HEIGHT_MAX = 3000
 HEIGHT_DEFAULT = 500
 MESSAGE_TYPE = "barometre:hauteur"
-# Parameters of the query string, in the order the snippet writes them.
-# The display (events hidden, year-ago overlay shown) as in the site's permalinks: what embed.js's
-# checkboxes ask the server's drawing for, and what a snippet may start with.
+# Parameters of the query string, in the order the snippet writes them; the display ones (events
+# hidden, year-ago overlay shown) as in the site's permalinks: what embed.js's checkboxes ask the
+# server's drawing for, and what a snippet may start with.
 PARAMETERS = ("debut", "fin", "granularite", "ventilation", "theme", "hauteur", "fige")
 PARAMETERS += DISPLAY_PARAMS
 

@@ -20,7 +20,13 @@ import pandas as pd
 
 from barometre.data.store.dialects import SQLiteDialect
 from barometre.data.store.errors import StoreError
+from barometre.data.store.schema import SCHEMA_VERSION
 from barometre.data.store.updates import UpdateLog, _now
+
+# One line of the log, on the store's connection or on a staged copy (both take ``?``).
+LOG_OPERATION = (
+    "INSERT INTO operations (at, kind, file, checksum, data_version) VALUES (?, ?, ?, ?, ?)"
+)
 
 
 class BackupError(StoreError):
@@ -33,7 +39,7 @@ class Backups(UpdateLog):
     def _sqlite_only(self, command: str) -> SQLiteDialect:
         if not isinstance(self.dialect, SQLiteDialect):
             raise StoreError(
-                f"{command} sauvegarde une base SQLite ; pour PostgreSQL, utilisez pg_dump et "
+                f"{command} ne traite qu'une base SQLite ; pour PostgreSQL, utilisez pg_dump et "
                 "pg_restore (docs/deploiement.md)."
             )
         return self.dialect
@@ -70,7 +76,7 @@ class Backups(UpdateLog):
 
     def _restore_through(self, backup: Path, staging: Path, checksum: str) -> int:
         served = self.data_version()
-        schema = int(self._scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"))
+        schema = int(self._scalar(SCHEMA_VERSION))
         # The log of backups and restorations is the live store's history, not the backup's:
         # it goes on in the restored store (the backup's own line was written after its copy).
         history = self._read("SELECT id, at, kind, file, checksum, data_version FROM operations")
@@ -93,9 +99,7 @@ class Backups(UpdateLog):
                         history.itertuples(index=False, name=None),
                     )
                     staged.execute(
-                        "INSERT INTO operations (at, kind, file, checksum, data_version)"
-                        " VALUES (?, 'restauration', ?, ?, ?)",
-                        (_now(), str(backup), checksum, version),
+                        LOG_OPERATION, (_now(), "restauration", str(backup), checksum, version)
                     )
                     staged.commit()
                     with self._driver_errors():
@@ -110,11 +114,8 @@ class Backups(UpdateLog):
         """Log a backup written to ``target`` (its data unchanged: the version stays)."""
         with self._transaction() as connection:
             connection.execute(
-                self.dialect.prepare(
-                    "INSERT INTO operations (at, kind, file, checksum, data_version)"
-                    " VALUES (?, 'sauvegarde', ?, ?, ?)"
-                ),
-                (_now(), str(target), checksum, version),
+                self.dialect.prepare(LOG_OPERATION),
+                (_now(), "sauvegarde", str(target), checksum, version),
             )
 
     def operations(self, limit: int = 20) -> pd.DataFrame:
@@ -143,7 +144,7 @@ def _check(source: sqlite3.Connection, path: Path, schema: int) -> None:
             f"{path} n'est pas une sauvegarde intacte d'une base du Baromètre. Rien n'a été "
             "restauré : la base en service est intacte."
         )
-    found = source.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
+    found = source.execute(SCHEMA_VERSION).fetchone()[0]
     if found != schema:
         raise BackupError(
             f"{path} a le schéma n° {found}, la base en service le n° {schema} : restaurez-la "

@@ -9,6 +9,9 @@ from barometre.data.store.connection import Connections
 from barometre.data.store.dialects import SQLiteDialect
 from barometre.data.store.updates import _now
 
+# The last migration applied, read from the live store and from a backup alike.
+SCHEMA_VERSION = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"
+
 
 class Schema(Connections):
     """Create, migrate and describe the tables."""
@@ -18,7 +21,7 @@ class Schema(Connections):
         with self._driver_errors():
             if not self.dialect.has_table(self._connection(), "schema_migrations"):
                 return 0
-        return int(self._scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"))
+        return int(self._scalar(SCHEMA_VERSION))
 
     def migrations(self) -> list[tuple[int, str]]:
         """Return the packaged migration scripts of this dialect, in order."""
