@@ -353,6 +353,15 @@ def test_keys_and_headers_count_against_the_answers_memory():
     assert held <= 200_000 and len(kept.entries) < 40
 
 
+def test_the_answers_memory_is_the_operator_s_setting(settings, empty_store):
+    from dataclasses import replace
+
+    from barometre.web.answers import EXTENSION
+
+    app = create_app(replace(settings, answers_mb=3))
+    assert app.server.extensions[EXTENSION].max_bytes == 3 * 1024 * 1024
+
+
 CHART = ("brigade-numerique-demandes", "2024-01-01", "2025-12-31", "mois")
 API = "/api/v1/indicateurs/brigade-numerique-demandes/observations?granularite=mois"
 
@@ -439,3 +448,50 @@ def test_a_figure_taken_out_of_the_code_is_in_the_report_and_the_code_points_to_
     assert "docs/performance.md" in source.read_text(encoding="utf-8")
     assert f"- `{path}` : {what}." in report.markdown(FAKE)
     assert f"- `{path}` : {what}." in (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+
+
+def soak_minute(memory: dict) -> dict:
+    return {
+        "requetes": 6000,
+        "erreurs": 0,
+        "debit_par_s": 100.0,
+        "p50_ms": 8.0,
+        "p99_ms": 120.0,
+        "octets": 1,
+        "charge_1min": 2.5,
+        "requetes_repetees": False,
+        "memoire_mo": memory,
+    }
+
+
+SOAK = {
+    "processus": 2,
+    "reponses_mo_par_processus": 32,
+    "prechauffage": {
+        "octets_recus": 140_000_000,
+        "octets_vises": 134_217_728,
+        "complet": True,
+        "tranches": 5,
+        "duree_s": 150.0,
+    },
+    "memoire_apres_prechauffage_mo": {"1": 150.0, "2": 140.0},
+    "tranche_s": 60,
+    "tranches": [soak_minute({"1": 151.0, "2": 140.0}), soak_minute({"1": 152.0, "2": 161.0})],
+}
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "| endurance | SQLite, 2 processus : mémoire des processus, de la fin du préchauffage à la "
+        "fin (2 × 60 s de trafic mêlé) | < +10 %, aucune erreur | +1,3\u202f%, +15,0\u202f%, "
+        "0 erreur(s) | **non** |",
+        "## Endurance",
+        "Préchauffage : 140,0 Mo reçus sur 134,2 visés en 150 s.",
+        "| 2 | 8,0 ms | 120,0 ms | 100 req/s | 0 | 2,5 | 152,0 Mo, 161,0 Mo |",
+    ],
+)
+def test_the_report_states_the_soak_minute_by_minute(expected):
+    from benchmarks import soak
+
+    assert expected in report.markdown({**FAKE, "endurance": {"sqlite": soak.verdict(SOAK)}})

@@ -98,6 +98,12 @@ SETTINGS: tuple[Setting, ...] = (
         "à la fois, aucune erreur mesurée) ; 2 ou plus = gthread (connexions gardées ouvertes, "
         "une réponse lente n'arrête pas celles en cache ; docs/performance.md compare les deux).",
     ),
+    Setting(
+        "answers_mb",
+        "32",
+        "Mémoire de chaque processus gunicorn pour les réponses déjà faites (rappels, API), en "
+        "Mo : au-delà, les moins demandées sont oubliées (docs/performance.md, endurance).",
+    ),
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -123,6 +129,7 @@ class Settings:
     max_request_kb: int = int(_DEFAULTS["max_request_kb"])
     query_timeout_ms: int = int(_DEFAULTS["query_timeout_ms"])
     server_threads: int = int(_DEFAULTS["server_threads"])
+    answers_mb: int = int(_DEFAULTS["answers_mb"])
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -146,8 +153,11 @@ class Settings:
                 "BAROMETRE_TRUSTED_PROXIES (≥ 0), BAROMETRE_MAX_REQUEST_KB et "
                 "BAROMETRE_QUERY_TIMEOUT_MS (≥ 1) doivent être des entiers."
             )
-        if self.server_threads < 1:
-            raise ValueError("BAROMETRE_SERVER_THREADS doit être un entier supérieur ou égal à 1.")
+        if self.server_threads < 1 or self.answers_mb < 1:
+            raise ValueError(
+                "BAROMETRE_SERVER_THREADS et BAROMETRE_ANSWERS_MB doivent être des entiers "
+                "supérieurs ou égaux à 1."
+            )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:

@@ -30,8 +30,8 @@ from barometre.data.services import Services
 from barometre.data.store import StoreError
 from barometre.urls import Urls
 
-# Bytes kept per worker: the largest answers (an indicator page's results) weigh a few kilobytes
-# compressed, so this holds thousands.
+# Bytes kept per worker by default (settings.answers_mb sets them): the largest answers (an
+# indicator page's results) weigh a few kilobytes compressed, so this holds thousands.
 MAX_BYTES = 32 * 1024 * 1024
 EXTENSION = "barometre.web.answers"
 # What Flask's after-request functions use to ask the middleware to keep the answer being sent.
@@ -95,7 +95,7 @@ def cost(key: str, entry: Entry) -> int:
 
 def register(server: flask.Flask, shared: Services) -> None:
     """Answer repeated callback and API requests of ``server`` from memory, in front of Flask."""
-    answers = Answers()
+    answers = Answers(shared.settings.answers_mb * 1024 * 1024)
     server.extensions[EXTENSION] = answers
     server.wsgi_app = Middleware(  # type: ignore[method-assign]
         server.wsgi_app, answers, shared, shared.settings.max_request_kb * 1024
