@@ -3,6 +3,7 @@
 #
 #   make run     virtualenv + editable install, schema, demo data, then gunicorn on 127.0.0.1:8050
 #   make test    system packages, test dependencies, ruff, hadolint, then the whole pytest suite
+#   make test-stress  the browser tests 10 times, then the whole suite twice, beside a CPU load
 #   make lint    ruff, bandit, hadolint, import-linter's contracts, ESLint over assets/*.js
 #   make snapshots  redraw the reviewed drawings of tests/snapshots/ (review the diff, commit)
 #   make bench   the performance benchmark, to docs/performance.md (bench-quick: small variant)
@@ -45,8 +46,8 @@ endef
 
 # What the tests need from Debian: a browser for the browser tests, the servers the integration
 # tests start on loopback, a font so that screenshots have glyphs, and wrk, the load generator of
-# the benchmark (make bench, make bench-quick).
-APT_PACKAGES := chromium redis-server postgresql nginx fonts-dejavu-core wrk
+# the benchmark (make bench, make bench-quick), and stress-ng, the CPU load of make test-stress.
+APT_PACKAGES := chromium redis-server postgresql nginx fonts-dejavu-core wrk stress-ng
 
 # Run apt-get as root, or through sudo otherwise.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -62,7 +63,7 @@ $(shell rm -rf $(VENV))
 endif
 endif
 
-.PHONY: help run init demo test lint system-deps bench bench-quick audit lock clean snapshots
+.PHONY: help run init demo test test-stress lint system-deps bench bench-quick audit lock clean snapshots
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -150,6 +151,17 @@ lock: $(TOOLS_VENV)/.installed
 test: system-deps $(STAMP_TEST) lint tests/node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory bench-quick
+
+# A suite that passes on a busy machine, not most times: the browser tests STRESS_REPEAT times
+# each (pytest-repeat), then the whole suite STRESS_SUITES times, while stress-ng keeps both
+# cores busy beside them. Any failure stops it; the load stops with it.
+STRESS_REPEAT ?= 10
+STRESS_SUITES ?= 2
+test-stress: system-deps $(STAMP_TEST) tests/node_modules/.package-lock.json
+	stress-ng --cpu 2 --quiet & load=$$!; \
+	trap 'kill $$load 2>/dev/null || true' EXIT; \
+	CI=true $(BIN)/pytest -m browser --count $(STRESS_REPEAT) $(PYTEST_ARGS); \
+	for run in $$(seq $(STRESS_SUITES)); do CI=true $(BIN)/pytest $(PYTEST_ARGS); done
 
 # The reviewed drawings: tests/test_snapshots.py fails on any difference until they are redrawn
 # here, looked at, and committed (tests/drawing_corpus.py says what they hold).
