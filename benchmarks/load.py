@@ -146,6 +146,7 @@ def summary(figures: dict, connections: int, load: float) -> dict:
         "p90_ms": round(figures["p90_us"] / 1000, 1),
         "p99_ms": round(figures["p99_us"] / 1000, 1),
         "max_ms": round(figures["max_us"] / 1000, 1),
+        "octets": figures["octets"],
         "connexions": connections,
         "duree_s": round(seconds, 1),
         "charge_1min": round(load, 2),

@@ -242,7 +242,32 @@ def rows(result: dict) -> list[tuple[str, str, str, str, bool | None, str]]:
                 "",
             )
         )
+    for setup, figure in result.get("endurance", {}).items():
+        growth = figure["croissance_memoire"]
+        out.append(
+            (
+                "endurance",
+                f"{SOAK_SETUPS[setup]} : mémoire des processus, de la fin du préchauffage à la "
+                f"fin ({len(figure['tranches'])} × {figure['tranche_s']} s de trafic mêlé)",
+                "< +10 %, aucune erreur",
+                ", ".join(f"{_percent(g)}" for g in growth.values())
+                + f", {figure['erreurs']} erreur(s)"
+                + ("" if figure["prechauffage"]["complet"] else ", préchauffage incomplet"),
+                figure["objectif_atteint"],
+                "",
+            )
+        )
     return out
+
+
+SOAK_SETUPS = {
+    "sqlite": "SQLite, 2 processus",
+    "postgresql_redis": "PostgreSQL + Redis, 2 instances",
+}
+
+
+def _percent(ratio: float) -> str:
+    return f"{'+' if ratio >= 0 else '−'}{_num(abs(ratio) * 100, 1)}{NBSP}%"
 
 
 def markdown(result: dict) -> str:
@@ -312,6 +337,7 @@ def markdown(result: dict) -> str:
             if key in missed
         ]
     lines += volume(result.get("volume", {}))
+    lines += endurance(result.get("endurance", {}))
     lines += measured_once()
     return "\n".join(lines) + "\n"
 
@@ -413,6 +439,73 @@ def volume(figures: dict) -> list[str]:
                 f"×{_num(figure['serie_p50_ms'] / first['serie_p50_ms'], 1)}, processus "
                 f"×{_num(figure['rss_worker_mo'] / first['rss_worker_mo'], 2)}"
             )
+    return lines
+
+
+def endurance(figures: dict) -> list[str]:
+    """Return the soak section: warm-up, then each minute's latency, errors and memory."""
+    if not figures:
+        return []
+    lines = [
+        "",
+        "## Endurance",
+        "",
+        "`benchmarks/soak.py` : chaque processus garde les réponses entières dans une mémoire "
+        "bornée (`BAROMETRE_ANSWERS_MB`, 32 Mo par défaut) ; tant qu'elle n'est pas pleine, "
+        "la mémoire croît par construction. Le préchauffage envoie des demandes jamais faites "
+        "(appels d'API et rappels de graphique sur des périodes nouvelles : chaque réponse est "
+        "gardée), 32 connexions, jusqu'à recevoir deux fois ce que toutes les mémoires de "
+        "réponses peuvent garder (pleines quelle que soit la part de chaque processus) ; les "
+        "données calculées sont dans le cache fichier partagé ou dans Redis, hors des "
+        "processus. Ensuite, par tranches d'une minute, un trafic mêlé sur 4 connexions qui "
+        "n'attendent jamais : sur 20 demandes, 12 rappels de graphique et 3 appels d'API déjà "
+        "faits (les pages par défaut), 1 rappel et 1 appel d'API sur une période nouvelle, "
+        "2 pages (accueil, indicateurs, familles, les 101 départements) et 1 intégration. "
+        "Cible : de la fin du préchauffage à la fin, chaque processus croît de moins de 10 %, "
+        "aucune erreur, aucun processus remplacé. La variante rapide donne 1 Mo par processus "
+        "pour vérifier la mécanique en quelques secondes : ses chiffres ne disent rien du "
+        "réglage par défaut.",
+    ]
+    for setup, figure in figures.items():
+        warm_up = figure["prechauffage"]
+        lines += [
+            "",
+            f"### {SOAK_SETUPS[setup]}",
+            "",
+            f"{figure['processus']} processus, {figure['reponses_mo_par_processus']} Mo de "
+            f"réponses chacun. Préchauffage : {_num(warm_up['octets_recus'] / 1e6, 1)} Mo reçus "
+            f"sur {_num(warm_up['octets_vises'] / 1e6, 1)} visés en "
+            f"{_num(warm_up['duree_s'])} s"
+            + ("" if warm_up["complet"] else " (**incomplet** : la durée maximale est atteinte)")
+            + ". Mémoire après le préchauffage : "
+            + ", ".join(
+                f"{_num(mb, 1)} Mo" for mb in figure["memoire_apres_prechauffage_mo"].values()
+            )
+            + ".",
+            "",
+            "| Tranche | p50 | p99 | Débit | Erreurs | Charge | Mémoire des processus |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for number, minute in enumerate(figure["tranches"], start=1):
+            lines.append(
+                f"| {number} | {_num(minute['p50_ms'], 1)} ms | {_num(minute['p99_ms'], 1)} ms | "
+                f"{_num(minute['debit_par_s'])} req/s | {minute['erreurs']} | "
+                f"{_num(minute['charge_1min'], 1)} | "
+                + ", ".join(f"{_num(mb, 1)} Mo" for mb in minute["memoire_mo"].values())
+                + (" (liste rejouée)" if minute.get("requetes_repetees") else "")
+                + " |"
+            )
+        lines += [
+            "",
+            "Croissance de la mémoire : "
+            + ", ".join(_percent(g) for g in figure["croissance_memoire"].values())
+            + (
+                f" ; processus remplacés : {', '.join(figure['processus_remplaces'])}"
+                if figure["processus_remplaces"]
+                else ""
+            )
+            + ".",
+        ]
     return lines
 
 

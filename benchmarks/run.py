@@ -33,6 +33,7 @@ from benchmarks import (  # noqa: E402
     report,
     scale,
     servers,
+    soak,
     transfer,
 )
 
@@ -279,6 +280,55 @@ def measure_scale(demo_dir: Path, folder: Path, factors: list[int], quick: bool)
     return results
 
 
+def measure_soak(demo_dir: Path, folder: Path, quick: bool) -> dict:
+    """The soak (benchmarks/soak.py) on the SQLite store, then on two instances sharing one
+    PostgreSQL and one Redis (full run only).
+
+    The quick run gives each worker a 1 MB answers cache, which a few seconds fill: it checks
+    the machinery, its figures say nothing of the default's.
+    """
+    from barometre.config import Settings
+
+    answers_mb = 1 if quick else Settings().answers_mb
+    env = {"BAROMETRE_ANSWERS_MB": str(answers_mb)}
+    results = {}
+    print("  SQLite, 2 processus…", flush=True)
+    with servers.barometre(demo_dir, env=env, log="endurance.log") as app:
+        results["sqlite"] = soak.soak([app], answers_mb, quick)
+    if quick:
+        return results
+    sys.path.insert(0, str(ROOT / "tests"))
+    from servers import PostgreSQL, Redis
+
+    print("  PostgreSQL + Redis, 2 instances d'un processus : chargement de la démo…", flush=True)
+    postgresql = PostgreSQL()
+    redis = Redis(folder / "redis")
+    try:
+        url = postgresql.create_database("endurance")
+        shared = {**env, "BAROMETRE_DATABASE_URL": url, "BAROMETRE_CACHE_URL": redis.url}
+        loading = {**os.environ, **shared, "BAROMETRE_DATA_DIR": str(folder / "pg-demo")}
+        for command in ("init", "demo"):
+            subprocess.run(  # noqa: S603 - our own command line
+                [sys.executable, "-m", "barometre", command],
+                env=loading,
+                check=True,
+                capture_output=True,
+            )
+        with contextlib.ExitStack() as stack:
+            instances = []
+            for name in ("a", "b"):
+                data_dir = folder / f"instance-{name}"
+                data_dir.mkdir()
+                instances.append(
+                    stack.enter_context(servers.barometre(data_dir, workers=1, env=shared))
+                )
+            results["postgresql_redis"] = soak.soak(instances, answers_mb, quick)
+    finally:
+        redis.stop()
+        postgresql.remove()
+    return results
+
+
 def carried_over(previous: Path, measured: dict) -> dict:
     """Return the volumes measured by an earlier run (``--scale 100`` alone) and not by this one."""
     try:
@@ -307,6 +357,11 @@ def main(argv: list[str] | None = None) -> int:
         "--server-only",
         action="store_true",
         help="measure only the server part, in place of the existing report's",
+    )
+    parser.add_argument(
+        "--soak-only",
+        action="store_true",
+        help="measure only the soak, in place of the existing report's",
     )
     parser.add_argument(
         "--volume-dir",
@@ -338,13 +393,15 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(scratch)
         print("données de démonstration…", flush=True)
         demo_dir = demo_store(folder, quick)
-        if arguments.volume_only or arguments.server_only:
+        if arguments.volume_only or arguments.server_only or arguments.soak_only:
             # One part measured again, the rest of the report kept: the part says when.
             if previous.exists():
                 result = json.loads(previous.read_text(encoding="utf-8"))
             if arguments.volume_only:
                 volume = measure_scale(demo_dir, arguments.volume_dir, factors, quick)
                 result["volume"] = {**result.get("volume", {}), **volume}
+            elif arguments.soak_only:
+                result["endurance"] = measure_soak(demo_dir, folder, quick)
             else:
                 separately = {
                     "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -378,6 +435,8 @@ def main(argv: list[str] | None = None) -> int:
         print("volume de données…", flush=True)
         result["volume"] = measure_scale(demo_dir, arguments.volume_dir, factors, quick)
         result["volume"].update(carried_over(previous, result["volume"]))
+        print("endurance…", flush=True)
+        result["endurance"] = measure_soak(demo_dir, folder, quick)
     result["duree_s"] = round(time.perf_counter() - started, 1)
     arguments.out.mkdir(parents=True, exist_ok=True)
     _write(arguments.out, result)

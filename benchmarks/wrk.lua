@@ -76,10 +76,10 @@ function done(summary, latency, requests)
   io.write(string.format(
     'RESULTAT {"requetes": %d, "duree_us": %d, "statuts": {%s}, "differences": %d, '
       .. '"repetitions": %d, "erreurs_socket": %d, "p50_us": %d, "p90_us": %d, "p99_us": %d, '
-      .. '"max_us": %d, "moyenne_us": %.1f}\n',
+      .. '"max_us": %d, "moyenne_us": %.1f, "octets": %d}\n',
     summary.requests, summary.duration, table.concat(counted, ", "), mismatches, repetitions,
     errors.connect + errors.read + errors.write + errors.timeout,
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
-    latency.mean
+    latency.mean, summary.bytes
   ))
 end

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from conftest import require
 
-from benchmarks import load, scale
+from benchmarks import load, scale, soak
 
 ANSWERS = {"/attendu": (200, b"attendu"), "/autre": (200, b"autre"), "/absent": (404, b"non")}
 
@@ -58,6 +58,8 @@ def test_wrk_counts_statuses_errors_and_answers_that_differ(tiny_server):
     # and « /absent » differ from the expected body, « /attendu » never does.
     assert 0 < figures["reponses_differentes"] < figures["requetes"]
     assert figures["requetes_repetees"]
+    # Headers and bodies: at least the shortest answer's body a request.
+    assert figures["octets"] > figures["requetes"] * len(b"non")
     assert figures["p50_ms"] <= figures["p90_ms"] <= figures["p99_ms"] <= figures["max_ms"]
     assert figures["cpu_serveur_us_par_requete"] > 0
 
@@ -78,6 +80,7 @@ def test_an_error_is_any_answer_outside_2xx_or_a_socket_error(statuses, socket_e
         "p90_us": 2000,
         "p99_us": 3000,
         "max_us": 4000,
+        "octets": 12_000,
     }
     assert load.summary(figures, 32, 1.0)["erreurs"] == errors
 
@@ -119,3 +122,42 @@ def test_a_multiple_copies_every_indicator_and_is_reused_while_the_demo_is_the_s
     empty_store.apply(frame.assign(value=4.0), kind="ingestion", source="autre.csv")
     empty_store.close()
     assert not scale.prepare(demo_dir, target, 3)[1]  # another demo: built again
+
+
+def test_the_soak_never_asks_an_uncached_request_twice_and_mixes_every_kind():
+    traffic = soak.Traffic()
+    warm_up = traffic.warm_up(400)
+    mixed = traffic.mixed(4000)
+    uncached = warm_up + [r for r in mixed if r.method == "POST" or "granularite=jour" in r.path]
+    cached_chart, cached_api = traffic.cached()
+    uncached = [r for r in uncached if r not in (cached_chart, cached_api)]
+    assert len(uncached) == len(set(uncached)) == 400 + 4000 * 2 // len(soak.MIX)
+    paths = {r.path.split("?")[0] for r in mixed}
+    assert {"/", "/_dash-update-component"} <= paths
+    assert any(p.startswith("/embed/") for p in paths)
+    assert any("departement=" in r.path for r in mixed)
+
+
+def soak_figures(warm: dict, end: dict, errors: int = 0, complete: bool = True) -> dict:
+    minute = {"erreurs": errors, "memoire_mo": end}
+    return {
+        "prechauffage": {"complet": complete},
+        "memoire_apres_prechauffage_mo": warm,
+        "tranches": [{"erreurs": 0, "memoire_mo": warm}, minute],
+    }
+
+
+@pytest.mark.parametrize(
+    ("end", "errors", "complete", "met"),
+    [
+        ({"1": 109.0, "2": 100.0}, 0, True, True),
+        ({"1": 110.0, "2": 100.0}, 0, True, False),  # 10 % is not less than 10 %
+        ({"1": 100.0, "2": 100.0}, 1, True, False),  # an error
+        ({"1": 100.0, "2": 100.0}, 0, False, False),  # caches maybe not full yet
+        ({"1": 100.0, "3": 60.0}, 0, True, False),  # a worker replaced: its growth is unknown
+    ],
+)
+def test_the_soak_target_needs_flat_memory_no_error_and_full_caches(end, errors, complete, met):
+    figures = soak.verdict(soak_figures({"1": 100.0, "2": 100.0}, end, errors, complete))
+    assert figures["objectif_atteint"] is met
+    assert figures["erreurs"] == errors
