@@ -302,10 +302,10 @@ def test_a_broken_store_disk_stops_with_a_french_message_and_keeps_the_store(
         assert disk.run(command, *arguments).returncode == 0
 
 
-# -- PostgreSQL: its own tools, as docs/deploiement.md gives them ----------------------------------
+# -- PostgreSQL: the same commands, through pg_dump and pg_restore ---------------------------------
 
 
-def test_the_documented_postgresql_dump_and_restore_bring_the_figures_back(
+def test_postgresql_backup_and_restore_bring_the_figures_back_with_a_higher_version(
     postgres_server, tmp_path
 ):
     url = postgres_server.create_database(f"t{free_port()}_sauvegarde")
@@ -319,6 +319,14 @@ def test_the_documented_postgresql_dump_and_restore_bring_the_figures_back(
         finally:
             store.close()
 
+    def operations() -> list[tuple]:
+        store = Store(url)
+        try:
+            return [(op.kind, op.data_version) for op in store.operations().itertuples()]
+        finally:
+            store.close()
+
+    dump = tmp_path / "barometre.dump"
     assert barometre(on_postgresql, "init").returncode == 0
     for year, days in ((2019, 60), (2021, 30)):
         source = tmp_path / f"{year}.csv"
@@ -326,24 +334,42 @@ def test_the_documented_postgresql_dump_and_restore_bring_the_figures_back(
         assert barometre(on_postgresql, "ingest", str(source)).returncode == 0, year
         if year == 2019:
             at_dump = figures()
-            dump = tmp_path / "barometre.dump"
-            subprocess.run(  # noqa: S603
-                [str(postgres_server.bin / "pg_dump"), "--format=custom", f"--file={dump}", url],
-                check=True,
-            )
-    assert figures() != at_dump
-    subprocess.run(  # noqa: S603
-        [
-            str(postgres_server.bin / "pg_restore"),
-            "--clean",
-            "--if-exists",
-            "--single-transaction",
-            f"--dbname={url}",
-            str(dump),
-        ],
-        check=True,
+            saved = barometre(on_postgresql, "sauvegarde", str(dump))
+            assert saved.returncode == 0, saved.stderr
+            assert f"version des données {at_dump[0]}" in saved.stdout
+    served = figures()
+    assert served != at_dump
+    # sha256sum reads the checksum file as written.
+    assert (
+        subprocess.run(  # noqa: S603
+            ["sha256sum", "-c", dump.name + ".sha256"], cwd=tmp_path, capture_output=True
+        ).returncode
+        == 0
     )
-    assert figures() == at_dump
-    # barometre sauvegarde names these tools rather than failing obscurely.
-    refused = barometre(on_postgresql, "sauvegarde", str(tmp_path / "copie.sqlite3"))
-    assert refused.returncode == 1 and "pg_dump et pg_restore" in refused.stderr
+
+    restored = barometre(on_postgresql, "restauration", str(dump))
+    assert restored.returncode == 0, restored.stderr
+    version, rows = figures()
+    assert rows == at_dump[1]
+    assert version == served[0] + 1 > at_dump[0]
+    # The log goes on from the live store's: the backup, then the restoration, and a backup
+    # after it is logged too (its numbering was taken past the restored history).
+    assert barometre(on_postgresql, "sauvegarde", str(tmp_path / "apres.dump")).returncode == 0
+    assert operations() == [
+        ("sauvegarde", version),
+        ("restauration", version),
+        ("sauvegarde", at_dump[0]),
+    ]
+
+    # An archive of something else is refused before anything is restored.
+    foreign = tmp_path / "autre.dump"
+    foreign.write_bytes(b"PGDMP ceci n'est pas une archive")
+    (tmp_path / "autre.dump.sha256").write_text(
+        subprocess.run(  # noqa: S603
+            ["sha256sum", foreign.name], cwd=tmp_path, capture_output=True, text=True
+        ).stdout
+    )
+    refused = barometre(on_postgresql, "restauration", str(foreign))
+    assert refused.returncode == 1 and "pg_restore a échoué" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert figures() == (version, at_dump[1])

@@ -377,9 +377,10 @@ def export_command(ctx: Context, directory: Path) -> None:
 @click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_obj
 def backup_command(ctx: Context, fichier: Path) -> None:
-    """Sauvegarde la base SQLite en service dans FICHIER, avec FICHIER.sha256 à côté.
+    """Sauvegarde la base en service dans FICHIER, avec FICHIER.sha256 à côté.
 
-    Copie cohérente par l'API de sauvegarde de SQLite : les écritures continuent pendant la copie.
+    Copie cohérente, les écritures continuent pendant la copie : API de sauvegarde de SQLite, ou
+    pg_dump --format=custom pour PostgreSQL.
     """
     from barometre.data import backups
 
@@ -405,8 +406,9 @@ def backup_command(ctx: Context, fichier: Path) -> None:
 def restore_command(ctx: Context, fichier: Path) -> None:
     """Restaure dans la base en service la sauvegarde FICHIER (somme de contrôle vérifiée).
 
-    Les lecteurs voient l'état d'avant ou l'état restauré, jamais un mélange ; la version des
-    données restaurées dépasse toutes celles déjà servies (aucun cache ne répond l'ancien état).
+    Les lecteurs voient l'état d'avant ou l'état restauré, jamais un mélange (PostgreSQL :
+    pg_restore en une transaction) ; la version des données restaurées dépasse toutes celles déjà
+    servies (aucun cache ne répond l'ancien état).
     """
     from barometre.data import backups
     from barometre.data import ingest as ingest_module

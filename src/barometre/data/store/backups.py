@@ -1,24 +1,32 @@
-"""Backups and restorations of a SQLite store, through SQLite's online backup API.
+"""Backups and restorations of the store: SQLite's online backup API, or PostgreSQL's tools.
 
-A backup is one consistent state of the live file while writers keep writing; a restoration
-writes a backup back into the live file through the same API, in one step, so that readers see
-the old state or the restored one, never a mix, and no file is swapped under open connections
-(a swap could leave a stale ``-wal`` beside the new file). The restored store's data version is
-set above any version already served, so that no cache, ETag or ``304`` answers with what was
-there before. PostgreSQL has its own tools (``pg_dump``, ``pg_restore``: docs/deploiement.md).
+SQLite: a backup is one consistent state of the live file while writers keep writing; a
+restoration writes a backup back into the live file through the same API, in one step, so that
+readers see the old state or the restored one, never a mix, and no file is swapped under open
+connections (a swap could leave a stale ``-wal`` beside the new file).
+
+PostgreSQL: ``pg_dump --format=custom`` (one snapshot, writers keep writing) and ``pg_restore
+--clean --single-transaction`` (readers see the old state or the dumped one). The archive's
+schema and data versions are read from it before anything is restored.
+
+Either way, the restored store's data version is set above any version already served, so that
+no cache, ETag or ``304`` answers with what was there before, and the log of backups and
+restorations goes on from the live store's.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import subprocess
 import urllib.parse
 from contextlib import closing, suppress
 from pathlib import Path
 
 import pandas as pd
 
-from barometre.data.store.dialects import SQLiteDialect
+from barometre.data.store.dialects import PostgreSQLDialect, SQLiteDialect
 from barometre.data.store.errors import StoreError
 from barometre.data.store.schema import SCHEMA_VERSION
 from barometre.data.store.updates import UpdateLog, _now
@@ -33,20 +41,21 @@ class BackupError(StoreError):
     """A backup file that cannot be restored (not a Baromètre store, damaged, other schema)."""
 
 
-class Backups(UpdateLog):
-    """Copy the live SQLite file out, write a copy back in, and log both."""
+HISTORY = "SELECT id, at, kind, file, checksum, data_version FROM operations"
+RESTORE_HISTORY = (
+    "INSERT INTO operations (id, at, kind, file, checksum, data_version) VALUES (?, ?, ?, ?, ?, ?)"
+)
+SET_VERSION = "UPDATE meta SET value = ? WHERE key = 'data_version'"
 
-    def _sqlite_only(self, command: str) -> SQLiteDialect:
-        if not isinstance(self.dialect, SQLiteDialect):
-            raise StoreError(
-                f"{command} ne traite qu'une base SQLite ; pour PostgreSQL, utilisez pg_dump et "
-                "pg_restore (docs/deploiement.md)."
-            )
-        return self.dialect
+
+class Backups(UpdateLog):
+    """Copy the live store out, write a copy back in, and log both."""
 
     def backup_into(self, target: Path) -> int:
-        """Copy the live store into the new SQLite file ``target``; return its data version."""
-        self._sqlite_only("barometre sauvegarde")
+        """Copy the live store into the new file ``target``; return its data version."""
+        if isinstance(self.dialect, PostgreSQLDialect):
+            _pg_run([_pg_tool("pg_dump"), "--format=custom", f"--file={target}", self.dialect.url])
+            return int(_dumped(target)["data_version"])
         with self._driver_errors():
             source = self._connection()
         try:
@@ -65,7 +74,9 @@ class Backups(UpdateLog):
         checked, given its new version and its log line; then written into the live store in one
         step. A failure at any point leaves the live store as it was.
         """
-        dialect = self._sqlite_only("barometre restauration")
+        dialect = self.dialect
+        if isinstance(dialect, PostgreSQLDialect):
+            return self._restore_postgresql(dialect, backup, checksum)
         staging = dialect.path.parent / f".restauration-{os.getpid()}.sqlite3"
         try:
             return self._restore_through(backup, staging, checksum)
@@ -79,7 +90,7 @@ class Backups(UpdateLog):
         schema = int(self._scalar(SCHEMA_VERSION))
         # The log of backups and restorations is the live store's history, not the backup's:
         # it goes on in the restored store (the backup's own line was written after its copy).
-        history = self._read("SELECT id, at, kind, file, checksum, data_version FROM operations")
+        history = self._read(HISTORY)
         # Immutable: read as it is, without locks or the -wal and -shm files SQLite would make
         # beside a backup in WAL mode (the backup is never written to).
         address = f"file:{urllib.parse.quote(str(backup))}?mode=ro&immutable=1"
@@ -89,15 +100,9 @@ class Backups(UpdateLog):
                 with closing(sqlite3.connect(staging)) as staged:
                     source.backup(staged)
                     version = max(served, int(_meta(staged, "data_version"))) + 1
-                    staged.execute(
-                        "UPDATE meta SET value = ? WHERE key = 'data_version'", (str(version),)
-                    )
+                    staged.execute(SET_VERSION, (str(version),))
                     staged.execute("DELETE FROM operations")
-                    staged.executemany(
-                        "INSERT INTO operations (id, at, kind, file, checksum, data_version)"
-                        " VALUES (?, ?, ?, ?, ?, ?)",
-                        history.itertuples(index=False, name=None),
-                    )
+                    staged.executemany(RESTORE_HISTORY, history.itertuples(index=False, name=None))
                     staged.execute(
                         LOG_OPERATION, (_now(), "restauration", str(backup), checksum, version)
                     )
@@ -110,6 +115,47 @@ class Backups(UpdateLog):
             raise disk or StoreError(f"Restauration impossible : {error}") from None
         return version
 
+    def _restore_postgresql(self, dialect: PostgreSQLDialect, backup: Path, checksum: str) -> int:
+        dumped = _dumped(backup)
+        schema = int(self._scalar(SCHEMA_VERSION))
+        if int(dumped.get("schema_version", 0)) != schema:
+            raise BackupError(
+                f"{backup} est une base de schéma {dumped.get('schema_version', 'inconnu')}, la "
+                f"base en service est de schéma {schema} : restaurez une sauvegarde faite par "
+                "cette version du Baromètre. Rien n'a été restauré."
+            )
+        served = self.data_version()
+        history = self._read(HISTORY)
+        _pg_run(
+            [
+                _pg_tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--single-transaction",
+                "--no-owner",
+                f"--dbname={dialect.url}",
+                str(backup),
+            ]
+        )
+        # Until this commits, readers see the archive's own version: the data it was served
+        # with, which no cache can mistake for another state.
+        version = max(served, int(dumped["data_version"])) + 1
+        with self._driver_errors(), self._transaction() as connection:
+            connection.execute(dialect.prepare(SET_VERSION), (str(version),))
+            connection.execute("DELETE FROM operations")
+            connection.executemany(
+                dialect.prepare(RESTORE_HISTORY), list(history.itertuples(index=False, name=None))
+            )
+            connection.execute(
+                "SELECT setval(pg_get_serial_sequence('operations', 'id'),"
+                " (SELECT COALESCE(MAX(id), 0) + 1 FROM operations), false)"
+            )
+            connection.execute(
+                dialect.prepare(LOG_OPERATION),
+                (_now(), "restauration", str(backup), checksum, version),
+            )
+        return version
+
     def record_backup(self, target: Path, checksum: str, version: int) -> None:
         """Log a backup written to ``target`` (its data unchanged: the version stays)."""
         with self._transaction() as connection:
@@ -120,11 +166,61 @@ class Backups(UpdateLog):
 
     def operations(self, limit: int = 20) -> pd.DataFrame:
         """Return the most recent backups and restorations, newest first."""
-        return self._read(
-            "SELECT id, at, kind, file, checksum, data_version FROM operations"
-            " ORDER BY id DESC LIMIT ?",
-            (limit,),
+        return self._read(HISTORY + " ORDER BY id DESC LIMIT ?", (limit,))
+
+
+def _pg_tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise StoreError(
+            f"{name} est introuvable : installez le client PostgreSQL de la version du serveur "
+            "(Debian : paquet postgresql-client)."
         )
+    return found
+
+
+def _pg_run(command: list[str]) -> str:
+    """Run a PostgreSQL tool; return what it printed, or raise with what it said last."""
+    finished = subprocess.run(  # noqa: S603 - our own command line, no shell
+        command, capture_output=True, text=True, check=False
+    )
+    if finished.returncode:
+        said = finished.stderr.strip().splitlines() or [f"code de sortie {finished.returncode}"]
+        raise BackupError(f"{Path(command[0]).name} a échoué : {said[-1]}")
+    return finished.stdout
+
+
+def _dumped(archive: Path) -> dict[str, str]:
+    """Return the data and schema versions of a ``pg_dump`` archive, read without restoring it."""
+    script = _pg_run(
+        [
+            _pg_tool("pg_restore"),
+            "--data-only",
+            "--table=meta",
+            "--table=schema_migrations",
+            "--file=-",
+            str(archive),
+        ]
+    )
+    values: dict[str, str] = {}
+    table = None
+    for line in script.splitlines():
+        if line.startswith("COPY "):
+            table = line.split()[1].rsplit(".", 1)[-1]
+        elif line == "\\.":
+            table = None
+        elif table == "meta":
+            key, value = line.split("\t")[:2]
+            values[key] = value
+        elif table == "schema_migrations":
+            version = line.split("\t")[0]
+            values["schema_version"] = str(max(int(version), int(values.get("schema_version", 0))))
+    if "data_version" not in values:
+        raise BackupError(
+            f"{archive} n'est pas une sauvegarde du Baromètre (aucune version des données). Rien "
+            "n'a été restauré."
+        )
+    return values
 
 
 def _meta(connection: sqlite3.Connection, key: str) -> str:
