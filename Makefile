@@ -23,6 +23,9 @@ PIP := $(PY) -m pip --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8050
 PYTEST_ARGS ?=
+# The suite on both cores (pytest-xdist), a test file a worker: module fixtures (a cluster of
+# servers, a walk's process pool) start once. PYTEST_WORKERS= runs it in one process.
+PYTEST_WORKERS ?= -n 2 --dist loadfile
 
 # The locks: every package pinned with its hashes, resolved for this Python (the Dockerfile's too).
 # run.txt is what the application needs (make run, make audit, the Docker image); test.txt adds the
@@ -149,7 +152,7 @@ lock: $(TOOLS_VENV)/.installed
 # --- checks ------------------------------------------------------------------------------------
 
 test: system-deps $(STAMP_TEST) lint tests/node_modules/.package-lock.json
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory bench-quick
 
 # A suite that passes on a busy machine, not most times: the browser tests STRESS_REPEAT times
@@ -161,7 +164,7 @@ test-stress: system-deps $(STAMP_TEST) tests/node_modules/.package-lock.json
 	stress-ng --cpu 2 --quiet & load=$$!; \
 	trap 'kill $$load 2>/dev/null || true' EXIT; \
 	CI=true $(BIN)/pytest -m browser --count $(STRESS_REPEAT) $(PYTEST_ARGS); \
-	for run in $$(seq $(STRESS_SUITES)); do CI=true $(BIN)/pytest $(PYTEST_ARGS); done
+	for run in $$(seq $(STRESS_SUITES)); do CI=true $(BIN)/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS); done
 
 # The reviewed drawings: tests/test_snapshots.py fails on any difference until they are redrawn
 # here, looked at, and committed (tests/drawing_corpus.py says what they hold).
