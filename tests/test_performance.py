@@ -495,3 +495,29 @@ def test_the_report_states_the_soak_minute_by_minute(expected):
     from benchmarks import soak
 
     assert expected in report.markdown({**FAKE, "endurance": {"sqlite": soak.verdict(SOAK)}})
+
+
+def test_a_full_file_cache_is_pruned_in_bulk_not_at_every_new_entry(tmp_path, monkeypatch):
+    from barometre.data.services import FileCache
+
+    cache = FileCache(str(tmp_path), threshold=50, default_timeout=0)
+    scans = []
+    listed = FileCache._list_dir
+    monkeypatch.setattr(FileCache, "_list_dir", lambda self: scans.append(1) or listed(self))
+    for number in range(52):
+        cache.set(f"cle-{number}", number)
+    # Before the 52nd entry, 51 were over the threshold: pruned down to 80 % of it (those that
+    # expire first removed), then the 52nd added.
+    assert cache._file_count == 41 == len(list(tmp_path.iterdir())) - 1  # and the count file
+    assert cache.get("cle-51") == 51
+    scanned = len(scans)
+    for number in range(52, 60):
+        cache.set(f"cle-{number}", number)
+    assert len(scans) == scanned, "a cache under its threshold must not read its folder"
+
+
+def test_the_shared_file_cache_of_the_app_is_the_bulk_pruned_one(settings, empty_store):
+    from barometre.data.services import FileCache
+
+    app = create_app(settings)
+    assert isinstance(app.services.cache.cache, FileCache)

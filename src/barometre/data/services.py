@@ -6,6 +6,7 @@ import functools
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any, TypeVar
 
 import flask
 from flask_caching import Cache
+from flask_caching.backends.filesystemcache import FileSystemCache
 
 from barometre.config import Settings
 from barometre.data.catalogue import Catalogue
@@ -85,6 +87,30 @@ class Services:
         return value
 
 
+class FileCache(FileSystemCache):
+    """flask-caching's file cache, pruned in bulk.
+
+    Past its threshold, cachelib's file cache removes the oldest entries down to the threshold
+    exactly, reading every file of the folder to find them: each new entry then reads the whole
+    folder again, and a worker that computes new answers slows down by orders of magnitude (the
+    soak of docs/performance.md found it). This one removes them down to ``PRUNED_TO`` of the
+    threshold, so that a full folder is read once every few hundred new entries.
+    """
+
+    PRUNED_TO = 0.8
+    # gthread workers (BAROMETRE_SERVER_THREADS) prune from several threads of one process.
+    _pruning = threading.Lock()
+
+    def _remove_older(self) -> bool:
+        with self._pruning:
+            threshold = self._threshold
+            self._threshold = int(threshold * self.PRUNED_TO)
+            try:
+                return super()._remove_older()
+            finally:
+                self._threshold = threshold
+
+
 def cache_config(settings: Settings) -> dict[str, Any]:
     """Return the flask-caching configuration: Redis if configured, else a shared file cache."""
     common = {"CACHE_DEFAULT_TIMEOUT": settings.cache_timeout, "CACHE_KEY_PREFIX": ""}
@@ -102,7 +128,7 @@ def cache_config(settings: Settings) -> dict[str, Any]:
         }
     return {
         **common,
-        "CACHE_TYPE": "FileSystemCache",
+        "CACHE_TYPE": f"{__name__}.FileCache",
         "CACHE_DIR": str(settings.cache_dir),
         "CACHE_THRESHOLD": 5000,
     }
