@@ -42,9 +42,13 @@ FIRST_RATE = {"warm_up": 300, "mix": 1000}
 # What a day's traffic looks like: mostly the default pages' requests, kept in memory; one
 # request in ten asks for a period nobody asked before; pages and embeds in turn.
 MIX = ("cached",) * 12 + ("cached_api",) * 3 + ("chart", "api", "page", "page", "embed")
-# While warming up, three uncached API calls a chart callback: both kinds of answers are kept,
-# and API answers, ten times cheaper to make, fill the caches sooner.
-WARM_UP = ("api", "api", "api", "chart")
+# While warming up, seven uncached API calls a chart callback: both kinds of answers are kept,
+# and a re-user's download of five years of days (a few times cheaper to make than a chart, and
+# larger) fills the caches sooner.
+WARM_UP = ("download",) * 7 + ("chart",)
+# The days of a download: five years and some, from a first day in 2016 or 2017.
+DOWNLOAD_FIRST_DAY = dt.date(2016, 1, 1)
+DOWNLOAD_DAYS = 1800
 
 
 @dataclass(frozen=True)
@@ -99,11 +103,13 @@ class Traffic:
         self.next_uncached = 0
         self.next_page = 0
 
-    def _period(self, number: int, count: int) -> tuple[str, str]:
+    def _period(
+        self, number: int, count: int, first_day: dt.date = FIRST_DAY, days: int = 300
+    ) -> tuple[str, str]:
         # 700 first days × 60 lengths: 42,000 periods an indicator.
         index = number // count
-        first = FIRST_DAY + dt.timedelta(days=index % 700)
-        return str(first), str(first + dt.timedelta(days=300 + (index // 700) % 60))
+        first = first_day + dt.timedelta(days=index % 700)
+        return str(first), str(first + dt.timedelta(days=days + (index // 700) % 60))
 
     def chart(self, number: int) -> load.Request:
         indicator = self.monthly[number % len(self.monthly)]
@@ -112,9 +118,12 @@ class Traffic:
             indicator_payload(indicator, *self._period(number, len(self.monthly)), "mois"),
         )
 
-    def api(self, number: int) -> load.Request:
+    def api(self, number: int, download: bool = False) -> load.Request:
         indicator = self.daily[number % len(self.daily)]
-        start, end = self._period(number, len(self.daily))
+        if download:
+            start, end = self._period(number, len(self.daily), DOWNLOAD_FIRST_DAY, DOWNLOAD_DAYS)
+        else:
+            start, end = self._period(number, len(self.daily))
         return load.get(
             self.urls.path(
                 f"/api/v1/indicateurs/{indicator}/observations",
@@ -138,10 +147,10 @@ class Traffic:
         ]
 
     def uncached(self, kind: str) -> load.Request:
-        """A request never asked before: a chart callback or an API call."""
+        """A request never asked before: a chart callback, an API call or a long download."""
         number = self.next_uncached
         self.next_uncached += 1
-        return self.chart(number) if kind == "chart" else self.api(number)
+        return self.chart(number) if kind == "chart" else self.api(number, kind == "download")
 
     def warm_up(self, count: int) -> list[load.Request]:
         """``count`` requests never asked before, in the proportions of ``WARM_UP``."""
