@@ -451,20 +451,20 @@ def endurance(figures: dict) -> list[str]:
         "## Endurance",
         "",
         "`benchmarks/soak.py` : chaque processus garde les réponses entières dans une mémoire "
-        "bornée (`BAROMETRE_ANSWERS_MB`, 32 Mo par défaut) ; tant qu'elle n'est pas pleine, "
-        "la mémoire croît par construction. Le préchauffage envoie des demandes jamais faites "
-        "(7 téléchargements par l'API de cinq ans de jours pour 1 rappel de graphique, sur des "
-        "périodes nouvelles : chaque réponse est gardée), 32 connexions, jusqu'à recevoir deux fois ce que toutes les mémoires de "
-        "réponses peuvent garder (pleines quelle que soit la part de chaque processus) ; les "
-        "données calculées sont dans le cache fichier partagé ou dans Redis, hors des "
-        "processus. Ensuite, par tranches d'une minute, un trafic mêlé sur 4 connexions qui "
-        "n'attendent jamais : sur 20 demandes, 12 rappels de graphique et 3 appels d'API déjà "
-        "faits (les pages par défaut), 1 rappel et 1 appel d'API sur une période nouvelle, "
-        "2 pages (accueil, indicateurs, familles, les 101 départements) et 1 intégration. "
-        "Cible : de la fin du préchauffage à la fin, chaque processus croît de moins de 10 %, "
-        "aucune erreur, aucun processus remplacé. La variante rapide donne 1 Mo par processus "
-        "pour vérifier la mécanique en quelques secondes : ses chiffres ne disent rien du "
-        "réglage par défaut.",
+        "bornée (`BAROMETRE_ANSWERS_MB`, 32 Mo par défaut) ; tant qu'elle n'est pas pleine, la "
+        "mémoire croît par construction. Le préchauffage envoie des demandes jamais faites (7 "
+        "téléchargements par l'API de cinq ans de jours pour 1 rappel de graphique, sur des "
+        "périodes nouvelles : chaque réponse est gardée), 32 connexions, jusqu'à recevoir deux "
+        "fois ce que toutes les mémoires de réponses peuvent garder (pleines quelle que soit la"
+        " part de chaque processus) ; les données calculées sont dans le cache fichier partagé "
+        "ou dans Redis, hors des processus. Ensuite, par tranches d'une minute, un trafic mêlé "
+        "sur 4 connexions qui n'attendent jamais : sur 20 demandes, 12 rappels de graphique et "
+        "3 appels d'API déjà faits (les pages par défaut), 1 rappel et 1 appel d'API sur une "
+        "période nouvelle, 2 pages (accueil, indicateurs, familles, les 101 départements) et 1 "
+        "intégration. Cible : de la fin du préchauffage à la fin, chaque processus croît de "
+        "moins de 10 %, aucune erreur, aucun processus remplacé. La variante rapide donne 1 Mo "
+        "par processus pour vérifier la mécanique en quelques secondes : ses chiffres ne disent"
+        " rien du réglage par défaut.",
     ]
     for setup, figure in figures.items():
         warm_up = figure["prechauffage"]
