@@ -453,7 +453,7 @@ def endurance(figures: dict) -> list[str]:
         "`benchmarks/soak.py` : chaque processus garde les réponses entières dans une mémoire "
         "bornée (`BAROMETRE_ANSWERS_MB`, 32 Mo par défaut) ; tant qu'elle n'est pas pleine, la "
         "mémoire croît par construction. Le préchauffage envoie des demandes jamais faites (7 "
-        "téléchargements par l'API de cinq ans de jours pour 1 rappel de graphique, sur des "
+        "téléchargements par l'API de huit ans de jours pour 1 rappel de graphique, sur des "
         "périodes nouvelles : chaque réponse est gardée), 32 connexions, jusqu'à recevoir deux "
         "fois ce que toutes les mémoires de réponses peuvent garder (pleines quelle que soit la"
         " part de chaque processus) ; les données calculées sont dans le cache fichier partagé "

@@ -43,12 +43,12 @@ FIRST_RATE = {"warm_up": 300, "mix": 1000}
 # request in ten asks for a period nobody asked before; pages and embeds in turn.
 MIX = ("cached",) * 12 + ("cached_api",) * 3 + ("chart", "api", "page", "page", "embed")
 # While warming up, seven uncached API calls a chart callback: both kinds of answers are kept,
-# and a re-user's download of five years of days (a few times cheaper to make than a chart, and
+# and a re-user's download of eight years of days (a few times cheaper to make than a chart, and
 # larger) fills the caches sooner.
 WARM_UP = ("download",) * 7 + ("chart",)
-# The days of a download: five years and some, from a first day in 2016 or 2017.
+# The days of a download: eight years and some, from a first day in 2016 or 2017.
 DOWNLOAD_FIRST_DAY = dt.date(2016, 1, 1)
-DOWNLOAD_DAYS = 1800
+DOWNLOAD_DAYS = 3000
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class Plan:
     def of(cls, quick: bool) -> Plan:
         if quick:
             return cls(slices=2, slice_seconds=3, warm_up_slice_seconds=3, warm_up_max_slices=4)
-        return cls(slices=4, slice_seconds=60, warm_up_slice_seconds=30, warm_up_max_slices=12)
+        return cls(slices=4, slice_seconds=60, warm_up_slice_seconds=30, warm_up_max_slices=24)
 
 
 class Traffic:
