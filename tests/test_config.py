@@ -30,3 +30,24 @@ def test_every_declared_setting_is_a_field_with_a_help_text():
     for setting in SETTINGS:
         assert setting.name in fields
         assert setting.help
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "barometre.example",
+        "ftp://barometre.example",
+        "https://barometre.example/barometre",
+        "https://barometre.example?x=1",
+        "https://moi@barometre.example",
+        "https://",
+    ],
+)
+def test_the_public_address_is_an_origin_and_a_wrong_one_says_how_to_write_it(raw):
+    with pytest.raises(ValueError, match="BAROMETRE_PUBLIC_URL=.*http\\(s\\)://hôte\\[:port\\]"):
+        Settings.from_env({"BAROMETRE_PUBLIC_URL": raw})
+
+
+def test_the_public_address_loses_its_final_slash():
+    settings = Settings.from_env({"BAROMETRE_PUBLIC_URL": "https://barometre.example:8443/"})
+    assert settings.public_url == "https://barometre.example:8443"

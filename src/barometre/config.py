@@ -7,6 +7,7 @@ test, so a setting cannot exist without being documented.
 from __future__ import annotations
 
 import os
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -49,6 +50,12 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Fichier des événements marqués sur les graphiques (TOML) ; vide = le fichier livré avec "
         "le paquet.",
+    ),
+    Setting(
+        "public_url",
+        "http://127.0.0.1:8050",
+        "Adresse publique du site (schéma, hôte et port, sans chemin) : les adresses absolues "
+        "des réponses oEmbed et des cartes de partage en viennent, jamais de l'en-tête Host.",
     ),
     Setting("url_prefix", "/", "Préfixe d'URL quand l'application est servie sous un sous-chemin."),
     Setting(
@@ -119,6 +126,7 @@ class Settings:
     cache_timeout: int = int(_DEFAULTS["cache_timeout"])
     catalogue: str = ""
     events: str = ""
+    public_url: str = _DEFAULTS["public_url"]
     url_prefix: str = "/"
     secrecy_threshold: int = int(_DEFAULTS["secrecy_threshold"])
     max_file_mb: int = int(_DEFAULTS["max_file_mb"])
@@ -135,6 +143,19 @@ class Settings:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
         prefix = "/" + self.url_prefix.strip("/") + "/" if self.url_prefix.strip("/") else "/"
         object.__setattr__(self, "url_prefix", prefix)
+        public = self.public_url.rstrip("/")
+        parts = urllib.parse.urlsplit(public)
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.path
+            or (parts.query or parts.fragment or "@" in parts.netloc)
+        ):
+            raise ValueError(
+                f"BAROMETRE_PUBLIC_URL={self.public_url!r} : une adresse http(s)://hôte[:port] "
+                "sans chemin est attendue (le chemin vient de BAROMETRE_URL_PREFIX)."
+            )
+        object.__setattr__(self, "public_url", public)
         if not self.database_url:
             sqlite_path = (self.data_dir / "barometre.sqlite3").resolve()
             object.__setattr__(self, "database_url", f"sqlite:///{sqlite_path}")

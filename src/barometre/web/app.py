@@ -18,7 +18,16 @@ from barometre.data import catalogue, events, services
 from barometre.data.store import Store, StoreError
 from barometre.publish import api
 from barometre.urls import Urls
-from barometre.web import answers, clientside, embed, errors, prerender, security, static
+from barometre.web import (
+    answers,
+    clientside,
+    embed,
+    errors,
+    prerender,
+    security,
+    sharing,
+    static,
+)
 from barometre.web.callbacks import register_all
 from barometre.web.callbacks.pages import answer
 from barometre.web.layouts.common import SITE_NAME, shell
@@ -92,6 +101,13 @@ class BarometreDash(dash.Dash):
                 dt.date.today(),
             )
             kwargs["title"] = str(escape(page.title))
+            if status == 200:
+                kwargs["metas"] += sharing.page_head(
+                    self.services,
+                    flask.request.path,
+                    flask.request.query_string.decode(),
+                    dt.date.today(),
+                )
             kwargs["app_entry"] = prerender.page_html(self.services, page) + kwargs["app_entry"]
             kwargs["scripts"] = prerender.scripts_on_demand(kwargs["scripts"], kwargs["renderer"])
             kwargs["renderer"] = ""
@@ -141,7 +157,8 @@ def create_app(settings: Settings | None = None) -> BarometreDash:
     app.layout = lambda: shell(app.services)
     register_all(app, app.services)
     _add_routes(app.server, app.services)
-    embed.register(app.server, app.services)
+    embed.register(app.server, app.services, sharing.page_head)
+    sharing.register(app.server, app.services)
     api.register(app.server, settings.url_prefix)
     # Before static.register: the answers kept in memory are the compressed ones.
     answers.register(app.server, app.services)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 import flask
@@ -253,8 +253,10 @@ def _rendered(urls: Urls, template: str, **values) -> str:
     return TEMPLATES.get_template(template).render(asset=asset, site_name=SITE_NAME, **values)
 
 
-def render(services: Services, options: Options, explicit: Mapping[str, str]) -> str:
-    """Return the HTML of an embed page."""
+def render(
+    services: Services, options: Options, explicit: Mapping[str, str], head: str = ""
+) -> str:
+    """Return the HTML of an embed page (``head``: more tags for its ``<head>``, escaped)."""
     urls = Urls(services.settings.url_prefix)
     shown = content(services, options)
     indicator = options.indicator
@@ -319,6 +321,7 @@ def render(services: Services, options: Options, explicit: Mapping[str, str]) ->
         ],
         full_page=full_page,
         config=_json_script(config),
+        head=Markup(head),  # noqa: S704  # nosec: sharing.head_tags escapes
     )
 
 
@@ -349,8 +352,19 @@ def embed_url(origin: str, urls: Urls, indicator_id: str, parameters: Mapping[st
     return origin.rstrip("/") + urls.path(f"/embed/{indicator_id}", **parameters)
 
 
-def snippet(origin: str, urls: Urls, options: Options, parameters: Mapping[str, str]) -> str:
-    """Return the copy-paste HTML: the iframe, then the script that resizes it."""
+def snippet(
+    origin: str,
+    urls: Urls,
+    options: Options,
+    parameters: Mapping[str, str],
+    max_width: int | None = None,
+    height: int | None = None,
+) -> str:
+    """Return the copy-paste HTML: the iframe, then the script that resizes it.
+
+    ``max_width`` and ``height`` (px): the size an oEmbed consumer asked for; by default the
+    frame takes the host's width and the embed's height.
+    """
     quoted = json.dumps(origin.rstrip("/")).replace("<", "\\u003c")
     listener = _LISTENER % (quoted, MESSAGE_TYPE)
     return _rendered(
@@ -358,7 +372,8 @@ def snippet(origin: str, urls: Urls, options: Options, parameters: Mapping[str, 
         "embed_snippet.html",
         src=embed_url(origin, urls, options.indicator.id, parameters),
         title=options.indicator.title,
-        height=options.height,
+        height=height or options.height,
+        max_width=max_width,
         # Our own code, with the origin as a JSON string that cannot close the script.
         listener=Markup(listener),  # noqa: S704  # nosec
     )
@@ -367,16 +382,23 @@ def snippet(origin: str, urls: Urls, options: Options, parameters: Mapping[str, 
 # -- route -----------------------------------------------------------------------------------
 
 
-def register(server: flask.Flask, services: Services) -> None:
-    """Add the ``<prefix>embed/<identifiant>`` route to ``server``."""
+def register(
+    server: flask.Flask,
+    services: Services,
+    head: Callable[[Services, str, str, dt.date], str] = lambda *_: "",
+) -> None:
+    """Add the ``<prefix>embed/<identifiant>`` route to ``server``; ``head`` returns the tags an
+    embed's ``<head>`` gets for the path and query string it is asked with (sharing.py)."""
     urls = Urls(services.settings.url_prefix)
 
     @server.get(urls.path("/embed/<indicator_id>"))
     def embed_page(indicator_id: str):
         args = {key: flask.request.args.get(key, "") for key in PARAMETERS}
         try:
-            options = parse_options(services, indicator_id, args, dt.date.today())
-            html = render(services, options, args)
+            today = dt.date.today()
+            options = parse_options(services, indicator_id, args, today)
+            tags = head(services, flask.request.path, flask.request.query_string.decode(), today)
+            html = render(services, options, args, tags)
         except NotFound as missing:
             return _page(services, "Graphique introuvable", missing.args[0], 404)
         except InvalidInput as error:

@@ -1,0 +1,247 @@
+"""Sharing a chart: the oEmbed provider, and the discovery and social-card tags of pages and embeds.
+
+A content management system (WordPress, Drupal…) turns a pasted Baromètre link into the embed's
+iframe through oEmbed (oembed.com, version 1.0, type « rich »): ``/oembed?url=…`` answers with
+the builder's snippet for the embed nearest to the link (its period, granularity and display; a
+département, which an embed cannot show, is dropped and the title says which chart it is). Pages
+and embeds name that endpoint in a ``<link rel="alternate" type="application/json+oembed">``,
+and carry Open Graph and Twitter Card tags for social networks.
+
+Absolute URLs come from ``settings.public_url``, never from the request's ``Host``: whole answers
+are kept in memory (answers.py), and a forged host must not poison them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
+
+import flask
+from markupsafe import escape
+
+from barometre.data.services import Services
+from barometre.data.store import StoreError
+from barometre.publish import validation
+from barometre.publish.validation import DISPLAY_PARAMS, InvalidInput
+from barometre.urls import Urls
+from barometre.web import embed, errors
+
+PROVIDER_NAME = "Baromètre numérique — Gendarmerie nationale"
+MAX_URL_LENGTH = 2048
+DEFAULT_WIDTH = 640
+MAX_SIZE = 10_000
+# What a page's address says that an embed also reads.
+FROM_PAGE = ("debut", "fin", "granularite", *DISPLAY_PARAMS)
+# oEmbed answers may be kept by consumers this long (seconds): the data change daily at most.
+CACHE_AGE = 3600
+SUMMARY_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The embed nearest to a page or an embed address: what it shows, and how to name it."""
+
+    options: embed.Options
+    parameters: dict[str, str]
+    title: str
+    summary: str
+    # The address shared, under the site's prefix, with only what it shows in its query.
+    canonical: str
+    dropped: tuple[str, ...] = ()
+
+
+def nearest_embed(
+    services: Services, path: str, args: Mapping[str, str], today: dt.date
+) -> Shared | None:
+    """Return the embed for the site path ``path`` (prefix included) and its query ``args``, or
+    None when the path is neither an indicator page nor an embed, or names nothing that exists."""
+    urls = Urls(services.settings.url_prefix)
+    parts = urls.strip(path).strip("/").split("/")
+    if len(parts) != 2 or parts[0] not in ("indicateurs", "embed"):
+        return None
+    kind, indicator_id = parts
+    allowed = FROM_PAGE if kind == "indicateurs" else embed.PARAMETERS
+    chosen = {key: args.get(key, "") for key in allowed}
+    dropped = (
+        tuple(k for k in args if k not in allowed and args[k]) if kind == "indicateurs" else ()
+    )
+    try:
+        options = embed.parse_options(services, indicator_id, chosen, today)
+        if kind == "indicateurs":
+            # A département the page would not show makes it a 404: no chart to share either.
+            validation.departement(
+                options.indicator,
+                services.catalogue.breakdowns.get(validation.DEPARTEMENT),
+                args.get("departement"),
+            )
+        shown = embed.content(services, options)
+    except (embed.NotFound, InvalidInput):
+        return None
+    where = " (France entière)" if "departement" in dropped else ""
+    subtitle = shown.subtitle[:1].lower() + shown.subtitle[1:]
+    parameters = options.parameters(chosen)
+    if kind == "embed":
+        canonical = urls.path(f"/embed/{indicator_id}", **parameters)
+    else:
+        kept = {key: args[key] for key in (*FROM_PAGE, validation.DEPARTEMENT) if args.get(key)}
+        canonical = urls.indicator(indicator_id, **kept)
+    return Shared(
+        options=options,
+        parameters=parameters,
+        title=f"{options.indicator.title}{where} — {subtitle}",
+        summary=shown.chart.summary,
+        canonical=canonical,
+        dropped=dropped,
+    )
+
+
+def absolute(services: Services, path: str) -> str:
+    """Return the public absolute URL of a site path (prefix included)."""
+    return services.settings.public_url + path
+
+
+def oembed_url(services: Services, page_url: str) -> str:
+    """Return the public address of the oEmbed answer for ``page_url``."""
+    urls = Urls(services.settings.url_prefix)
+    return absolute(services, urls.path("/oembed", url=page_url, format="json"))
+
+
+def head_tags(services: Services, shared: Shared, page_url: str) -> str:
+    """Return the discovery link and the social-card tags of a page or embed at ``page_url``."""
+    summary = shared.summary
+    if len(summary) > SUMMARY_LENGTH:
+        summary = summary[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+    tags = [
+        ("link", {"rel": "alternate", "type": "application/json+oembed",
+                  "href": oembed_url(services, page_url), "title": shared.title}),
+        ("meta", {"property": "og:type", "content": "website"}),
+        ("meta", {"property": "og:site_name", "content": embed.SITE_NAME}),
+        ("meta", {"property": "og:locale", "content": "fr_FR"}),
+        ("meta", {"property": "og:title", "content": shared.title}),
+        ("meta", {"property": "og:description", "content": summary}),
+        ("meta", {"property": "og:url", "content": page_url}),
+        ("meta", {"name": "twitter:card", "content": "summary"}),
+        ("meta", {"name": "twitter:title", "content": shared.title}),
+        ("meta", {"name": "twitter:description", "content": summary}),
+    ]  # fmt: skip
+    return "\n".join(
+        f"<{name} "
+        + " ".join(f'{key}="{escape(value)}"' for key, value in attributes.items())
+        + ">"
+        for name, attributes in tags
+    )
+
+
+def page_head(services: Services, path: str, query_string: str, today: dt.date) -> str:
+    """Return the sharing tags of the page or embed at ``path``, or "" when it has none."""
+    shared = nearest_embed(services, path, dict(parse_qsl(query_string)), today)
+    if shared is None:
+        return ""
+    return head_tags(services, shared, absolute(services, shared.canonical))
+
+
+# -- the provider ------------------------------------------------------------------------------
+
+
+class Refused(Exception):
+    """An oEmbed request answered with an error: HTTP status, French title and message."""
+
+    def __init__(self, status: int, title: str, message: str):
+        super().__init__(message)
+        self.status, self.title, self.message = status, title, message
+
+
+def answer(services: Services, args: Mapping[str, str], today: dt.date) -> dict:
+    """Return the oEmbed answer (a dict for JSON) for the request's ``args``; ``Refused``."""
+    if args.get("format", "json") != "json":
+        raise Refused(501, "Format non pris en charge", "Seul le format json est proposé.")
+    url = args.get("url", "")
+    if not url:
+        raise Refused(
+            400, "Adresse manquante", "Le paramètre url (l'adresse d'un graphique) manque."
+        )
+    max_width, max_height = (_size(args, name) for name in ("maxwidth", "maxheight"))
+    shared = _ours(services, url, today)
+    width = min(max_width, embed.HEIGHT_MAX) if max_width else DEFAULT_WIDTH
+    height = shared.options.height
+    parameters = dict(shared.parameters)
+    if max_height and max_height < height:
+        height = max_height
+        parameters["hauteur"] = str(max(height, embed.HEIGHT_MIN))
+    urls = Urls(services.settings.url_prefix)
+    origin = services.settings.public_url
+    html = embed.snippet(origin, urls, shared.options, parameters, max_width=width, height=height)
+    return {
+        "version": "1.0",
+        "type": "rich",
+        "title": shared.title,
+        "provider_name": PROVIDER_NAME,
+        "provider_url": absolute(services, urls.path("/")),
+        "cache_age": CACHE_AGE,
+        "html": html,
+        "width": width,
+        "height": height,
+    }
+
+
+def _size(args: Mapping[str, str], name: str) -> int | None:
+    value = args.get(name, "")
+    if not value:
+        return None
+    if not value.isdigit() or not 0 < int(value) <= MAX_SIZE:
+        raise Refused(
+            400,
+            "Paramètre invalide",
+            f"{name} doit être un nombre entier de pixels de 1 à {MAX_SIZE}.",
+        )
+    return int(value)
+
+
+def _ours(services: Services, url: str, today: dt.date) -> Shared:
+    """Return the embed for ``url``, one of this site's chart addresses; ``Refused`` (404)."""
+    public = urlsplit(services.settings.public_url)
+    unknown = Refused(
+        404,
+        "Adresse inconnue",
+        f"Seules les adresses des graphiques de {services.settings.public_url} "
+        "(pages d'indicateur et intégrations) ont une réponse oEmbed.",
+    )
+    if len(url) > MAX_URL_LENGTH:
+        raise unknown
+    try:
+        parts = urlsplit(url)
+        same = (parts.scheme, parts.hostname, parts.port) == (
+            public.scheme,
+            public.hostname,
+            public.port,
+        )
+    except ValueError:
+        raise unknown from None
+    if not same or parts.username or parts.password:
+        raise unknown
+    shared = nearest_embed(services, parts.path, dict(parse_qsl(parts.query)), today)
+    if shared is None:
+        raise unknown
+    return shared
+
+
+def register(server: flask.Flask, services: Services) -> None:
+    """Add the ``<prefix>oembed`` route to ``server``."""
+    urls = Urls(services.settings.url_prefix)
+
+    @server.get(urls.path("/oembed"))
+    def oembed():
+        args = {key: flask.request.args.get(key, "") for key in flask.request.args}
+        try:
+            body, status = answer(services, args, dt.date.today()), 200
+        except Refused as refused:
+            body = {"erreur": refused.title, "message": refused.message}
+            status = refused.status
+        except StoreError:
+            return errors.answer(503)
+        return flask.Response(
+            json.dumps(body, ensure_ascii=False), status, mimetype="application/json"
+        )
