@@ -10,12 +10,17 @@ whatever Host the request names.
 from __future__ import annotations
 
 import json
+import struct
 from dataclasses import replace
 from urllib.parse import quote, urlsplit
+from xml.etree import ElementTree
 
+import png
 import pytest
 from html_tree import Element, parse
 
+from barometre.charts import image
+from barometre.charts.figures import THEMES
 from barometre.urls import Urls
 from barometre.web import embed
 
@@ -94,35 +99,60 @@ def check_rich(answer: dict, max_width: int | None = None, max_height: int | Non
     return frame.attrs["src"]
 
 
-def test_every_chart_address_advertises_an_oembed_answer_whose_frame_answers(site, client):
+def test_every_chart_address_is_shared_with_oembed_social_cards_and_pictures(site, client):
+    """Over every indicator and every kind of chart address, each head fetched once."""
+    demo = site.services.store.is_demo()
     for path in shared_addresses(site):
         head = head_of(client, path)
-        link = discovery(head)
-        endpoint = urlsplit(link.attrs["href"])
-        assert link.attrs["href"].startswith(PUBLIC + "/oembed?"), path
-        answer = client.get(f"{endpoint.path}?{endpoint.query}")
-        assert answer.status_code == 200, path
-        assert answer.mimetype == "application/json"
-        source = urlsplit(check_rich(answer.get_json()))
-        frame = client.get(f"{source.path}?{source.query}")
-        assert frame.status_code == 200, (path, source)
-        assert link.attrs["title"] == answer.get_json()["title"]
+        check_discovery(client, path, head)
+        check_cards(client, path, cards(head))
+        check_pictures(client, path, cards(head), demo)
 
 
-def test_every_chart_address_carries_absolute_social_cards(site, client):
-    for path in shared_addresses(site):
-        tags = cards(head_of(client, path))
-        # The canonical address shows the same chart, and is its own canonical address.
-        canonical = tags["og:url"].removeprefix(PUBLIC)
-        assert canonical.startswith("/") and canonical.split("?")[0] == path.split("?")[0]
-        assert cards(head_of(client, canonical))["og:url"] == tags["og:url"], path
-        assert tags["og:title"] and tags["og:description"], path
-        assert tags["og:locale"] == "fr_FR" and tags["twitter:card"]
-        assert all(
-            value.startswith(PUBLIC + "/")
-            for key, value in tags.items()
-            if key.endswith((":url", ":image"))
-        )
+def check_discovery(client, path: str, head: Element) -> None:
+    """The oEmbed answer the page advertises follows the spec, and its frame answers."""
+    link = discovery(head)
+    endpoint = urlsplit(link.attrs["href"])
+    assert link.attrs["href"].startswith(PUBLIC + "/oembed?"), path
+    answer = client.get(f"{endpoint.path}?{endpoint.query}")
+    assert answer.status_code == 200, path
+    assert answer.mimetype == "application/json"
+    source = urlsplit(check_rich(answer.get_json()))
+    frame = client.get(f"{source.path}?{source.query}")
+    assert frame.status_code == 200, (path, source)
+    assert link.attrs["title"] == answer.get_json()["title"]
+
+
+def check_cards(client, path: str, tags: dict[str, str]) -> None:
+    """Absolute social cards; the canonical address shows the same chart and is its own."""
+    canonical = tags["og:url"].removeprefix(PUBLIC)
+    assert canonical.startswith("/") and canonical.split("?")[0] == path.split("?")[0]
+    assert cards(head_of(client, canonical))["og:url"] == tags["og:url"], path
+    assert tags["og:title"] and tags["og:description"], path
+    assert tags["og:locale"] == "fr_FR" and tags["twitter:card"] == "summary_large_image"
+    assert all(
+        value.startswith(PUBLIC + "/")
+        for key, value in tags.items()
+        if key.endswith((":url", ":image"))
+    )
+
+
+def check_pictures(client, path: str, tags: dict[str, str], demo: bool) -> None:
+    """The card's picture, 1200 × 630 PNG, and its SVG, with the chart's caption."""
+    picture = urlsplit(tags["og:image"])
+    assert tags["og:image"] == tags["twitter:image"]
+    assert tags["og:image"].startswith(PUBLIC + "/embed/"), path
+    answer = client.get(f"{picture.path}?{picture.query}")
+    assert answer.status_code == 200 and answer.mimetype == "image/png", path
+    assert png_size(answer.data) == (1200, 630)
+    assert (int(tags["og:image:width"]), int(tags["og:image:height"])) == (1200, 630)
+    drawn = client.get(f"{picture.path.replace('.png', '.svg')}?{picture.query}")
+    assert drawn.status_code == 200 and drawn.mimetype == "image/svg+xml"
+    texts = " ".join(ElementTree.fromstring(drawn.data).itertext())
+    indicator_title = tags["og:title"].split(" — ")[0].removesuffix(" (France entière)")
+    assert indicator_title in texts
+    assert "Baromètre numérique — Gendarmerie nationale" in texts and "Source\u00a0:" in texts
+    assert ("Données de démonstration" in texts) is demo
 
 
 def test_pages_without_a_chart_of_their_own_advertise_none(client):
@@ -265,3 +295,75 @@ def test_a_real_oembed_client_turns_a_pasted_link_into_the_chart(live_server):
     # What the client was given is what the endpoint answers.
     data = providers.request(link, maxwidth=400)
     assert data["type"] == "rich" and data["width"] <= 400
+
+
+# -- images made by the server -------------------------------------------------------------------
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data.startswith(png.SIGNATURE)
+    return struct.unpack(">II", data[16:24])
+
+
+def test_an_image_is_the_page_s_drawing_in_a_document_of_its_own(site):
+    """The plot is drawings.plot's markup: the lines of the image are those of the page."""
+    import datetime as dt
+    import re
+
+    from barometre.charts import drawings
+
+    services = site.services
+    with site.server.test_request_context():
+        for breakdown in ("", "motif"):
+            args = {"ventilation": breakdown} if breakdown else {}
+            options = embed.parse_options(
+                services, "brigade-numerique-demandes", args, dt.date.today()
+            )
+            shown = embed.content(services, options)
+            page = drawings.chart_html(shown.chart.model, hidden=True)
+            document = image.svg(shown.chart.model, CAPTION, "clair")
+            shapes = re.findall(r' d="([^"]+)"| width="([\d.]+)" height="([\d.]+)"/>', page)
+            assert shapes and all(
+                (f' d="{d}"' if d else f' width="{w}" height="{h}"/>') in document
+                for d, w, h in shapes
+            )
+            # Nothing is left for a stylesheet to paint: every colour is written.
+            assert "var(" not in document and "--clair" not in document
+
+
+CAPTION = image.Caption(
+    title="Demandes à la Brigade numérique",
+    period="De janvier 2024 à décembre 2025, par mois",
+    source="Gendarmerie nationale",
+    summary="Résumé.",
+    demo=True,
+)
+
+
+@pytest.mark.parametrize("theme", ["clair", "sombre"])
+def test_the_png_is_drawn_with_the_shipped_font_in_its_theme(site, theme):
+    import datetime as dt
+
+    import resvg_py
+
+    services = site.services
+    with site.server.test_request_context():
+        options = embed.parse_options(
+            services, "pre-plainte-en-ligne", {"theme": theme}, dt.date.today()
+        )
+        shown = embed.content(services, options)
+    document = image.svg(shown.chart.model, CAPTION, theme)
+    picture = png.read(image.png(document))
+    assert (picture.width, picture.height) == (1200, 630)
+    background = picture.rows[5][5]
+    expected = THEMES[theme].background.lstrip("#")
+    assert background[:3] == tuple(int(expected[i : i + 2], 16) for i in (0, 2, 4))
+    title_band = (40, 25, 700, 75)
+    # Glyphs, anti-aliased: many shades between the text's colour and the background.
+    assert len(picture.colours(title_band)) > 10
+    assert len(picture.colours()) > 50
+    # Without the shipped font nothing writes the title: the band stays the background.
+    fontless = png.read(
+        bytes(resvg_py.svg_to_bytes(svg_string=document, skip_system_fonts=True, font_files=[]))
+    )
+    assert fontless.colours(title_band) == {background}

@@ -113,12 +113,13 @@ def chart_html(
     legend = _legend(chart) if isinstance(chart, TimeChart) else ""
     # Below the plot: one line of labels, and the legend's first row (the others are unknown).
     plot_height = (height or FILLED) - TOP - 2 * LINE_HEIGHT - (24 if legend else 0)
-    if isinstance(chart, BarChart):
-        (left, right, bottom), body = _bars(chart, plot_height)
-        places = _bar_places(chart) if explore else None
+    (left, right, bottom), body, scales = plot(chart, plot_height)
+    if explore is None:
+        places = None
+    elif isinstance(chart, BarChart):
+        places = _bar_places(chart)
     else:
-        (left, right, bottom), body, scales = _lines(chart, plot_height)
-        places = _line_places(chart, *scales) if explore else None
+        places = _line_places(chart, *scales)
     if legend:  # under the plot area, as plotly's when there is room (drawings.css)
         legend = f'<ul class="svg-legend" style="--left:{left}px">{legend}</ul>'
     if places is not None:
@@ -129,6 +130,15 @@ def chart_html(
         f'{left + right}px);height:calc(100% - {TOP + bottom}px)">{"".join(body)}</svg></div>'
         f"{legend}</div>"
     )
+
+
+def plot(chart: TimeChart | BarChart, plot_height: float) -> tuple[tuple, list[str], tuple]:
+    """Return the margins (left, right, bottom, px) of a chart's plot area ``plot_height`` px
+    high, the markup drawn in it (placed in its percentages) and, for lines, its two scales."""
+    if isinstance(chart, BarChart):
+        margins, body = _bars(chart, plot_height)
+        return margins, body, ()
+    return _lines(chart, plot_height)
 
 
 # -- line charts -------------------------------------------------------------------------------
@@ -431,19 +441,22 @@ def _legend(chart: TimeChart) -> str:
     of each series shown, when the chart has a legend."""
     if not chart.legend:
         return ""
-    items = []
-    for line in chart.shown():
-        swatch = [
-            f'<line{paint("stroke", line.colour)} x1="5" x2="35" y1="8" y2="8"'
-            f' stroke-width="{line.width:g}"{dasharray(line.dash, line.width)}/>'
-        ]
-        if line.markers.shown:
-            small = Markers(line.markers.symbol, min(line.markers.size, 10), ring=line.markers.ring)
-            swatch.append(_markers(small, line.colour, [("20", "8")]))
-        items.append(
-            f'<li><svg width="40" height="16">{"".join(swatch)}</svg>{escape(line.name)}</li>'
-        )
-    return "".join(items)
+    return "".join(
+        f'<li><svg width="40" height="16">{swatch(line)}</svg>{escape(line.name)}</li>'
+        for line in chart.shown()
+    )
+
+
+def swatch(line: Series) -> str:
+    """Return a series' sample for a legend, 40 × 16 px: a stretch of its line, its marker."""
+    drawn = (
+        f'<line{paint("stroke", line.colour)} x1="5" x2="35" y1="8" y2="8"'
+        f' stroke-width="{line.width:g}"{dasharray(line.dash, line.width)}/>'
+    )
+    if line.markers.shown:
+        small = Markers(line.markers.symbol, min(line.markers.size, 10), ring=line.markers.ring)
+        drawn += _markers(small, line.colour, [("20", "8")])
+    return drawn
 
 
 def _markers(markers: Markers, colour: Role, points: list[tuple[str, str]]) -> str:

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 import flask
 from markupsafe import escape
 
+from barometre.charts import image
 from barometre.data.services import Services
 from barometre.data.store import StoreError
 from barometre.publish import validation
@@ -98,6 +99,15 @@ def nearest_embed(
     )
 
 
+def image_path(services: Services, shared: Shared, extension: str = "png") -> str:
+    """Return the site path of the image of an embed's chart (its theme, in the light one)."""
+    urls = Urls(services.settings.url_prefix)
+    parameters = {k: v for k, v in shared.parameters.items() if k not in ("theme", "hauteur")}
+    if shared.options.theme == "sombre":
+        parameters["theme"] = "sombre"
+    return urls.path(f"/embed/{shared.options.indicator.id}/image.{extension}", **parameters)
+
+
 def absolute(services: Services, path: str) -> str:
     """Return the public absolute URL of a site path (prefix included)."""
     return services.settings.public_url + path
@@ -114,6 +124,7 @@ def head_tags(services: Services, shared: Shared, page_url: str) -> str:
     summary = shared.summary
     if len(summary) > SUMMARY_LENGTH:
         summary = summary[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+    picture = absolute(services, image_path(services, shared))
     tags = [
         ("link", {"rel": "alternate", "type": "application/json+oembed",
                   "href": oembed_url(services, page_url), "title": shared.title}),
@@ -123,9 +134,15 @@ def head_tags(services: Services, shared: Shared, page_url: str) -> str:
         ("meta", {"property": "og:title", "content": shared.title}),
         ("meta", {"property": "og:description", "content": summary}),
         ("meta", {"property": "og:url", "content": page_url}),
-        ("meta", {"name": "twitter:card", "content": "summary"}),
+        ("meta", {"property": "og:image", "content": picture}),
+        ("meta", {"property": "og:image:type", "content": "image/png"}),
+        ("meta", {"property": "og:image:width", "content": str(image.WIDTH)}),
+        ("meta", {"property": "og:image:height", "content": str(image.HEIGHT)}),
+        ("meta", {"property": "og:image:alt", "content": shared.title}),
+        ("meta", {"name": "twitter:card", "content": "summary_large_image"}),
         ("meta", {"name": "twitter:title", "content": shared.title}),
         ("meta", {"name": "twitter:description", "content": summary}),
+        ("meta", {"name": "twitter:image", "content": picture}),
     ]  # fmt: skip
     return "\n".join(
         f"<{name} "
@@ -184,6 +201,9 @@ def answer(services: Services, args: Mapping[str, str], today: dt.date) -> dict:
         "html": html,
         "width": width,
         "height": height,
+        "thumbnail_url": absolute(services, image_path(services, shared)),
+        "thumbnail_width": image.WIDTH,
+        "thumbnail_height": image.HEIGHT,
     }
 
 
@@ -228,9 +248,51 @@ def _ours(services: Services, url: str, today: dt.date) -> Shared:
     return shared
 
 
+def picture(services: Services, shared: Shared, extension: str) -> bytes:
+    """Return the image of an embed's chart as SVG or PNG bytes (memoized on the data version)."""
+    options = shared.options
+    theme = "sombre" if options.theme == "sombre" else "clair"
+
+    def draw() -> bytes:
+        shown = embed.content(services, options)
+        caption = image.Caption(
+            title=options.indicator.title,
+            period=shown.subtitle,
+            source=shown.chart.source,
+            summary=shown.chart.summary,
+            demo=services.store.is_demo(),
+        )
+        document = image.svg(shown.chart.model, caption, theme)
+        return image.png(document) if extension == "png" else document.encode()
+
+    key = (extension, theme, options.indicator.id, tuple(sorted(shared.parameters.items())))
+    return services.memoized("image", key, draw)
+
+
+IMAGE_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
+
+
 def register(server: flask.Flask, services: Services) -> None:
-    """Add the ``<prefix>oembed`` route to ``server``."""
+    """Add the ``<prefix>oembed`` route and the charts' images to ``server``."""
     urls = Urls(services.settings.url_prefix)
+
+    @server.get(urls.path("/embed/<indicator_id>/image.<extension>"))
+    def chart_image(indicator_id: str, extension: str):
+        if extension not in IMAGE_TYPES:
+            return errors.answer(404)
+        args = {key: flask.request.args.get(key, "") for key in embed.PARAMETERS}
+        try:
+            shared = nearest_embed(
+                services, urls.path(f"/embed/{indicator_id}"), args, dt.date.today()
+            )
+            if shared is None:
+                return errors.answer(404)
+            body = picture(services, shared, extension)
+        except StoreError:
+            return errors.answer(503)
+        response = flask.Response(body, mimetype=IMAGE_TYPES[extension])
+        response.headers["Content-Disposition"] = f'inline; filename="{indicator_id}.{extension}"'
+        return response
 
     @server.get(urls.path("/oembed"))
     def oembed():
