@@ -51,7 +51,6 @@ class Shared:
     summary: str
     # The address shared, under the site's prefix, with only what it shows in its query.
     canonical: str
-    dropped: tuple[str, ...] = ()
 
 
 def nearest_embed(
@@ -66,9 +65,6 @@ def nearest_embed(
     kind, indicator_id = parts
     allowed = FROM_PAGE if kind == "indicateurs" else embed.PARAMETERS
     chosen = {key: args.get(key, "") for key in allowed}
-    dropped = (
-        tuple(k for k in args if k not in allowed and args[k]) if kind == "indicateurs" else ()
-    )
     try:
         options = embed.parse_options(services, indicator_id, chosen, today)
         if kind == "indicateurs":
@@ -81,7 +77,8 @@ def nearest_embed(
         shown = embed.content(services, options)
     except (embed.NotFound, InvalidInput):
         return None
-    where = " (France entière)" if "departement" in dropped else ""
+    # A département's evolution is not an embed: the nation's is shared, and says so.
+    where = " (France entière)" if kind == "indicateurs" and args.get("departement") else ""
     subtitle = shown.subtitle[:1].lower() + shown.subtitle[1:]
     parameters = options.parameters(chosen)
     if kind == "embed":
@@ -95,7 +92,6 @@ def nearest_embed(
         title=f"{options.indicator.title}{where} — {subtitle}",
         summary=shown.chart.summary,
         canonical=canonical,
-        dropped=dropped,
     )
 
 
