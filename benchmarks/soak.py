@@ -18,7 +18,7 @@ import datetime as dt
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,6 +233,19 @@ def run_together(
     }
 
 
+def one_slice(
+    instances: Sequence[servers.Server],
+    requests: Callable[[int], list[load.Request]],
+    connections: int,
+    seconds: int,
+    rate: float,
+) -> dict:
+    """Run one slice: each instance replays ``requests(count)``, ``count`` sized from the last
+    slice's ``rate`` so that the list lasts the slice."""
+    count = lines_for(rate, seconds, len(instances))
+    return run_together(instances, [requests(count) for _ in instances], connections, seconds)
+
+
 def soak(
     instances: Sequence[servers.Server], answers_mb: int, quick: bool, prefix: str = "/"
 ) -> dict:
@@ -246,12 +259,8 @@ def soak(
     warm_up_slices = 0
     rate = FIRST_RATE["warm_up"]
     while received < target_bytes and warm_up_slices < plan.warm_up_max_slices:
-        count = lines_for(rate, plan.warm_up_slice_seconds, len(instances))
-        figures = run_together(
-            instances,
-            [traffic.warm_up(count) for _ in instances],
-            plan.warm_up_connections,
-            plan.warm_up_slice_seconds,
+        figures = one_slice(
+            instances, traffic.warm_up, plan.warm_up_connections, plan.warm_up_slice_seconds, rate
         )
         rate = figures["debit_par_s"]
         received += figures["octets"]
@@ -265,13 +274,7 @@ def soak(
     minutes = []
     rate = FIRST_RATE["mix"]
     for number in range(plan.slices):
-        count = lines_for(rate, plan.slice_seconds, len(instances))
-        figures = run_together(
-            instances,
-            [traffic.mixed(count) for _ in instances],
-            plan.connections,
-            plan.slice_seconds,
-        )
+        figures = one_slice(instances, traffic.mixed, plan.connections, plan.slice_seconds, rate)
         rate = figures["debit_par_s"]
         figures["memoire_mo"] = memory(instances)
         minutes.append(figures)
