@@ -107,6 +107,54 @@ def test_every_chart_address_is_shared_with_oembed_social_cards_and_pictures(sit
         check_discovery(client, path, head)
         check_cards(client, path, cards(head))
         check_pictures(client, path, cards(head), demo)
+        if path.startswith("/indicateurs/"):
+            check_download_links(client, path)
+
+
+def check_download_links(client, path: str) -> None:
+    """Each chart of the page downloads as PNG and SVG through a plain link: no script."""
+    page = parse(client.get(path).get_data(as_text=True))
+    links = page.find_all(
+        lambda e: e.tag == "a" and "/image." in e.attrs.get("href", "") and "download" in e.attrs
+    )
+    charts = page.find_all(lambda e: e.tag == "div" and "chart-downloads" in e.classes)
+    assert charts and len(links) == 2 * len(charts), path
+    for link in links:
+        answer = client.get(link.attrs["href"])
+        extension = link.attrs["href"].split("?")[0].rsplit(".", 1)[1]
+        assert answer.status_code == 200, link.attrs["href"]
+        assert answer.mimetype == {"png": "image/png", "svg": "image/svg+xml"}[extension]
+        assert link.attrs["download"].endswith("." + extension)
+        if extension == "png":
+            assert png_size(answer.data) == (1200, 630)
+
+
+def test_a_downloaded_image_shows_the_page_s_display_and_departement(client):
+    page = "/indicateurs/pre-plainte-en-ligne?departement=29&comparer=oui&granularite=mois"
+    tree = parse(client.get(page).get_data(as_text=True))
+    [link] = tree.find_all(
+        lambda e: (
+            e.tag == "a"
+            and "graphique=evolution" in e.attrs.get("href", "")
+            and ".svg" in e.attrs.get("href", "")
+        )
+    )
+    assert "comparer=oui" in link.attrs["href"] and "departement=29" in link.attrs["href"]
+    texts = " ".join(ElementTree.fromstring(client.get(link.attrs["href"]).data).itertext())
+    assert "Finistère" in texts and "un an avant" in texts
+    national = client.get(link.attrs["href"].replace("departement=29&", ""))
+    assert "Finistère" not in national.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["graphique=inconnu", "departement=999", "debut=zzz", "graphique=evolution&granularite=siecle"],
+)
+def test_an_image_of_a_chart_that_does_not_exist_is_a_404(client, query):
+    answer = client.get(f"/indicateurs/pre-plainte-en-ligne/image.png?{query}")
+    assert answer.status_code == 404
+    assert client.get(f"/indicateurs/inconnu/image.png?{query}").status_code == 404
+    assert client.get("/indicateurs/pre-plainte-en-ligne/image.gif").status_code == 404
 
 
 def check_discovery(client, path: str, head: Element) -> None:

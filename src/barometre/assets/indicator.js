@@ -1,7 +1,7 @@
 /* Baromètre numérique — the indicator page's clientside callbacks (callbacks/indicator.py).
  *
  * The permalink (the controls' state in the address), the checkboxes of the evolution charts,
- * the share button and the chart image downloads, as window.dash_clientside.indicator. The
+ * and the share button, as window.dash_clientside.indicator. The
  * names shared with Python come from <meta name="barometre-clientside"> (clientside.py). The
  * address arithmetic is kept apart, pure, in window.barometre (permalinkSearch, displaySearch):
  * the tests run it against the Python that builds the same addresses.
@@ -136,23 +136,6 @@
     );
   }
 
-  // Plotly draws the image in the browser: no request leaves for a third-party host.
-  function downloadImage() {
-    var context = window.dash_clientside.callback_context;
-    var id = context.triggered_id;
-    if (!id || !context.triggered.length || !context.triggered[0].value) {
-      return window.dash_clientside.no_update;
-    }
-    var box = document.getElementById(id.graphique + "-graphique");
-    var graph = box && (box.classList.contains("js-plotly-plot")
-      ? box
-      : box.querySelector(".js-plotly-plot"));
-    if (graph && window.Plotly) {
-      window.Plotly.downloadImage(graph, { format: id.format, filename: id.graphique });
-    }
-    return window.dash_clientside.no_update;
-  }
-
   window.barometre = Object.assign(window.barometre || {}, {
     permalinkSearch: permalinkSearch,
     displaySearch: displaySearch,
@@ -163,7 +146,6 @@
       permalink: permalink,
       display: display,
       share: share,
-      downloadImage: downloadImage,
     },
   });
 })();

@@ -33,7 +33,8 @@ DEMO_NOTICE = "Données de démonstration\u00a0: ce ne sont pas des chiffres off
 WIDTH, HEIGHT = 1200, 630
 SIDE = 40  # px of margin left and right
 TITLE_SIZE, SUBTITLE_SIZE, NOTE_SIZE = 34, 22, 18
-FOOTER = 44  # px under the legend for the source line
+FOOTER = 66  # px under the legend: the source line, then the brand's
+SOURCE_CHARACTERS = 120  # what the width holds at 16 px
 LEGEND = 34  # px of the legend's row, when the chart has one
 PAINTED = re.compile(r'class="svg-(stroke|fill)([^"]*)" style="--clair:([^;"]*);--sombre:([^"]*)"')
 TICK_GROUP = re.compile(r'<g class="svg-ticks([^"]*)"[^>]*>.*?</g>', re.DOTALL)
@@ -71,9 +72,12 @@ def svg(chart: Chart, caption: Caption, theme: str = "clair") -> str:
         parts.append(_plot(chart, top, bottom, theme))
     if legend:
         parts.append(_legend(chart, bottom + 8, theme))
+    source = f"Source\u00a0: {caption.source}"
+    if len(source) > SOURCE_CHARACTERS:
+        source = source[: SOURCE_CHARACTERS - 1].rsplit(" ", 1)[0] + "…"
     parts += [
-        _text(SIDE, HEIGHT - 18, f"Source\u00a0: {caption.source}", 16, fill=colours.axis),
-        _text(WIDTH - SIDE, HEIGHT - 18, BRAND, 16, anchor="end", weight="bold"),
+        _text(SIDE, HEIGHT - 40, source, 16, fill=colours.axis),
+        _text(SIDE, HEIGHT - 16, BRAND, 16, weight="bold"),
     ]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}"'

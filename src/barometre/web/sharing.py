@@ -16,19 +16,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlsplit
 
 import flask
 from markupsafe import escape
 
-from barometre.charts import image
+from barometre.charts import french, image
 from barometre.data.services import Services
 from barometre.data.store import StoreError
 from barometre.publish import validation
 from barometre.publish.validation import DISPLAY_PARAMS, InvalidInput
 from barometre.urls import Urls
-from barometre.web import embed, errors
+from barometre.web import embed, errors, views
 
 PROVIDER_NAME = "Baromètre numérique — Gendarmerie nationale"
 MAX_URL_LENGTH = 2048
@@ -266,6 +266,56 @@ def picture(services: Services, shared: Shared, extension: str) -> bytes:
 
 
 IMAGE_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
+# The address of a page's chart image: the page's parameters, and which chart.
+PAGE_IMAGE_PARAMS = (*FROM_PAGE, validation.DEPARTEMENT, "graphique", "theme")
+
+
+def page_picture(
+    services: Services, indicator_id: str, args: Mapping[str, str], extension: str
+) -> bytes | None:
+    """Return the image of one chart of an indicator page (``args``: the page's parameters and
+    ``graphique``), or None when the page or the chart does not exist."""
+    indicator = services.catalogue.get(indicator_id)
+    bounds = services.store.bounds(indicator_id) if indicator else None
+    if bounds is None:
+        return None
+    try:
+        query = validation.query(
+            indicator, bounds, args.get("debut"), args.get("fin"), args.get("granularite")
+        )
+        breakdown = services.catalogue.breakdowns.get(validation.DEPARTEMENT)
+        code = validation.departement(indicator, breakdown, args.get("departement"))
+    except InvalidInput:
+        return None
+    query = replace(query, departement=code)
+    display = validation.display_from_params(dict(args))
+    wanted = f"{indicator.id}-{args.get('graphique') or 'evolution'}"
+    theme = "sombre" if args.get("theme") == "sombre" else "clair"
+
+    def draw() -> bytes | None:
+        charts = views.with_display(views.indicator_charts(services, query), display)
+        chart = next((c for c in charts if c.id == wanted), None)
+        if chart is None:
+            return None
+        span = french.format_span(query.start, query.end, query.granularity)
+        caption = image.Caption(
+            title=indicator.title,
+            period=f"{chart.title}, {span}",
+            source=chart.source,
+            summary=chart.summary,
+            demo=services.store.is_demo(),
+        )
+        document = image.svg(chart.model, caption, theme)
+        return image.png(document) if extension == "png" else document.encode()
+
+    key = (extension, theme, wanted, *query.key(), tuple(sorted(display.params().items())))
+    return services.memoized("page-image", key, draw)
+
+
+def _image_response(body: bytes, name: str, extension: str) -> flask.Response:
+    response = flask.Response(body, mimetype=IMAGE_TYPES[extension])
+    response.headers["Content-Disposition"] = f'inline; filename="{name}.{extension}"'
+    return response
 
 
 def register(server: flask.Flask, services: Services) -> None:
@@ -286,9 +336,21 @@ def register(server: flask.Flask, services: Services) -> None:
             body = picture(services, shared, extension)
         except StoreError:
             return errors.answer(503)
-        response = flask.Response(body, mimetype=IMAGE_TYPES[extension])
-        response.headers["Content-Disposition"] = f'inline; filename="{indicator_id}.{extension}"'
-        return response
+        return _image_response(body, indicator_id, extension)
+
+    @server.get(urls.path("/indicateurs/<indicator_id>/image.<extension>"))
+    def page_chart_image(indicator_id: str, extension: str):
+        if extension not in IMAGE_TYPES:
+            return errors.answer(404)
+        args = {key: flask.request.args.get(key, "") for key in PAGE_IMAGE_PARAMS}
+        try:
+            body = page_picture(services, indicator_id, args, extension)
+        except StoreError:
+            return errors.answer(503)
+        if body is None:
+            return errors.answer(404)
+        name = f"{indicator_id}-{args['graphique'] or 'evolution'}"
+        return _image_response(body, name, extension)
 
     @server.get(urls.path("/oembed"))
     def oembed():

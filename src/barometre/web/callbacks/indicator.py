@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State, html, no_update
+from dash import Input, Output, State, html, no_update
 
 from barometre.charts import french
 from barometre.data.services import Services
 from barometre.publish import validation
 from barometre.web import ids, views
 from barometre.web.clientside import function
-from barometre.web.layouts import downloads
 from barometre.web.layouts import indicator as layout
 
 
@@ -103,11 +102,5 @@ def register(app, services: Services) -> None:
         function("indicator", "share"),
         Output(ids.SHARE_STATUS, "children"),
         Input(ids.SHARE, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        function("indicator", "downloadImage"),
-        Output(downloads.IMAGE_SINK, "data"),
-        Input({"type": downloads.IMAGE_BUTTON, "graphique": ALL, "format": ALL}, "n_clicks"),
         prevent_initial_call=True,
     )

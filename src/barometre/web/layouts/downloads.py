@@ -1,4 +1,5 @@
-"""Under every chart: its data as CSV and JSON (links to the API) and the chart as PNG and SVG."""
+"""Under every chart: its data as CSV and JSON (links to the API) and the chart as PNG and SVG
+(links to the images the server draws, web/sharing.py: no script needed)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,9 @@ from dash import html
 
 from barometre.data.services import Services
 from barometre.publish import export
-from barometre.publish.validation import Query
+from barometre.publish.validation import DEFAULT_DISPLAY, Display, Query
 from barometre.urls import Urls
 
-IMAGE_BUTTON = "telecharger-image"
-IMAGE_SINK = "telecharger-image-puits"
 IMAGE_FORMATS = ("png", "svg")
 
 
@@ -42,8 +41,28 @@ def data_urls(services: Services, query: Query, dimension: str) -> tuple[str, st
     return urls.path(path + ".csv", **period), urls.path(path, **period), text
 
 
-def downloads(services: Services, query: Query, chart_id: str, title: str) -> html.Div:
-    """Return the download links and image buttons of one chart of an indicator page."""
+def image_path(query: Query, display: Display, chart_id: str, extension: str, urls: Urls) -> str:
+    """Return the site path of the image of one chart of an indicator page, as it shows."""
+    indicator = query.indicator
+    return urls.path(
+        f"/indicateurs/{indicator.id}/image.{extension}",
+        debut=query.start.isoformat(),
+        fin=query.end.isoformat(),
+        granularite=query.granularity,
+        departement=query.departement,
+        graphique=chart_id.removeprefix(indicator.id + "-"),
+        **display.params(),
+    )
+
+
+def downloads(
+    services: Services,
+    query: Query,
+    chart_id: str,
+    title: str,
+    display: Display = DEFAULT_DISPLAY,
+) -> html.Div:
+    """Return the download links (data and images) of one chart of an indicator page."""
     dimension = chart_id.removeprefix(query.indicator.id + "-")
     dimension = dimension if dimension in query.indicator.breakdowns else ""
     csv_url, json_url, text = data_urls(services, query, dimension)
@@ -64,11 +83,12 @@ def downloads(services: Services, query: Query, chart_id: str, title: str) -> ht
             ("(JSON)", json_url, "json"),
         )
     ]
+    urls = Urls(services.settings.url_prefix)
     images = [
-        html.Button(
+        html.A(
             _named("", f"Image {fmt.upper()}", f" du graphique {named}"),
-            id={"type": IMAGE_BUTTON, "graphique": chart_id, "format": fmt},
-            type="button",
+            href=image_path(query, display, chart_id, fmt, urls),
+            download=f"{chart_id}.{fmt}",
             className="btn btn-sm btn-outline-secondary",
         )
         for fmt in IMAGE_FORMATS

@@ -51,7 +51,6 @@ def page(
         html.H1(indicator.title),
         html.P(indicator.description, className="lead"),
         dcc.Store(id=ids.INDICATOR, data=indicator.id),
-        dcc.Store(id=downloads.IMAGE_SINK),
     ]
     if query is None:
         content.append(html.P("Aucune donnée n'est encore disponible pour cet indicateur."))
@@ -147,7 +146,9 @@ def results(
     blocks = [chart_block(chart) for chart in charts]
     if services is not None and query is not None:
         for block, chart in zip(blocks, charts, strict=True):
-            block.children.append(downloads.downloads(services, query, chart.id, chart.title))
+            block.children.append(
+                downloads.downloads(services, query, chart.id, chart.title, display)
+            )
         blocks[1:1] = departement_map(services, query, display)
     return blocks
 
