@@ -7,6 +7,7 @@ import logging
 import time
 
 import pytest
+from conftest import wait_until
 from dash import dcc, html
 from dash_http import components
 from test_app import route
@@ -468,8 +469,11 @@ def test_the_skip_link_followed_before_dash_leaves_dash_s_anchor_in_the_address(
     page = reader
     held = held_back(page, live_server.url + INDICATOR_PAGE)
     page.keyboard.press("Tab")
+    focused = "document.activeElement.classList.contains('skip-link')"
+    assert wait_until(lambda: page.evaluate(focused))
     page.keyboard.press("Enter")  # « Aller au contenu »
-    assert page.url.endswith("#prerendu-contenu")
+    # A loaded machine tells Playwright of the new address a little later: wait for it.
+    page.wait_for_url("**#prerendu-contenu", timeout=20_000)
     held[0].continue_()
     page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
     assert page.url.endswith("#contenu")
