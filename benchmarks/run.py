@@ -280,9 +280,14 @@ def measure_scale(demo_dir: Path, folder: Path, factors: list[int], quick: bool)
     return results
 
 
-def measure_soak(demo_dir: Path, folder: Path, quick: bool) -> dict:
+SOAK_SETUPS = ("sqlite", "postgresql_redis")
+
+
+def measure_soak(
+    demo_dir: Path, folder: Path, quick: bool, setups: tuple[str, ...] = SOAK_SETUPS
+) -> dict:
     """The soak (benchmarks/soak.py) on the SQLite store, then on two instances sharing one
-    PostgreSQL and one Redis (full run only).
+    PostgreSQL and one Redis (full run only); ``setups`` says which of the two.
 
     The quick run gives each worker a 1 MB answers cache, which a few seconds fill: it checks
     the machinery, its figures say nothing of the default's.
@@ -292,10 +297,11 @@ def measure_soak(demo_dir: Path, folder: Path, quick: bool) -> dict:
     answers_mb = 1 if quick else Settings().answers_mb
     env = {"BAROMETRE_ANSWERS_MB": str(answers_mb)}
     results = {}
-    print("  SQLite, 2 processus…", flush=True)
-    with servers.barometre(demo_dir, env=env, log="endurance.log") as app:
-        results["sqlite"] = soak.soak([app], answers_mb, quick)
-    if quick:
+    if "sqlite" in setups:
+        print("  SQLite, 2 processus…", flush=True)
+        with servers.barometre(demo_dir, env=env, log="endurance.log") as app:
+            results["sqlite"] = soak.soak([app], answers_mb, quick)
+    if quick or "postgresql_redis" not in setups:
         return results
     sys.path.insert(0, str(ROOT / "tests"))
     from servers import PostgreSQL, Redis
@@ -360,8 +366,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--soak-only",
-        action="store_true",
-        help="measure only the soak, in place of the existing report's",
+        nargs="?",
+        const=",".join(SOAK_SETUPS),
+        default="",
+        help="measure only the soak (or only some of its set-ups: sqlite, postgresql_redis), "
+        "in place of the existing report's",
     )
     parser.add_argument(
         "--volume-dir",
@@ -401,7 +410,12 @@ def main(argv: list[str] | None = None) -> int:
                 volume = measure_scale(demo_dir, arguments.volume_dir, factors, quick)
                 result["volume"] = {**result.get("volume", {}), **volume}
             elif arguments.soak_only:
-                result["endurance"] = measure_soak(demo_dir, folder, quick)
+                setups = tuple(arguments.soak_only.split(","))
+                unknown = set(setups) - set(SOAK_SETUPS)
+                if unknown:
+                    parser.error(f"--soak-only : {', '.join(sorted(unknown))} inconnu(s)")
+                measured = measure_soak(demo_dir, folder, quick, setups)
+                result["endurance"] = {**result.get("endurance", {}), **measured}
             else:
                 separately = {
                     "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
