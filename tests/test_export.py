@@ -187,12 +187,15 @@ def test_chart_downloads_give_back_what_the_chart_shows(app, chart, search):
         assert {r.libelle: r.valeur for r in frame.itertuples()} == pytest.approx(shown)
     json_link = next(n for n in links if n.download.endswith(".json"))
     assert client.get(json_link.href).status_code == 200
+    # The images: links to the server's drawing of this chart, as the page shows it.
     images = [
-        n
-        for n in nodes
-        if isinstance(getattr(n, "id", None), dict) and n.id.get("graphique") == prefix
+        n for n in nodes if getattr(n, "download", None) in (prefix + ".png", prefix + ".svg")
     ]
-    assert sorted(n.id["format"] for n in images) == ["png", "svg"]
+    assert sorted(n.download.rsplit(".", 1)[1] for n in images) == ["png", "svg"]
+    for image in images:
+        assert f"graphique={chart}" in image.href and search.lstrip("?") in image.href
+        answer = client.get(image.href)
+        assert answer.status_code == 200 and answer.mimetype.startswith("image/")
 
 
 @pytest.mark.browser
@@ -207,8 +210,10 @@ def test_chart_image_and_data_downloads_in_the_browser(live_server, page):
     block = page.locator(".chart-block").first
     for fmt in ("png", "svg"):
         with page.expect_download(timeout=30_000) as download:
-            block.get_by_role("button", name=f"image {fmt.upper()}").click()
+            block.get_by_role("link", name=f"image {fmt.upper()}").click()
         assert download.value.suggested_filename == f"brigade-numerique-demandes-evolution.{fmt}"
+        drawn = Path(download.value.path()).read_bytes()
+        assert drawn.startswith(b"\x89PNG" if fmt == "png" else b"<svg")
     link = block.get_by_role(
         "link", name="Télécharger les données du graphique «\u00a0Évolution par mois\u00a0» (CSV"
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlsplit
@@ -29,6 +30,8 @@ from barometre.publish import validation
 from barometre.publish.validation import DISPLAY_PARAMS, InvalidInput
 from barometre.urls import Urls
 from barometre.web import embed, errors, views
+
+log = logging.getLogger(__name__)
 
 PROVIDER_NAME = "Baromètre numérique — Gendarmerie nationale"
 MAX_URL_LENGTH = 2048
@@ -150,7 +153,15 @@ def head_tags(services: Services, shared: Shared, page_url: str) -> str:
 
 def page_head(services: Services, path: str, query_string: str, today: dt.date) -> str:
     """Return the sharing tags of the page or embed at ``path``, or "" when it has none."""
-    shared = nearest_embed(services, path, dict(parse_qsl(query_string)), today)
+    try:
+        shared = nearest_embed(services, path, dict(parse_qsl(query_string)), today)
+    except StoreError:
+        raise
+    except Exception:
+        # The tags are an extra: a chart that cannot be drawn leaves its page without them (its
+        # own block says so), never takes the page down.
+        log.exception("balises de partage impossibles : %s?%s", path, query_string)
+        return ""
     if shared is None:
         return ""
     return head_tags(services, shared, absolute(services, shared.canonical))
