@@ -14,6 +14,7 @@ growth and no error. Nothing here asserts: the report prints whether the target 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 import threading
@@ -181,12 +182,14 @@ def lines_for(rate: float, seconds: int, instances: int) -> int:
 
 
 def memory(instances: Sequence[servers.Server]) -> dict[str, float]:
-    """Each worker's resident memory in MB, by process id."""
-    return {
-        str(pid): round(servers.rss_mb(pid), 1)
-        for instance in instances
-        for pid in instance.worker_pids()
-    }
+    """Each worker's resident memory in MB, by process id (a worker gone meanwhile is left out:
+    ``verdict`` reports it replaced)."""
+    found = {}
+    for instance in instances:
+        for pid in instance.worker_pids():
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+                found[str(pid)] = round(servers.rss_mb(pid), 1)
+    return found
 
 
 def run_together(

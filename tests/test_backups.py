@@ -373,3 +373,23 @@ def test_postgresql_backup_and_restore_bring_the_figures_back_with_a_higher_vers
     assert refused.returncode == 1 and "pg_restore a échoué" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert figures() == (version, at_dump[1])
+
+
+def test_a_postgresql_password_goes_to_the_tool_s_environment_never_its_command_line(
+    monkeypatch,
+):
+    from barometre.data.store import backups as store_backups
+
+    seen = {}
+
+    def run(command, **options):
+        seen.update(command=command, env=options["env"], stdin=options["stdin"])
+        return subprocess.CompletedProcess(command, 0, stdout="", stderr="")
+
+    monkeypatch.setattr(store_backups.subprocess, "run", run)
+    store_backups._pg_run(["pg_dump"], "postgresql://barometre:s3cr%C3%A8t@db.example:5433/prod")
+    assert not any("s3cr" in part for part in seen["command"])
+    assert seen["env"]["PGPASSWORD"] == "s3crèt"
+    assert "--no-password" in seen["command"] and seen["stdin"] is subprocess.DEVNULL
+    [target] = [part for part in seen["command"] if part.startswith("--dbname=")]
+    assert "host=db.example" in target and "port=5433" in target and "dbname=prod" in target

@@ -62,3 +62,25 @@ def test_a_bad_setting_is_a_french_error(tmp_path):
     )
     assert result.exit_code == 1
     assert "BAROMETRE_CACHE_TIMEOUT='x'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("host", "public", "warned"),
+    [
+        ("0.0.0.0", "", True),
+        ("0.0.0.0", "https://barometre.example", False),
+        ("127.0.0.1", "", False),
+    ],
+)
+def test_serving_beyond_this_machine_without_a_public_address_warns(
+    tmp_path, monkeypatch, host, public, warned
+):
+    from gunicorn.app.base import BaseApplication
+
+    monkeypatch.setattr(BaseApplication, "run", lambda self: None)
+    env = {"BAROMETRE_DATA_DIR": str(tmp_path)}
+    if public:
+        env["BAROMETRE_PUBLIC_URL"] = public
+    result = CliRunner().invoke(main, ["serve", "--host", host], env=env)
+    assert result.exit_code == 0, result.output
+    assert ("BAROMETRE_PUBLIC_URL vaut" in result.stderr) is warned

@@ -521,3 +521,24 @@ def test_the_shared_file_cache_of_the_app_is_the_bulk_pruned_one(settings, empty
 
     app = create_app(settings)
     assert isinstance(app.services.cache.cache, FileCache)
+
+
+def test_a_full_file_cache_removes_expired_entries_first_and_keeps_the_others(
+    tmp_path, monkeypatch
+):
+    import time
+
+    from barometre.data import services
+
+    cache = services.FileCache(str(tmp_path), threshold=50, default_timeout=0)
+    for number in range(30):
+        cache.set(f"fugace-{number}", number, timeout=1)
+    for number in range(21):
+        cache.set(f"durable-{number}", number)
+    # An hour later: the 30 short-lived entries have expired.
+    later = time.time() + 3600
+    monkeypatch.setattr(services.time, "time", lambda: later)
+    cache.set("nouvelle", 1)
+    assert cache._file_count == 41
+    kept = {path.name for path in tmp_path.iterdir()}
+    assert all(cache._get_filename(f"durable-{n}").rsplit("/", 1)[1] in kept for n in range(21))

@@ -157,6 +157,9 @@ def _last_operation(store: Store) -> str:
     return (" ; ".join(said) or "Aucune sauvegarde inscrite (barometre sauvegarde FICHIER)") + "."
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
 @click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535))
@@ -170,6 +173,15 @@ def serve(ctx: Context, host: str, port: int, workers: int, timeout: int) -> Non
     from barometre.web.app import create_app
 
     settings = ctx.settings
+    if host not in LOOPBACK and settings.public_url == Settings().public_url:
+        # Served beyond this machine with the local address as its public one: every shared
+        # link (oEmbed, social cards, images) would point to 127.0.0.1.
+        click.echo(
+            f"Attention : BAROMETRE_PUBLIC_URL vaut {settings.public_url} alors que le site est "
+            f"servi sur {host} ; les liens de partage (oEmbed, cartes, images) pointeront vers "
+            "cette adresse locale. Donnez l'adresse publique du site (https://…).",
+            err=True,
+        )
 
     class Server(BaseApplication):
         def load_config(self):

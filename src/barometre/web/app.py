@@ -97,7 +97,7 @@ class BarometreDash(dash.Dash):
             page, status = answer(
                 self.services,
                 flask.request.path,
-                flask.request.query_string.decode(),
+                flask.request.query_string.decode(errors="replace"),
                 dt.date.today(),
             )
             kwargs["title"] = str(escape(page.title))
@@ -105,7 +105,7 @@ class BarometreDash(dash.Dash):
                 kwargs["metas"] += sharing.page_head(
                     self.services,
                     flask.request.path,
-                    flask.request.query_string.decode(),
+                    flask.request.query_string.decode(errors="replace"),
                     dt.date.today(),
                 )
             kwargs["app_entry"] = prerender.page_html(self.services, page) + kwargs["app_entry"]

@@ -139,7 +139,7 @@ def parse_options(
 def _height(value: str) -> int:
     if not value:
         return HEIGHT_DEFAULT
-    if not value.isdigit() or not HEIGHT_MIN <= int(value) <= HEIGHT_MAX:
+    if not (value.isascii() and value.isdigit()) or not HEIGHT_MIN <= int(value) <= HEIGHT_MAX:
         raise InvalidInput(
             "hauteur",
             f"«\u00a0hauteur\u00a0» doit être un nombre entier de pixels"
@@ -397,7 +397,12 @@ def register(
         try:
             today = dt.date.today()
             options = parse_options(services, indicator_id, args, today)
-            tags = head(services, flask.request.path, flask.request.query_string.decode(), today)
+            tags = head(
+                services,
+                flask.request.path,
+                flask.request.query_string.decode(errors="replace"),
+                today,
+            )
             html = render(services, options, args, tags)
         except NotFound as missing:
             return _page(services, "Graphique introuvable", missing.args[0], 404)

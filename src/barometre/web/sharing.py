@@ -18,7 +18,7 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import flask
 from markupsafe import escape
@@ -107,6 +107,11 @@ def image_path(services: Services, shared: Shared, extension: str = "png") -> st
     return urls.path(f"/embed/{shared.options.indicator.id}/image.{extension}", **parameters)
 
 
+def first_values(query_string: str) -> dict[str, str]:
+    """Return a query string's parameters, the first value of a repeated one (as pages read it)."""
+    return {key: values[0] for key, values in parse_qs(query_string).items()}
+
+
 def absolute(services: Services, path: str) -> str:
     """Return the public absolute URL of a site path (prefix included)."""
     return services.settings.public_url + path
@@ -154,7 +159,7 @@ def head_tags(services: Services, shared: Shared, page_url: str) -> str:
 def page_head(services: Services, path: str, query_string: str, today: dt.date) -> str:
     """Return the sharing tags of the page or embed at ``path``, or "" when it has none."""
     try:
-        shared = nearest_embed(services, path, dict(parse_qsl(query_string)), today)
+        shared = nearest_embed(services, path, first_values(query_string), today)
     except StoreError:
         raise
     except Exception:
@@ -218,7 +223,7 @@ def _size(args: Mapping[str, str], name: str) -> int | None:
     value = args.get(name, "")
     if not value:
         return None
-    if not value.isdigit() or not 0 < int(value) <= MAX_SIZE:
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= MAX_SIZE:
         raise Refused(
             400,
             "Paramètre invalide",
@@ -249,7 +254,7 @@ def _ours(services: Services, url: str, today: dt.date) -> Shared:
         raise unknown from None
     if not same or parts.username or parts.password:
         raise unknown
-    shared = nearest_embed(services, parts.path, dict(parse_qsl(parts.query)), today)
+    shared = nearest_embed(services, parts.path, first_values(parts.query), today)
     if shared is None:
         raise unknown
     return shared
@@ -272,7 +277,11 @@ def picture(services: Services, shared: Shared, extension: str) -> bytes:
         document = image.svg(shown.chart.model, caption, theme)
         return image.png(document) if extension == "png" else document.encode()
 
-    key = (extension, theme, options.indicator.id, tuple(sorted(shared.parameters.items())))
+    # What the image shows, not how it was asked (a height, « auto » or a date before the data
+    # would each draw the same image again and keep it apart).
+    breakdown = options.breakdown.id if options.breakdown else ""
+    key = (extension, theme, *options.query.key(), breakdown, options.frozen)
+    key += (tuple(sorted(options.display.params().items())), dt.date.today())
     return services.memoized("image", key, draw)
 
 
@@ -319,7 +328,9 @@ def page_picture(
         document = image.svg(chart.model, caption, theme)
         return image.png(document) if extension == "png" else document.encode()
 
+    # A month closes at midnight: what a page publishes changes with the day (views.py).
     key = (extension, theme, wanted, *query.key(), tuple(sorted(display.params().items())))
+    key += (dt.date.today(),)
     return services.memoized("page-image", key, draw)
 
 

@@ -32,6 +32,8 @@ from barometre.data.store.schema import SCHEMA_VERSION
 from barometre.data.store.updates import UpdateLog, _now
 
 # One line of the log, on the store's connection or on a staged copy (both take ``?``).
+# The longest a pg_dump or pg_restore may take.
+PG_TOOL_SECONDS = 3600
 LOG_OPERATION = (
     "INSERT INTO operations (at, kind, file, checksum, data_version) VALUES (?, ?, ?, ?, ?)"
 )
@@ -54,7 +56,7 @@ class Backups(UpdateLog):
     def backup_into(self, target: Path) -> int:
         """Copy the live store into the new file ``target``; return its data version."""
         if isinstance(self.dialect, PostgreSQLDialect):
-            _pg_run([_pg_tool("pg_dump"), "--format=custom", f"--file={target}", self.dialect.url])
+            _pg_run([_pg_tool("pg_dump"), "--format=custom", f"--file={target}"], self.dialect.url)
             return int(_dumped(target)["data_version"])
         with self._driver_errors():
             source = self._connection()
@@ -133,9 +135,9 @@ class Backups(UpdateLog):
                 "--if-exists",
                 "--single-transaction",
                 "--no-owner",
-                f"--dbname={dialect.url}",
                 str(backup),
-            ]
+            ],
+            dialect.url,
         )
         # Until this commits, readers see the archive's own version: the data it was served
         # with, which no cache can mistake for another state.
@@ -179,11 +181,38 @@ def _pg_tool(name: str) -> str:
     return found
 
 
-def _pg_run(command: list[str]) -> str:
-    """Run a PostgreSQL tool; return what it printed, or raise with what it said last."""
-    finished = subprocess.run(  # noqa: S603 - our own command line, no shell
-        command, capture_output=True, text=True, check=False
-    )
+def _pg_run(command: list[str], url: str = "") -> str:
+    """Run a PostgreSQL tool (on the database ``url``); return what it printed, or raise with
+    what it said last.
+
+    The password goes in the tool's environment, never on its command line (which every local
+    user can read); the tool never waits for a password typed in, nor longer than an hour.
+    """
+    environment = dict(os.environ)
+    if url:
+        # psycopg is installed with PostgreSQL support only (the « postgresql » extra).
+        from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+        parameters = conninfo_to_dict(url)
+        password = parameters.pop("password", None)
+        if password:
+            environment["PGPASSWORD"] = str(password)
+        command = [*command, "--no-password", f"--dbname={make_conninfo(**parameters)}"]
+    try:
+        finished = subprocess.run(  # noqa: S603 - our own command line, no shell
+            command,
+            capture_output=True,
+            text=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
+            env=environment,
+            timeout=PG_TOOL_SECONDS,
+        )
+    except subprocess.TimeoutExpired:
+        raise BackupError(
+            f"{Path(command[0]).name} n'a pas fini en {PG_TOOL_SECONDS // 60} minutes : rien n'a "
+            "été restauré ni sauvegardé de façon sûre ; vérifiez le serveur PostgreSQL."
+        ) from None
     if finished.returncode:
         said = finished.stderr.strip().splitlines() or [f"code de sortie {finished.returncode}"]
         raise BackupError(f"{Path(command[0]).name} a échoué : {said[-1]}")
