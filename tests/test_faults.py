@@ -69,6 +69,17 @@ def redis_and_server(demo_settings, tmp_path_factory):
     redis.stop()
 
 
+HANG_SECONDS = 30
+
+
+def test_a_dead_redis_costs_a_request_at_most_its_short_socket_timeouts():
+    from barometre.config import Settings
+    from barometre.data.services import cache_config
+
+    options = cache_config(Settings(cache_url="redis://127.0.0.1:1/0"))["CACHE_OPTIONS"]
+    assert options["socket_connect_timeout"] <= 0.25 and options["socket_timeout"] <= 0.5
+
+
 def test_pages_survive_redis_stopping_and_restarting(redis_and_server):
     redis, server = redis_and_server
     for path in PAGES:  # warm the cache
@@ -80,8 +91,10 @@ def test_pages_survive_redis_stopping_and_restarting(redis_and_server):
             assert status == 200
             status, body, callback_seconds = route(server, path)
             assert status == 200 and "Page introuvable" not in body
-            # Bypassing a dead cache costs milliseconds (short socket timeouts), not seconds.
-            assert page_seconds < 3 and callback_seconds < 3
+            # No request waits on the dead cache: its socket timeouts are short (checked in
+            # test_a_dead_redis_costs_a_request_at_most_its_short_socket_timeouts); this bound
+            # only catches a hang, which a loaded machine cannot reach (make test-stress).
+            assert page_seconds < HANG_SECONDS and callback_seconds < HANG_SECONDS
     finally:
         redis.start()
     server.log.flush()
