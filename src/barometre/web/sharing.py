@@ -260,6 +260,12 @@ def _ours(services: Services, url: str, today: dt.date) -> Shared:
     return shared
 
 
+def _drawn(chart, caption: image.Caption, theme: str, extension: str) -> bytes:
+    """Return a chart drawn as a standalone SVG document, or that document as PNG."""
+    document = image.svg(chart, caption, theme)
+    return image.png(document) if extension == "png" else document.encode()
+
+
 def picture(services: Services, shared: Shared, extension: str) -> bytes:
     """Return the image of an embed's chart as SVG or PNG bytes (memoized on the data version)."""
     options = shared.options
@@ -274,8 +280,7 @@ def picture(services: Services, shared: Shared, extension: str) -> bytes:
             summary=shown.chart.summary,
             demo=services.store.is_demo(),
         )
-        document = image.svg(shown.chart.model, caption, theme)
-        return image.png(document) if extension == "png" else document.encode()
+        return _drawn(shown.chart.model, caption, theme, extension)
 
     # What the image shows, not how it was asked (a height, « auto » or a date before the data
     # would each draw the same image again and keep it apart).
@@ -325,8 +330,7 @@ def page_picture(
             summary=chart.summary,
             demo=services.store.is_demo(),
         )
-        document = image.svg(chart.model, caption, theme)
-        return image.png(document) if extension == "png" else document.encode()
+        return _drawn(chart.model, caption, theme, extension)
 
     # A month closes at midnight: what a page publishes changes with the day (views.py).
     key = (extension, theme, wanted, *query.key(), tuple(sorted(display.params().items())))
