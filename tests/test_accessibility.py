@@ -373,6 +373,25 @@ def test_theme_switch_overrides_the_system_and_is_remembered_without_cookie(page
     assert page.context.cookies() == []
 
 
+def test_a_theme_chosen_the_instant_dash_draws_its_select_counts(page, live_server):
+    # Dash may draw the header's select again; a choice made at once, before the select is synced
+    # with the stored one, must still be stored and applied.
+    page.emulate_media(color_scheme="light")
+    open_page(page, f"{live_server.url}/")
+    page.evaluate(
+        """() => {
+          const drawn = document.getElementById('theme-choix');
+          const fresh = drawn.cloneNode(true);
+          delete fresh.dataset.barometreReady;
+          drawn.replaceWith(fresh);
+          fresh.value = 'sombre';
+          fresh.dispatchEvent(new Event('change', {bubbles: true}));
+        }"""
+    )
+    assert page.evaluate("localStorage.getItem('barometre-theme')") == "sombre"
+    assert page.get_attribute("html", "data-bs-theme") == "dark"
+
+
 # --- Lighthouse ----------------------------------------------------------------------------------
 
 

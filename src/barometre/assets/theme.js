@@ -132,32 +132,42 @@
   }
 
   // The server's copy of the page has its own select (prerender.py, prerendered.js): both work.
-  function setUpSelects() {
+  function themeSelects() {
     var copy = document.getElementById("prerendu");
-    setUpSelect(document.getElementById(SELECT_ID));
+    var ids = [SELECT_ID];
     if (copy) {
-      setUpSelect(document.getElementById(copy.dataset.prefix + SELECT_ID));
+      ids.push(copy.dataset.prefix + SELECT_ID);
     }
+    return ids.map(function (id) { return document.getElementById(id); })
+      .filter(function (select) { return select !== null; });
   }
 
-  function setUpSelect(select) {
-    if (!select || select.dataset.barometreReady) {
+  // A select Dash has just drawn shows the stored choice.
+  function syncSelects() {
+    themeSelects().forEach(function (select) {
+      if (!select.dataset.barometreReady) {
+        select.dataset.barometreReady = "1";
+        select.value = stored();
+      }
+    });
+  }
+
+  // Listening on the document, a choice counts even when made before Dash's select was synced.
+  function onChange(event) {
+    var select = event.target;
+    if (themeSelects().indexOf(select) === -1) {
       return;
     }
-    select.dataset.barometreReady = "1";
-    select.value = stored();
-    select.addEventListener("change", function () {
-      try {
-        if (select.value === "auto") {
-          window.localStorage.removeItem(KEY);
-        } else {
-          window.localStorage.setItem(KEY, select.value);
-        }
-      } catch (error) {
-        // storage disabled: the choice lasts for this page only
+    try {
+      if (select.value === "auto") {
+        window.localStorage.removeItem(KEY);
+      } else {
+        window.localStorage.setItem(KEY, select.value);
       }
-      apply();
-    });
+    } catch (error) {
+      // storage disabled: the choice lasts for this page only
+    }
+    apply();
   }
 
   // Dash marks the components a callback is updating with data-dash-is-loading; assistive
@@ -190,7 +200,8 @@
   }
 
   apply();
-  setUpSelects();
+  syncSelects();
+  document.addEventListener("change", onChange);
   if (media && media.addEventListener) {
     media.addEventListener("change", apply);
   }
@@ -208,7 +219,7 @@
     scheduled = true;
     window.setTimeout(function () {
       scheduled = false;
-      setUpSelects();
+      syncSelects();
       rethemeAll();
     }, 50);
   }).observe(document.body, {
