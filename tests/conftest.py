@@ -173,16 +173,41 @@ def browser():
         chromium.close()
 
 
-# Dash and plotly.js start at the reader's first move (assets/prerendered.js, embed.js); most
-# browser tests are about what they then run, so their reader moves as soon as a page is there.
+# Dash and plotly.js start at the reader's intent to change something (assets/prerendered.js,
+# embed.js); most browser tests are about what they then run, so Dash starts as soon as a page
+# is there, as the pages' scripts let tests and the benchmark ask (their START_EVENT). What
+# starts Dash for a reader, and what does not, is tested in test_prerender.py.
+START_EVENT = "barometre:demarrer"
 FIRST_MOVE = (
     "window.addEventListener('DOMContentLoaded',"
-    " () => window.dispatchEvent(new Event('pointermove')));"
+    f" () => document.dispatchEvent(new Event('{START_EVENT}')));"
 )
 
 
+def start_dash(page) -> None:
+    """Start Dash (or an embed's plotly.js) on ``page`` now, as a reader's intent would."""
+    page.evaluate(f"document.dispatchEvent(new Event('{START_EVENT}'))")
+
+
+# Where on the screen a point of a server's drawing is (explore.js's data-points: the point's
+# place in the plot area), for a pointer to show its tooltip.
+POINT_ON_SCREEN = """drawing => {
+  const area = drawing.querySelector('.svg-area').getBoundingClientRect();
+  const points = JSON.parse(drawing.dataset.points).series[0].points;
+  const point = points[Math.floor(points.length / 2)];
+  return [area.left + point[0] * area.width, area.top + point[1] * area.height];
+}"""
+
+
+def hover_a_point(page, drawing: str) -> None:
+    """Move the pointer onto the middle point of the drawing ``drawing`` (a CSS selector)."""
+    page.locator(drawing).first.scroll_into_view_if_needed()
+    x, y = page.locator(drawing).first.evaluate(POINT_ON_SCREEN)
+    page.mouse.move(x, y)
+
+
 def reader_moves(context) -> None:
-    """Make every page (and frame) of a browser ``context`` get a reader's move once loaded."""
+    """Make every page (and frame) of a browser ``context`` start Dash once loaded."""
     context.add_init_script(FIRST_MOVE)
 
 

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 import pytest
-from conftest import DEMO_TODAY, LiveServer, free_port, reader_moves, require
+from conftest import DEMO_TODAY, LiveServer, free_port, hover_a_point, reader_moves, require
 
 from barometre.charts import french
 from barometre.config import Settings
@@ -632,9 +632,15 @@ def test_an_embed_read_without_a_move_loads_no_plotly_and_is_axe_clean(sites, br
         drawing = page.locator("#graphique .svg-chart")
         assert drawing.count() == 1 and drawing.bounding_box()["height"] > 200
         assert axe_violations(page) == []
-        # the reader moves: plotly.js comes and draws over the drawing, which stays, unseen,
-        # as the keyboard's chart (explore.js)
-        page.mouse.move(100, 100)
+        # hovering and tapping show the drawing's tooltips (explore.js): no plotly.js
+        hover_a_point(page, "#graphique .svg-chart[data-points]")
+        page.locator("#graphique .explore-tip:visible").wait_for()
+        page.wait_for_timeout(300)  # fixed wait: nothing must be requested: no state to wait for
+        assert fetched == []
+        # a mouse press (zooming is plotly.js's): it comes and draws over the drawing, which
+        # stays, unseen, as the keyboard's chart (explore.js)
+        page.mouse.down()
+        page.mouse.up()
         page.wait_for_selector("#graphique .main-svg", timeout=20_000)
         assert not page.locator("#graphique .svg-chart").is_visible()
         assert len(fetched) == 2  # plotly.js and its French locale

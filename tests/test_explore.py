@@ -11,7 +11,7 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import reader_moves
+from conftest import reader_moves, start_dash
 from test_accessibility import axe
 
 from barometre.charts.french import NBSP
@@ -263,7 +263,7 @@ def test_an_embed_is_walked_the_same_before_and_after_plotly(browser, live_serve
         page.set_default_timeout(60_000)
         page.goto(url)
         if phase == "apres":
-            page.mouse.move(10, 10)
+            start_dash(page)
             page.wait_for_selector("#graphique .main-svg")
         explorer = page.locator("[id$='-exploration']")
         explorer.focus()

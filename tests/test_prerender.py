@@ -7,7 +7,7 @@ import logging
 import time
 
 import pytest
-from conftest import wait_until
+from conftest import hover_a_point, start_dash, wait_until
 from dash import dcc, html
 from dash_http import components
 from test_app import route
@@ -285,6 +285,13 @@ def requests_to_dash(page) -> list[str]:
     return requested
 
 
+# What each chart box of the page shows over it: « Mise à jour… » while its results are updated.
+UPDATING_LABELS = (
+    "[...document.querySelectorAll('.chart-box')]"
+    ".map(box => getComputedStyle(box, '::after').content)"
+)
+
+
 @pytest.fixture
 def reader(browser):
     """A page of its own context: no move until the test makes one, and the real CSP."""
@@ -313,10 +320,30 @@ def test_a_reader_who_only_reads_never_loads_dash(live_server, reader):
     page.wait_for_timeout(500)  # fixed wait: nothing must be requested: no state to wait for
     assert requested == []
     assert page.locator("#prerendu .chart-summary").count() == 3
+    # Scrolling, hovering a chart (its tooltip shows), tabbing through links start nothing.
     page.mouse.move(200, 200)
+    page.mouse.wheel(0, 600)
+    hover_a_point(page, "#prerendu .svg-chart[data-points]")
+    page.locator("#prerendu .explore-tip:visible").first.wait_for()
+    for _ in range(5):
+        page.keyboard.press("Tab")
+    page.wait_for_timeout(500)  # fixed wait: nothing must be requested: no state to wait for
+    assert requested == []
+    assert page.locator("#prerendu").count() == 1
+    # A pointer over a control fetches Dash's scripts without running them.
+    page.hover(f"#prerendu-{ids.COMPARE}")
+    # (a Playwright call lets its events, the requests, reach this thread)
+    assert wait_until(
+        lambda: page.evaluate("true") and any("dash_renderer" in url for url in requested)
+    )
+    assert page.evaluate("window.dash_clientside === undefined || !window.DashRenderer")
+    assert page.locator("#prerendu").count() == 1
+    # Pressing it starts Dash, and the checkbox says at once what it will show.
+    page.click(f"#prerendu-{ids.COMPARE}")
+    assert page.get_attribute(f"#prerendu-{ids.COMPARE}", "aria-checked") == "true"
     page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
     assert page.locator("#react-entry-point .js-plotly-plot .main-svg").count() >= 3
-    assert any("dash_renderer" in url for url in requested)
+    assert page.get_attribute(f"#{ids.COMPARE}", "aria-checked") == "true"
     assert errors == []
 
 
@@ -325,7 +352,7 @@ def test_what_the_reader_did_before_dash_is_carried_over(live_server, reader):
     page = reader
     # Dash's renderer is held back until the reader has acted on the copy.
     held = held_back(page, live_server.url + "/indicateurs/brigade-numerique-demandes")
-    # Keyboard only: the first Tab starts Dash.
+    # Keyboard only: a Tab onto a link starts nothing; the focus on a control starts Dash.
     page.keyboard.press("Tab")
     page.focus(f"#prerendu-{ids.GRANULARITY}")
     page.keyboard.press("ArrowDown")  # a native select changes at once
@@ -333,9 +360,12 @@ def test_what_the_reader_did_before_dash_is_carried_over(live_server, reader):
     assert chosen == "annee"  # after « mois », the default
     page.click(f"#prerendu-{ids.COMPARE}")
     assert page.get_attribute(f"#prerendu-{ids.COMPARE}", "aria-checked") == "true"
+    # the results say at once that they are being updated, while Dash starts
+    assert page.get_attribute("#prerendu [data-busy-region]", "aria-busy") == "true"
+    assert page.evaluate(UPDATING_LABELS) == ["\"Mise à jour…\""] * 3
     page.focus(f"#prerendu-{ids.GRANULARITY}")
     assert page.locator("#prerendu").count() == 1  # all that happened before Dash
-    assert len(held) == 1  # the first Tab started Dash
+    assert len(held) == 1  # the focus on the select started Dash
     held[0].continue_()
     page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
     assert page.eval_on_selector(f"#{ids.GRANULARITY}", "s => s.value") == chosen
@@ -343,6 +373,8 @@ def test_what_the_reader_did_before_dash_is_carried_over(live_server, reader):
     assert page.get_attribute(f"#{ids.COMPARE}", "aria-checked") == "true"
     # the chart and the permalink follow the choices made in the copy
     page.get_by_role("heading", name="Évolution par année").wait_for(timeout=20_000)
+    page.wait_for_function("!document.querySelector('[aria-busy]')")
+    assert page.evaluate(UPDATING_LABELS) == ["none"] * 3
     assert f"granularite={chosen}" in page.url and "comparer=oui" in page.url
 
 
@@ -382,6 +414,8 @@ def test_the_focus_stays_where_the_keyboard_left_it_outside_the_page_region(live
     focused = "() => { const e = document.activeElement;"
     focused += " return [e.closest('#react-entry-point') !== null, e.textContent]; }"
     assert page.evaluate(focused) == [False, "Accueil"]
+    start_dash(page)  # as a press on a control would, the focus staying where it is
+    assert wait_until(lambda: page.evaluate("true") and held)
     held[0].continue_()
     page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
     assert page.evaluate(focused) == [True, "Accueil"]
@@ -455,7 +489,7 @@ def test_without_plotly_the_drawings_stay_in_dash_s_page(live_server, reader):
     page = reader
     page.route("**/plotly.min.js", lambda route: route.abort())
     page.goto(live_server.url + INDICATOR_PAGE)
-    page.mouse.move(100, 100)
+    page.focus(f"#prerendu-{ids.GRANULARITY}")
     page.locator("#prerendu").wait_for(state="detached", timeout=30_000)  # after 10 s
     kept = page.locator("#react-entry-point .chart-box > .svg-chart")
     assert kept.count() == 3
@@ -474,6 +508,8 @@ def test_the_skip_link_followed_before_dash_leaves_dash_s_anchor_in_the_address(
     page.keyboard.press("Enter")  # « Aller au contenu »
     # A loaded machine tells Playwright of the new address a little later: wait for it.
     page.wait_for_url("**#prerendu-contenu", timeout=20_000)
+    start_dash(page)
+    assert wait_until(lambda: page.evaluate("true") and held)
     held[0].continue_()
     page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
     page.wait_for_url("**#contenu", timeout=20_000)
@@ -493,6 +529,7 @@ def test_when_dash_cannot_be_loaded_the_reader_is_told_and_the_checkboxes_stay_t
     assert alert.inner_text().startswith("Les commandes de la page n'ont pas pu être chargées")
     # the checkbox does not claim a comparison the chart does not show
     assert page.get_attribute(compare, "aria-checked") == "false"
+    assert page.locator("[aria-busy]").count() == 0  # nothing is being updated
     page.click(compare)
     assert page.get_attribute(compare, "aria-checked") == "false"
     assert page.locator("#prerendu .chart-summary").count() == 3  # still readable

@@ -1,9 +1,14 @@
-/* Baromètre numérique — the server's page first, Dash at the reader's first move (prerender.py).
+/* Baromètre numérique — the server's page first, Dash at the reader's intent (prerender.py).
  *
  * The page arrives whole as static HTML (#prerendu): text, key figures, tables, charts drawn as
- * SVG. Dash (React, its bundles and plotly.js, about 2 s of script on a mid-range phone) waits in
- * an inert <template> until the reader first moves the pointer, touches, scrolls with the wheel,
- * types or focuses something: a reader who only reads never pays for it.
+ * SVG, with their tooltips and keyboard exploration (explore.js). Dash (React, its bundles and
+ * plotly.js, seconds of script on a mid-range phone) waits in an inert <template> until the
+ * reader shows intent to change something: focus or press on one of the page's controls, or a
+ * mouse press on a chart (zooming and panning are plotly.js's). Reading, scrolling, hovering and
+ * tapping start nothing; a pointer over a control fetches Dash's scripts ahead (preload).
+ *
+ * A change made in the copy shows at once: the control its new state, the results region
+ * « Mise à jour… » (aria-busy, barometre.css) until Dash's page, which has the change, replaces it.
  *
  * Dash then renders its tree unseen on top of the copy (barometre.css). Once that tree holds the
  * page and its charts are drawn, the copy goes in one frame, at the same position, so nothing
@@ -13,7 +18,15 @@
 (function () {
   "use strict";
 
-  var TRIGGERS = ["pointerdown", "pointermove", "touchstart", "wheel", "keydown", "focusin"];
+  var INTENTS = ["focusin", "pointerdown"];
+  // What a reader focuses or presses to change the page; the theme select is theme.js's, and
+  // explore.js's buttons work on the copy's drawing.
+  var CONTROLS = "input, select, textarea, button, .chart-box";
+  var NOT_CONTROLS = ".theme-select, [data-explore-tools], [data-explore-part]";
+  // What a change there redraws: the page's results, not the embed builder's snippet.
+  var OWN_RESULTS = "dialog, [data-explore-tools]";
+  // What tests and the benchmark dispatch to measure Dash's page without a reader's gesture.
+  var START_EVENT = "barometre:demarrer";
   var FIELDS = "input, select, textarea";
   var TYPED = "input:not([type=button]):not([type=checkbox]):not([type=radio]), textarea";
   // Elements matched by position when they have no id (links, summaries); the modebar's
@@ -46,8 +59,8 @@
       return;
     }
     started = true;
-    TRIGGERS.forEach(function (name) {
-      window.removeEventListener(name, start, true);
+    INTENTS.forEach(function (name) {
+      window.removeEventListener(name, onIntent, true);
     });
     var externals = [];
     var renderer = null;
@@ -87,6 +100,9 @@
     broken = true;
     pressed.forEach(flip);
     pressed = [];
+    copy.querySelectorAll("[aria-busy]").forEach(function (region) {
+      region.removeAttribute("aria-busy");
+    });
     var notice = document.createElement("p");
     notice.className = "copie-seule alert alert-warning";
     notice.setAttribute("role", "alert");
@@ -322,9 +338,66 @@
     }
   }
 
-  if (later) {
-    TRIGGERS.forEach(function (name) {
-      window.addEventListener(name, start, { capture: true, passive: true });
+  // The control (or chart) of the copy an event is about, when it says the reader means to act.
+  function control(event) {
+    var target = event.target instanceof Element ? event.target : null;
+    var found = target && copy.contains(target) ? target.closest(CONTROLS) : null;
+    if (!found || found.closest(NOT_CONTROLS)) {
+      return null;
+    }
+    if (found.matches(".chart-box") && !(event.type === "pointerdown" && event.pointerType === "mouse")) {
+      return null; // a tap or a hover shows a tooltip (explore.js)
+    }
+    return found;
+  }
+
+  function onIntent(event) {
+    if (control(event)) {
+      start();
+    }
+  }
+
+  // Dash's scripts are downloaded, not run, as soon as a pointer comes over a control.
+  var preloaded = false;
+
+  function preload(event) {
+    if (preloaded || started || !control({ target: event.target, type: "focusin" })) {
+      return;
+    }
+    preloaded = true;
+    window.removeEventListener("pointerover", preload, true);
+    Array.prototype.forEach.call(later.content.querySelectorAll("script[src]"), function (model) {
+      var hint = document.createElement("link");
+      hint.rel = "preload";
+      hint.as = "script";
+      hint.href = model.getAttribute("src");
+      document.head.appendChild(hint);
     });
+  }
+
+  // The results the reader has just changed say so until Dash's page takes over with them.
+  function updating(event) {
+    var changed = event.target instanceof Element ? event.target : null;
+    if (broken || !changed || !copy.contains(changed) || changed.closest(NOT_CONTROLS) ||
+        changed.closest(OWN_RESULTS)) {
+      return;
+    }
+    if (event.type === "click" && !changed.closest("[role=checkbox]")) {
+      return;
+    }
+    copy.querySelectorAll("[data-busy-region]").forEach(function (region) {
+      region.setAttribute("aria-busy", "true");
+    });
+  }
+
+  copy.addEventListener("change", updating);
+  copy.addEventListener("click", updating);
+
+  if (later) {
+    INTENTS.forEach(function (name) {
+      window.addEventListener(name, onIntent, { capture: true, passive: true });
+    });
+    window.addEventListener("pointerover", preload, { capture: true, passive: true });
+    document.addEventListener(START_EVENT, start);
   }
 })();

@@ -284,7 +284,7 @@ def render(
             "evenement": options.display.events,
             "comparaison": options.display.comparison,
         },
-        # Loaded by embed.js at the reader's first move: the server's drawing shows until then.
+        # Loaded by embed.js when the reader asks to zoom: the server's drawing shows until then.
         "scripts": [
             urls.path(f"/assets/{name}", v=__version__)
             for name in ("vendor/plotly-basic.min.js", "plotly-locale-fr.js", "display.js")

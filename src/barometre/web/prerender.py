@@ -11,9 +11,10 @@ The copy's ids carry a prefix: until it is removed, both trees are in the docume
 (theme.js, Dash's clientside callbacks) must find Dash's elements, not the copy's.
 
 Dash itself (React, its bundles, plotly.js: most of a phone's script time, and all the time the
-page would be blocked, docs/performance.md) starts only when the reader first moves, touches or
-types: ``scripts_on_demand`` puts its scripts in an inert ``<template>`` that ``prerendered.js``
-runs then. Until that moment the copy is the page, charts included (drawn as SVG by ``drawings``).
+page would be blocked, docs/performance.md) starts only when the reader means to change something
+(focus or press on a control, a mouse press on a chart): ``scripts_on_demand`` puts its scripts
+in an inert ``<template>`` that ``prerendered.js`` runs then. Until that moment the copy is the
+page, charts included (drawn as SVG by ``drawings``), with their tooltips (``explore.js``).
 """
 
 from __future__ import annotations

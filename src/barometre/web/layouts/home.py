@@ -58,4 +58,7 @@ def page(services: Services, today: dt.date, display: Display = DEFAULT_DISPLAY)
         ],
         className="mb-4",
     )
-    return Page(title=SITE_NAME, content=[intro, *sections])
+    # data-busy-region: the display options redraw every family's chart (see indicator.py).
+    return Page(
+        title=SITE_NAME, content=[intro, html.Div(sections, **{"data-busy-region": "true"})]
+    )
