@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+BASELINE = "reference_dash"
+SEPARATELY = "mesure_a_part"
 NBSP = "\u202f"  # narrow no-break space: thousands and before « % » in French
 
 # Why a target may be missed, what limits it and what was tried: printed under the table for
@@ -146,22 +148,7 @@ def rows(result: dict) -> list[tuple[str, str, str, str, bool | None, str]]:
                     f"Dash : {_num(reference.get('score'))}",
                 )
             )
-    moves = result.get("premier_geste", {})
-    start = moves.get("reference_dash", {})
-    for name, figure in moves.items():
-        if name != "reference_dash":
-            out.append(
-                (
-                    "premier geste",
-                    f"{name}, processeur 4× plus lent",
-                    "—",
-                    f"graphiques interactifs {_num(figure['delai_ms'])} ms après le geste, "
-                    f"blocage {_num(figure['blocage_ms'])} ms",
-                    None,
-                    f"Dash, au chargement : {_num(start.get('delai_ms'))} ms, "
-                    f"blocage {_num(start.get('blocage_ms'))} ms",
-                )
-            )
+    out += gestures(result.get("gestes", {}))
     server = result.get("serveur", {})
     reference = server.get("reference_dash_callback", {})
     for name, label in (("graphique", "rappel de graphique"), ("api", "appel d'API")):
@@ -266,6 +253,68 @@ SOAK_SETUPS = {
 }
 
 
+def gestures(figures: dict) -> list[tuple[str, str, str, str, bool | None, str]]:
+    """The rows of a reader's gestures on a slow phone (benchmarks/first_move.py)."""
+    out = []
+    base = figures.get(BASELINE, {})
+    base_read = base.get("lecture", {})
+    base_change = base.get("changement", {})
+    for name, figure in figures.items():
+        if name in (BASELINE, SEPARATELY):
+            continue
+        where = f"{name}, processeur 4× plus lent, téléphone"
+        read, change = figure["lecture"], figure["changement"]
+        out.append(
+            (
+                "lecture",
+                f"{where} : défiler et survoler les graphiques",
+                "≤ 60 ko, aucune tâche > 50 ms",
+                f"{_num(read['octets_ko'], 1)} ko, tâche la plus longue "
+                f"{_num(read['tache_max_ms'])} ms"
+                + (", Dash démarré" if read["dash_demarre"] else ", Dash non démarré"),
+                read["octets_ko"] <= 60 and read["tache_max_ms"] <= 50,
+                f"{_num(base_read.get('octets_ko'), 1)} ko, tâche la plus longue "
+                f"{_num(base_read.get('tache_max_ms'))} ms",
+            )
+        )
+        for key, label, limit in (
+            ("premier", "premier changement d'une commande", 2500),
+            ("suivant", "changement 4 s après", None),
+        ):
+            done = change[key]
+            out.append(
+                (
+                    "interaction",
+                    f"{where} : {label}",
+                    "INP ≤ 200 ms"
+                    + (
+                        f", résultat ≤ {_num(limit / 1000, 1)} s"
+                        if limit
+                        else ", résultat rapporté"
+                    ),
+                    f"INP {_num(done['inp_ms'])} ms, résultat dessiné "
+                    f"{_num(done['resultat_ms'])} ms après",
+                    done["inp_ms"] <= 200 and (limit is None or done["resultat_ms"] <= limit),
+                    f"INP {_num(base_change.get(key, {}).get('inp_ms'))} ms, résultat "
+                    f"{_num(base_change.get(key, {}).get('resultat_ms'))} ms",
+                )
+            )
+        own = max(read["script_site_max_ms"], change["script_site_max_ms"])
+        out.append(
+            (
+                "interaction",
+                f"{where} : plus long script, du site et (à part) de Dash, React et plotly.js",
+                "site ≤ 50 ms",
+                f"site {_num(own)} ms ; Dash, React et plotly.js "
+                f"{_num(change['script_dash_plotly_max_ms'])} ms",
+                own <= 50,
+                f"Dash, React et plotly.js {_num(base_change.get('script_dash_plotly_max_ms'))} ms "
+                f"(au chargement : {_num(base_read.get('script_dash_plotly_max_ms'))} ms)",
+            )
+        )
+    return out
+
+
 def _percent(ratio: float) -> str:
     return f"{'+' if ratio >= 0 else '−'}{_num(abs(ratio) * 100, 1)}{NBSP}%"
 
@@ -288,13 +337,16 @@ def markdown(result: dict) -> str:
         "la charge de la machine.",
         "",
         "Pages en deux temps : le serveur envoie la page entière en HTML, graphiques dessinés en "
-        "SVG (prerender.py, drawings.py) ; Dash, React et plotly.js ne se chargent qu'au premier "
-        "geste du lecteur (pointeur, toucher, molette, touche, focus : "
+        "SVG avec leurs infobulles (prerender.py, drawings.py, assets/explore.js) ; Dash, React "
+        "et plotly.js ne se chargent que lorsque le lecteur veut changer quelque chose (focus ou "
+        "appui sur une commande, appui de la souris sur un graphique pour zoomer : "
         "assets/prerendered.js, assets/embed/embed.js). Lighthouse, qui ne touche pas la page, "
-        "mesure donc le lecteur qui lit ; le transfert « 1re visite » compte tout jusqu'aux "
-        "graphiques interactifs dessinés après un geste, et « premier geste » ce que ce "
-        "démarrage coûte alors (processeur ralenti 4 fois, comme le préréglage mobile de "
-        "Lighthouse) : le coût n'a pas disparu, il vient quand le lecteur agit.",
+        "mesure le lecteur qui lit ; le transfert « 1re visite » compte tout jusqu'aux "
+        "graphiques interactifs de Dash ; « lecture » et « interaction » mesurent les gestes "
+        "d'un lecteur sur téléphone, processeur ralenti 4 fois comme le préréglage mobile de "
+        "Lighthouse (benchmarks/first_move.py : défilement et survol ; appui sur « Comparer avec "
+        "l'année précédente » puis à nouveau 4 s après le résultat, INP selon l'API Event "
+        "Timing, scripts selon l'API Long Animation Frames).",
         "",
         "Serveur : `barometre serve` (2 processus, réglages par défaut) chargé par wrk (C, 2 fils, "
         "connexions gardées ouvertes quand le serveur le permet) sur la même machine, 32 "
@@ -305,14 +357,18 @@ def markdown(result: dict) -> str:
         "| Domaine | Mesure | Cible | Résultat | Atteinte | Référence Dash |",
         "|---|---|---|---|---|---|",
     ]
-    separately = result.get("serveur", {}).get("mesure_a_part")
-    if separately:
-        lines[-2:-2] = [
-            f"Serveur : mesuré à part le {separately['date']} (`benchmarks/run.py "
-            f"--server-only`, charge au départ {_num(separately['charge_1min'], 2)}), "
-            "le reste de ce rapport restant celui de la date ci-dessus.",
-            "",
-        ]
+    for part, label, option in (
+        ("serveur", "Serveur", "--server-only"),
+        ("gestes", "Lecture et interaction", "--gestures-only"),
+    ):
+        separately = result.get(part, {}).get(SEPARATELY)
+        if separately:
+            lines[-2:-2] = [
+                f"{label} : mesuré à part le {separately['date']} (`benchmarks/run.py "
+                f"{option}`, charge au départ {_num(separately['charge_1min'], 2)}), "
+                "le reste de ce rapport restant celui de la date ci-dessus.",
+                "",
+            ]
     missed = set()
     for domain, measure, target, figure, met, ratio in rows(result):
         lines.append(f"| {domain} | {measure} | {target} | {figure} | {_ok(met)} | {ratio} |")

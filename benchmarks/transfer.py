@@ -1,9 +1,9 @@
 """Bytes sent to a real browser (Chromium): first visit until the charts are drawn, and again.
 
 The site's pages and embeds come as static HTML with charts drawn on the server; Dash and
-plotly.js load at the reader's first move (assets/prerendered.js, embed.js). A visit counts what
-a reader who only reads downloads (``reading_bytes``), then moves the pointer and counts
-everything until plotly.js has drawn every chart (``bytes``), the figure the targets apply to.
+plotly.js load at the reader's intent (assets/prerendered.js, embed.js). A visit counts what
+a reader who only reads downloads (``reading_bytes``), then starts Dash and counts everything
+until plotly.js has drawn every chart (``bytes``), the figure the targets apply to.
 
 Sizes are the encoded (compressed as sent) body sizes reported by the Chrome DevTools protocol:
 ``Network.loadingFinished.encodedDataLength`` (everything received) minus the headers' length of
@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from playwright.sync_api import Browser, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
+# What the pages' scripts listen to for starting Dash without a reader's gesture.
+START_EVENT = "barometre:demarrer"
 # A chart is drawn when plotly has put its SVG in every dcc.Graph (and the embed page's chart).
 DRAWN = """() => {
   const charts = [...document.querySelectorAll('.dash-graph, .js-plotly-plot')];
@@ -39,44 +41,63 @@ class Visit:
     reading_bytes: int = 0
 
 
-def _visit(context, url: str, timeout_ms: int) -> Visit:
-    page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    seen: dict[str, dict] = {}
+class NetworkLog:
+    """The responses a page received, as the Chrome DevTools protocol reports them."""
 
-    def on_request(event):
-        seen.setdefault(event["requestId"], {"url": event["request"]["url"]})
+    def __init__(self, context, page) -> None:
+        self.seen: dict[str, dict] = {}
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.on("Network.requestWillBeSent", self._request)
+        cdp.on("Network.responseReceived", self._response)
+        cdp.on("Network.loadingFinished", self._finished)
+        cdp.on("Network.requestServedFromCache", self._cached)
+        self.cdp = cdp
 
-    def on_response(event):
-        entry = seen.setdefault(event["requestId"], {"url": event["response"]["url"]})
+    def _entry(self, event, url: str = "?") -> dict:
+        return self.seen.setdefault(event["requestId"], {"url": url})
+
+    def _request(self, event) -> None:
+        self._entry(event, event["request"]["url"])
+
+    def _response(self, event) -> None:
         response = event["response"]
+        entry = self._entry(event, response["url"])
         entry["status"] = response["status"]
         entry["headers"] = response.get("encodedDataLength", 0)
         entry["cached"] = response.get("fromDiskCache") or response.get("fromPrefetchCache")
 
-    def on_finished(event):
-        seen.setdefault(event["requestId"], {"url": "?"})["total"] = event["encodedDataLength"]
+    def _finished(self, event) -> None:
+        self._entry(event)["total"] = event["encodedDataLength"]
 
-    def on_cached(event):
-        seen.setdefault(event["requestId"], {"url": "?"})["cached"] = True
+    def _cached(self, event) -> None:
+        self._entry(event)["cached"] = True
 
-    cdp.on("Network.requestWillBeSent", on_request)
-    cdp.on("Network.responseReceived", on_response)
-    cdp.on("Network.loadingFinished", on_finished)
-    cdp.on("Network.requestServedFromCache", on_cached)
+    def body_bytes(self) -> int:
+        """Return the body bytes received so far."""
+        return sum(_body(entry) for entry in self.seen.values())
+
+
+def start_dash(page) -> None:
+    """Start Dash (an embed: plotly.js) as a reader's intent does (prerendered.js, embed.js)."""
+    page.evaluate(f"document.dispatchEvent(new Event('{START_EVENT}'))")
+
+
+def _visit(context, url: str, timeout_ms: int) -> Visit:
+    page = context.new_page()
+    log = NetworkLog(context, page)
     visit = Visit(url)
     page.goto(url, wait_until="load", timeout=timeout_ms)
     page.wait_for_load_state("networkidle", timeout=timeout_ms)
-    visit.reading_bytes = sum(_body(entry) for entry in seen.values())
-    page.mouse.move(10, 10)
+    visit.reading_bytes = log.body_bytes()
+    start_dash(page)
     try:
         page.wait_for_function(DRAWN, timeout=timeout_ms)
         visit.charts_drawn = True
     except Exception:  # noqa: BLE001 - a page without chart is reported, not fatal
         visit.charts_drawn = False
     page.wait_for_timeout(800)  # the last callbacks' answers
-    for entry in seen.values():
+    for entry in log.seen.values():
         if entry.get("url", "").startswith("data:"):
             continue
         visit.requests += 1

@@ -542,3 +542,52 @@ def test_a_full_file_cache_removes_expired_entries_first_and_keeps_the_others(
     assert cache._file_count == 41
     kept = {path.name for path in tmp_path.iterdir()}
     assert all(cache._get_filename(f"durable-{n}").rsplit("/", 1)[1] in kept for n in range(21))
+
+
+def gesture_figures(read_kb: float, task: int, first_inp: int, result: int, site: int) -> dict:
+    return {
+        "lecture": {
+            "octets_ko": read_kb,
+            "dash_demarre": False,
+            "tache_max_ms": task,
+            "script_site_max_ms": 10,
+            "script_dash_plotly_max_ms": 0,
+        },
+        "changement": {
+            "premier": {"inp_ms": first_inp, "resultat_ms": result},
+            "suivant": {"inp_ms": 40, "resultat_ms": 300},
+            "tache_max_ms": 900,
+            "script_site_max_ms": site,
+            "script_dash_plotly_max_ms": 900,
+        },
+    }
+
+
+GESTURES = {
+    "indicateur": gesture_figures(52.0, 40, 64, 2100, 38),
+    "accueil": gesture_figures(61.0, 99, 248, 2600, 154),
+    "reference_dash": gesture_figures(6000.0, 4000, 200, 470, 0),
+}
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "| lecture | indicateur, processeur 4× plus lent, téléphone : défiler et survoler les "
+        "graphiques | ≤ 60 ko, aucune tâche > 50 ms | 52,0 ko, tâche la plus longue 40 ms, "
+        "Dash non démarré | oui | 6\u202f000,0 ko, tâche la plus longue 4\u202f000 ms |",
+        "| lecture | accueil, processeur 4× plus lent, téléphone : défiler et survoler les "
+        "graphiques | ≤ 60 ko, aucune tâche > 50 ms | 61,0 ko, tâche la plus longue 99 ms, "
+        "Dash non démarré | **non** |",
+        "premier changement d'une commande | INP ≤ 200 ms, résultat ≤ 2,5 s | INP 64 ms, "
+        "résultat dessiné 2\u202f100 ms après | oui | INP 200 ms, résultat 470 ms |",
+        "premier changement d'une commande | INP ≤ 200 ms, résultat ≤ 2,5 s | INP 248 ms, "
+        "résultat dessiné 2\u202f600 ms après | **non** |",
+        "changement 4 s après | INP ≤ 200 ms, résultat rapporté | INP 40 ms, résultat dessiné "
+        "300 ms après | oui |",
+        "| site ≤ 50 ms | site 38 ms ; Dash, React et plotly.js 900 ms | oui |",
+        "| site ≤ 50 ms | site 154 ms ; Dash, React et plotly.js 900 ms | **non** |",
+    ],
+)
+def test_the_report_states_the_gestures_targets_beside_dash(expected):
+    assert expected in report.markdown({**FAKE, "gestes": GESTURES})
