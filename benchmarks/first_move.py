@@ -64,8 +64,12 @@ WATCH = """condition => {
   const timer = setInterval(check, 20);
 }"""
 
-# What shows the comparison, in Dash's charts (or, for an embed, in the server's drawing that
-# explore.js fetched for the new display).
+# What shows the comparison: the server's drawings of the copy, drawn again for the new display
+# (explore.js), or Dash's charts; an embed's drawing, drawn again.
+COPY_COMPARED = (
+    "document.getElementById('prerendu') && JSON.parse(document.querySelector("
+    "'#prerendu .svg-chart[data-points]').dataset.points).series.length > 1"
+)
 COMPARED = (
     "!document.getElementById('prerendu') && [...document.querySelectorAll('.js-plotly-plot')]"
     ".some(g => (g.data || []).some(t => t.meta === 'comparaison' && t.visible === true))"
@@ -189,7 +193,12 @@ def change(browser, name: str, url: str) -> dict:
             page.wait_for_timeout(PAUSE_MS)
             second = _act(page, name, control, EMBED_REDRAWN)
         else:
-            first = _act(page, name, "#prerendu-comparer-annee-precedente", COMPARED)
+            first = _act(
+                page,
+                name,
+                "#prerendu-comparer-annee-precedente",
+                f"({COPY_COMPARED}) || ({COMPARED})",
+            )
             page.wait_for_timeout(PAUSE_MS)
             second = _act(page, name, "#comparer-annee-precedente", NOT_COMPARED)
         tasks = _longest(page, first.pop("started"), origin)

@@ -1,6 +1,6 @@
 """The browser's logic against the Python that mirrors it: the same inputs, the same outputs.
 
-assets/display.js and figures.set_display (the checkboxes on a figure), assets/indicator.js and
+assets/display.js and figures.set_display (the checkboxes on a figure), assets/addresses.js and
 validation.Display, Urls.indicator (the permalink) run in Chromium over tables of cases drawn
 from the whole catalogue; the page carries clientside.constants() and loads each script once,
 with Dash, and every ClientsideFunction the app registers exists in assets/.
@@ -27,8 +27,9 @@ from barometre.web.callbacks import indicator as indicator_callbacks
 
 DISPLAYS = [validation.Display(e, c) for e, c in itertools.product((True, False), repeat=2)]
 CLICKS = [None, 0, 1, 2, 3, 4, 5]
-# The scripts of the clientside callbacks, and display.js, which indicator.js calls.
-SCRIPTS = ["display.js", "indicator.js", "embed-builder.js", "pages.js"]
+# The scripts of the clientside callbacks, and addresses.js and display.js, which indicator.js
+# calls.
+SCRIPTS = ["addresses.js", "display.js", "indicator.js", "embed-builder.js", "pages.js"]
 
 
 @pytest.fixture(scope="module")
@@ -224,6 +225,10 @@ def test_each_script_comes_once_with_dash_before_its_renderer(client, script):
     template = page.split(f'<template id="{prerender.ON_DEMAND_ID}">', 1)[1]
     template, outside = template.split("</template>", 1)
     assert len(re.findall(rf"/assets/{re.escape(script)}\?", page)) == 1
+    if f"/assets/{script}" in prerender.AT_LOAD:
+        # needed before Dash too, by the server's copy: there before Dash's scripts run
+        assert f"/assets/{script}?" in outside
+        return
     assert f"/assets/{script}?" in template, "hors du chargement à la demande de Dash"
     assert template.index(f"/assets/{script}?") < template.index('id="_dash-renderer"')
 

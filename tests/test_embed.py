@@ -20,7 +20,15 @@ from urllib.parse import urlencode
 
 import pandas as pd
 import pytest
-from conftest import DEMO_TODAY, LiveServer, free_port, hover_a_point, reader_moves, require
+from conftest import (
+    DEMO_TODAY,
+    LiveServer,
+    free_port,
+    hover_a_point,
+    reader_moves,
+    require,
+    start_dash,
+)
 
 from barometre.charts import french
 from barometre.config import Settings
@@ -744,7 +752,8 @@ def test_a_checkbox_pressed_while_the_scripts_arrive_waits_for_all_of_them(sites
         page.route("**/display.js*", lambda route: held.append(route))
         page.goto(f"{server.url}/embed/{DEMANDES}?debut=2020-01-01&fin=2020-12-31")
         compare = page.get_by_role("checkbox", name="Comparer avec l'année précédente")
-        compare.click()  # the first move: the scripts are fetched
+        start_dash(page)  # as a mouse press on the chart does: the scripts are fetched
+        compare.click()
         page.wait_for_function("() => window.Plotly !== undefined")
         page.get_by_role("checkbox", name="Afficher les événements").click()
         assert errors == [] and page.locator("#graphique .svg-chart").count() == 1

@@ -255,14 +255,16 @@ def test_axe_finds_no_violation_in_the_copy_alone(live_server, page, path, chart
     assert axe(page) == []
 
 
-def test_dash_s_scripts_wait_in_a_template_but_three(demo_settings):
+def test_dash_s_scripts_wait_in_a_template_but_four(demo_settings):
     page = create_app(demo_settings).server.test_client().get("/").get_data(as_text=True)
     template = page.split('<template id="dash-a-la-demande">')[1].split("</template>")[0]
     outside = page.replace(template, "")
     assert "dash_renderer" in template and "react-dom" in template
     assert 'id="_dash-renderer"' in template and "new DashRenderer()" in template
-    assert outside.count("<script src=") == 3
+    assert outside.count("<script src=") == 4
     assert "/assets/theme.js?" in outside and "/assets/prerendered.js?" in outside
+    # The address arithmetic, which the copy's checkboxes use before Dash as Dash's do after.
+    assert outside.index("/assets/addresses.js?") < outside.index("/assets/prerendered.js?")
     # The chart explorer works on the server's drawings, before Dash and after.
     assert outside.index("/assets/explore.js?") < outside.index("/assets/prerendered.js?")
     # the renderer starts Dash: it must come after every bundle it needs
@@ -362,7 +364,7 @@ def test_what_the_reader_did_before_dash_is_carried_over(live_server, reader):
     assert page.get_attribute(f"#prerendu-{ids.COMPARE}", "aria-checked") == "true"
     # the results say at once that they are being updated, while Dash starts
     assert page.get_attribute("#prerendu [data-busy-region]", "aria-busy") == "true"
-    assert page.evaluate(UPDATING_LABELS) == ["\"Mise à jour…\""] * 3
+    assert page.evaluate(UPDATING_LABELS) == ['"Mise à jour…"'] * 3
     page.focus(f"#prerendu-{ids.GRANULARITY}")
     assert page.locator("#prerendu").count() == 1  # all that happened before Dash
     assert len(held) == 1  # the focus on the select started Dash
@@ -404,6 +406,41 @@ def test_a_chart_the_copy_cannot_draw_leaves_a_french_message_and_an_error_logge
     assert record.levelno == logging.ERROR and "g" in record.getMessage()
 
 
+INDICATOR_PAGE = "/indicateurs/brigade-numerique-demandes"
+# The names of the series of the page's first drawing (explore.js's data-points).
+FIRST_SERIES = (
+    "JSON.parse(document.querySelector('.svg-chart[data-points]').dataset.points)"
+    ".series.map(s => s.nom)"
+)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["/", INDICATOR_PAGE])
+def test_a_display_checkbox_answers_before_dash_with_the_server_s_drawing(
+    live_server, reader, path
+):
+    page = reader
+    held = held_back(page, live_server.url + path)
+    assert page.evaluate(FIRST_SERIES)[1:] == []
+    page.click(f"#prerendu-{ids.COMPARE}")
+    # The server draws the copy's charts again with the year-ago series, Dash held back.
+    assert wait_until(lambda: len(page.evaluate(FIRST_SERIES)) == 2)
+    assert page.evaluate(FIRST_SERIES)[1] == "Même période, un an avant"
+    assert wait_until(lambda: page.locator("[aria-busy]").count() == 0)
+    assert page.locator("#prerendu").count() == 1 and "comparer" not in page.url
+    # Dash then takes over with the same choice, which it writes into the address.
+    assert wait_until(lambda: page.evaluate("true") and held)
+    held[0].continue_()
+    page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
+    assert page.get_attribute(f"#{ids.COMPARE}", "aria-checked") == "true"
+    page.wait_for_url("**comparer=oui**", timeout=20_000)
+    compared = (
+        "[...document.querySelectorAll('.js-plotly-plot')].some(g => g.data.some("
+        "t => t.meta === 'comparaison' && t.visible === true))"
+    )
+    assert wait_until(lambda: page.evaluate(compared))
+
+
 @pytest.mark.browser
 def test_the_focus_stays_where_the_keyboard_left_it_outside_the_page_region(live_server, reader):
     # The skip link and the header are outside Dash's page region: matched in the whole tree.
@@ -436,9 +473,6 @@ def test_plotly_s_event_labels_hide_on_narrow_screens_as_the_drawings_do(
     assert labels.first.is_visible() is shown
 
 
-INDICATOR_PAGE = "/indicateurs/brigade-numerique-demandes"
-
-
 @pytest.mark.browser
 def test_a_date_typed_before_dash_is_applied_and_a_half_typed_one_is_waited_for(
     live_server, reader
@@ -448,6 +482,7 @@ def test_a_date_typed_before_dash_is_applied_and_a_half_typed_one_is_waited_for(
     start = f"#prerendu-{ids.START}"
     page.focus(start)  # starts Dash (held back)
     page.keyboard.type("0315")  # two parts of the date (their order follows the browser's language)
+    assert wait_until(lambda: page.evaluate("true") and held)
     held[0].continue_()
     # fixed wait: the reader types while Dash is ready
     page.wait_for_timeout(3000)  # Dash is ready by now, but the reader is typing

@@ -428,18 +428,21 @@
     return found;
   }
 
-  function followDisplay(search) {
+  // ``search`` is the new display's query string; the address already says it, except in the
+  // server's copy of the page, whose choices Dash writes there once it takes over (copyOnly).
+  function followDisplay(search, copyOnly) {
     displayAsked += 1;
     const asked = displayAsked;
+    const address = () => (copyOnly ? search : window.location.search);
     fetch(window.location.pathname + search, { credentials: "same-origin" })
       .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
       .then((text) => {
-        if (asked !== displayAsked || window.location.search !== search) {
+        if (asked !== displayAsked || address() !== search) {
           return;
         }
         const fresh = byChart(new DOMParser().parseFromString(text, "text/html"));
-        // Dash's boxes: their attribute, drawn again by drawBoxes.
-        document.querySelectorAll(BOXES).forEach((box) => {
+        // Dash's boxes: their attribute, drawn again by drawBoxes (not yet the copy's choice).
+        document.querySelectorAll(copyOnly ? "none" : BOXES).forEach((box) => {
           const drawing = fresh.get(chartKey(box).id);
           if (drawing) {
             box.setAttribute("data-svg", drawing.outerHTML);
@@ -452,13 +455,15 @@
           }
         });
         scan();
+        document.dispatchEvent(new CustomEvent("barometre:affichage-dessine"));
       })
       // The drawing shown stays (plotly.js's figure already shows the choice): the next
       // choice, or a new period, tries again.
       .catch(() => {});
   }
 
-  document.addEventListener("barometre:affichage", (event) => followDisplay(event.detail.search));
+  document.addEventListener("barometre:affichage", (event) =>
+    followDisplay(event.detail.search, Boolean(event.detail.copie)));
 
   document.addEventListener("keydown", (event) => {
     // Tooltips shown by the pointer go with Échap (WCAG 1.4.13).

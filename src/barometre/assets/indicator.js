@@ -1,72 +1,17 @@
 /* Baromètre numérique — the indicator page's clientside callbacks (callbacks/indicator.py).
  *
  * The permalink (the controls' state in the address), the checkboxes of the evolution charts,
- * and the share button, as window.dash_clientside.indicator. The
- * names shared with Python come from <meta name="barometre-clientside"> (clientside.py). The
- * address arithmetic is kept apart, pure, in window.barometre (permalinkSearch, displaySearch):
- * the tests run it against the Python that builds the same addresses.
+ * and the share button, as window.dash_clientside.indicator. The address arithmetic is
+ * addresses.js's (window.barometre), which the server's copy of the page uses too.
  */
 (function () {
   "use strict";
 
-  var ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-  var shared = null;
-
-  function constants() {
-    if (shared === null) {
-      var meta = document.querySelector('meta[name="barometre-clientside"]');
-      shared = JSON.parse(meta.getAttribute("content"));
-    }
-    return shared;
-  }
-
-  // The display's parameters (validation.DISPLAY_PARAMS), in their order.
-  function displayNames(names) {
-    return [names.events_hidden[0], names.comparison_shown[0]];
-  }
-
-  // The query string of the controls' state, with the display's parameters of ``current`` kept
-  // (the checkboxes write their own), or null when the controls hold no valid period.
-  function permalinkSearch(start, end, granularity, departement, current, names) {
-    if (!ISO_DATE.test(start || "") || !ISO_DATE.test(end || "") || start > end || !granularity) {
-      return null;
-    }
-    var params = { debut: start, fin: end, granularite: granularity };
-    if (departement) {
-      params.departement = departement;
-    }
-    var kept = new URLSearchParams(current);
-    displayNames(names).forEach(function (name) {
-      if (kept.has(name)) {
-        params[name] = kept.get(name);
-      }
-    });
-    return "?" + new URLSearchParams(params).toString();
-  }
-
-  // ``current`` with the display's parameters set as validation.Display.params sets them: only
-  // what differs from the defaults (events shown, no comparison).
-  function displaySearch(events, comparison, current, names) {
-    var params = new URLSearchParams(current);
-    var hidden = names.events_hidden;
-    var shown = names.comparison_shown;
-    if (events) {
-      params.delete(hidden[0]);
-    } else {
-      params.set(hidden[0], hidden[1]);
-    }
-    if (comparison) {
-      params.set(shown[0], shown[1]);
-    } else {
-      params.delete(shown[0]);
-    }
-    return params.toString() ? "?" + params.toString() : "";
-  }
-
-  // An odd number of clicks turns the default over (validation.display_from_clicks).
-  function displayFromClicks(eventClicks, compareClicks) {
-    return { events: (eventClicks || 0) % 2 === 0, comparison: (compareClicks || 0) % 2 === 1 };
-  }
+  var addresses = window.barometre;
+  var constants = addresses.constants;
+  var permalinkSearch = addresses.permalinkSearch;
+  var displaySearch = addresses.displaySearch;
+  var displayFromClicks = addresses.displayFromClicks;
 
   function permalink(start, end, granularity, departement) {
     var nothing = [window.dash_clientside.no_update, window.dash_clientside.no_update];
@@ -136,11 +81,6 @@
     );
   }
 
-  window.barometre = Object.assign(window.barometre || {}, {
-    permalinkSearch: permalinkSearch,
-    displaySearch: displaySearch,
-    displayFromClicks: displayFromClicks,
-  });
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     indicator: {
       permalink: permalink,

@@ -8,7 +8,8 @@
  * tapping start nothing; a pointer over a control fetches Dash's scripts ahead (preload).
  *
  * A change made in the copy shows at once: the control its new state, the results region
- * « Mise à jour… » (aria-busy, barometre.css) until Dash's page, which has the change, replaces it.
+ * « Mise à jour… » (aria-busy, barometre.css) until Dash's page, which has the change, replaces
+ * it. The display's checkboxes need no Dash: the server draws the copy's charts again.
  *
  * Dash then renders its tree unseen on top of the copy (barometre.css). Once that tree holds the
  * page and its charts are drawn, the copy goes in one frame, at the same position, so nothing
@@ -100,9 +101,8 @@
     broken = true;
     pressed.forEach(flip);
     pressed = [];
-    copy.querySelectorAll("[aria-busy]").forEach(function (region) {
-      region.removeAttribute("aria-busy");
-    });
+    busy(false);
+    redrawDisplay(); // as the checkboxes now say
     var notice = document.createElement("p");
     notice.className = "copie-seule alert alert-warning";
     notice.setAttribute("role", "alert");
@@ -351,9 +351,12 @@
     return found;
   }
 
+  // Dash's scripts run after the frame that shows the reader's action, not before it.
   function onIntent(event) {
     if (control(event)) {
-      start();
+      window.requestAnimationFrame(function () {
+        window.setTimeout(start, 0);
+      });
     }
   }
 
@@ -375,19 +378,62 @@
     });
   }
 
-  // The results the reader has just changed say so until Dash's page takes over with them.
-  function updating(event) {
-    var changed = event.target instanceof Element ? event.target : null;
-    if (broken || !changed || !copy.contains(changed) || changed.closest(NOT_CONTROLS) ||
-        changed.closest(OWN_RESULTS)) {
+  // The display's checkboxes need no Dash: the server draws the copy's charts again with the
+  // new display (explore.js fetches them), and Dash's twins are pressed at the hand-over.
+  function redrawDisplay() {
+    var boxes = copy.querySelectorAll(".display-options [role=checkbox]");
+    if (boxes.length !== 2 || !window.barometre) {
       return;
     }
-    if (event.type === "click" && !changed.closest("[role=checkbox]")) {
-      return;
-    }
+    var names = window.barometre.constants();
+    var search = window.barometre.displaySearch(
+      boxes[0].getAttribute("aria-checked") === "true",
+      boxes[1].getAttribute("aria-checked") === "true",
+      window.location.search,
+      names.display
+    );
+    document.dispatchEvent(
+      new CustomEvent("barometre:affichage", { detail: { search: search, copie: true } })
+    );
+  }
+
+  // A field changed in the copy waits for Dash's page; a display drawn again by the server
+  // needs it not.
+  var waitsForDash = false;
+
+  function busy(on) {
     copy.querySelectorAll("[data-busy-region]").forEach(function (region) {
-      region.setAttribute("aria-busy", "true");
+      if (on) {
+        region.setAttribute("aria-busy", "true");
+      } else {
+        region.removeAttribute("aria-busy");
+      }
     });
+  }
+
+  document.addEventListener("barometre:affichage-dessine", function () {
+    if (copy.isConnected && !waitsForDash) {
+      busy(false);
+    }
+  });
+
+  // The results the reader has just changed say so until they are drawn again.
+  function updating(event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (broken || !target || !copy.contains(target) || target.closest(NOT_CONTROLS) ||
+        target.closest(OWN_RESULTS)) {
+      return;
+    }
+    if (event.type === "click") {
+      if (!target.closest(".display-options [role=checkbox]")) {
+        return;
+      }
+      busy(true);
+      redrawDisplay();
+      return;
+    }
+    waitsForDash = true;
+    busy(true);
   }
 
   copy.addEventListener("change", updating);

@@ -61,7 +61,12 @@ NOT_RESTORED = ' autocomplete="off"'
 FIELDS = {"input", "select", "textarea"}
 # The id of the <template> holding Dash's scripts, and the assets that run at load without Dash.
 ON_DEMAND_ID = "dash-a-la-demande"
-AT_LOAD = ("/assets/theme.js", "/assets/explore.js", "/assets/prerendered.js")
+AT_LOAD = (
+    "/assets/addresses.js",
+    "/assets/theme.js",
+    "/assets/explore.js",
+    "/assets/prerendered.js",
+)
 SCRIPT_TAG = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
 
