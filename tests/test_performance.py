@@ -552,6 +552,7 @@ def gesture_figures(read_kb: float, task: int, first_inp: int, result: int, site
             "tache_max_ms": task,
             "script_site_max_ms": 10,
             "script_dash_plotly_max_ms": 0,
+            "chargement_tache_max_ms": 5000,
         },
         "changement": {
             "premier": {"inp_ms": first_inp, "resultat_ms": result},
@@ -575,7 +576,8 @@ GESTURES = {
     [
         "| lecture | indicateur, processeur 4× plus lent, téléphone : défiler et survoler les "
         "graphiques | ≤ 60 ko, aucune tâche > 50 ms | 52,0 ko, tâche la plus longue 40 ms, "
-        "Dash non démarré | oui | 6\u202f000,0 ko, tâche la plus longue 4\u202f000 ms |",
+        "Dash non démarré | oui | 6\u202f000,0 ko, tâche la plus longue 4\u202f000 ms (au "
+        "chargement : 5\u202f000 ms) |",
         "| lecture | accueil, processeur 4× plus lent, téléphone : défiler et survoler les "
         "graphiques | ≤ 60 ko, aucune tâche > 50 ms | 61,0 ko, tâche la plus longue 99 ms, "
         "Dash non démarré | **non** |",

@@ -448,14 +448,27 @@
             box.setAttribute("data-svg", drawing.outerHTML);
           }
         });
-        // The server's copy and the embeds: the drawing itself.
-        byChart(document).forEach((drawing, id) => {
-          if (!drawing.parentElement.matches(BOXES) && fresh.has(id)) {
+        // The server's copy and the embeds: the drawing itself, one chart a task, so that the
+        // reader's next gesture never waits for them all.
+        const replaced = [...byChart(document)].filter(
+          ([id, drawing]) => !drawing.parentElement.matches(BOXES) && fresh.has(id)
+        );
+        const next = () => {
+          if (asked !== displayAsked) {
+            return;
+          }
+          const [id, drawing] = replaced.shift() || [];
+          if (drawing && drawing.isConnected) {
             drawing.replaceWith(document.importNode(fresh.get(id), true));
           }
-        });
-        scan();
-        document.dispatchEvent(new CustomEvent("barometre:affichage-dessine"));
+          scan();
+          if (replaced.length) {
+            window.setTimeout(next, 0);
+          } else {
+            document.dispatchEvent(new CustomEvent("barometre:affichage-dessine"));
+          }
+        };
+        next();
       })
       // The drawing shown stays (plotly.js's figure already shows the choice): the next
       // choice, or a new period, tries again.
