@@ -48,10 +48,11 @@ NOTES = {
     ),
     "interaction": (
         "Interaction : au premier appui sur une case d'affichage, la page se redessine avec les "
-        "graphiques du serveur (une requête, puis l'analyse de la page reçue, ≈ 40 ms à 4×, et "
-        "un graphique par tâche) ; Dash démarre ensuite et monte toute la page en un rendu de "
-        "React, qu'on ne peut pas découper (1 à 2,5 s à 4×) : c'est le coût de Dash, compté à "
-        "part, qu'un geste fait pendant ce rendu attend."
+        "graphiques du serveur : une requête, puis l'analyse de la page entière reçue, en une "
+        "tâche (≈ 45 à 60 ms à 4× pour l'accueil, la plus grande page ; moins de 40 ms pour une "
+        "page d'indicateur), puis un graphique par tâche. Reste : une réponse du serveur réduite "
+        "aux dessins. Dash démarre ensuite et monte toute la page en un rendu de React, qu'on ne "
+        "peut pas découper (1 à 2,5 s à 4×) : c'est le coût de Dash, compté à part."
     ),
     "volume": (
         "Volume : la série nationale mensuelle est calculée par une requête indexée (clé primaire "

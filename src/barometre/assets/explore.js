@@ -448,8 +448,8 @@
             box.setAttribute("data-svg", drawing.outerHTML);
           }
         });
-        // The server's copy and the embeds: the drawing itself, one chart a task, so that the
-        // reader's next gesture never waits for them all.
+        // The server's copy and the embeds: the drawing itself, one chart a task after the
+        // parsing's, so that the reader's next gesture never waits for them all.
         const replaced = [...byChart(document)].filter(
           ([id, drawing]) => !drawing.parentElement.matches(BOXES) && fresh.has(id)
         );
@@ -468,7 +468,7 @@
             document.dispatchEvent(new CustomEvent("barometre:affichage-dessine"));
           }
         };
-        next();
+        window.setTimeout(next, 0);
       })
       // The drawing shown stays (plotly.js's figure already shows the choice): the next
       // choice, or a new period, tries again.
