@@ -317,16 +317,19 @@ def test_a_reader_who_only_reads_never_loads_dash(live_server, reader):
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     requested = requests_to_dash(page)
-    page.goto(live_server.url + "/indicateurs/brigade-numerique-demandes")
+    # Dash's renderer, once asked for, is held back until the test has seen the copy's answer.
+    held = held_back(page, live_server.url + "/indicateurs/brigade-numerique-demandes")
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(500)  # fixed wait: nothing must be requested: no state to wait for
     assert requested == []
     assert page.locator("#prerendu .chart-summary").count() == 3
-    # Scrolling, hovering a chart (its tooltip shows), tabbing through links start nothing.
-    page.mouse.move(200, 200)
+    # Scrolling, hovering a chart (its tooltip shows), tabbing through links start nothing. The
+    # pointer stays off the controls (over one, Dash's scripts are fetched: below): the wheel
+    # where it starts, the window's corner, and back there before the keys move the page.
     page.mouse.wheel(0, 600)
     hover_a_point(page, "#prerendu .svg-chart[data-points]")
     page.locator("#prerendu .explore-tip:visible").first.wait_for()
+    page.mouse.move(0, 0)
     for _ in range(5):
         page.keyboard.press("Tab")
     page.wait_for_timeout(500)  # fixed wait: nothing must be requested: no state to wait for
@@ -343,6 +346,9 @@ def test_a_reader_who_only_reads_never_loads_dash(live_server, reader):
     # Pressing it starts Dash, and the checkbox says at once what it will show.
     page.click(f"#prerendu-{ids.COMPARE}")
     assert page.get_attribute(f"#prerendu-{ids.COMPARE}", "aria-checked") == "true"
+    for waiting in held:  # the preload's request, which the script's shares
+        waiting.continue_()
+    page.unroute("**/dash_renderer*.js")
     page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
     assert page.locator("#react-entry-point .js-plotly-plot .main-svg").count() >= 3
     assert page.get_attribute(f"#{ids.COMPARE}", "aria-checked") == "true"

@@ -171,9 +171,14 @@
   }
 
   // Dash marks the components a callback is updating with data-dash-is-loading; assistive
-  // technologies read aria-busy, so the results region mirrors it.
+  // technologies read aria-busy, so the results region mirrors it. The server's copy of the page
+  // has no callbacks: its busy state is prerendered.js's.
   function syncBusy() {
+    var copy = document.getElementById("prerendu");
     document.querySelectorAll("[data-busy-region]").forEach(function (region) {
+      if (copy && copy.contains(region)) {
+        return;
+      }
       var loading = region.getAttribute("data-dash-is-loading") === "true" ||
         region.querySelector("[data-dash-is-loading='true']") !== null;
       if (loading) {
