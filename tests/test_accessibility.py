@@ -469,6 +469,23 @@ def test_results_are_marked_busy_while_a_callback_runs(page, live_server):
     assert "année" in page.locator("#resultats h2").first.text_content()
 
 
+def test_results_are_marked_busy_while_the_page_around_them_is_redrawn(page, live_server):
+    # A new address may make Dash redraw the whole page (its routing callback) before the
+    # results' own callback: Dash then marks the page, not the results, as loading.
+    open_page(page, f"{live_server.url}/indicateurs/{PLAIN}")
+    page.evaluate(
+        "document.getElementById('resultats').parentElement"
+        ".setAttribute('data-dash-is-loading', 'true')"
+    )
+    page.wait_for_function(
+        "document.getElementById('resultats').getAttribute('aria-busy') === 'true'"
+    )
+    page.evaluate(
+        "document.getElementById('resultats').parentElement.removeAttribute('data-dash-is-loading')"
+    )
+    page.wait_for_function("!document.getElementById('resultats').hasAttribute('aria-busy')")
+
+
 # --- Pages required by the RGAA (no browser) ------------------------------------------------------
 
 

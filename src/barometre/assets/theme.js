@@ -179,7 +179,9 @@
       if (copy && copy.contains(region)) {
         return;
       }
-      var loading = region.getAttribute("data-dash-is-loading") === "true" ||
+      // The page's own callback (a new address) may redraw the region with the rest of the page:
+      // Dash then waits for it, and marks the page, an ancestor, as loading.
+      var loading = region.closest("[data-dash-is-loading='true']") !== null ||
         region.querySelector("[data-dash-is-loading='true']") !== null;
       if (loading) {
         region.setAttribute("aria-busy", "true");
