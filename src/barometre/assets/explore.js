@@ -442,12 +442,14 @@
         }
         const fresh = byChart(new DOMParser().parseFromString(text, "text/html"));
         // Dash's boxes: their attribute, drawn again by drawBoxes (not yet the copy's choice).
-        document.querySelectorAll(copyOnly ? "none" : BOXES).forEach((box) => {
-          const drawing = fresh.get(chartKey(box).id);
-          if (drawing) {
-            box.setAttribute("data-svg", drawing.outerHTML);
-          }
-        });
+        if (!copyOnly) {
+          document.querySelectorAll(BOXES).forEach((box) => {
+            const drawing = fresh.get(chartKey(box).id);
+            if (drawing) {
+              box.setAttribute("data-svg", drawing.outerHTML);
+            }
+          });
+        }
         // The server's copy and the embeds: the drawing itself, one chart a task after the
         // parsing's, so that the reader's next gesture never waits for them all.
         const replaced = [...byChart(document)].filter(

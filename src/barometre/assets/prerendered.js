@@ -99,10 +99,15 @@
       return;
     }
     broken = true;
+    var displayPressed = pressed.some(function (button) {
+      return button.closest(".display-options") !== null;
+    });
     pressed.forEach(flip);
     pressed = [];
     busy(false);
-    redrawDisplay(); // as the checkboxes now say
+    if (displayPressed) {
+      redrawDisplay(); // as the checkboxes now say
+    }
     var notice = document.createElement("p");
     notice.className = "copie-seule alert alert-warning";
     notice.setAttribute("role", "alert");
