@@ -161,7 +161,7 @@ test: system-deps $(STAMP_TEST) lint tests/node_modules/.package-lock.json
 STRESS_REPEAT ?= 10
 STRESS_SUITES ?= 2
 test-stress: system-deps $(STAMP_TEST) tests/node_modules/.package-lock.json
-	stress-ng --cpu 2 --quiet & load=$$!; \
+	set -e; stress-ng --cpu 2 --quiet & load=$$!; \
 	trap 'kill $$load 2>/dev/null || true' EXIT; \
 	CI=true $(BIN)/pytest $(PYTEST_WORKERS) -m browser --count $(STRESS_REPEAT) $(PYTEST_ARGS); \
 	for run in $$(seq $(STRESS_SUITES)); do CI=true $(BIN)/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS); done
