@@ -1,7 +1,9 @@
-"""Whole answers of callbacks and API calls kept in each worker's memory, per data version and day.
+"""Whole answers of pages, callbacks and API calls kept in each worker's memory, per data version
+and day.
 
-The Baromètre's callbacks and API answers are pure functions of the request (its body or query),
-of the published data (``data_version``) and of the day: the same request gets the same bytes. The
+The Baromètre's pages, callbacks and API answers are pure functions of the request (its body or
+query), of the published data (``data_version``) and of the day: the same request gets the same
+bytes. The
 data layer is already memoized (``Services.memoized``, shared by workers), but rebuilding and
 serializing a page's component tree still costs far more than sending bytes already made, and
 sending them is what keeps a traffic spike's p99 low. The entry is keyed by the
@@ -12,6 +14,10 @@ Flask sent the first time (security headers, compression): a hit skips Flask's r
 Dash's dispatch and the after-request functions, most of what a hit cost through Flask
 (docs/performance.md). Only a body that was answered 200 is ever kept, so a hit needs no
 validation; any other request (or a miss) goes through Flask and its checks as before.
+
+An answer is kept as Flask compressed it, fast (static.dynamic_answer); asked again, it is
+compressed again at the best level, once: a page every visitor opens (the home page) then costs
+them a few kilobytes less, and a page asked once never costs the CPU of the best level.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from werkzeug.wrappers import Response
 from barometre.data.services import Services
 from barometre.data.store import StoreError
 from barometre.urls import Urls
+from barometre.web import static
 
 # Bytes kept per worker by default (settings.answers_mb sets them): the largest answers (an
 # indicator page's results) weigh a few kilobytes compressed, so this holds thousands.
@@ -40,7 +47,12 @@ KEEP = "barometre.web.answers.keep"
 PASSING = "barometre.web.answers.passing"
 # A conditional or partial request is answered through werkzeug, which compares the validators.
 CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")
-Entry = tuple[bytes, str, list[tuple[str, str]]]
+# What an entry holds: the body, the status, the headers, and whether the body is compressed at
+# the best level already.
+Entry = tuple[bytes, str, list[tuple[str, str]], bool]
+# GET requests answered from files (static.py keeps their compressed copies) or saying the live
+# state of the service: never kept here.
+NOT_KEPT = ("/assets/", "/_dash-component-suites/", "/favicon.ico", "/_favicon.ico", "/healthz")
 
 
 class Answers:
@@ -68,11 +80,32 @@ class Answers:
         with self.lock:
             if len(body) > self.max_bytes // 8 or key in self.entries:
                 return
-            self.entries[key] = (body, status, headers)
+            self.entries[key] = (body, status, headers, False)
             self.size += cost(key, self.entries[key])
-            while self.size > self.max_bytes:
-                old_key, old = self.entries.popitem(last=False)
-                self.size -= cost(old_key, old)
+            self._bound()
+
+    def polished(self, key: str, entry: Entry) -> Entry:
+        """Return ``entry`` with its body compressed at the best level, kept so from now on."""
+        body, status, headers, best = entry
+        encoding = next((v for n, v in headers if n.lower() == "content-encoding"), "")
+        if best or encoding not in ("br", "gzip"):
+            return entry
+        smaller = static.compressed_best(body, encoding)
+        length = str(len(smaller))
+        headers = [(n, length if n.lower() == "content-length" else v) for n, v in headers]
+        better = (smaller, status, headers, True)
+        with self.lock:
+            # Another thread may have polished it, or the LRU dropped it, meanwhile.
+            if self.entries.get(key) is entry:
+                self.entries[key] = better
+                self.size += cost(key, better) - cost(key, entry)
+                self._bound()
+        return better
+
+    def _bound(self) -> None:
+        while self.size > self.max_bytes:
+            old_key, old = self.entries.popitem(last=False)
+            self.size -= cost(old_key, old)
 
 
 # Python's own objects around an entry (tuples, list, string headers), as tracemalloc counts them
@@ -83,7 +116,7 @@ ENTRY_OVERHEAD = 1024
 def cost(key: str, entry: Entry) -> int:
     """Return the bytes an entry holds: not only its body but its key and headers, which a
     visitor can make large (long Accept or Host headers, unknown query parameters)."""
-    body, status, headers = entry
+    body, status, headers, _ = entry
     return (
         len(body)
         + len(key)
@@ -130,7 +163,7 @@ class Middleware:
         self.shared = shared
         self.max_body = max_body
         self.callback_path = urls.path("/_dash-update-component")
-        self.api_prefix = urls.path("/api/v1/")
+        self.not_kept = tuple(urls.path(path) for path in NOT_KEPT)
 
     def key(self, environ: dict) -> str | None:
         """Return the key of the request's answer, or None when it is not kept."""
@@ -145,7 +178,7 @@ class Middleware:
             payload = environ["wsgi.input"].read(length)
             # Flask reads the same body on a miss.
             environ["wsgi.input"] = io.BytesIO(payload)
-        elif method == "GET" and path.startswith(self.api_prefix):
+        elif method == "GET" and not path.startswith(self.not_kept):
             payload = environ.get("QUERY_STRING", "").encode("latin-1")
         else:
             return None
@@ -173,7 +206,7 @@ class Middleware:
         key = self.key(environ)
         kept = self.answers.get(key) if key else None
         if kept is not None:
-            body, status, headers = kept
+            body, status, headers, _ = self.answers.polished(key, kept)
             if any(name in environ for name in CONDITIONAL):
                 response = Response(body, status, headers).make_conditional(environ)
                 return response(environ, start_response)

@@ -50,7 +50,7 @@ COMPRESSIBLE = {
 }
 # Pages and data answers (HTML, layout, callback answers, API) are made per request: compressed per
 # request too, at a fast level: what it saves on the wire must not be lost again on the CPU
-# (docs/performance.md).
+# (docs/performance.md). The ones asked again are kept at the best level (answers.py).
 DYNAMIC = {"text/html", "application/json", "text/csv"}
 FAVICON = Path(__file__).parent.parent / "assets" / "favicon.ico"
 # Below this size a compressed answer saves less than its headers cost.
@@ -124,6 +124,13 @@ class Compressor:
             os.replace(temporary, path)
         except OSError as error:
             log.warning("compression : copie non enregistrée dans %s : %s", self.folder, error)
+
+
+def compressed_best(body: bytes, encoding: str) -> bytes:
+    """Return ``body``, compressed fast with ``encoding`` (``dynamic_answer``), compressed again at
+    the best level: worth its CPU only for an answer that is sent again and again (answers.py)."""
+    plain = brotli.decompress(body) if encoding == "br" else gzip.decompress(body)
+    return _compress(plain, encoding)
 
 
 def _compress(body: bytes, encoding: str, fast: bool = False) -> bytes:
