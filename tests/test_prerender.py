@@ -5,12 +5,16 @@ from __future__ import annotations
 import html as markup
 import logging
 import time
+from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from conftest import hover_a_point, start_dash, wait_until
 from dash import dcc, html
 from dash_http import components
+from html_tree import Element, parse
 from test_app import route
+from walk import DISPLAYS, the_copy
 
 from barometre.charts import drawings
 from barometre.charts.model import BarChart, EmptyChart, TimeChart, ValueFormat
@@ -19,8 +23,9 @@ from barometre.web import ids, tables, views
 from barometre.web.app import create_app
 from barometre.web.layouts import controls
 from barometre.web.layouts.common import chart_block
-from barometre.web.prerender import to_html
+from barometre.web.prerender import DRAWINGS_PART, PART, to_html
 
+ASSETS = Path(__file__).parent.parent / "src" / "barometre" / "assets"
 OPTIONS = [{"label": "Mois", "value": "mois"}, {"label": "Année", "value": "annee"}]
 
 
@@ -112,6 +117,49 @@ def test_the_index_carries_the_text_dash_renders(client, path):
     assert len(texts) >= 2
     for text in texts:
         assert str(markup.escape(text, quote=False)) in quotes_plain(page), text
+
+
+def drawings_by_chart(markup: str) -> dict[str, Element]:
+    """The drawings of a page by chart, as explore.js's ``byChart`` finds them: each
+    ``.svg-chart[data-points]`` under the label of its closest labelled ancestor."""
+    found: dict[str, Element] = {}
+
+    def walk(element: Element, label: str) -> None:
+        label = element.attrs.get("aria-labelledby", label)
+        if "svg-chart" in element.classes and "data-points" in element.attrs:
+            found[label] = element
+            return
+        for child in element.children:
+            if isinstance(child, Element):
+                walk(child, label)
+
+    walk(parse(the_copy(markup)), "")
+    return found
+
+
+def test_the_drawings_part_of_a_page_is_its_drawings_by_chart(app, client):
+    # Every page with the display's checkboxes, for every display: what explore.js fetches to
+    # draw a display choice again holds the page's very drawings, under the same names.
+    paths = ["/"] + [f"/indicateurs/{i.id}" for i in app.services.catalogue.indicators]
+    for path in paths:
+        for display in DISPLAYS:
+            query = urlencode(display.params())
+            page = client.get(f"{path}?{query}")
+            part = client.get(f"{path}?{urlencode({**display.params(), PART: DRAWINGS_PART})}")
+            assert page.status_code == part.status_code == 200, (path, query)
+            expected = drawings_by_chart(page.get_data(as_text=True))
+            assert expected, (path, query)
+            assert drawings_by_chart(part.get_data(as_text=True)) == expected, (path, query)
+            assert b"<table" not in part.get_data() and b"<script" not in part.get_data()
+
+
+def test_explore_js_asks_for_the_drawings_part_by_its_python_name():
+    script = (ASSETS / "explore.js").read_text(encoding="utf-8")
+    assert f'drawings.set("{PART}", "{DRAWINGS_PART}")' in script
+
+
+def test_an_unknown_page_s_drawings_part_is_a_404_too(client):
+    assert client.get(f"/nulle-part?{PART}={DRAWINGS_PART}").status_code == 404
 
 
 def test_the_home_page_html_has_its_title_key_figures_and_chart_summaries(client):

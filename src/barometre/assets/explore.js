@@ -434,7 +434,10 @@
     displayAsked += 1;
     const asked = displayAsked;
     const address = () => (copyOnly ? search : window.location.search);
-    fetch(window.location.pathname + search, { credentials: "same-origin" })
+    // The page's drawings alone (prerender.drawings_html): the same drawings, far less to parse.
+    const drawings = new URLSearchParams(search);
+    drawings.set("partie", "dessins");
+    fetch(`${window.location.pathname}?${drawings}`, { credentials: "same-origin" })
       .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
       .then((text) => {
         if (asked !== displayAsked || address() !== search) {

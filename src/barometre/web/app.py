@@ -83,9 +83,14 @@ class BarometreDash(dash.Dash):
         )
 
     def index(self, *args, **kwargs) -> flask.Response:
-        """Return the index HTML with the status of the page it shows (404, 503 or 200)."""
-        html = super().index(*args, **kwargs)
-        status = flask.g.get(PAGE_STATUS, 200)
+        """Return the index HTML with the status of the page it shows (404, 503 or 200), or
+        the page's drawings alone when asked (``prerender.drawings_html``)."""
+        if flask.request.args.get(prerender.PART) == prerender.DRAWINGS_PART:
+            page, status = self._requested_page()
+            html = prerender.drawings_html(page)
+        else:
+            html = super().index(*args, **kwargs)
+            status = flask.g.get(PAGE_STATUS, 200)
         response = flask.Response(html, status, mimetype="text/html")
         if status == 503:  # as every other 503 of the site: when to try again
             response.headers["Retry-After"] = str(errors.RETRY_AFTER_SECONDS)
@@ -94,12 +99,7 @@ class BarometreDash(dash.Dash):
     def interpolate_index(self, **kwargs) -> str:
         """Return the index HTML with the requested page's title and content, set on the server."""
         try:
-            page, status = answer(
-                self.services,
-                flask.request.path,
-                flask.request.query_string.decode(errors="replace"),
-                dt.date.today(),
-            )
+            page, status = self._requested_page()
             kwargs["title"] = str(escape(page.title))
             if status == 200:
                 kwargs["metas"] += sharing.page_head(
@@ -117,6 +117,14 @@ class BarometreDash(dash.Dash):
         # Read by index(): Dash builds the HTML, the status is the page's.
         setattr(flask.g, PAGE_STATUS, status)
         return super().interpolate_index(**kwargs)
+
+    def _requested_page(self):
+        return answer(
+            self.services,
+            flask.request.path,
+            flask.request.query_string.decode(errors="replace"),
+            dt.date.today(),
+        )
 
 
 def create_app(settings: Settings | None = None) -> BarometreDash:

@@ -80,6 +80,40 @@ def page_html(services: Services, page: Page) -> str:
     return f'<div id="{ROOT_ID}" class="prerendered" {data}>{to_html(tree)}</div>'
 
 
+# ``?partie=dessins`` on a page's address: its drawings alone (``drawings_html``).
+PART = "partie"
+DRAWINGS_PART = "dessins"
+
+
+def drawings_html(page: Page) -> str:
+    """Return the drawings of ``page``'s charts alone, each in an element that names its chart as
+    the page does (the ``aria-labelledby`` of its section, with the copy's prefix).
+
+    A display choice made before Dash (the copy's checkboxes, explore.js) fetches this instead of
+    the whole page: the same drawings, a fraction of the markup to parse on the reader's phone.
+    """
+    out = [f'<div data-prefix="{ID_PREFIX}">']
+    _drawings(page.content, "", out)
+    out.append("</div>")
+    return "".join(out)
+
+
+def _drawings(node, label: str, out: list[str]) -> None:
+    if isinstance(node, list | tuple):
+        for child in node:
+            _drawings(child, label, out)
+        return
+    if not isinstance(node, Component):
+        return
+    props = vars(node)
+    label = props.get("aria-labelledby") or label
+    drawing = props.get(DRAWING)
+    if drawing:
+        out.append(f'<section aria-labelledby="{escape(ID_PREFIX + label)}"><div>{drawing}')
+        out.append("</div></section>")
+    _drawings(getattr(node, "children", None), label, out)
+
+
 def scripts_on_demand(scripts: str, renderer: str) -> str:
     """Return Dash's script tags with all but ``AT_LOAD`` in an inert template, renderer last."""
     now, later = [], []
