@@ -40,19 +40,18 @@ NOTES = {
     "lecture": (
         "Lecture : la page d'accueil seule, entière (quatre familles, leurs graphiques en SVG "
         "avec leurs points à explorer et leurs tableaux de données), fait ≈ 21 ko en brotli de "
-        "qualité 5, celle que le serveur emploie pour une page calculée à chaque requête ; "
-        "Bootstrap (≈ 23 ko) est le plus gros fichier. Essayé et mesuré : brotli de qualité 10 "
-        "donnerait ≈ 16 ko mais coûterait ≈ 50 ms de processeur par page au serveur (les pages "
-        "ne sont pas gardées comme les réponses de rappel et d'API). Reste : garder les pages "
-        "compressées au mieux, ou une feuille de style réduite aux classes employées."
+        "qualité 5 à sa première demande dans un processus, ≈ 15,5 ko ensuite (gardée en "
+        "mémoire, compressée à nouveau en qualité 11 à sa deuxième demande : answers.py ; la "
+        "mesure la prend ainsi, comme un site en service la sert) ; Bootstrap (≈ 23 ko) est le "
+        "plus gros fichier. Reste : une feuille de style réduite aux classes employées."
     ),
     "interaction": (
         "Interaction : au premier appui sur une case d'affichage, la page se redessine avec les "
-        "graphiques du serveur : une requête, puis l'analyse de la page entière reçue, en une "
-        "tâche (≈ 45 à 60 ms à 4× pour l'accueil, la plus grande page ; moins de 40 ms pour une "
-        "page d'indicateur), puis un graphique par tâche. Reste : une réponse du serveur réduite "
-        "aux dessins. Dash démarre ensuite et monte toute la page en un rendu de React, qu'on ne "
-        "peut pas découper (1 à 2,5 s à 4×) : c'est le coût de Dash, compté à part."
+        "graphiques du serveur : une requête de ses seuls dessins (`?partie=dessins`), leur "
+        "analyse en une tâche, puis un graphique par tâche ; les points à explorer, en JSON dans "
+        "chaque dessin, en font une bonne part. Dash démarre ensuite et monte toute la page en "
+        "un rendu de React, qu'on ne peut pas découper (1 à 2,5 s à 4×) : c'est le coût de "
+        "Dash, compté à part."
     ),
     "volume": (
         "Volume : la série nationale mensuelle est calculée par une requête indexée (clé primaire "
@@ -364,7 +363,9 @@ def markdown(result: dict) -> str:
         "d'un lecteur sur téléphone, processeur ralenti 4 fois comme le préréglage mobile de "
         "Lighthouse (benchmarks/first_move.py : défilement et survol ; appui sur « Comparer avec "
         "l'année précédente » puis à nouveau 4 s après le résultat, INP selon l'API Event "
-        "Timing, scripts selon l'API Long Animation Frames).",
+        "Timing, scripts selon l'API Long Animation Frames), chaque page demandée d'abord "
+        "12 fois comme sur un site en service (chaque processus la garde alors en mémoire, "
+        "compressée au mieux : answers.py).",
         "",
         "Serveur : `barometre serve` (2 processus, réglages par défaut) chargé par wrk (C, 2 fils, "
         "connexions gardées ouvertes quand le serveur le permet) sur la même machine, 32 "

@@ -108,8 +108,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "answers_mb",
         "32",
-        "Mémoire de chaque processus gunicorn pour les réponses déjà faites (rappels, API), en "
-        "Mo : au-delà, les moins demandées sont oubliées (docs/performance.md, endurance).",
+        "Mémoire de chaque processus gunicorn pour les réponses déjà faites (pages, rappels, "
+        "API), en Mo : au-delà, les moins demandées sont oubliées (docs/performance.md, "
+        "endurance).",
     ),
 )
 
