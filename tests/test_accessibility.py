@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -539,3 +540,159 @@ def test_declaration_states_conformance_results_and_recourse(app, words):
 
     page = render(app.services, "/accessibilite", "", dt.date(2026, 11, 14))
     assert words in str(page.content)
+
+
+# --- RGAA criteria a machine can decide (issue 24) -----------------------------------------------
+
+# The colour of the focus ring and of what is behind the focused element (the first ancestor with
+# an opaque background), for RGAA 3.3 / WCAG 1.4.11: the ring must stand out at 3:1.
+FOCUS_RING = (
+    """() => {
+  // A shape of the map is focused by its colours: its fill, and its border when thick.
+  const shape = el => {
+    const path = el instanceof SVGElement ? el.querySelector('path') : null;
+    if (!path) return [];
+    const style = getComputedStyle(path);
+    return parseFloat(style.strokeWidth) >= 2 ? [style.fill, style.stroke] : [style.fill];
+  };
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  let behind = el.parentElement, background = 'rgb(255, 255, 255)';
+  while (behind) {
+    const colour = getComputedStyle(behind).backgroundColor;
+    if (colour !== 'transparent' && !/rgba\\(.*, 0\\)$/.test(colour)) {
+      background = colour;
+      break;
+    }
+    behind = behind.parentElement;
+  }
+  return {key: """
+    + KEY
+    + """, ring: style.outlineStyle === 'none' ? null : style.outlineColor,
+    shadow: style.boxShadow, shape: shape(el), background};
+}"""
+)
+CHANNEL = re.compile(r"[\d.]+")
+COLOUR = re.compile(r"rgba?\([^)]*\)")
+
+
+def channels(colour: str, behind: str = "rgb(255, 255, 255)") -> tuple[float, float, float]:
+    """The red, green and blue (0-1) of a computed ``rgb()``/``rgba()`` colour seen over
+    ``behind`` (an opaque one)."""
+    values = [float(c) for c in CHANNEL.findall(colour)]
+    alpha = values[3] if len(values) > 3 else 1.0
+    under = [float(c) for c in CHANNEL.findall(behind)[:3]]
+    mixed = [alpha * c + (1 - alpha) * u for c, u in zip(values[:3], under, strict=True)]
+    return mixed[0] / 255, mixed[1] / 255, mixed[2] / 255
+
+
+def luminance(colour: str, behind: str = "rgb(255, 255, 255)") -> float:
+    """The relative luminance (WCAG 2.1) of a computed colour seen over ``behind``."""
+    red, green, blue = channels(colour, behind)
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def contrast(one: str, other: str) -> float:
+    """The contrast ratio (WCAG 2.1) of a computed colour seen over another, opaque one."""
+    light, dark = sorted((luminance(one, other), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "expected"),
+    [
+        ("rgb(0, 0, 0)", "rgb(255, 255, 255)", 21.0),
+        ("rgb(10, 88, 202)", "rgb(255, 255, 255)", 6.4),
+        # Bootstrap's focus glow: a quarter of its blue over white.
+        ("rgba(13, 110, 253, 0.25)", "rgb(255, 255, 255)", 1.4),
+    ],
+)
+def test_contrast_is_computed_as_wcag_defines_it(one, other, expected):
+    assert round(contrast(one, other), 1) == expected
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("path", ["/", f"/indicateurs/{WITH_DEPARTEMENTS}"])
+def test_every_focus_ring_stands_out_at_3_to_1_in_both_themes(page, live_server, path, theme):
+    # RGAA 3.3 and 10.7: the focus of every element reached with Tab, on what is behind it.
+    open_page(page, live_server.url + path)
+    set_theme(page, theme)
+    page.locator("body").focus()
+    walk, faint = [], []
+    for _ in range(400):  # bounded: the pages hold fewer focusable elements
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS_RING)
+        if focused is None or (walk and focused["key"] == walk[0]):
+            break  # left the page, or back to the top: every element was reached
+        if walk and focused["key"] == walk[-1]:
+            continue  # Tab moves between the day, month and year parts of a date input
+        walk.append(focused["key"])
+        # The outline, else a box-shadow ring (Bootstrap's way), else a map shape's colours.
+        shadow = COLOUR.search(focused["shadow"])
+        rings = [focused["ring"]] if focused["ring"] else [shadow.group(0)] if shadow else []
+        rings = rings or [colour for colour in focused["shape"] if COLOUR.match(colour)]
+        if max((contrast(ring, focused["background"]) for ring in rings), default=0) < 3:
+            faint.append(focused)
+    assert len(walk) > 20
+    assert faint == []
+
+
+# WCAG 1.4.12 (RGAA 10.12): the spacing a reader's style sheet may impose.
+TEXT_SPACING = """
+* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+    word-spacing: 0.16em !important; }
+p { margin-bottom: 2em !important; }
+"""
+# Elements whose text is cut: they clip their overflow and hold more than they show. Visually
+# hidden text (1 px boxes for screen readers) is clipped by design.
+CLIPPED = """() => [...document.querySelectorAll('body *')].filter(el => {
+  const style = getComputedStyle(el);
+  const clips = [style.overflowX, style.overflowY].some(v => v === 'hidden' || v === 'clip');
+  if (!clips || el.clientWidth <= 1 || !el.textContent.trim()) return false;
+  if (!el.checkVisibility({visibilityProperty: true})) return false;
+  return el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1;
+}).map(el => el.tagName + '.' + el.className + ' ' + el.textContent.trim().slice(0, 40))"""
+
+
+@pytest.mark.parametrize("width", (320, 1280))
+@pytest.mark.parametrize("path", [*MATRIX, "/indicateurs", "/donnees"])
+def test_text_spacing_loses_no_content_and_needs_no_horizontal_scroll(
+    page, live_server, path, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    open_page(page, live_server.url + path)
+    page.add_style_tag(content=TEXT_SPACING)
+    assert page.evaluate("getComputedStyle(document.body).letterSpacing") != "normal"
+    assert reflow_overflow(page) == 0
+    assert page.evaluate(CLIPPED) == []
+
+
+# Every element's transitions and animations, as computed.
+MOTION = """() => [...document.querySelectorAll('*')].filter(el => {
+  const style = getComputedStyle(el);
+  const moves = d => d.split(',').some(t => parseFloat(t) > 0);
+  return moves(style.transitionDuration) || style.animationName !== 'none';
+}).map(el => el.tagName + '.' + el.className)"""
+
+
+@pytest.mark.parametrize("path", ["/", f"/indicateurs/{PLAIN}"])
+def test_a_reader_who_asks_for_less_motion_gets_none(browser, live_server, path):
+    # RGAA 13.8 / WCAG 2.3.3: the site's transitions (Bootstrap's fields, buttons…) stop when
+    # the system asks for reduced motion; the same page without it shows they exist.
+    moving = {}
+    for motion in ("no-preference", "reduce"):
+        context = browser.new_context(bypass_csp=True, reduced_motion=motion)
+        reader_moves(context)
+        try:
+            page = context.new_page()
+            open_page(page, live_server.url + path)
+            moving[motion] = page.evaluate(MOTION)
+        finally:
+            context.close()
+    assert moving["no-preference"]
+    assert moving["reduce"] == []

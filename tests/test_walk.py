@@ -291,3 +291,34 @@ def test_every_url_answers_with_its_charts_drawn(space, pool, summary, group, ki
     )
     assert jobs
     assert not failed, walk.report(f"{group} ({kind})", outcomes)
+
+
+def _page(body: str, title: str = "Accueil — Baromètre numérique", lang: str = "fr") -> str:
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><title>{title}</title></head>'
+        f"<body><h1>Accueil</h1>{body}</body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        (_page('<h2>A</h2><a href="/a">CSV</a><label for="x">X</label><input id="x">'), []),
+        (_page("", lang="en"), ["langue de la page absente (8.3)"]),
+        (_page("", title=""), ["titre de page absent (8.5)"]),
+        (_page("", title="Baromètre"), ["titre « Baromètre » sans le h1 « Accueil » (8.6)"]),
+        (_page("<h2>A</h2><h4>B</h4>"), ["titre h4 « B » après un h2 (9.1)"]),
+        (_page('<select id="x"></select>'), ["champ select {'id': 'x'} sans étiquette (11.1)"]),
+        (_page('<input type="hidden"><input aria-label="Début">'), []),
+        (_page('<a href="/a"></a>'), ["lien vers /a sans intitulé (6.2)"]),
+        (_page('<a href="/a"><img alt="Accueil"></a>'), []),
+        (
+            _page('<h2>A</h2><a href="/a">CSV</a><a href="/b">CSV</a>'),
+            ["lien « CSV » vers /a et /b sous « A » (6.1)"],
+        ),
+        # The same words under another heading: their context tells them apart.
+        (_page('<h2>A</h2><a href="/a">CSV</a><h2>B</h2><a href="/b">CSV</a>'), []),
+    ],
+)
+def test_the_walk_s_structure_checks_find_what_they_look_for(markup, expected):
+    assert walk.structure_problems(markup) == expected

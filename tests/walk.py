@@ -263,6 +263,63 @@ def page_problems(markup: str) -> list[str]:
     return problems
 
 
+HEADING = re.compile(r"h([1-6])")
+FIELDS = ("input", "select", "textarea")
+
+
+def _name(element: Element) -> str:
+    """An element's accessible name as far as static HTML tells: aria-label, else its text and
+    the alternatives of its images."""
+    if element.attrs.get("aria-label"):
+        return element.attrs["aria-label"].strip()
+    alternatives = [e.attrs.get("alt", "") for e in element.iter() if e.tag == "img"]
+    return " ".join([element.text(), *alternatives]).strip()
+
+
+def structure_problems(markup: str) -> list[str]:
+    """What a machine can decide of a page against the RGAA: its language (8.3), a title that
+    names the page by its h1 (8.5, 8.6), headings that never skip a level (9.1), every field
+    labelled (11.1), every link named and, under one heading, one destination per name (6.1,
+    6.2: the same words must not lead to two places in the same context)."""
+    document = parse(without_tables(the_copy(markup)))
+    problems = []
+    root = document.find(lambda e: e.tag == "html")
+    if root is None or root.attrs.get("lang") != "fr":
+        problems.append("langue de la page absente (8.3)")
+    title = document.find(lambda e: e.tag == "title")
+    heading = document.find(lambda e: e.tag == "h1")
+    if title is None or not title.text():
+        problems.append("titre de page absent (8.5)")
+    elif heading is not None and heading.text() not in title.text():
+        problems.append(f"titre « {title.text()} » sans le h1 « {heading.text()} » (8.6)")
+    labelled = {e.attrs["for"] for e in document.iter() if e.tag == "label" and "for" in e.attrs}
+    level, context, destinations = 0, "", {}
+    for element in document.iter():
+        match = HEADING.fullmatch(element.tag)
+        if match:
+            if int(match.group(1)) > level + 1 and level:
+                problems.append(f"titre {element.tag} « {element.text()} » après un h{level} (9.1)")
+            level, context = int(match.group(1)), element.text()
+        elif element.tag in FIELDS and element.attrs.get("type") != "hidden":
+            named = element.attrs.get("id") in labelled or any(
+                element.attrs.get(a) for a in ("aria-label", "aria-labelledby", "title")
+            )
+            if not named:
+                problems.append(f"champ {element.tag} {element.attrs} sans étiquette (11.1)")
+        elif element.tag == "a" and "href" in element.attrs:
+            name = _name(element)
+            if not name:
+                problems.append(f"lien vers {element.attrs['href']} sans intitulé (6.2)")
+                continue
+            other = destinations.setdefault((context, name), element.attrs["href"])
+            if other != element.attrs["href"]:
+                problems.append(
+                    f"lien « {name} » vers {other} et {element.attrs['href']} "
+                    f"sous « {context} » (6.1)"
+                )
+    return problems
+
+
 def embed_problems(markup: str) -> list[str]:
     """What is wrong with an embed: exactly one drawn chart."""
     found = drawings_in(parse(without_tables(markup)))
@@ -372,9 +429,11 @@ def visit(job: Job) -> Outcome:
                 if job.kind == "route":
                     outcome.problems = route_problems(response.get_json())
                 elif job.kind == "embed":
-                    outcome.problems = embed_problems(response.get_data(as_text=True))
+                    markup = response.get_data(as_text=True)
+                    outcome.problems = embed_problems(markup) + structure_problems(markup)
                 else:
-                    outcome.problems = page_problems(response.get_data(as_text=True))
+                    markup = response.get_data(as_text=True)
+                    outcome.problems = page_problems(markup) + structure_problems(markup)
         except Exception as error:  # noqa: BLE001 - reported with the URL, as any failure
             outcome.problems.append("exception : " + _last_line(traceback.format_exception(error)))
     outcome.errors = [error_line(record) for record in keep.records]
