@@ -306,7 +306,14 @@ def _page(body: str, title: str = "Accueil — Baromètre numérique", lang: str
         (_page('<h2>A</h2><a href="/a">CSV</a><label for="x">X</label><input id="x">'), []),
         (_page("", lang="en"), ["langue de la page absente (8.3)"]),
         (_page("", title=""), ["titre de page absent (8.5)"]),
-        (_page("", title="Baromètre"), ["titre « Baromètre » sans le h1 « Accueil » (8.6)"]),
+        (
+            _page("", title="Baromètre"),
+            [
+                "titre « Baromètre » sans le h1 « Accueil » (8.6)",
+                "titre « Baromètre » sans le nom du site (8.6)",
+            ],
+        ),
+        (_page("", title="Accueil"), ["titre « Accueil » sans le nom du site (8.6)"]),
         (_page("<h2>A</h2><h4>B</h4>"), ["titre h4 « B » après un h2 (9.1)"]),
         (_page('<select id="x"></select>'), ["champ select {'id': 'x'} sans étiquette (11.1)"]),
         (_page('<input type="hidden"><input aria-label="Début">'), []),
@@ -322,3 +329,53 @@ def _page(body: str, title: str = "Accueil — Baromètre numérique", lang: str
 )
 def test_the_walk_s_structure_checks_find_what_they_look_for(markup, expected):
     assert walk.structure_problems(markup) == expected
+
+
+TABLE = '<table><caption>Demandes</caption><tr><th scope="col">Mois</th></tr></table>'
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        (_page(TABLE), []),
+        (_page(TABLE).replace("<!DOCTYPE html>", ""), ["type de document absent (8.1)"]),
+        (
+            _page(TABLE.replace("<caption>Demandes</caption>", "")),
+            ["tableau 1 sans titre (caption) (5.4)"],
+        ),
+        (_page(TABLE.replace(' scope="col"', "")), ["tableau 1 : en-tête sans scope (5.6, 5.7)"]),
+    ],
+)
+def test_the_walk_s_table_and_doctype_checks_find_what_they_look_for(markup, expected):
+    assert walk.structure_problems(markup) == expected
+
+
+LANDMARKS = '<header><a href="#contenu">Aller au contenu</a><nav></nav></header>'
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (LANDMARKS + '<main id="contenu"></main><footer></footer>', []),
+        (
+            LANDMARKS + '<main id="autre"></main><footer></footer>',
+            ["« Aller au contenu » mène à #contenu, pas au contenu principal (12.7)"],
+        ),
+        (
+            LANDMARKS.replace("Aller au contenu", "Accueil")
+            + '<main id="contenu"></main><footer></footer>',
+            ["pas de lien « Aller au contenu » en premier (12.7)"],
+        ),
+        (LANDMARKS + '<main id="contenu"></main>', ["0 éléments footer au lieu d'un (12.6)"]),
+        (
+            LANDMARKS
+            + '<nav aria-label="Fil d’Ariane"></nav><main id="contenu"></main><footer></footer>',
+            ["2 navigations, pas toutes nommées (12.6)"],
+        ),
+    ],
+)
+def test_the_walk_s_landmark_checks_find_what_they_look_for(body, expected):
+    assert (
+        walk.landmark_problems(f'<!DOCTYPE html><html lang="fr"><body>{body}</body></html>')
+        == expected
+    )

@@ -27,6 +27,7 @@ from html_tree import Element, parse
 from barometre.publish.validation import Display
 from barometre.urls import Urls
 from barometre.web import ids
+from barometre.web.layouts.common import SITE_NAME
 
 UPDATE = "_dash-update-component"
 DEPARTEMENT = "departement"
@@ -264,6 +265,49 @@ def page_problems(markup: str) -> list[str]:
 
 
 HEADING = re.compile(r"h([1-6])")
+DOCTYPE = re.compile(r"\s*<!doctype html>", re.IGNORECASE)
+HEADER_CELL = re.compile(r"<th\b[^>]*>")
+SCOPED = re.compile(r'\sscope="(col|row)"')
+CAPTION = re.compile(r"<caption\b")
+
+
+def table_problems(markup: str) -> list[str]:
+    """Data tables (RGAA 5.4, 5.6, 5.7): each has a caption, each header cell its scope. Read
+    from the markup, not parsed: a daily series' table holds thousands of cells."""
+    problems = []
+    for number, table in enumerate(TABLE.findall(markup), 1):
+        if not CAPTION.search(table):
+            problems.append(f"tableau {number} sans titre (caption) (5.4)")
+        if not all(SCOPED.search(cell) for cell in HEADER_CELL.findall(table)):
+            problems.append(f"tableau {number} : en-tête sans scope (5.6, 5.7)")
+    return problems
+
+
+def landmark_problems(markup: str) -> list[str]:
+    """A site page (not an embed), RGAA 12.6 and 12.7: one header, main region and footer, a
+    navigation (several, each named: the main one, the breadcrumb); its first link skips to the
+    main region."""
+    document = parse(without_tables(the_copy(markup)))
+    problems = [
+        f"{count} éléments {tag} au lieu d'un (12.6)"
+        for tag in ("header", "main", "footer")
+        if (count := len(document.find_all(lambda e, tag=tag: e.tag == tag))) != 1
+    ]
+    navigations = document.find_all(lambda e: e.tag == "nav")
+    if not navigations:
+        problems.append("aucune navigation (12.6)")
+    elif len(navigations) > 1 and not all(n.attrs.get("aria-label") for n in navigations):
+        problems.append(f"{len(navigations)} navigations, pas toutes nommées (12.6)")
+    first = document.find(lambda e: e.tag == "a" and "href" in e.attrs)
+    target = first.attrs["href"].lstrip("#") if first is not None else ""
+    main = document.find(lambda e: e.tag == "main")
+    if first is None or first.text() != "Aller au contenu" or main is None:
+        problems.append("pas de lien « Aller au contenu » en premier (12.7)")
+    elif main.attrs.get("id") != target:
+        problems.append(f"« Aller au contenu » mène à #{target}, pas au contenu principal (12.7)")
+    return problems
+
+
 FIELDS = ("input", "select", "textarea")
 
 
@@ -281,8 +325,10 @@ def structure_problems(markup: str) -> list[str]:
     names the page by its h1 (8.5, 8.6), headings that never skip a level (9.1), every field
     labelled (11.1), every link named and, under one heading, one destination per name (6.1,
     6.2: the same words must not lead to two places in the same context)."""
-    document = parse(without_tables(the_copy(markup)))
-    problems = []
+    copy = the_copy(markup)
+    document = parse(without_tables(copy))
+    problems = [] if DOCTYPE.match(markup) else ["type de document absent (8.1)"]
+    problems += table_problems(copy)
     root = document.find(lambda e: e.tag == "html")
     if root is None or root.attrs.get("lang") != "fr":
         problems.append("langue de la page absente (8.3)")
@@ -290,8 +336,11 @@ def structure_problems(markup: str) -> list[str]:
     heading = document.find(lambda e: e.tag == "h1")
     if title is None or not title.text():
         problems.append("titre de page absent (8.5)")
-    elif heading is not None and heading.text() not in title.text():
-        problems.append(f"titre « {title.text()} » sans le h1 « {heading.text()} » (8.6)")
+    else:
+        if heading is not None and heading.text() not in title.text():
+            problems.append(f"titre « {title.text()} » sans le h1 « {heading.text()} » (8.6)")
+        if not title.text().endswith(SITE_NAME):
+            problems.append(f"titre « {title.text()} » sans le nom du site (8.6)")
     labelled = {e.attrs["for"] for e in document.iter() if e.tag == "label" and "for" in e.attrs}
     level, context, destinations = 0, "", {}
     for element in document.iter():
@@ -433,7 +482,11 @@ def visit(job: Job) -> Outcome:
                     outcome.problems = embed_problems(markup) + structure_problems(markup)
                 else:
                     markup = response.get_data(as_text=True)
-                    outcome.problems = page_problems(markup) + structure_problems(markup)
+                    outcome.problems = (
+                        page_problems(markup)
+                        + structure_problems(markup)
+                        + landmark_problems(markup)
+                    )
         except Exception as error:  # noqa: BLE001 - reported with the URL, as any failure
             outcome.problems.append("exception : " + _last_line(traceback.format_exception(error)))
     outcome.errors = [error_line(record) for record in keep.records]
