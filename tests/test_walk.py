@@ -350,6 +350,36 @@ def test_the_walk_s_table_and_doctype_checks_find_what_they_look_for(markup, exp
     assert walk.structure_problems(markup) == expected
 
 
+SIMPLE = (
+    '<table><caption>D</caption><thead><tr><th scope="col">Mois</th><th scope="col">N</th></tr>'
+    '</thead><tbody><tr><th scope="row">mai</th><td>1</td></tr></tbody></table>'
+)
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        (_page(SIMPLE), []),
+        (
+            _page(SIMPLE.replace("<td>1</td>", '<th scope="row">x</th>')),
+            ["tableau 1 complexe, sans résumé prévu (5.1)"],
+        ),
+        (
+            _page(SIMPLE.replace("</thead>", '<tr><th scope="col">a</th></tr></thead>')),
+            ["tableau 1 complexe, sans résumé prévu (5.1)"],
+        ),
+        (_page('<iframe src="/embed/x" title="Aperçu"></iframe>'), []),
+        (_page('<iframe id="apercu" src="/embed/x"></iframe>'), ["cadre apercu sans titre (2.1)"]),
+        (
+            _page('<input type="search" aria-label="Rechercher">'),
+            ["un moteur de recherche : le critère 12.5 est à auditer"],
+        ),
+    ],
+)
+def test_the_walk_s_frame_search_and_complex_table_checks_find_what_they_look_for(markup, expected):
+    assert walk.structure_problems(markup) == expected
+
+
 LANDMARKS = '<header><a href="#contenu">Aller au contenu</a><nav></nav></header>'
 
 

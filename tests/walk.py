@@ -269,6 +269,7 @@ DOCTYPE = re.compile(r"\s*<!doctype html>", re.IGNORECASE)
 HEADER_CELL = re.compile(r"<th\b[^>]*>")
 SCOPED = re.compile(r'\sscope="(col|row)"')
 CAPTION = re.compile(r"<caption\b")
+ROW = re.compile(r"<tr\b.*?</tr>", re.DOTALL)
 
 
 def table_problems(markup: str) -> list[str]:
@@ -280,6 +281,12 @@ def table_problems(markup: str) -> list[str]:
             problems.append(f"tableau {number} sans titre (caption) (5.4)")
         if not all(SCOPED.search(cell) for cell in HEADER_CELL.findall(table)):
             problems.append(f"tableau {number} : en-tête sans scope (5.6, 5.7)")
+        # Simple tables only (RGAA 5.1: a complex one would need a summary): one row of column
+        # headers, then one row header per row.
+        head, _, body = table.partition("</thead>")
+        rows = ROW.findall(body)
+        if len(ROW.findall(head)) != 1 or any(len(HEADER_CELL.findall(row)) != 1 for row in rows):
+            problems.append(f"tableau {number} complexe, sans résumé prévu (5.1)")
     return problems
 
 
@@ -341,6 +348,14 @@ def structure_problems(markup: str) -> list[str]:
             problems.append(f"titre « {title.text()} » sans le h1 « {heading.text()} » (8.6)")
         if not title.text().endswith(SITE_NAME):
             problems.append(f"titre « {title.text()} » sans le nom du site (8.6)")
+    problems += [
+        f"cadre {frame.attrs.get('id', '')} sans titre (2.1)"
+        for frame in document.find_all(lambda e: e.tag == "iframe")
+        if not frame.attrs.get("title", "").strip()
+    ]
+    # The site has no search engine (RGAA 12.5 non applicable): one added must be audited.
+    if document.find(lambda e: e.attrs.get("role") == "search" or e.attrs.get("type") == "search"):
+        problems.append("un moteur de recherche : le critère 12.5 est à auditer")
     labelled = {e.attrs["for"] for e in document.iter() if e.tag == "label" and "for" in e.attrs}
     level, context, destinations = 0, "", {}
     for element in document.iter():
