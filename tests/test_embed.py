@@ -349,7 +349,7 @@ def test_the_builder_gives_a_snippet_that_follows_the_rules(demo_settings):
     assert iframe == (
         f'<iframe src="https://barometre.example/embed/{DEMANDES}?ventilation=motif&amp;'
         'theme=auto&amp;hauteur=600" title="Demandes à la Brigade numérique — Baromètre '
-        'numérique" loading="lazy" style="width:100%;border:0" height="600"></iframe>'
+        'numérique" loading="lazy" style="width:100%;height:600px;border:0"></iframe>'
     )
     # Only messages from the Baromètre's origin, only for the frame that sent them.
     assert 'var o="https://barometre.example"' in script

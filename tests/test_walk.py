@@ -409,3 +409,20 @@ def test_the_walk_s_landmark_checks_find_what_they_look_for(body, expected):
         walk.landmark_problems(f'<!DOCTYPE html><html lang="fr"><body>{body}</body></html>')
         == expected
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ('<iframe title="Aperçu" style="height:500px"></iframe><img width="10" alt="">', []),
+        ('<svg width="10"><rect width="4" height="2"></rect></svg>', []),
+        (
+            '<iframe title="Aperçu" height="500"></iframe>',
+            ["attribut de présentation height sur iframe (10.1)"],
+        ),
+        ("<center>x</center>", ["élément de présentation center (10.1)"]),
+        ('<td align="right">1</td>', ["attribut de présentation align sur td (10.1)"]),
+    ],
+)
+def test_the_walk_s_presentation_check_finds_what_it_looks_for(body, expected):
+    assert walk.presentation_problems(walk.parse(body)) == expected

@@ -290,6 +290,35 @@ def table_problems(markup: str) -> list[str]:
     return problems
 
 
+# RGAA 10.1 (glossary, « Présentation de l'information »): elements and attributes that present
+# instead of CSS; width and height only on img, object, embed, canvas and svg (and the drawing
+# inside an svg, whose geometry they are).
+PRESENTATIONAL_TAGS = {"basefont", "blink", "center", "font", "marquee", "s", "strike", "tt", "big"}
+PRESENTATIONAL_ATTRIBUTES = {
+    *("align", "alink", "background", "bgcolor", "border", "cellpadding", "cellspacing", "char"),
+    *("charoff", "clear", "compact", "color", "frameborder", "hspace", "link", "marginheight"),
+    *("marginwidth", "text", "valign", "vlink", "vspace", "size"),
+}
+SIZED = {"img", "object", "embed", "canvas", "svg"}
+
+
+def presentation_problems(element: Element, in_svg: bool = False) -> list[str]:
+    """Presentational elements and attributes in an HTML tree (RGAA 10.1)."""
+    problems = []
+    for child in element.children:
+        if not isinstance(child, Element):
+            continue
+        drawing = in_svg or child.tag == "svg"
+        if not drawing:
+            if child.tag in PRESENTATIONAL_TAGS:
+                problems.append(f"élément de présentation {child.tag} (10.1)")
+            sized = {"width", "height"} if child.tag not in SIZED else set()
+            for name in sorted(set(child.attrs) & (PRESENTATIONAL_ATTRIBUTES | sized)):
+                problems.append(f"attribut de présentation {name} sur {child.tag} (10.1)")
+        problems += presentation_problems(child, drawing and child.tag != "foreignobject")
+    return problems
+
+
 def landmark_problems(markup: str) -> list[str]:
     """A site page (not an embed), RGAA 12.6 and 12.7: one header, main region and footer, a
     navigation (several, each named: the main one, the breadcrumb); its first link skips to the
@@ -356,6 +385,7 @@ def structure_problems(markup: str) -> list[str]:
     # The site has no search engine (RGAA 12.5 non applicable): one added must be audited.
     if document.find(lambda e: e.attrs.get("role") == "search" or e.attrs.get("type") == "search"):
         problems.append("un moteur de recherche : le critère 12.5 est à auditer")
+    problems += presentation_problems(document)
     labelled = {e.attrs["for"] for e in document.iter() if e.tag == "label" and "for" in e.attrs}
     level, context, destinations = 0, "", {}
     for element in document.iter():

@@ -83,8 +83,12 @@ def builder(catalogue: Catalogue, indicator: Indicator, bounds: tuple[dt.date, d
                 id=ids.EMBED_PREVIEW,
                 title=f"Aperçu\u00a0: {indicator.title}",
                 className="embed-builder-preview",
-                style={"width": "100%", "border": "1px solid #ced4da"},
-                height=str(embed.HEIGHT_DEFAULT),
+                # Sized by its style: a height attribute is presentation (RGAA 10.1).
+                style={
+                    "width": "100%",
+                    "height": f"{embed.HEIGHT_DEFAULT}px",
+                    "border": "1px solid #ced4da",
+                },
             ),
             html.Label("Code à copier", htmlFor=ids.EMBED_CODE, className="form-label mt-2"),
             dcc.Textarea(
