@@ -26,6 +26,7 @@ Dash app (benchmarks/baseline_app.py) is measured the same way in the same run.
 from __future__ import annotations
 
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
@@ -217,14 +218,16 @@ def change(browser, name: str, url: str) -> dict:
         context.close()
 
 
-# Requests of a page before it is measured: the chance that one of two workers saw fewer than
-# two of them is 13 / 2**11 (below one in a hundred).
-WARM_UP_REQUESTS = 12
+# Requests of a page before it is measured, CONCURRENT at a time: gunicorn's sync workers take
+# turns only when requests overlap, and each must answer the page twice to keep it at the best
+# compression (web/answers.py).
+WARM_UP_REQUESTS = 32
+CONCURRENT = 8
 
 
 def served_often(browser, url: str) -> None:
     """Ask for ``url`` as the browser does (the same Accept headers: they are part of the key of
-    a kept answer), WARM_UP_REQUESTS times."""
+    a kept answer), WARM_UP_REQUESTS times, CONCURRENT at a time."""
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -232,10 +235,14 @@ def served_often(browser, url: str) -> None:
         headers = {name: value for name, value in sent.items() if not name.startswith(":")}
     finally:
         context.close()
-    for _ in range(WARM_UP_REQUESTS):
+
+    def ask(_: int) -> None:
         request = urllib.request.Request(url, headers=headers)
         with urllib.request.urlopen(request, timeout=TIMEOUT_MS / 1000) as response:  # noqa: S310
             response.read()
+
+    with ThreadPoolExecutor(CONCURRENT) as pool:
+        list(pool.map(ask, range(WARM_UP_REQUESTS)))
 
 
 def measure(urls: dict[str, str]) -> dict[str, dict]:

@@ -364,8 +364,8 @@ def markdown(result: dict) -> str:
         "Lighthouse (benchmarks/first_move.py : défilement et survol ; appui sur « Comparer avec "
         "l'année précédente » puis à nouveau 4 s après le résultat, INP selon l'API Event "
         "Timing, scripts selon l'API Long Animation Frames), chaque page demandée d'abord "
-        "12 fois comme sur un site en service (chaque processus la garde alors en mémoire, "
-        "compressée au mieux : answers.py).",
+        "32 fois, 8 à la fois, comme sur un site en service (chaque processus la garde alors en "
+        "mémoire, compressée au mieux : answers.py).",
         "",
         "Serveur : `barometre serve` (2 processus, réglages par défaut) chargé par wrk (C, 2 fils, "
         "connexions gardées ouvertes quand le serveur le permet) sur la même machine, 32 "

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import brotli
@@ -134,30 +135,32 @@ def dated(start: dt.date, number: int) -> tuple[str, str]:
     return str(first), str(first + dt.timedelta(days=300 + (number // 700) % 60))
 
 
-# Fetches of a cached request before its answer is taken as the expected one: enough that each
-# worker (4 at most) has almost surely answered it twice, and so keeps it at the best
-# compression (answers.py): from then on, every answer has the same bytes.
+# Fetches of a cached request before its answer is taken as the expected one, sent CONCURRENT at
+# a time: gunicorn's sync workers take turns only when requests overlap (one after the other,
+# the worker that just answered accepts the next), and each worker must answer it twice to keep
+# it at the best compression (answers.py); from then on, every answer has the same bytes.
 WARM_UP_FETCHES = 64
-SETTLED = 8
+CONCURRENT = 16
 
 
 def expected_answer(url: str, request: load.Request) -> bytes:
     """Return the bytes of ``request``'s answer, checked: a 200 whose JSON decodes, the same
-    content computed and kept, the same bytes once every worker keeps it at its best.
+    content computed and kept, the same bytes from every worker once each keeps it at its best.
 
     Under load every answer must have these exact bytes.
     """
-    answers = [load.fetch(url, request) for _ in range(WARM_UP_FETCHES)]
-    for status, _ in answers:
+    with ThreadPoolExecutor(CONCURRENT) as pool:
+        warm_up = list(pool.map(lambda _: load.fetch(url, request), range(WARM_UP_FETCHES)))
+        settled = list(pool.map(lambda _: load.fetch(url, request), range(WARM_UP_FETCHES)))
+    for status, _ in warm_up + settled:
         if status != 200:
             raise RuntimeError(f"{request.path} : HTTP {status}")
-    bodies = [body for _, body in answers]
-    if len({_decoded(body) for body in bodies}) != 1:
+    if len({_decoded(body) for _, body in warm_up + settled}) != 1:
         raise RuntimeError(f"{request.path} : la réponse gardée en mémoire diffère de la calculée")
-    if len(set(bodies[-SETTLED:])) != 1:
+    if len({body for _, body in settled}) != 1:
         raise RuntimeError(f"{request.path} : les processus ne répondent pas les mêmes octets")
-    json.loads(_decoded(bodies[-1]))
-    return bodies[-1]
+    json.loads(_decoded(settled[0][1]))
+    return settled[0][1]
 
 
 def _decoded(body: bytes) -> bytes:
