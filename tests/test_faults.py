@@ -13,6 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -52,8 +53,11 @@ def route(server: LiveServer, path: str) -> tuple[int, str, float]:
 
 
 def steadily(condition, times: int = 6) -> bool:
-    """Return whether ``condition`` holds several times in a row (whichever worker answers)."""
-    return all(condition() for _ in range(times))
+    """Return whether ``condition`` holds several times over, asked at once: gunicorn's sync
+    workers take turns only when requests overlap (asked one after the other, the worker that
+    just answered takes the next), and every worker must be seen."""
+    with ThreadPoolExecutor(times) as pool:
+        return all(pool.map(lambda _: condition(), range(times)))
 
 
 # -- Redis -------------------------------------------------------------------------------------
