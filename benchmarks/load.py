@@ -4,7 +4,7 @@ Python threads on the same 2 cores as the server measured mostly themselves (the
 wrk costs a fraction of a core for thousands of requests a second. Each run replays a list of
 requests over N keep-alive connections for a fixed duration; the figures are wrk's latency
 percentiles, the throughput, the answers by status (an error is any non-2xx answer or a socket
-error) and, for a cached request, the answers whose bytes differ from the expected body.
+error) and, for a cached request, the answers whose bytes are none of the expected bodies.
 """
 
 from __future__ import annotations
@@ -81,24 +81,24 @@ def run(
     requests: list[Request],
     connections: int,
     seconds: int,
-    expected: bytes | None = None,
+    expected: list[bytes] | None = None,
     pids: list[int] = (),
 ) -> dict:
     """Replay ``requests`` on ``base_url`` with wrk; return the figures of the run.
 
-    Every answer must be 2xx and, when ``expected`` is given, have exactly these bytes. With the
-    server's process ids, the figures include the CPU time it used per request: unlike latency,
-    it hardly depends on what else the machine runs.
+    Every answer must be 2xx and, when ``expected`` is given, have exactly one of these bodies.
+    With the server's process ids, the figures include the CPU time it used per request: unlike
+    latency, it hardly depends on what else the machine runs.
     """
     if not available():
         raise RuntimeError("wrk est introuvable : apt-get install wrk (ou make bench).")
     with tempfile.TemporaryDirectory(prefix="barometre-wrk-") as scratch:
         folder = Path(scratch)
         (folder / "requetes.txt").write_text("\n".join(r.line() for r in requests) + "\n")
-        expected_file = "-"
-        if expected is not None:
-            (folder / "attendu").write_bytes(expected)
-            expected_file = str(folder / "attendu")
+        expected_files = []
+        for number, body in enumerate(expected or []):
+            (folder / f"attendu-{number}").write_bytes(body)
+            expected_files.append(str(folder / f"attendu-{number}"))
         threads = min(THREADS, connections)
         command = [
             "wrk",
@@ -112,8 +112,8 @@ def run(
             base_url,
             "--",
             str(folder / "requetes.txt"),
-            expected_file,
             str(threads),
+            *expected_files,
         ]
         load = os.getloadavg()[0]
         cpu = cpu_seconds(pids)

@@ -370,8 +370,10 @@ def markdown(result: dict) -> str:
         "Serveur : `barometre serve` (2 processus, réglages par défaut) chargé par wrk (C, 2 fils, "
         "connexions gardées ouvertes quand le serveur le permet) sur la même machine, 32 "
         "connexions ; une erreur est une réponse non 2xx ou une erreur de connexion ; chaque "
-        "réponse en cache est comparée octet pour octet à la réponse attendue (calculée, puis "
-        "relue) ; la charge de la machine (moyenne sur 1 min) est donnée avec chaque mesure.",
+        "réponse en cache est comparée octet pour octet aux deux formes de la réponse attendue "
+        "(calculée, puis relue ; compressée vite, comme à la première réponse d'un processus, "
+        "ou au mieux, comme ensuite) ; la charge de la machine (moyenne sur 1 min) est donnée "
+        "avec chaque mesure.",
         "",
         "| Domaine | Mesure | Cible | Résultat | Atteinte | Référence Dash |",
         "|---|---|---|---|---|---|",

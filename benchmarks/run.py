@@ -19,7 +19,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import brotli
@@ -27,6 +26,7 @@ import brotli
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from barometre.web import static  # noqa: E402
 from benchmarks import (  # noqa: E402
     first_move,
     lighthouse,
@@ -135,32 +135,24 @@ def dated(start: dt.date, number: int) -> tuple[str, str]:
     return str(first), str(first + dt.timedelta(days=300 + (number // 700) % 60))
 
 
-# Fetches of a cached request before its answer is taken as the expected one, sent CONCURRENT at
-# a time: gunicorn's sync workers take turns only when requests overlap (one after the other,
-# the worker that just answered accepts the next), and each worker must answer it twice to keep
-# it at the best compression (answers.py); from then on, every answer has the same bytes.
-WARM_UP_FETCHES = 64
-CONCURRENT = 16
+def expected_answers(url: str, request: load.Request) -> list[bytes]:
+    """Return the bytes a cached answer to ``request`` may have, checked: a 200 whose JSON
+    decodes, the same content computed and kept.
 
-
-def expected_answer(url: str, request: load.Request) -> bytes:
-    """Return the bytes of ``request``'s answer, checked: a 200 whose JSON decodes, the same
-    content computed and kept, the same bytes from every worker once each keeps it at its best.
-
-    Under load every answer must have these exact bytes.
+    Each worker sends its first answer compressed fast and every later one compressed at the best
+    level (answers.py): under load every answer must have exactly one of these two.
     """
-    with ThreadPoolExecutor(CONCURRENT) as pool:
-        warm_up = list(pool.map(lambda _: load.fetch(url, request), range(WARM_UP_FETCHES)))
-        settled = list(pool.map(lambda _: load.fetch(url, request), range(WARM_UP_FETCHES)))
-    for status, _ in warm_up + settled:
+    answers = [load.fetch(url, request) for _ in range(2)]
+    for status, _ in answers:
         if status != 200:
             raise RuntimeError(f"{request.path} : HTTP {status}")
-    if len({_decoded(body) for _, body in warm_up + settled}) != 1:
+    contents = {_decoded(body) for _, body in answers}
+    if len(contents) != 1:
         raise RuntimeError(f"{request.path} : la réponse gardée en mémoire diffère de la calculée")
-    if len({body for _, body in settled}) != 1:
-        raise RuntimeError(f"{request.path} : les processus ne répondent pas les mêmes octets")
-    json.loads(_decoded(settled[0][1]))
-    return settled[0][1]
+    content = contents.pop()
+    json.loads(content)
+    encoding = "gzip" if answers[0][1][:2] == b"\x1f\x8b" else "br"
+    return [static.compress(content, encoding, fast=True), static.compress(content, encoding)]
 
 
 def _decoded(body: bytes) -> bytes:
@@ -197,7 +189,7 @@ def measure_server(app: servers.Server, base: servers.Server, quick: bool, data_
     results = {"generateur": f"wrk, {load.THREADS} fils, {connections} connexions"}
 
     def measure(server: servers.Server, requests: list[load.Request], cached: bool) -> dict:
-        expected = expected_answer(server.url, requests[0]) if cached else None
+        expected = expected_answers(server.url, requests[0]) if cached else None
         return load.run(server.url, requests, connections, seconds, expected, server.worker_pids())
 
     results["graphique_en_cache"] = measure(app, [cached_chart], cached=True)
@@ -241,7 +233,7 @@ def measure_configurations(data_dir: Path, request: load.Request, rounds: int = 
             )
             for number, (name, (workers, env)) in enumerate(CONFIGURATIONS.items())
         }
-        expected = {name: expected_answer(server.url, request) for name, server in started.items()}
+        expected = {name: expected_answers(server.url, request) for name, server in started.items()}
         runs: dict[str, list[dict]] = {name: [] for name in started}
         for _ in range(rounds):
             for name, server in started.items():

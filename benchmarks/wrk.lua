@@ -1,12 +1,13 @@
 -- wrk script of the benchmark (benchmarks/load.py): replays the requests of a file and counts the
--- answers by HTTP status and, when an expected body is given, the answers whose bytes differ.
+-- answers by HTTP status and, when expected bodies are given, the answers whose bytes are none of them.
 --
---   wrk -t2 -c32 -d10s -s benchmarks/wrk.lua URL -- REQUESTS EXPECTED THREADS
+--   wrk -t2 -c32 -d10s -s benchmarks/wrk.lua URL -- REQUESTS THREADS [EXPECTED…]
 --
 -- REQUESTS has one request a line: METHOD, tab, path, tab, body (JSON on one line, or nothing).
 -- Thread k sends lines k, k + THREADS, k + 2 × THREADS… so that no two requests of a run are the
 -- same while the file lasts (an uncached run); « repetitions » says how often it started over.
--- EXPECTED is a file holding the exact bytes every answer must have, or « - » (answers vary).
+-- Each EXPECTED is a file holding bytes an answer may have (the same content, compressed fast or
+-- at the best level); none given, answers vary.
 -- done() prints one line « RESULTAT {json} » that load.py reads.
 
 local threads = {}
@@ -30,12 +31,13 @@ function init(args)
     end
     lines[#lines + 1] = wrk.format(method, path, headers, body)
   end
-  if args[2] ~= "-" then
-    local file = assert(io.open(args[2], "rb"))
-    expected = file:read("*a")
+  step = tonumber(args[2])
+  for index = 3, #args do
+    local file = assert(io.open(args[index], "rb"))
+    expected = expected or {}
+    expected[file:read("*a")] = true
     file:close()
   end
-  step = tonumber(args[3])
   position = id + 1
   statuses = {}
   mismatches = 0
@@ -54,7 +56,7 @@ end
 
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
-  if expected ~= nil and body ~= expected then
+  if expected ~= nil and not expected[body] then
     mismatches = mismatches + 1
   end
 end

@@ -109,7 +109,7 @@ class Compressor:
         try:
             data = path.read_bytes()
         except OSError:
-            data = _compress(body, encoding)
+            data = compress(body, encoding)
             self._write(path, data)
         self.memory[slot] = data
         return data
@@ -130,10 +130,11 @@ def compressed_best(body: bytes, encoding: str) -> bytes:
     """Return ``body``, compressed fast with ``encoding`` (``dynamic_answer``), compressed again at
     the best level: worth its CPU only for an answer that is sent again and again (answers.py)."""
     plain = brotli.decompress(body) if encoding == "br" else gzip.decompress(body)
-    return _compress(plain, encoding)
+    return compress(plain, encoding)
 
 
-def _compress(body: bytes, encoding: str, fast: bool = False) -> bytes:
+def compress(body: bytes, encoding: str, fast: bool = False) -> bytes:
+    """Return ``body`` compressed with ``encoding`` (``br`` or ``gzip``), fast or at the best."""
     if encoding == "br":
         return brotli.compress(body, quality=5 if fast else 11)
     return gzip.compress(body, compresslevel=5 if fast else 9, mtime=0)
@@ -228,7 +229,7 @@ def dynamic_answer(request: flask.Request, response: flask.Response) -> flask.Re
     length = response.content_length
     if not encoding or length is None or length < MIN_SIZE:
         return response
-    response.set_data(_compress(response.get_data(), encoding, fast=True))
+    response.set_data(compress(response.get_data(), encoding, fast=True))
     response.headers["Content-Encoding"] = encoding
     etag, weak = response.get_etag()
     if etag and not weak:
