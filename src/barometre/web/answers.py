@@ -3,10 +3,9 @@ and day.
 
 The Baromètre's pages, callbacks and API answers are pure functions of the request (its body or
 query), of the published data (``data_version``) and of the day: the same request gets the same
-bytes. The
-data layer is already memoized (``Services.memoized``, shared by workers), but rebuilding and
-serializing a page's component tree still costs far more than sending bytes already made, and
-sending them is what keeps a traffic spike's p99 low. The entry is keyed by the
+content. The data layer is already memoized (``Services.memoized``, shared by workers), but
+rebuilding and serializing a page's component tree still costs far more than sending bytes
+already made, and sending them is what keeps a traffic spike's p99 low. The entry is keyed by the
 data version, so an ingestion makes every older answer unreachable (they age out of the LRU).
 
 A kept answer is replayed by a WSGI middleware in front of Flask, with the status and every header
@@ -47,8 +46,8 @@ KEEP = "barometre.web.answers.keep"
 PASSING = "barometre.web.answers.passing"
 # A conditional or partial request is answered through werkzeug, which compares the validators.
 CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")
-# What an entry holds: the body, the status, the headers, and whether the body is compressed at
-# the best level already.
+# What an entry holds: the body, the status, the headers, and whether the body is as small as it
+# gets (compressed at the best level already, or not compressed at all).
 Entry = tuple[bytes, str, list[tuple[str, str]], bool]
 # GET requests answered from files (static.py keeps their compressed copies) or saying the live
 # state of the service: never kept here.
@@ -80,16 +79,17 @@ class Answers:
         with self.lock:
             if len(body) > self.max_bytes // 8 or key in self.entries:
                 return
-            self.entries[key] = (body, status, headers, False)
+            encoding = next((v for n, v in headers if n.lower() == "content-encoding"), "")
+            self.entries[key] = (body, status, headers, encoding not in ("br", "gzip"))
             self.size += cost(key, self.entries[key])
             self._bound()
 
     def polished(self, key: str, entry: Entry) -> Entry:
         """Return ``entry`` with its body compressed at the best level, kept so from now on."""
         body, status, headers, best = entry
-        encoding = next((v for n, v in headers if n.lower() == "content-encoding"), "")
-        if best or encoding not in ("br", "gzip"):
+        if best:  # every hit but the first
             return entry
+        encoding = next(v for n, v in headers if n.lower() == "content-encoding")
         smaller = static.compressed_best(body, encoding)
         length = str(len(smaller))
         headers = [(n, length if n.lower() == "content-length" else v) for n, v in headers]
