@@ -238,10 +238,16 @@ def without_tables(markup: str) -> str:
     return TABLE.sub("", markup)
 
 
-def page_problems(markup: str) -> list[str]:
+def copy_document(markup: str) -> Element:
+    """The server's copy of a page (an embed: the whole of it), tables cut, parsed: what every
+    check below reads, parsed once per page by ``visit``."""
+    return parse(without_tables(the_copy(markup)))
+
+
+def page_problems(markup: str, document: Element | None = None) -> list[str]:
     """What is wrong with a page's drawn charts: each chart section holds exactly one drawing;
     and the copy, which Dash's page replaces whole, has one ``h1`` and one ``main``."""
-    document = parse(without_tables(the_copy(markup)))
+    document = copy_document(markup) if document is None else document
     problems = [
         f"{count} éléments {tag} dans la copie du serveur au lieu d'un"
         for tag in ("h1", "main")
@@ -319,14 +325,14 @@ def presentation_problems(element: Element, in_svg: bool = False) -> list[str]:
     return problems
 
 
-def landmark_problems(markup: str) -> list[str]:
-    """A site page (not an embed), RGAA 12.6 and 12.7: one header, main region and footer, a
-    navigation (several, each named: the main one, the breadcrumb); its first link skips to the
-    main region."""
-    document = parse(without_tables(the_copy(markup)))
+def landmark_problems(markup: str, document: Element | None = None) -> list[str]:
+    """A site page (not an embed), RGAA 12.6 and 12.7: one header and footer (one main region:
+    ``page_problems``), a navigation (several, each named: the main one, the breadcrumb); its
+    first link skips to the main region."""
+    document = copy_document(markup) if document is None else document
     problems = [
         f"{count} éléments {tag} au lieu d'un (12.6)"
-        for tag in ("header", "main", "footer")
+        for tag in ("header", "footer")
         if (count := len(document.find_all(lambda e, tag=tag: e.tag == tag))) != 1
     ]
     navigations = document.find_all(lambda e: e.tag == "nav")
@@ -356,15 +362,14 @@ def _name(element: Element) -> str:
     return " ".join([element.text(), *alternatives]).strip()
 
 
-def structure_problems(markup: str) -> list[str]:
+def structure_problems(markup: str, document: Element | None = None) -> list[str]:
     """What a machine can decide of a page against the RGAA: its language (8.3), a title that
     names the page by its h1 (8.5, 8.6), headings that never skip a level (9.1), every field
     labelled (11.1), every link named and, under one heading, one destination per name (6.1,
     6.2: the same words must not lead to two places in the same context)."""
-    copy = the_copy(markup)
-    document = parse(without_tables(copy))
+    document = copy_document(markup) if document is None else document
     problems = [] if DOCTYPE.match(markup) else ["type de document absent (8.1)"]
-    problems += table_problems(copy)
+    problems += table_problems(the_copy(markup))
     root = document.find(lambda e: e.tag == "html")
     if root is None or root.attrs.get("lang") != "fr":
         problems.append("langue de la page absente (8.3)")
@@ -414,9 +419,9 @@ def structure_problems(markup: str) -> list[str]:
     return problems
 
 
-def embed_problems(markup: str) -> list[str]:
+def embed_problems(markup: str, document: Element | None = None) -> list[str]:
     """What is wrong with an embed: exactly one drawn chart."""
-    found = drawings_in(parse(without_tables(markup)))
+    found = drawings_in(copy_document(markup) if document is None else document)
     if len(found) != 1:
         return [f"{len(found)} dessins au lieu d'un"]
     problem = drawing_problem(found[0])
@@ -522,16 +527,15 @@ def visit(job: Job) -> Outcome:
             if outcome.status == 200:
                 if job.kind == "route":
                     outcome.problems = route_problems(response.get_json())
-                elif job.kind == "embed":
-                    markup = response.get_data(as_text=True)
-                    outcome.problems = embed_problems(markup) + structure_problems(markup)
                 else:
                     markup = response.get_data(as_text=True)
-                    outcome.problems = (
-                        page_problems(markup)
-                        + structure_problems(markup)
-                        + landmark_problems(markup)
-                    )
+                    document = copy_document(markup)
+                    if job.kind == "embed":
+                        outcome.problems = embed_problems(markup, document)
+                    else:
+                        outcome.problems = page_problems(markup, document)
+                        outcome.problems += landmark_problems(markup, document)
+                    outcome.problems += structure_problems(markup, document)
         except Exception as error:  # noqa: BLE001 - reported with the URL, as any failure
             outcome.problems.append("exception : " + _last_line(traceback.format_exception(error)))
     outcome.errors = [error_line(record) for record in keep.records]
