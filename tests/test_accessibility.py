@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from colours import contrast
 from conftest import reader_moves, require
 from dash import dcc
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -573,34 +574,7 @@ FOCUS_RING = (
     shadow: style.boxShadow, shape: shape(el), background};
 }"""
 )
-CHANNEL = re.compile(r"[\d.]+")
 COLOUR = re.compile(r"rgba?\([^)]*\)")
-
-
-def channels(colour: str, behind: str = "rgb(255, 255, 255)") -> tuple[float, float, float]:
-    """The red, green and blue (0-1) of a computed ``rgb()``/``rgba()`` colour seen over
-    ``behind`` (an opaque one)."""
-    values = [float(c) for c in CHANNEL.findall(colour)]
-    alpha = values[3] if len(values) > 3 else 1.0
-    under = [float(c) for c in CHANNEL.findall(behind)[:3]]
-    mixed = [alpha * c + (1 - alpha) * u for c, u in zip(values[:3], under, strict=True)]
-    return mixed[0] / 255, mixed[1] / 255, mixed[2] / 255
-
-
-def luminance(colour: str, behind: str = "rgb(255, 255, 255)") -> float:
-    """The relative luminance (WCAG 2.1) of a computed colour seen over ``behind``."""
-    red, green, blue = channels(colour, behind)
-
-    def linear(c: float) -> float:
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
-
-
-def contrast(one: str, other: str) -> float:
-    """The contrast ratio (WCAG 2.1) of a computed colour seen over another, opaque one."""
-    light, dark = sorted((luminance(one, other), luminance(other)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly
 import pytest
 from chart_data import national, per_member, totals
+from colours import contrast
 from factories import DEPARTEMENTS, HEURE, MOTIF, make_indicator
 
 from barometre.charts import build, figures
@@ -40,21 +41,6 @@ def breakdown_series_figure(frame, indicator, breakdown, granularity, theme="cla
 
 def breakdown_bar_figure(frame, indicator, breakdown, theme="clair", top=None):
     return plotly_figure(build.breakdown_bars(frame, indicator, breakdown, top=top), theme)
-
-
-def relative_luminance(colour: str) -> float:
-    def channel(c: int) -> float:
-        c = c / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def contrast(a: str, b: str) -> float:
-    """The WCAG 2 contrast ratio of two colours."""
-    light, dark = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
 
 
 def every_builder(theme: str) -> list:
