@@ -116,19 +116,20 @@
     if (!graph.dataset.barometreWatched && typeof graph.on === "function") {
       graph.dataset.barometreWatched = "1";
       // Dash redraws with the server's (light) figure: put the chosen theme back each time.
-      graph.on("plotly_afterplot", function () { hideDrawing(graph); retheme(graph); });
+      graph.on("plotly_afterplot", function () { hideDrawing(graph); apply(); });
     }
     hideDrawing(graph);
     retheme(graph);
   }
 
-  function rethemeAll() {
-    document.querySelectorAll(".js-plotly-plot").forEach(watch);
-  }
-
+  // Every path that reads the system setting also sets the page's theme: Chromium may send no
+  // change event for a setting that changed when something read it just before the event was due.
   function apply() {
-    document.documentElement.setAttribute("data-bs-theme", effective(stored()) === "sombre" ? "dark" : "light");
-    rethemeAll();
+    var wanted = effective(stored()) === "sombre" ? "dark" : "light";
+    if (document.documentElement.getAttribute("data-bs-theme") !== wanted) {
+      document.documentElement.setAttribute("data-bs-theme", wanted);
+    }
+    document.querySelectorAll(".js-plotly-plot").forEach(watch);
   }
 
   // The server's copy of the page has its own select (prerender.py, prerendered.js): both work.
@@ -227,7 +228,7 @@
     window.setTimeout(function () {
       scheduled = false;
       syncSelects();
-      rethemeAll();
+      apply();
     }, 50);
   }).observe(document.body, {
     childList: true,
