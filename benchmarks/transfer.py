@@ -20,10 +20,12 @@ from playwright.sync_api import Browser, sync_playwright
 CHROMIUM = "/usr/bin/chromium"
 # What the pages' scripts listen to for starting Dash without a reader's gesture.
 START_EVENT = "barometre:demarrer"
-# A chart is drawn when plotly has put its SVG in every dcc.Graph (and the embed page's chart).
+# Charts are drawn when plotly has put its SVG in every dcc.Graph (and the embed page's chart)
+# but those it leaves until the reader comes near them (assets/deferred-charts.js).
 DRAWN = """() => {
   const charts = [...document.querySelectorAll('.dash-graph, .js-plotly-plot')];
-  return charts.length > 0 && charts.every(chart => chart.querySelector('.main-svg'));
+  return charts.length > 0
+    && charts.every(chart => chart.querySelector('.main-svg, [data-deferred]'));
 }"""
 
 

@@ -19,6 +19,7 @@ import pytest
 from colours import contrast
 from conftest import reader_moves, require
 from dash import dcc
+from deferred import draw_every_chart
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from barometre.charts import figures
@@ -76,10 +77,9 @@ def open_page(page, url: str) -> None:
     """Load a page and wait until Dash has rendered it and every chart is drawn."""
     page.goto(url, wait_until="networkidle")
     page.wait_for_selector("#contenu h1")
+    draw_every_chart(page)
     page.wait_for_function(
-        "document.querySelectorAll('.chart').length"
-        " === document.querySelectorAll('.chart .js-plotly-plot').length"
-        " && [...document.querySelectorAll('[data-chart-alternative] svg.main-svg')]"
+        "[...document.querySelectorAll('[data-chart-alternative] svg.main-svg')]"
         ".every(svg => svg.getAttribute('aria-hidden') === 'true')"
     )
 

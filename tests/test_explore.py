@@ -12,6 +12,7 @@ import json
 
 import pytest
 from conftest import reader_moves, start_dash
+from deferred import draw_every_chart
 from test_accessibility import axe
 
 from barometre.charts.french import NBSP
@@ -73,10 +74,7 @@ def open_chart(browser, url: str, phase: str, width: int = 1280, dark: bool = Fa
     else:
         reader_moves(context)
         page.goto(url)
-        page.wait_for_selector("#prerendu", state="detached")
-        page.wait_for_function(
-            "[...document.querySelectorAll('.chart-box')].every(b => b.querySelector('.main-svg'))"
-        )
+        draw_every_chart(page)
     return page
 
 

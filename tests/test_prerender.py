@@ -16,13 +16,13 @@ from html_tree import Element, parse
 from test_app import route
 from walk import DISPLAYS, the_copy
 
-from barometre.charts import drawings
+from barometre.charts import drawings, figures
 from barometre.charts.model import BarChart, EmptyChart, TimeChart, ValueFormat
 from barometre.config import Settings
 from barometre.web import ids, tables, views
 from barometre.web.app import create_app
 from barometre.web.layouts import controls
-from barometre.web.layouts.common import chart_block
+from barometre.web.layouts.common import THEME_SELECT_ID, chart_block
 from barometre.web.prerender import DRAWINGS_PART, PART, to_html
 
 ASSETS = Path(__file__).parent.parent / "src" / "barometre" / "assets"
@@ -583,6 +583,58 @@ def test_without_plotly_the_drawings_stay_in_dash_s_page(live_server, reader):
     kept = page.locator("#react-entry-point .chart-box > .svg-chart")
     assert kept.count() == 3
     assert all(kept.nth(i).bounding_box()["height"] > 400 for i in range(3))
+
+
+# Each chart box of Dash's page: where it is, and whether plotly.js has drawn it or left it for
+# later (deferred-charts.js), the server's drawing standing there, seen.
+CHART_BOXES = """() => [...document.querySelectorAll('#react-entry-point .chart-box')].map(box => {
+    const rect = box.getBoundingClientRect();
+    const drawing = box.querySelector(':scope > .svg-chart');
+    return {
+        top: rect.top, bottom: rect.bottom, screen: innerHeight,
+        drawn: box.querySelector('.main-svg') !== null,
+        deferred: box.querySelector('[data-deferred]') !== null,
+        drawingSeen: drawing !== null && getComputedStyle(drawing).visibility === 'visible'
+            && drawing.getBoundingClientRect().height > 400,
+    };
+})"""
+
+
+@pytest.mark.browser
+def test_plotly_draws_a_chart_when_the_reader_comes_within_a_screen_of_it(live_server, reader):
+    dark = figures.theme_colours("sombre")
+    page = reader
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(live_server.url + "/")
+    start_dash(page)
+    page.locator("#prerendu").wait_for(state="detached", timeout=30_000)
+    page.wait_for_function(
+        "[...document.querySelectorAll('#react-entry-point .chart-box')]"
+        ".every(box => box.querySelector('.main-svg, [data-deferred]'))"
+    )
+    boxes = page.evaluate(CHART_BOXES)
+    assert sum(box["deferred"] for box in boxes) >= 2, boxes
+    for box in boxes:
+        within_a_screen = box["bottom"] > -box["screen"] and box["top"] < 2 * box["screen"]
+        assert box["drawn"] == within_a_screen, boxes
+        assert box["deferred"] == (not within_a_screen), boxes
+        assert box["drawingSeen"] == (not within_a_screen), boxes
+    # Choices made while they wait apply when they are drawn: the year before, the dark theme.
+    page.get_by_role("checkbox", name="Comparer avec l'année précédente").click()
+    page.wait_for_function("location.search.includes('comparer=oui')")
+    page.select_option(f"#{THEME_SELECT_ID}", "sombre")
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    last = "[...document.querySelectorAll('#react-entry-point .chart-box')].at(-1)"
+    page.wait_for_function(f"{last}.querySelector('.main-svg') !== null")
+    page.wait_for_function(
+        f"{last}.querySelector('.js-plotly-plot').layout.template.layout.font.color"
+        f" === '{dark.text}'"
+    )
+    assert page.evaluate(
+        f"{last}.querySelector('.js-plotly-plot').data"
+        ".some(t => t.name === 'Même période, un an avant' && t.visible !== false)"
+    )
+    assert page.evaluate(CHART_BOXES)[-1]["drawingSeen"] is False
 
 
 @pytest.mark.browser

@@ -38,15 +38,18 @@
     var names = constants();
     var chosen = displayFromClicks(eventClicks, compareClicks);
     var main = document.getElementById(names.main);
-    if (main && window.Plotly) {
-      main.querySelectorAll(".js-plotly-plot").forEach(function (graph) {
-        if (!graph.data) {
+    var charts = window.barometreCharts;
+    if (main && charts) {
+      // Charts plotly.js has drawn, and those it will draw when the reader comes near them.
+      main.querySelectorAll(charts.GRAPHS).forEach(function (graph) {
+        var shown = charts.figure(graph);
+        if (!shown) {
           return;
         }
         // Plotly.react with copies (display.js), as theme.js does: relayout or restyle would
         // let a responsive graph lose its height.
-        var figure = window.barometreDisplay(graph, names.marks, chosen.events, chosen.comparison);
-        window.Plotly.react(graph, figure.data, figure.layout);
+        var figure = window.barometreDisplay(shown, names.marks, chosen.events, chosen.comparison);
+        charts.react(graph, figure.data, figure.layout);
       });
     }
     var checked = [String(chosen.events), String(chosen.comparison)];

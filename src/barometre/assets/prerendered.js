@@ -275,10 +275,12 @@
     }, REDRAW_PATIENCE_MS);
   }
 
-  // plotly.js has drawn every chart, and carte.js the map (it travels in data-svg).
+  // plotly.js has drawn every chart, or left it for when the reader comes near it
+  // (deferred-charts.js: the server's drawing stands there), and carte.js the map (it travels
+  // in data-svg).
   function chartsDrawn(page) {
     var charts = Array.prototype.every.call(page.querySelectorAll(".chart-box"), function (box) {
-      return box.querySelector(".main-svg");
+      return box.querySelector(".main-svg, [data-deferred]");
     });
     return charts && Array.prototype.every.call(page.querySelectorAll("[data-svg]"), function (map) {
       return map.querySelector("svg");
@@ -310,7 +312,12 @@
   }
 
   var observer = new MutationObserver(check);
-  observer.observe(root, { childList: true, subtree: true });
+  observer.observe(root, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ["data-deferred"]
+  });
   copy.addEventListener("focusout", function () {
     window.setTimeout(check, 0); // once the focus has moved on
   });

@@ -83,23 +83,25 @@
     return value;
   }
 
-  function graphTheme(graph) {
-    var meta = graph.layout && graph.layout.meta;
+  function figureTheme(figure) {
+    var meta = figure.layout && figure.layout.meta;
     return meta && meta.barometreTheme ? meta.barometreTheme : "clair";
   }
 
+  // A chart plotly.js has drawn, or one it will draw when the reader comes near it.
   function retheme(graph) {
     var all = themes();
+    var charts = window.barometreCharts;
+    var figure = charts ? charts.figure(graph) : null;
     var wanted = effective(stored());
-    var current = graphTheme(graph);
-    if (!all || !window.Plotly || !graph.data || current === wanted) {
+    if (!all || !figure || figureTheme(figure) === wanted) {
       return;
     }
-    var map = colourMap(all[current], all[wanted]);
+    var map = colourMap(all[figureTheme(figure)], all[wanted]);
     var hover = all[wanted].hover_background;
-    var layout = convert(graph.layout, map, hover, "");
+    var layout = convert(figure.layout, map, hover, "");
     layout.meta = Object.assign({}, layout.meta, { barometreTheme: wanted });
-    window.Plotly.react(graph, convert(graph.data, map, hover, ""), layout);
+    charts.react(graph, convert(figure.data, map, hover, ""), layout);
   }
 
   // The drawing of a chart whose data table is on the page says nothing more: hide it (and its
@@ -129,7 +131,8 @@
     if (document.documentElement.getAttribute("data-bs-theme") !== wanted) {
       document.documentElement.setAttribute("data-bs-theme", wanted);
     }
-    document.querySelectorAll(".js-plotly-plot").forEach(watch);
+    document.querySelectorAll(window.barometreCharts ? window.barometreCharts.GRAPHS : ".js-plotly-plot")
+      .forEach(watch);
   }
 
   // The server's copy of the page has its own select (prerender.py, prerendered.js): both work.
@@ -234,6 +237,6 @@
     childList: true,
     subtree: true,
     attributes: true,
-    attributeFilter: ["data-dash-is-loading"]
+    attributeFilter: ["data-dash-is-loading", "data-deferred"]
   });
 })();

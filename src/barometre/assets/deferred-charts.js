@@ -1,0 +1,129 @@
+/* Baromètre numérique — plotly.js draws a chart of Dash's page when the reader comes near it.
+ *
+ * Every chart box already shows the server's drawing (explore.js writes it from data-svg), with
+ * its tooltips and keyboard exploration; plotly.js adds zooming and panning. Drawing every chart
+ * of a long page at once when Dash starts, or redraws the page after a change, is the longest
+ * task the reader waits for: a chart further than a screen from the visible part is drawn when
+ * scrolling brings it within that screen. dcc.Graph draws through the global Plotly.react, so
+ * that call is wrapped, as plotly.js arrives, for the graphs of Dash's chart boxes.
+ *
+ * A deferred graph carries data-deferred; barometreCharts.figure(graph) and react(graph, …) let
+ * the page's scripts change its figure before it is drawn (indicator.js's display, theme.js).
+ */
+(function () {
+  "use strict";
+
+  var BOX = ".chart-box";
+  var DEFERRED = "data-deferred";
+  // How far beyond the visible part a chart is drawn: one screen above, one below.
+  var REACH = 1;
+
+  var pending = new Map(); // graph -> { args: [graph, data, layout, config], promise, resolve }
+  var original = null;
+  var observer = null;
+
+  function near(graph) {
+    var box = graph.getBoundingClientRect();
+    var screen = window.innerHeight;
+    return box.bottom > -REACH * screen && box.top < (1 + REACH) * screen;
+  }
+
+  function draw(graph) {
+    var job = pending.get(graph);
+    if (!job) {
+      return;
+    }
+    pending.delete(graph);
+    observer.unobserve(graph);
+    graph.removeAttribute(DEFERRED);
+    job.resolve(original.apply(window.Plotly, job.args));
+  }
+
+  function seen(entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) {
+        draw(entry.target);
+      }
+    });
+  }
+
+  // Plotly.react(graph, figure) as dcc.Graph calls it, or (graph, data, layout, config).
+  function react(graph) {
+    var args = Array.prototype.slice.call(arguments);
+    var job = pending.get(graph);
+    if (job) {
+      job.args = args; // the newest figure, drawn when the reader comes near
+      return job.promise;
+    }
+    var drawn = graph && graph._fullLayout;
+    if (drawn || !graph || !graph.closest || !graph.closest(BOX) || near(graph)) {
+      return original.apply(window.Plotly, args);
+    }
+    job = { args: args };
+    job.promise = new Promise(function (resolve) {
+      job.resolve = resolve;
+    });
+    pending.set(graph, job);
+    graph.setAttribute(DEFERRED, "");
+    observer.observe(graph);
+    return job.promise;
+  }
+
+  function wrap(plotly) {
+    if (!plotly || original || typeof plotly.react !== "function") {
+      return;
+    }
+    original = plotly.react;
+    observer = new IntersectionObserver(seen, { rootMargin: REACH * 100 + "% 0px" });
+    plotly.react = react;
+    var purge = plotly.purge;
+    plotly.purge = function (graph) {
+      if (pending.has(graph)) {
+        pending.delete(graph);
+        observer.unobserve(graph);
+      }
+      return purge.apply(plotly, arguments);
+    };
+  }
+
+  // The figure a graph shows, or will show once drawn.
+  function figure(graph) {
+    var job = pending.get(graph);
+    if (!job) {
+      return graph.data ? { data: graph.data, layout: graph.layout } : null;
+    }
+    var args = job.args;
+    return args.length > 2 ? { data: args[1], layout: args[2] } : args[1];
+  }
+
+  // A new figure for a graph: drawn now if it is, kept for its drawing if it is not.
+  function redraw(graph, data, layout) {
+    var job = pending.get(graph);
+    if (job) {
+      var config = job.args.length > 2 ? job.args[3] : job.args[1] && job.args[1].config;
+      job.args = [graph, data, layout, config];
+      return job.promise;
+    }
+    return window.Plotly.react(graph, data, layout);
+  }
+
+  window.barometreCharts = { GRAPHS: ".js-plotly-plot, [" + DEFERRED + "]", figure: figure, react: redraw };
+
+  if (window.Plotly) {
+    wrap(window.Plotly);
+    return;
+  }
+  // dcc.Graph loads plotly.js when Dash first draws a graph: wrapped as it is defined.
+  var plotly;
+  Object.defineProperty(window, "Plotly", {
+    configurable: true,
+    enumerable: true,
+    get: function () {
+      return plotly;
+    },
+    set: function (value) {
+      plotly = value;
+      wrap(value);
+    }
+  });
+})();
