@@ -389,17 +389,29 @@
 
   // -- finding the charts ----------------------------------------------------------------------
 
-  // Dash's chart boxes carry the drawing as markup: written (again) when it changes.
+  // Dash's chart boxes carry the drawing as markup: written (again) when it changes, one box a
+  // task, so that a page of charts Dash has just drawn is not one long task for the reader.
+  let drawingBoxes = false;
+
   function drawBoxes() {
-    document.querySelectorAll(BOXES).forEach((box) => {
-      const markup = box.getAttribute("data-svg");
-      if (box.exploreDrawn === markup) {
-        return;
-      }
-      box.querySelectorAll(":scope > .svg-chart").forEach((old) => old.remove());
-      box.insertAdjacentHTML("beforeend", markup);
-      box.exploreDrawn = markup;
-    });
+    if (drawingBoxes) {
+      return;
+    }
+    const box = [...document.querySelectorAll(BOXES)].find(
+      (candidate) => candidate.exploreDrawn !== candidate.getAttribute("data-svg")
+    );
+    if (!box) {
+      return;
+    }
+    const markup = box.getAttribute("data-svg");
+    box.querySelectorAll(":scope > .svg-chart").forEach((old) => old.remove());
+    box.insertAdjacentHTML("beforeend", markup);
+    box.exploreDrawn = markup;
+    drawingBoxes = true;
+    window.setTimeout(() => {
+      drawingBoxes = false;
+      scan();
+    }, 0);
   }
 
   function scan() {
