@@ -86,6 +86,11 @@ NOT_COMPARED = (
     "[...document.querySelectorAll('.js-plotly-plot')]"
     ".every(g => !(g.data || []).some(t => t.meta === 'comparaison' && t.visible === true))"
 )
+CHARTS_PLOTTED = """() => ({
+  graphiques: document.querySelectorAll('#react-entry-point .chart-box').length,
+  graphiques_plotly: document.querySelectorAll('#react-entry-point .chart-box .js-plotly-plot')
+    .length,
+})"""
 EMBED_REDRAWN = "document.querySelector('#graphique .svg-chart') !== window.__before"
 
 
@@ -211,6 +216,9 @@ def change(browser, name: str, url: str) -> dict:
             )
             page.wait_for_timeout(PAUSE_MS)
             second = _act(page, name, "#comparer-annee-precedente", NOT_COMPARED)
+            # Where the reader is, the charts plotly.js drew and those left until the reader
+            # comes near (assets/deferred-charts.js).
+            second.update(page.evaluate(CHARTS_PLOTTED))
         tasks = _longest(page, first.pop("started"), origin)
         second.pop("started")
         return {"premier": first, "suivant": second, **tasks}
@@ -218,16 +226,21 @@ def change(browser, name: str, url: str) -> dict:
         context.close()
 
 
-# Requests of a page before it is measured, CONCURRENT at a time: gunicorn's sync workers take
-# turns only when requests overlap, and each must answer the page twice to keep it at the best
-# compression (web/answers.py).
-WARM_UP_REQUESTS = 32
+# A page is asked for, CONCURRENT requests at a time, until SETTLED rounds in a row got it at
+# the best compression from whichever worker answered: gunicorn's sync workers take turns only
+# when requests overlap, and each must answer the page twice to keep it at the best compression
+# (web/answers.py). A fixed number of requests once left a worker that had answered only one,
+# busy drawing the page while the other answered all the rest.
 CONCURRENT = 8
+SETTLED = 3
+MOST_ROUNDS = 40
+# Answers from two workers may differ by a few bytes; the first, at a faster level, by a quarter.
+SAME_COMPRESSION = 1.1
 
 
-def served_often(browser, url: str) -> None:
+def served_often(browser, url: str) -> int:
     """Ask for ``url`` as the browser does (the same Accept headers: they are part of the key of
-    a kept answer), WARM_UP_REQUESTS times, CONCURRENT at a time."""
+    a kept answer) until every worker answers it at the best compression; return the rounds."""
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -236,13 +249,20 @@ def served_often(browser, url: str) -> None:
     finally:
         context.close()
 
-    def ask(_: int) -> None:
+    def ask(_: int) -> int:
         request = urllib.request.Request(url, headers=headers)
         with urllib.request.urlopen(request, timeout=TIMEOUT_MS / 1000) as response:  # noqa: S310
-            response.read()
+            return len(response.read())
 
+    settled, smallest = 0, float("inf")
     with ThreadPoolExecutor(CONCURRENT) as pool:
-        list(pool.map(ask, range(WARM_UP_REQUESTS)))
+        for rounds in range(1, MOST_ROUNDS + 1):
+            sizes = list(pool.map(ask, range(CONCURRENT)))
+            smallest = min(smallest, *sizes)
+            settled = settled + 1 if max(sizes) <= smallest * SAME_COMPRESSION else 0
+            if settled == SETTLED:
+                return rounds
+    raise RuntimeError(f"{url} : réponses jamais toutes à la meilleure compression")
 
 
 def measure(urls: dict[str, str]) -> dict[str, dict]:

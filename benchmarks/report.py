@@ -310,7 +310,13 @@ def gestures(figures: dict) -> list[tuple[str, str, str, str, bool | None, str]]
                         else ", résultat rapporté"
                     ),
                     f"INP {_num(done['inp_ms'])} ms, résultat dessiné "
-                    f"{_num(done['resultat_ms'])} ms après",
+                    f"{_num(done['resultat_ms'])} ms après"
+                    + (
+                        f" ; graphiques dessinés par plotly.js : {done['graphiques_plotly']} "
+                        f"sur {done['graphiques']} (les autres à l'approche du lecteur)"
+                        if "graphiques" in done
+                        else ""
+                    ),
                     done["inp_ms"] <= 200 and (limit is None or done["resultat_ms"] <= limit),
                     f"INP {_num(base_change.get(key, {}).get('inp_ms'))} ms, résultat "
                     f"{_num(base_change.get(key, {}).get('resultat_ms'))} ms",
@@ -364,8 +370,11 @@ def markdown(result: dict) -> str:
         "Lighthouse (benchmarks/first_move.py : défilement et survol ; appui sur « Comparer avec "
         "l'année précédente » puis à nouveau 4 s après le résultat, INP selon l'API Event "
         "Timing, scripts selon l'API Long Animation Frames), chaque page demandée d'abord "
-        "32 fois, 8 à la fois, comme sur un site en service (chaque processus la garde alors en "
-        "mémoire, compressée au mieux : answers.py).",
+        "8 fois à la fois, autant de fois qu'il faut pour que trois tours de suite la reçoivent "
+        "compressée au mieux, comme sur un site en service (chaque processus la garde alors en "
+        "mémoire, compressée au mieux : answers.py). Les graphiques d'une page de Dash à plus "
+        "d'un écran de la partie visible ne sont dessinés par plotly.js qu'à l'approche du "
+        "lecteur (assets/deferred-charts.js) : le dessin du serveur y reste jusque-là.",
         "",
         "Serveur : `barometre serve` (2 processus, réglages par défaut) chargé par wrk (C, 2 fils, "
         "connexions gardées ouvertes quand le serveur le permet) sur la même machine, 32 "
