@@ -670,3 +670,32 @@ def test_a_reader_who_asks_for_less_motion_gets_none(browser, live_server, path)
             context.close()
     assert moving["no-preference"]
     assert moving["reduce"] == []
+
+
+# --- Time and windows stay the reader's (RGAA 13.1, 13.2) --------------------------------------
+
+# What in a script would refresh the page, open a window or act on a timer by itself. None of the
+# site's own scripts does (the pages: tests/walk.py, no meta refresh); one that starts to must be
+# audited against 13.1 and 13.2.
+NOT_THE_READER_S_DOING = re.compile(
+    r"\bwindow\.open\s*\(|\bsetInterval\s*\(|\blocation\.(?:reload|assign|replace)\s*\(|"
+    r"\.submit\s*\(|\blocation\.href\s*="
+)
+
+
+@pytest.mark.parametrize(
+    "code", ["window.open(url)", "setInterval(poll, 1000)", "location.reload()", "form.submit()"]
+)
+def test_the_scan_for_timers_and_windows_finds_them(code):
+    assert NOT_THE_READER_S_DOING.search(code)
+
+
+def test_no_script_of_the_site_opens_a_window_or_refreshes_the_page_by_itself():
+    scripts = [path for path in (SOURCES / "assets").rglob("*.js") if "vendor" not in path.parts]
+    found = [
+        f"{path.relative_to(SOURCES)} : {match.group(0)}"
+        for path in scripts
+        for match in NOT_THE_READER_S_DOING.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert len(scripts) >= 10
+    assert found == []

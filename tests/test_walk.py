@@ -325,6 +325,12 @@ def _page(body: str, title: str = "Accueil — Baromètre numérique", lang: str
         ),
         # The same words under another heading: their context tells them apart.
         (_page('<h2>A</h2><a href="/a">CSV</a><h2>B</h2><a href="/b">CSV</a>'), []),
+        (_page('<a href="/a" target="_top">A</a>'), []),
+        (_page('<a href="/a" target="_blank">A</a>'), ["lien vers /a ouvrant une fenêtre (13.2)"]),
+        (
+            _page('<meta http-equiv="Refresh" content="300">'),
+            ["rafraîchissement ou redirection automatique (meta refresh) (13.1)"],
+        ),
     ],
 )
 def test_the_walk_s_structure_checks_find_what_they_look_for(markup, expected):

@@ -362,11 +362,15 @@ def _name(element: Element) -> str:
     return " ".join([element.text(), *alternatives]).strip()
 
 
+SAME_WINDOW = {"_self", "_parent", "_top"}
+
+
 def structure_problems(markup: str, document: Element | None = None) -> list[str]:
     """What a machine can decide of a page against the RGAA: its language (8.3), a title that
     names the page by its h1 (8.5, 8.6), headings that never skip a level (9.1), every field
     labelled (11.1), every link named and, under one heading, one destination per name (6.1,
-    6.2: the same words must not lead to two places in the same context)."""
+    6.2: the same words must not lead to two places in the same context), no page that
+    refreshes or redirects itself (13.1), no link that opens a new window (13.2)."""
     document = copy_document(markup) if document is None else document
     problems = [] if DOCTYPE.match(markup) else ["type de document absent (8.1)"]
     problems += table_problems(the_copy(markup))
@@ -391,6 +395,11 @@ def structure_problems(markup: str, document: Element | None = None) -> list[str
     if document.find(lambda e: e.attrs.get("role") == "search" or e.attrs.get("type") == "search"):
         problems.append("un moteur de recherche : le critère 12.5 est à auditer")
     problems += presentation_problems(document)
+    # No page reloads or redirects itself after a delay: the reader controls time (13.1).
+    if document.find(
+        lambda e: e.tag == "meta" and e.attrs.get("http-equiv", "").lower() == "refresh"
+    ):
+        problems.append("rafraîchissement ou redirection automatique (meta refresh) (13.1)")
     labelled = {e.attrs["for"] for e in document.iter() if e.tag == "label" and "for" in e.attrs}
     level, context, destinations = 0, "", {}
     for element in document.iter():
@@ -406,6 +415,9 @@ def structure_problems(markup: str, document: Element | None = None) -> list[str
             if not named:
                 problems.append(f"champ {element.tag} {element.attrs} sans étiquette (11.1)")
         elif element.tag == "a" and "href" in element.attrs:
+            # No link opens a new window (13.2 non applicable): one that does must be audited.
+            if element.attrs.get("target", "_self") not in SAME_WINDOW:
+                problems.append(f"lien vers {element.attrs['href']} ouvrant une fenêtre (13.2)")
             name = _name(element)
             if not name:
                 problems.append(f"lien vers {element.attrs['href']} sans intitulé (6.2)")
