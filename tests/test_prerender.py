@@ -638,6 +638,26 @@ def test_plotly_draws_a_chart_when_the_reader_comes_within_a_screen_of_it(live_s
 
 
 @pytest.mark.browser
+def test_dash_fetches_the_drawings_again_only_for_a_new_display(live_server, reader):
+    page = reader
+    asked: list[str] = []
+    page.on(
+        "request", lambda r: asked.append(r.url) if f"{PART}={DRAWINGS_PART}" in r.url else None
+    )
+    page.goto(live_server.url + INDICATOR_PAGE + "?comparer=oui")
+    start_dash(page)
+    page.locator("#prerendu").wait_for(state="detached", timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    # The address's display is the one the page was drawn with: nothing to draw again.
+    assert asked == []
+    page.get_by_role("checkbox", name="Comparer avec l'année précédente").click()
+    page.wait_for_function("!location.search.includes('comparer=oui')")
+    page.wait_for_load_state("networkidle")
+    assert len(asked) == 1, asked
+    assert "comparer=oui" not in asked[0]
+
+
+@pytest.mark.browser
 def test_the_skip_link_followed_before_dash_leaves_dash_s_anchor_in_the_address(
     live_server, reader
 ):

@@ -56,11 +56,13 @@
     var search = displaySearch(
       chosen.events, chosen.comparison, window.location.search, names.display
     );
-    // The server's drawings, which the keyboard walks, follow (explore.js).
-    document.dispatchEvent(new CustomEvent("barometre:affichage", { detail: { search: search } }));
+    // The display the address names is the one the page's drawings were made for (Dash's first
+    // call, a display carried over from the server's copy already in the address).
     if (search === window.location.search) {
       return checked.concat([window.dash_clientside.no_update, window.dash_clientside.no_update]);
     }
+    // The server's drawings, which the keyboard walks, follow (explore.js).
+    document.dispatchEvent(new CustomEvent("barometre:affichage", { detail: { search: search } }));
     return checked.concat([search, { pathname: window.location.pathname, search: search }]);
   }
 
