@@ -426,6 +426,45 @@ def test_lighthouse_accessibility_score_is_100(live_server, path):
     assert (report["categories"]["accessibility"]["score"], failed) == (1, [])
 
 
+# --- Either orientation of a phone (RGAA 13.9) --------------------------------------------------
+
+# A phone held upright, then on its side.
+ORIENTATIONS = {"portrait": (360, 740), "paysage": (740, 360)}
+# What a page shows: which of its headings, paragraphs, charts, tables and links are visible, and
+# those cut off at the side (a table scrolls in its own region).
+SHOWN = """() => {
+    const all = [...document.querySelectorAll('h1, h2, main p, .chart-box, table, nav a')];
+    const width = document.documentElement.clientWidth;
+    return {
+        visible: all.flatMap((e, index) => e.checkVisibility() ? [index] : []),
+        cut: all.filter(e => e.checkVisibility() && !e.closest('.table-responsive, .modebar'))
+            .filter(e => { const r = e.getBoundingClientRect();
+                return r.right > width + 1 || r.left < -1; })
+            .map(e => e.tagName + ' ' + e.textContent.slice(0, 30)),
+    };
+}"""
+
+
+@pytest.mark.parametrize("path", MATRIX)
+def test_every_page_reads_the_same_with_the_phone_upright_or_on_its_side(page, live_server, path):
+    open_page(page, live_server.url + path)
+    seen = {}
+    for name, (width, height) in ORIENTATIONS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        overflow = reflow_overflow(page)
+        shown = page.evaluate(SHOWN)
+        assert (overflow, shown["cut"]) == (0, []), name
+        seen[name] = shown["visible"]
+    assert seen["portrait"] == seen["paysage"]
+    assert len(seen["portrait"]) > 5
+
+
+def test_no_style_sheet_of_the_site_depends_on_the_orientation():
+    sheets = list((SOURCES / "assets").rglob("*.css"))
+    assert sheets
+    assert [path.name for path in sheets if "orientation" in path.read_text(encoding="utf-8")] == []
+
+
 # --- Components with known accessibility defects in Dash 4 ---------------------------------------
 
 SOURCES = Path(__file__).parent.parent / "src" / "barometre"
@@ -688,6 +727,16 @@ NOT_THE_READER_S_DOING = re.compile(
 )
 def test_the_scan_for_timers_and_windows_finds_them(code):
     assert NOT_THE_READER_S_DOING.search(code)
+
+
+# What a script would listen to for the device's motion (RGAA 13.12): nothing of the site does.
+DEVICE_MOTION = re.compile(r"devicemotion|deviceorientation|Accelerometer|Gyroscope|shake", re.I)
+
+
+def test_no_script_of_the_site_listens_to_the_device_s_motion():
+    scripts = [path for path in (SOURCES / "assets").rglob("*.js") if "vendor" not in path.parts]
+    assert DEVICE_MOTION.search("window.addEventListener('devicemotion', f)")
+    assert [path.name for path in scripts if DEVICE_MOTION.search(path.read_text("utf-8"))] == []
 
 
 def test_no_script_of_the_site_opens_a_window_or_refreshes_the_page_by_itself():
