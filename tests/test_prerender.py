@@ -638,6 +638,22 @@ def test_plotly_draws_a_chart_when_the_reader_comes_within_a_screen_of_it(live_s
 
 
 @pytest.mark.browser
+def test_the_figures_of_charts_dash_removed_before_drawing_them_are_let_go(live_server, reader):
+    page = reader
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(live_server.url + "/")
+    start_dash(page)
+    page.locator("#prerendu").wait_for(state="detached", timeout=30_000)
+    page.locator("[data-deferred]").first.wait_for(state="attached")
+    assert page.evaluate("barometreCharts.waiting()") >= 2
+    # Another page in Dash, its far charts left for later: the home page's are forgotten.
+    page.locator(f"#react-entry-point a[href^='{INDICATOR_PAGE}']").first.click()
+    page.locator("h1", has_text="Brigade numérique").wait_for()
+    page.locator("[data-deferred]").first.wait_for(state="attached")
+    assert page.evaluate("barometreCharts.waiting()") == page.locator("[data-deferred]").count()
+
+
+@pytest.mark.browser
 def test_dash_fetches_the_drawings_again_only_for_a_new_display(live_server, reader):
     page = reader
     asked: list[str] = []

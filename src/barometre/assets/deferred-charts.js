@@ -47,6 +47,18 @@
     });
   }
 
+  // Dash replaces a page's graphs when it redraws it; one never drawn is not purged by dcc.Graph,
+  // so its figure is let go here.
+  function forgetRemoved() {
+    pending.forEach(function (job, graph) {
+      if (!graph.isConnected) {
+        pending.delete(graph);
+        observer.unobserve(graph);
+        job.resolve();
+      }
+    });
+  }
+
   // Plotly.react(graph, figure) as dcc.Graph calls it, or (graph, data, layout, config).
   function react(graph) {
     var args = Array.prototype.slice.call(arguments);
@@ -59,6 +71,7 @@
     if (drawn || !graph || !graph.closest || !graph.closest(BOX) || near(graph)) {
       return original.apply(window.Plotly, args);
     }
+    forgetRemoved();
     job = { args: args };
     job.promise = new Promise(function (resolve) {
       job.resolve = resolve;
@@ -107,7 +120,15 @@
     return window.Plotly.react(graph, data, layout);
   }
 
-  window.barometreCharts = { GRAPHS: ".js-plotly-plot, [" + DEFERRED + "]", figure: figure, react: redraw };
+  window.barometreCharts = {
+    GRAPHS: ".js-plotly-plot, [" + DEFERRED + "]",
+    figure: figure,
+    react: redraw,
+    // How many figures wait to be drawn (tests: those of removed graphs are let go).
+    waiting: function () {
+      return pending.size;
+    }
+  };
 
   if (window.Plotly) {
     wrap(window.Plotly);
