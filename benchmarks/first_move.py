@@ -25,6 +25,7 @@ Dash app (benchmarks/baseline_app.py) is measured the same way in the same run.
 
 from __future__ import annotations
 
+import statistics
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
@@ -265,18 +266,33 @@ def served_often(browser, url: str) -> int:
     raise RuntimeError(f"{url} : réponses jamais toutes à la meilleure compression")
 
 
-def measure(urls: dict[str, str]) -> dict[str, dict]:
-    """Return {page: {lecture: {...}, changement: {...}}} for each page and the baseline."""
+def median_of(runs: list):
+    """The runs' median, value by value: numbers their median (an observed value for an odd
+    count), flags true when any run had them, other values the first run's."""
+    first = runs[0]
+    if isinstance(first, dict):
+        return {key: median_of([run[key] for run in runs]) for key in first}
+    if isinstance(first, bool):
+        return any(runs)
+    if isinstance(first, int | float):
+        return statistics.median_low(runs)
+    return first
+
+
+def measure(urls: dict[str, str], repeats: int = 1) -> dict[str, dict]:
+    """Return {page: {lecture: {...}, changement: {...}}} for each page and the baseline, each
+    figure the median of ``repeats`` visits (``runs``: how many)."""
     results = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
             for name, url in urls.items():
                 served_often(browser, url)
-                results[name] = {
-                    "lecture": read(browser, name, url),
-                    "changement": change(browser, name, url),
-                }
+                runs = [
+                    {"lecture": read(browser, name, url), "changement": change(browser, name, url)}
+                    for _ in range(repeats)
+                ]
+                results[name] = {**median_of(runs), "mesures": repeats}
                 print(name, results[name], flush=True)
         finally:
             browser.close()

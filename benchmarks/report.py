@@ -279,6 +279,8 @@ def gestures(figures: dict) -> list[tuple[str, str, str, str, bool | None, str]]
         if name in (BASELINE, SEPARATELY):
             continue
         where = f"{name}, processeur 4× plus lent, téléphone"
+        if figure.get("mesures", 1) > 1:
+            where += f", médiane de {figure['mesures']} visites"
         read, change = figure["lecture"], figure["changement"]
         out.append(
             (

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from conftest import require
 
-from benchmarks import load, scale, soak
+from benchmarks import first_move, load, scale, soak
 
 ANSWERS = {"/attendu": (200, b"attendu"), "/autre": (200, b"autre"), "/absent": (404, b"non")}
 
@@ -171,3 +171,15 @@ def test_the_soak_target_needs_flat_memory_no_error_and_full_caches(end, errors,
     figures = soak.verdict(soak_figures({"1": 100.0, "2": 100.0}, end, errors, complete))
     assert figures["objectif_atteint"] is met
     assert figures["erreurs"] == errors
+
+
+def test_the_gestures_median_is_taken_value_by_value_and_a_started_dash_counts_once():
+    runs = [
+        {"lecture": {"octets_ko": 57.7, "dash_demarre": False}, "changement": {"inp_ms": 312}},
+        {"lecture": {"octets_ko": 62.9, "dash_demarre": True}, "changement": {"inp_ms": 56}},
+        {"lecture": {"octets_ko": 57.6, "dash_demarre": False}, "changement": {"inp_ms": 104}},
+    ]
+    assert first_move.median_of(runs) == {
+        "lecture": {"octets_ko": 57.7, "dash_demarre": True},
+        "changement": {"inp_ms": 104},
+    }
