@@ -203,7 +203,7 @@ system-deps:
 	  $(APT_GET) install -y -q --no-install-recommends $$missing; \
 	fi
 
-# bench: the whole benchmark (≤ 10 min), written to docs/performance.md and .json, with the
+# bench: the whole benchmark (its duration is in the report), to docs/performance.md and .json, with the
 # browser and the Lighthouse that make test installs. bench-quick: small variant (few requests, no
 # Lighthouse) written to tmp/; make test runs it to check that the benchmark still works.
 bench: system-deps $(STAMP_TEST) tests/node_modules/.package-lock.json
