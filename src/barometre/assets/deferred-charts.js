@@ -18,7 +18,8 @@
   // How far beyond the visible part a chart is drawn: one screen above, one below.
   var REACH = 1;
 
-  var pending = new Map(); // graph -> { args: [graph, data, layout, config], promise, resolve }
+  // graph -> { figure: {data, layout, config…} as Plotly.react takes it, promise, resolve }
+  var pending = new Map();
   var original = null;
   var observer = null;
 
@@ -28,15 +29,22 @@
     return box.bottom > -REACH * screen && box.top < (1 + REACH) * screen;
   }
 
-  function draw(graph) {
+  // The graph no longer waits: its job, or undefined.
+  function release(graph) {
     var job = pending.get(graph);
-    if (!job) {
-      return;
+    if (job) {
+      pending.delete(graph);
+      observer.unobserve(graph);
     }
-    pending.delete(graph);
-    observer.unobserve(graph);
-    graph.removeAttribute(DEFERRED);
-    job.resolve(original.apply(window.Plotly, job.args));
+    return job;
+  }
+
+  function draw(graph) {
+    var job = release(graph);
+    if (job) {
+      graph.removeAttribute(DEFERRED);
+      job.resolve(original.call(window.Plotly, graph, job.figure));
+    }
   }
 
   function seen(entries) {
@@ -52,27 +60,27 @@
   function forgetRemoved() {
     pending.forEach(function (job, graph) {
       if (!graph.isConnected) {
-        pending.delete(graph);
-        observer.unobserve(graph);
-        job.resolve();
+        release(graph).resolve();
       }
     });
   }
 
   // Plotly.react(graph, figure) as dcc.Graph calls it, or (graph, data, layout, config).
-  function react(graph) {
-    var args = Array.prototype.slice.call(arguments);
+  function react(graph, dataOrFigure, layout, config) {
+    var asked = Array.isArray(dataOrFigure)
+      ? { data: dataOrFigure, layout: layout, config: config }
+      : dataOrFigure;
     var job = pending.get(graph);
     if (job) {
-      job.args = args; // the newest figure, drawn when the reader comes near
+      job.figure = asked; // the newest figure, drawn when the reader comes near
       return job.promise;
     }
     var drawn = graph && graph._fullLayout;
     if (drawn || !graph || !graph.closest || !graph.closest(BOX) || near(graph)) {
-      return original.apply(window.Plotly, args);
+      return original.apply(window.Plotly, arguments);
     }
     forgetRemoved();
-    job = { args: args };
+    job = { figure: asked };
     job.promise = new Promise(function (resolve) {
       job.resolve = resolve;
     });
@@ -91,10 +99,7 @@
     plotly.react = react;
     var purge = plotly.purge;
     plotly.purge = function (graph) {
-      if (pending.has(graph)) {
-        pending.delete(graph);
-        observer.unobserve(graph);
-      }
+      release(graph);
       return purge.apply(plotly, arguments);
     };
   }
@@ -102,19 +107,17 @@
   // The figure a graph shows, or will show once drawn.
   function figure(graph) {
     var job = pending.get(graph);
-    if (!job) {
-      return graph.data ? { data: graph.data, layout: graph.layout } : null;
+    if (job) {
+      return job.figure;
     }
-    var args = job.args;
-    return args.length > 2 ? { data: args[1], layout: args[2] } : args[1];
+    return graph.data ? { data: graph.data, layout: graph.layout } : null;
   }
 
   // A new figure for a graph: drawn now if it is, kept for its drawing if it is not.
   function redraw(graph, data, layout) {
     var job = pending.get(graph);
     if (job) {
-      var config = job.args.length > 2 ? job.args[3] : job.args[1] && job.args[1].config;
-      job.args = [graph, data, layout, config];
+      job.figure = Object.assign({}, job.figure, { data: data, layout: layout });
       return job.promise;
     }
     return window.Plotly.react(graph, data, layout);
