@@ -88,12 +88,12 @@
     return meta && meta.barometreTheme ? meta.barometreTheme : "clair";
   }
 
-  // A chart plotly.js has drawn, or one it will draw when the reader comes near it.
-  function retheme(graph) {
+  // A chart plotly.js has drawn, or one it will draw when the reader comes near it, in the
+  // ``wanted`` theme.
+  function retheme(graph, wanted) {
     var all = themes();
     var charts = window.barometreCharts;
     var figure = charts ? charts.figure(graph) : null;
-    var wanted = effective(stored());
     if (!all || !figure || figureTheme(figure) === wanted) {
       return;
     }
@@ -114,25 +114,37 @@
     }
   }
 
-  function watch(graph) {
+  // The one reading of the theme, which also sets the page's: Chromium may send no change event
+  // for a system setting that changed when something read it just before the event was due.
+  function pageTheme() {
+    var wanted = effective(stored());
+    var attribute = wanted === "sombre" ? "dark" : "light";
+    if (document.documentElement.getAttribute("data-bs-theme") !== attribute) {
+      document.documentElement.setAttribute("data-bs-theme", attribute);
+    }
+    return wanted;
+  }
+
+  function watch(graph, wanted) {
     if (!graph.dataset.barometreWatched && typeof graph.on === "function") {
       graph.dataset.barometreWatched = "1";
       // Dash redraws with the server's (light) figure: put the chosen theme back each time.
-      graph.on("plotly_afterplot", function () { hideDrawing(graph); apply(); });
+      graph.on("plotly_afterplot", function () {
+        hideDrawing(graph);
+        retheme(graph, pageTheme());
+      });
     }
     hideDrawing(graph);
-    retheme(graph);
+    retheme(graph, wanted);
   }
 
-  // Every path that reads the system setting also sets the page's theme: Chromium may send no
-  // change event for a setting that changed when something read it just before the event was due.
   function apply() {
-    var wanted = effective(stored()) === "sombre" ? "dark" : "light";
-    if (document.documentElement.getAttribute("data-bs-theme") !== wanted) {
-      document.documentElement.setAttribute("data-bs-theme", wanted);
+    var wanted = pageTheme();
+    if (window.barometreCharts) {
+      document.querySelectorAll(window.barometreCharts.GRAPHS).forEach(function (graph) {
+        watch(graph, wanted);
+      });
     }
-    document.querySelectorAll(window.barometreCharts ? window.barometreCharts.GRAPHS : ".js-plotly-plot")
-      .forEach(watch);
   }
 
   // The server's copy of the page has its own select (prerender.py, prerendered.js): both work.
