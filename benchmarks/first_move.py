@@ -217,8 +217,8 @@ def change(browser, name: str, url: str) -> dict:
             )
             page.wait_for_timeout(PAUSE_MS)
             second = _act(page, name, "#comparer-annee-precedente", NOT_COMPARED)
-            # Where the reader is, the charts plotly.js drew and those left until the reader
-            # comes near (assets/deferred-charts.js).
+            # How many charts plotly.js drew, the others being left until the reader comes
+            # near them (assets/deferred-charts.js).
             second.update(page.evaluate(CHARTS_PLOTTED))
         tasks = _longest(page, first.pop("started"), origin)
         second.pop("started")
@@ -239,9 +239,9 @@ MOST_ROUNDS = 40
 SAME_COMPRESSION = 1.1
 
 
-def served_often(browser, url: str) -> int:
+def served_often(browser, url: str) -> None:
     """Ask for ``url`` as the browser does (the same Accept headers: they are part of the key of
-    a kept answer) until every worker answers it at the best compression; return the rounds."""
+    a kept answer) until every worker answers it at the best compression."""
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -257,12 +257,12 @@ def served_often(browser, url: str) -> int:
 
     settled, smallest = 0, float("inf")
     with ThreadPoolExecutor(CONCURRENT) as pool:
-        for rounds in range(1, MOST_ROUNDS + 1):
+        for _ in range(MOST_ROUNDS):
             sizes = list(pool.map(ask, range(CONCURRENT)))
             smallest = min(smallest, *sizes)
             settled = settled + 1 if max(sizes) <= smallest * SAME_COMPRESSION else 0
             if settled == SETTLED:
-                return rounds
+                return
     raise RuntimeError(f"{url} : réponses jamais toutes à la meilleure compression")
 
 
@@ -280,8 +280,8 @@ def median_of(runs: list):
 
 
 def measure(urls: dict[str, str], repeats: int = 1) -> dict[str, dict]:
-    """Return {page: {lecture: {...}, changement: {...}}} for each page and the baseline, each
-    figure the median of ``repeats`` visits (``runs``: how many)."""
+    """Return {page: {lecture: {...}, changement: {...}, mesures: n}} for each page and the
+    baseline, each figure the median of ``repeats`` visits (``mesures``: how many)."""
     results = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])

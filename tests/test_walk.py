@@ -300,6 +300,14 @@ def _page(body: str, title: str = "Accueil — Baromètre numérique", lang: str
     )
 
 
+TABLE = '<table><caption>Demandes</caption><tr><th scope="col">Mois</th></tr></table>'
+
+SIMPLE = (
+    '<table><caption>D</caption><thead><tr><th scope="col">Mois</th><th scope="col">N</th></tr>'
+    '</thead><tbody><tr><th scope="row">mai</th><td>1</td></tr></tbody></table>'
+)
+
+
 @pytest.mark.parametrize(
     ("markup", "expected"),
     [
@@ -331,18 +339,7 @@ def _page(body: str, title: str = "Accueil — Baromètre numérique", lang: str
             _page('<meta http-equiv="Refresh" content="300">'),
             ["rafraîchissement ou redirection automatique (meta refresh) (13.1)"],
         ),
-    ],
-)
-def test_the_walk_s_structure_checks_find_what_they_look_for(markup, expected):
-    assert walk.structure_problems(markup) == expected
-
-
-TABLE = '<table><caption>Demandes</caption><tr><th scope="col">Mois</th></tr></table>'
-
-
-@pytest.mark.parametrize(
-    ("markup", "expected"),
-    [
+        # Tables and the doctype.
         (_page(TABLE), []),
         (_page(TABLE).replace("<!DOCTYPE html>", ""), ["type de document absent (8.1)"]),
         (
@@ -350,21 +347,7 @@ TABLE = '<table><caption>Demandes</caption><tr><th scope="col">Mois</th></tr></t
             ["tableau 1 sans titre (caption) (5.4)"],
         ),
         (_page(TABLE.replace(' scope="col"', "")), ["tableau 1 : en-tête sans scope (5.6, 5.7)"]),
-    ],
-)
-def test_the_walk_s_table_and_doctype_checks_find_what_they_look_for(markup, expected):
-    assert walk.structure_problems(markup) == expected
-
-
-SIMPLE = (
-    '<table><caption>D</caption><thead><tr><th scope="col">Mois</th><th scope="col">N</th></tr>'
-    '</thead><tbody><tr><th scope="row">mai</th><td>1</td></tr></tbody></table>'
-)
-
-
-@pytest.mark.parametrize(
-    ("markup", "expected"),
-    [
+        # Complex tables, frames, a search engine.
         (_page(SIMPLE), []),
         (
             _page(SIMPLE.replace("<td>1</td>", '<th scope="row">x</th>')),
@@ -382,7 +365,7 @@ SIMPLE = (
         ),
     ],
 )
-def test_the_walk_s_frame_search_and_complex_table_checks_find_what_they_look_for(markup, expected):
+def test_the_walk_s_structure_checks_find_what_they_look_for(markup, expected):
     assert walk.structure_problems(markup) == expected
 
 
