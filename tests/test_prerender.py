@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as markup
 import logging
+import re
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -309,14 +310,44 @@ def test_dash_s_scripts_wait_in_a_template_but_four(demo_settings):
     outside = page.replace(template, "")
     assert "dash_renderer" in template and "react-dom" in template
     assert 'id="_dash-renderer"' in template and "new DashRenderer()" in template
-    assert outside.count("<script src=") == 4
-    assert "/assets/theme.js?" in outside and "/assets/prerendered.js?" in outside
+    tags = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", outside)
+    assert len(tags) == 4
+    # Only the theme before the first paint (test_the_page_is_parsed_in_the_reader_s_theme_…).
+    assert [tag for tag in tags if " defer " not in tag] == [
+        tag for tag in tags if "/assets/theme.js?" in tag
+    ]
+    assert "/assets/prerendered.js?" in outside
     # The address arithmetic, which the copy's checkboxes use before Dash as Dash's do after.
     assert outside.index("/assets/addresses.js?") < outside.index("/assets/prerendered.js?")
     # The chart explorer works on the server's drawings, before Dash and after.
     assert outside.index("/assets/explore.js?") < outside.index("/assets/prerendered.js?")
     # the renderer starts Dash: it must come after every bundle it needs
     assert template.rindex("<script src=") < template.index('id="_dash-renderer"')
+
+
+@pytest.mark.browser
+def test_the_page_is_parsed_in_the_reader_s_theme_before_its_other_scripts_arrive(
+    live_server, browser
+):
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": 412, "height": 823}, color_scheme="dark"
+    )
+    page = context.new_page()
+    held: list = []
+    page.route(
+        re.compile(r"/assets/(addresses|explore|prerendered)\.js"), lambda route: held.append(route)
+    )
+    page.goto(live_server.url + "/", wait_until="commit")
+    # Parsed to the end (the footer and every chart there, in the dark theme) while the three
+    # scripts are still on their way: the browser need not wait for them to paint.
+    assert wait_until(lambda: page.evaluate("document.readyState") == "interactive", 10)
+    assert len(held) == 3
+    assert page.evaluate("document.documentElement.getAttribute('data-bs-theme')") == "dark"
+    assert page.locator("footer").count() == 1
+    for waiting in held:
+        waiting.continue_()
+    assert wait_until(lambda: page.evaluate("document.readyState") == "complete")
+    context.close()
 
 
 def test_without_a_page_to_copy_dash_starts_at_once(demo_settings, tmp_path):
@@ -398,7 +429,10 @@ def test_a_reader_who_only_reads_never_loads_dash(live_server, reader):
         waiting.continue_()
     page.unroute("**/dash_renderer*.js")
     page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
-    assert page.locator("#react-entry-point .js-plotly-plot .main-svg").count() >= 3
+    # plotly.js draws them a task each (deferred-charts.js), soon after the copy is gone.
+    assert wait_until(
+        lambda: page.locator("#react-entry-point .js-plotly-plot .main-svg").count() >= 3
+    )
     assert page.get_attribute(f"#{ids.COMPARE}", "aria-checked") == "true"
     assert errors == []
 

@@ -67,6 +67,10 @@ AT_LOAD = (
     "/assets/explore.js",
     "/assets/prerendered.js",
 )
+# Of those, the one that must run before the first paint: the theme (a dark reader would see the
+# page flash light). The others wait for the end of parsing (``defer``), so that the browser need
+# not fetch them before it paints the page.
+BEFORE_PAINT = ("/assets/theme.js",)
 SCRIPT_TAG = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
 
@@ -115,10 +119,16 @@ def _drawings(node, label: str, out: list[str]) -> None:
 
 
 def scripts_on_demand(scripts: str, renderer: str) -> str:
-    """Return Dash's script tags with all but ``AT_LOAD`` in an inert template, renderer last."""
+    """Return Dash's script tags with all but ``AT_LOAD`` in an inert template, renderer last;
+    those of ``AT_LOAD`` but ``BEFORE_PAINT`` deferred."""
     now, later = [], []
     for tag in SCRIPT_TAG.findall(scripts):
-        (now if any(f"{asset}?" in tag for asset in AT_LOAD) else later).append(tag)
+        if not any(f"{asset}?" in tag for asset in AT_LOAD):
+            later.append(tag)
+        elif any(f"{asset}?" in tag for asset in BEFORE_PAINT):
+            now.append(tag)
+        else:
+            now.append(tag.replace("<script ", "<script defer ", 1))
     # The template first: prerendered.js reads it as it runs.
     return f'<template id="{ON_DEMAND_ID}">{"".join(later)}{renderer}</template>\n' + "\n".join(now)
 
