@@ -266,6 +266,18 @@ def served_often(browser, url: str) -> None:
     raise RuntimeError(f"{url} : réponses jamais toutes à la meilleure compression")
 
 
+def warm(urls) -> None:
+    """Ask for each of ``urls`` until every worker keeps it at the best compression (as the
+    server part of the benchmark leaves them before Lighthouse in a whole run)."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            for url in urls:
+                served_often(browser, url)
+        finally:
+            browser.close()
+
+
 def median_of(runs: list):
     """The runs' median, value by value: numbers their median (an observed value for an odd
     count), flags true when any run had them, other values the first run's."""

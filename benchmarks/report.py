@@ -148,7 +148,7 @@ def rows(result: dict) -> list[tuple[str, str, str, str, bool | None, str]]:
             )
         )
     for name, scores in result.get("lighthouse", {}).items():
-        if name == "reference_dash":
+        if name in (BASELINE, SEPARATELY):
             continue
         for preset, limit in (("mobile", 90), ("desktop", 95)):
             figure = scores.get(preset, {})
@@ -161,7 +161,12 @@ def rows(result: dict) -> list[tuple[str, str, str, str, bool | None, str]]:
                     f"≥ {limit}",
                     _num(score) if score is not None else figure.get("erreur", "—"),
                     None if score is None else score >= limit,
-                    f"Dash : {_num(reference.get('score'))}",
+                    f"Dash : {_num(reference.get('score'))}"
+                    + (
+                        f" ; passages : {', '.join(_num(run) for run in figure['passages'])}"
+                        if figure.get("passages")
+                        else ""
+                    ),
                 )
             )
     out += gestures(result.get("gestes", {}))
@@ -392,6 +397,7 @@ def markdown(result: dict) -> str:
     for part, label, option in (
         ("serveur", "Serveur", "--server-only"),
         ("gestes", "Lecture et interaction", "--gestures-only"),
+        ("lighthouse", "Lighthouse", "--lighthouse-only"),
     ):
         separately = result.get(part, {}).get(SEPARATELY)
         if separately:

@@ -377,6 +377,11 @@ def main(argv: list[str] | None = None) -> int:
         help="measure only the reader's gestures on a slow phone, in place of the report's",
     )
     parser.add_argument(
+        "--lighthouse-only",
+        action="store_true",
+        help="measure only Lighthouse, in place of the existing report's",
+    )
+    parser.add_argument(
         "--soak-only",
         nargs="?",
         const=",".join(SOAK_SETUPS),
@@ -419,6 +424,7 @@ def main(argv: list[str] | None = None) -> int:
             or arguments.server_only
             or arguments.soak_only
             or arguments.gestures_only
+            or arguments.lighthouse_only
         ):
             # One part measured again, the rest of the report kept: the part says when.
             if previous.exists():
@@ -439,6 +445,19 @@ def main(argv: list[str] | None = None) -> int:
                         },
                     }
                 result.pop("premier_geste", None)
+            elif arguments.lighthouse_only:
+                with (
+                    servers.barometre(demo_dir) as app,
+                    servers.baseline(folder / "reference") as base,
+                ):
+                    first_move.warm(pages(app, base).values())
+                    result["lighthouse"] = {
+                        **measure_lighthouse(app, base),
+                        "mesure_a_part": {
+                            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                            "charge_1min": round(os.getloadavg()[0], 2),
+                        },
+                    }
             elif arguments.soak_only:
                 setups = tuple(arguments.soak_only.split(","))
                 unknown = set(setups) - set(SOAK_SETUPS)
