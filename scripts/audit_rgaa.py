@@ -1,14 +1,16 @@
-"""Write the RGAA audit grid (docs/audit-rgaa.md, .csv) from the official criteria and our verdicts.
+"""Write the RGAA audit grid (docs/audit-rgaa.md, .csv) from the official criteria and our verdicts,
+and the results the site's accessibility declaration states (src/barometre/web/audit-rgaa.json).
 
 docs/rgaa-4.1/criteres.json holds the RGAA 4.1 criteria and tests (DINUM, Licence Ouverte 2.0);
-docs/audit-rgaa.toml the audit's sample and, per criterion, its verdict and the evidence. Run
-``python scripts/audit_rgaa.py`` after changing either; tests/test_audit_rgaa.py fails while the
-grid written differs from the one these files give.
+docs/audit-rgaa.toml the audit's date, sample and, per criterion, its verdict and the evidence.
+Run ``python scripts/audit_rgaa.py`` after changing either; tests/test_audit_rgaa.py fails while
+what is written differs from what these files give.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -20,6 +22,7 @@ CRITERIA = ROOT / "docs" / "rgaa-4.1" / "criteres.json"
 VERDICTS = ROOT / "docs" / "audit-rgaa.toml"
 MARKDOWN = ROOT / "docs" / "audit-rgaa.md"
 CSV = ROOT / "docs" / "audit-rgaa.csv"
+DECLARATION = ROOT / "src" / "barometre" / "web" / "audit-rgaa.json"
 NOT_EVALUATED = "non évalué"
 VERDICTS_ALLOWED = ("conforme", "non conforme", "non applicable")
 # The criteria's Markdown links to the glossary: their text is kept, the target dropped.
@@ -52,6 +55,8 @@ def criteria(path: Path = CRITERIA) -> list[dict]:
 def audit(path: Path = VERDICTS) -> dict:
     """The sample and the verdicts, checked: a verdict is one of VERDICTS_ALLOWED, with evidence."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data.get("date"), dt.date):
+        raise ValueError(f"{path.name} : date de l'audit manquante (date = AAAA-MM-JJ)")
     for number, verdict in data.get("criteres", {}).items():
         if verdict.get("verdict") not in VERDICTS_ALLOWED:
             raise ValueError(
@@ -95,7 +100,8 @@ def markdown(grid: list[dict], data: dict) -> str:
     if counts[NOT_EVALUATED]:
         lines.append(
             "Audit en cours : tant qu'un critère n'est pas évalué, aucun taux de conformité n'est "
-            "calculé et la déclaration reste « partiellement conforme »."
+            "calculé et la déclaration dit « non conforme », comme le veut le RGAA en l'absence "
+            "d'un audit complet."
         )
     lines += ["", "## Échantillon", "", "| Page | Adresse |", "|---|---|"]
     lines += [f"| {name} | `{url}` |" for name, url in data.get("echantillon", {}).items()]
@@ -115,6 +121,43 @@ def markdown(grid: list[dict], data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def conformity(grid: list[dict]) -> tuple[str, float | None]:
+    """The state of conformity the declaration must state, and the rate it rests on.
+
+    The RGAA's three states: « totalement conforme » when every applicable criterion is met,
+    « partiellement conforme » from 50 %, « non conforme » below or while no complete audit
+    measures every criterion (then no rate).
+    """
+    if any(row["verdict"] == NOT_EVALUATED for row in grid):
+        return "non conforme", None
+    met = sum(row["verdict"] == "conforme" for row in grid)
+    failed = sum(row["verdict"] == "non conforme" for row in grid)
+    rate = round(100 * met / (met + failed), 1) if met + failed else 100.0
+    if failed == 0:
+        return "totalement conforme", rate
+    return ("partiellement conforme" if rate >= 50 else "non conforme"), rate
+
+
+def declaration(grid: list[dict], data: dict) -> str:
+    """What the site's declaration states, as JSON (read by web/layouts/accessibility.py)."""
+    state, rate = conformity(grid)
+    counts = {v: sum(r["verdict"] == v for r in grid) for v in (*VERDICTS_ALLOWED, NOT_EVALUATED)}
+    summary = {
+        "date": data["date"].isoformat(),
+        "etat": state,
+        "taux": rate,
+        "criteres": len(grid),
+        "decomptes": counts,
+        "echantillon": data.get("echantillon", {}),
+        "non_conformes": [
+            {"critere": row["number"], "intitule": row["title"], "constat": row["methode"]}
+            for row in grid
+            if row["verdict"] == "non conforme"
+        ],
+    }
+    return json.dumps(summary, ensure_ascii=False, indent=1) + "\n"
+
+
 def csv_text(grid: list[dict]) -> str:
     """The grid as CSV, one line per official test, in the official numbering."""
     out = io.StringIO()
@@ -129,15 +172,18 @@ def csv_text(grid: list[dict]) -> str:
     return out.getvalue()
 
 
-def written() -> tuple[str, str]:
-    """The Markdown and CSV the current files give."""
+def written() -> dict[Path, str]:
+    """Each file written, with the text the current files give."""
     data = audit()
     grid = rows(criteria(), data)
-    return markdown(grid, data), csv_text(grid)
+    return {
+        MARKDOWN: markdown(grid, data),
+        CSV: csv_text(grid),
+        DECLARATION: declaration(grid, data),
+    }
 
 
 if __name__ == "__main__":
-    text, table = written()
-    MARKDOWN.write_text(text, encoding="utf-8")
-    CSV.write_text(table, encoding="utf-8")
-    print(f"{MARKDOWN.relative_to(ROOT)} et {CSV.relative_to(ROOT)} écrits")
+    for path, text in written().items():
+        path.write_text(text, encoding="utf-8")
+        print(f"{path.relative_to(ROOT)} écrit")

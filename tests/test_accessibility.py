@@ -563,10 +563,12 @@ def test_every_page_footer_links_to_the_declaration_and_the_sitemap(app):
 @pytest.mark.parametrize(
     "words",
     [
-        "partiellement conforme",
         "Résultats des tests",
         "Lighthouse 12.2.3",
         "Contenus non accessibles",
+        "Dérogations pour charge disproportionnée",
+        "Outils pour évaluer l'accessibilité",
+        "Pages du site ayant fait l'objet de la vérification de conformité",
         "Voies de recours",
         "Défenseur des droits",
         "Retour d'information et contact",

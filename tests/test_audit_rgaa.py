@@ -4,10 +4,16 @@ and every verdict traceable to a test that exists."""
 from __future__ import annotations
 
 import ast
+import datetime as dt
+import html as markup
+import re
 import sys
 from pathlib import Path
 
 import pytest
+
+from barometre.web.callbacks.pages import render
+from barometre.web.prerender import to_html
 
 ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -22,11 +28,41 @@ def test_the_grid_covers_the_106_criteria_and_258_tests_of_the_rgaa_4_1():
     assert found[0]["number"] == "1.1" and found[-1]["number"] == "13.12"
 
 
-def test_the_published_grid_is_the_one_the_files_give():
-    text, table = audit_rgaa.written()
-    assert audit_rgaa.MARKDOWN.read_text(encoding="utf-8") == text, "python scripts/audit_rgaa.py"
-    assert audit_rgaa.CSV.read_text(encoding="utf-8") == table, "python scripts/audit_rgaa.py"
-    assert len(table.splitlines()) == 1 + 258
+def test_the_published_grid_and_declaration_are_the_ones_the_files_give():
+    written = audit_rgaa.written()
+    for path, text in written.items():
+        assert path.read_text(encoding="utf-8") == text, "python scripts/audit_rgaa.py"
+    assert len(written[audit_rgaa.CSV].splitlines()) == 1 + 258
+
+
+def _grid(*verdicts: str) -> list[dict]:
+    return [{"verdict": verdict, "number": str(i)} for i, verdict in enumerate(verdicts)]
+
+
+@pytest.mark.parametrize(
+    ("verdicts", "state", "rate"),
+    [
+        (("conforme", "non applicable", "conforme"), "totalement conforme", 100.0),
+        (
+            ("conforme", "conforme", "non conforme", "non applicable"),
+            "partiellement conforme",
+            66.7,
+        ),
+        (("conforme", "non conforme"), "partiellement conforme", 50.0),
+        (("conforme", "non conforme", "non conforme"), "non conforme", 33.3),
+        # No complete audit: no rate, and « non conforme » whatever the criteria evaluated say.
+        (("conforme", "conforme", audit_rgaa.NOT_EVALUATED), "non conforme", None),
+    ],
+)
+def test_the_state_of_conformity_follows_the_rgaa_s_three_states(verdicts, state, rate):
+    assert audit_rgaa.conformity(_grid(*verdicts)) == (state, rate)
+
+
+def test_an_audit_without_its_date_is_refused(tmp_path):
+    path = tmp_path / "audit.toml"
+    path.write_text('[criteres."8.3"]\nverdict = "conforme"\nmethode = "x"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="date de l'audit manquante"):
+        audit_rgaa.audit(path)
 
 
 def _tests_defined(path: Path) -> set[str]:
@@ -46,8 +82,11 @@ def test_every_evidence_names_a_test_of_the_suite():
 @pytest.mark.parametrize(
     ("verdicts", "message"),
     [
-        ('[criteres."8.3"]\nverdict = "presque"\nmethode = "x"\n', "verdict « presque »"),
-        ('[criteres."8.3"]\nverdict = "conforme"\n', "méthode manquante"),
+        (
+            'date = 2026-12-06\n[criteres."8.3"]\nverdict = "presque"\nmethode = "x"\n',
+            "« presque »",
+        ),
+        ('date = 2026-12-06\n[criteres."8.3"]\nverdict = "conforme"\n', "méthode manquante"),
     ],
 )
 def test_a_verdict_must_be_official_and_say_how(tmp_path, verdicts, message):
@@ -60,3 +99,55 @@ def test_a_verdict_must_be_official_and_say_how(tmp_path, verdicts, message):
 def test_a_criterion_the_rgaa_does_not_have_is_refused():
     with pytest.raises(ValueError, match="14.1"):
         audit_rgaa.rows(audit_rgaa.criteria(), {"criteres": {"14.1": {"verdict": "conforme"}}})
+
+
+def declaration_text(app) -> str:
+    """The words of the declaration page, as a reader gets them."""
+    page = render(app.services, "/accessibilite", "", dt.date(2026, 11, 14))
+    return " ".join(markup.unescape(re.sub(r"<[^>]+>", " ", to_html(page.content))).split())
+
+
+@pytest.mark.parametrize(
+    ("results", "expected", "absent"),
+    [
+        # The audit's own results (scripts/audit_rgaa.py keeps them equal to the grid's).
+        (None, None, None),
+        (
+            {"etat": "totalement conforme", "taux": 100.0, "non_conformes": []},
+            ["est totalement conforme avec", "révèle que 100 % des critères applicables"],
+            ["en cours"],
+        ),
+        (
+            {
+                "etat": "partiellement conforme",
+                "taux": 87.5,
+                "non_conformes": [
+                    {"critere": "3.3", "intitule": "Contrastes", "constat": "Carte pâle."}
+                ],
+            },
+            ["est partiellement conforme avec", "87,5 % des critères", "Critère 3.3"],
+            ["Aucune parmi les critères évalués"],
+        ),
+    ],
+)
+def test_the_declaration_states_the_audit_s_state_rate_and_non_conformities(
+    app, monkeypatch, results, expected, absent
+):
+    from barometre.web.layouts import accessibility
+
+    audit = accessibility.audit()
+    if results is None:
+        text = declaration_text(app)
+        assert f"est {audit['etat']} avec" in text
+        grid = audit_rgaa.rows(audit_rgaa.criteria(), audit_rgaa.audit())
+        assert audit_rgaa.conformity(grid) == (audit["etat"], audit["taux"])
+        for name, address in audit["echantillon"].items():
+            assert name in text and address in text
+        assert accessibility.format_date(dt.date.fromisoformat(audit["date"])) in text
+        return
+    monkeypatch.setattr(accessibility, "audit", lambda: {**audit, **results})
+    text = declaration_text(app)
+    for words in expected:
+        assert words in text, words
+    for words in absent:
+        assert words not in text, words

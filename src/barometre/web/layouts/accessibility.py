@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import json
+from importlib import resources
+
 from dash import dcc, html
 
+from barometre.charts.french import NBSP, NNBSP, format_date, format_number
 from barometre.data.services import Services
 from barometre.urls import Urls
 from barometre.web.layouts import data, sources
 from barometre.web.layouts.common import ACCESSIBILITY_PATH, SITE_NAME, SITEMAP_PATH, Page
 
-# The results of our own audit (tests/test_accessibility.py and docs/accessibilite.md). Update
-# them with each audit: the declaration must state real results, never a wish.
-AUDIT_DATE = "28 novembre 2026"
+# The audit's results: its date, the state of conformity and its rate, the counts, the sample and
+# the non-conformities, as scripts/audit_rgaa.py writes them from docs/audit-rgaa.toml.
+AUDIT_FILE = "audit-rgaa.json"
+
+
+@functools.cache
+def audit() -> dict:
+    """The audit's results the declaration states."""
+    return json.loads((resources.files("barometre.web") / AUDIT_FILE).read_text(encoding="utf-8"))
+
+
+# What the tests replayed with every version check besides the criteria (test_accessibility.py).
 AUDIT_RESULTS = (
     "axe-core 4.14 (règles WCAG 2.0 et 2.1 niveaux A et AA, bonnes pratiques)\u00a0: aucune "
     "erreur sur les pages vérifiées (ci-dessous), en thème clair, et pour l'accueil, une page "
@@ -46,14 +61,88 @@ NOT_ACCESSIBLE = (
     "tableau (« Voir les données »), et ses données sont téléchargeables.",
     "Le graphique des départements ne montre que les 15 premiers. Alternative\u00a0: le "
     "tableau « Voir les données » liste tous les départements.",
-    "Aucun audit complet des 106 critères du RGAA par un organisme indépendant n'a encore été "
-    "réalisé\u00a0; les résultats ci-dessus sont ceux de notre propre audit.",
 )
+# The tools of the audit, as the RGAA's model of declaration lists them.
+TOOLS = (
+    "axe-core 4.14 (règles WCAG 2.0 et 2.1, niveaux A et AA)",
+    "Lighthouse 12.2.3 (catégorie accessibilité)",
+    "Playwright pilotant Chromium, et ses instantanés de l'arbre d'accessibilité",
+    "les tests du projet, un par critère qu'une machine peut décider (grille d'audit)",
+)
+
+
+def _counted(counts: dict) -> str:
+    """« 24 conformes, 0 non conforme, 8 non applicables »: French singular below two."""
+    return ", ".join(
+        f"{counts[verdict]} {verdict}{'s' if counts[verdict] >= 2 else ''}"
+        for verdict in ("conforme", "non conforme", "non applicable")
+    )
+
+
+def state_paragraphs(results: dict) -> list:
+    """« État de conformité » and « Résultats des tests »: the RGAA's state, and its grounds."""
+    counts = results["decomptes"]
+    if results["taux"] is None:
+        why = (
+            f"{NBSP}: l'audit de ses {results['criteres']} critères est en cours, et le RGAA "
+            "impose cet état tant qu'aucun audit complet ne mesure chacun d'eux."
+        )
+        evaluated = results["criteres"] - counts["non évalué"]
+        measure = (
+            f"L'audit interne en cours, mené par l'équipe du {SITE_NAME}, a évalué {evaluated} "
+            f"des {results['criteres']} critères du RGAA 4.1{NBSP}: {_counted(counts)}{NBSP}; "
+            f"{counts['non évalué']} restent à évaluer. Le taux de conformité sera calculé "
+            "quand tous le seront."
+        )
+    else:
+        why = (
+            ", en raison des non-conformités énumérées ci-dessous."
+            if results["non_conformes"]
+            else "."
+        )
+        measure = (
+            f"L'audit interne mené par l'équipe du {SITE_NAME} révèle que "
+            f"{format_number(results['taux'], 1).removesuffix(',0')}{NNBSP}% des critères "
+            f"applicables du RGAA 4.1 sont respectés (critères{NBSP}: {_counted(counts)})."
+        )
+    return [
+        html.H2("État de conformité"),
+        html.P(
+            [
+                f"Le {SITE_NAME} est ",
+                html.Strong(results["etat"]),
+                " avec le référentiel général d'amélioration de l'accessibilité (RGAA), "
+                f"version 4.1{why}",
+            ]
+        ),
+        html.H2("Résultats des tests"),
+        html.P(measure),
+    ]
+
+
+def unmet(results: dict) -> list:
+    """« Contenus non accessibles »: the non-conformities found, derogations, exemptions."""
+    failures = [
+        html.Li(f"Critère {row['critere']} ({row['intitule']}){NBSP}: {row['constat']}")
+        for row in results["non_conformes"]
+    ]
+    return [
+        html.H2("Contenus non accessibles"),
+        html.H3("Non-conformités"),
+        html.Ul(failures) if failures else html.P("Aucune parmi les critères évalués à ce jour."),
+        html.H3("Limites et alternatives"),
+        html.Ul([html.Li(item) for item in NOT_ACCESSIBLE]),
+        html.H3("Dérogations pour charge disproportionnée"),
+        html.P("Aucune."),
+        html.H3("Contenus non soumis à l'obligation d'accessibilité"),
+        html.P("Aucun."),
+    ]
 
 
 def declaration(services: Services) -> Page:
     """Return the « Déclaration d'accessibilité » page (model of the RGAA 4.1)."""
     urls = Urls(services.settings.url_prefix)
+    results = audit()
     content = [
         html.H1("Déclaration d'accessibilité"),
         html.P(
@@ -61,23 +150,10 @@ def declaration(services: Services) -> Page:
             "conformément à l'article 47 de la loi n° 2005-102 du 11 février 2005. Cette "
             f"déclaration s'applique au {SITE_NAME}."
         ),
-        html.H2("État de conformité"),
-        html.P(
-            [
-                f"Le {SITE_NAME} est ",
-                html.Strong("partiellement conforme"),
-                " avec le référentiel général d'amélioration de l'accessibilité (RGAA), "
-                "version 4.1, en raison des non-conformités et des dérogations énumérées "
-                "ci-dessous.",
-            ]
-        ),
-        html.H2("Résultats des tests"),
-        html.P(
-            f"Notre audit interne du {AUDIT_DATE}, automatisé et rejoué à chaque version\u00a0:"
-        ),
+        *state_paragraphs(results),
+        html.P("Tests automatisés, rejoués à chaque version du site\u00a0:"),
         html.Ul([html.Li(item) for item in AUDIT_RESULTS]),
-        html.H2("Contenus non accessibles"),
-        html.Ul([html.Li(item) for item in NOT_ACCESSIBLE]),
+        *unmet(results),
         html.H2("Parcourir un graphique"),
         html.P(
             "Chaque graphique se parcourt point par point. Le point est montré sur le graphique "
@@ -111,23 +187,36 @@ def declaration(services: Services) -> Page:
             "proche\u00a0; Échap la ferme."
         ),
         html.H2("Établissement de cette déclaration"),
-        html.P(f"Cette déclaration a été établie le {AUDIT_DATE}."),
-        html.H3("Technologies utilisées"),
+        html.P(
+            "Cette déclaration a été établie le "
+            f"{format_date(dt.date.fromisoformat(results['date']))}."
+        ),
+        html.H3("Technologies utilisées pour la réalisation du site"),
         html.P("HTML5, CSS, JavaScript, SVG (Dash, Bootstrap, Plotly)."),
         html.H3("Environnement de test"),
         html.P(
-            "Chromium (Debian) piloté par Playwright, axe-core, Lighthouse\u00a0; largeurs "
-            "320, 768 et 1\u202f280 pixels\u00a0; thèmes clair et sombre\u00a0; clavier seul."
+            "Chromium (Debian) piloté par Playwright\u00a0; largeurs de 320, 768 et "
+            "1\u202f280 pixels, téléphone tenu droit et couché\u00a0; thèmes clair et "
+            "sombre\u00a0; clavier seul. Aucun lecteur d'écran ne fonctionne sur la machine de "
+            "test\u00a0: ce qu'il aurait annoncé a été lu dans l'arbre d'accessibilité que "
+            "Chromium lui donne, ce que la grille d'audit indique pour chaque critère concerné."
         ),
-        html.H3("Pages vérifiées"),
+        html.H3("Outils pour évaluer l'accessibilité"),
+        html.Ul([html.Li(tool) for tool in TOOLS]),
+        html.H3("Pages du site ayant fait l'objet de la vérification de conformité"),
+        html.Ul(
+            [
+                html.Li([f"{name}{NBSP}: ", html.Code(address)])
+                if address.startswith("/")
+                else html.Li(f"{name}{NBSP}: {address}")
+                for name, address in results["echantillon"].items()
+            ]
+        ),
         html.P(
             [
-                "L'accueil, la liste des indicateurs, chaque famille, chacune des pages "
-                "d'indicateur (dont celles avec leurs 101 départements), « À propos des "
-                "données », cette "
-                "déclaration, le ",
+                "Tout le site se parcourt depuis le ",
                 dcc.Link("plan du site", href=urls.path(SITEMAP_PATH)),
-                " et la page d'erreur.",
+                ".",
             ]
         ),
         html.H2("Retour d'information et contact"),
