@@ -374,6 +374,45 @@ def test_the_image_checks_find_what_they_look_for(markup, expected):
     )
 
 
+UNNAMED_IMAGE = re.compile(r"^(\s*)- img\s*$")
+NAMED_BUTTON = re.compile(r'^\s*- button "[^"]+":$')
+
+
+def unnamed_images(snapshot: str) -> list[str]:
+    """The images without a name in Chromium's accessibility tree (an ARIA snapshot), but for
+    the icon of a named button (plotly.js's modebar: the button's name is the icon's)."""
+    lines = snapshot.splitlines()
+    return [
+        f"image sans nom après « {lines[i - 1].strip() if i else ''} »"
+        for i, line in enumerate(lines)
+        if UNNAMED_IMAGE.match(line) and not (i and NAMED_BUTTON.match(lines[i - 1]))
+    ]
+
+
+def test_the_unnamed_image_check_finds_them():
+    named = '- button "Zoom":\n  - img\n- img "Aucune donnée"'
+    assert unnamed_images(named) == []
+    assert unnamed_images(named + '\n- link "Plan du site"\n- img') == [
+        'image sans nom après « - link "Plan du site" »'
+    ]
+
+
+@pytest.mark.parametrize(
+    "path", ["/indicateurs/pre-plainte-en-ligne", "/embed/pre-plainte-en-ligne?theme=sombre"]
+)
+def test_once_plotly_has_drawn_no_image_is_left_unnamed(page, live_server, path):
+    """RGAA 1.1, 1.2 in Chromium, once plotly.js has drawn (a page with its map, an embed):
+    every image in the accessibility tree has a name, but the modebar's icons, named by their
+    buttons. plotly.js's own off-screen <svg>, where it measures text, was one (now hidden)."""
+    if path.startswith("/embed/"):
+        page.goto(live_server.url + path, wait_until="networkidle")
+        page.wait_for_selector(".embed-chart .main-svg")
+    else:
+        open_page(page, live_server.url + path)
+    page.wait_for_selector("#js-plotly-tester", state="attached")
+    assert unnamed_images(page.locator("body").aria_snapshot()) == []
+
+
 # -- 3.1: no information by colour alone -------------------------------------------------------
 
 
