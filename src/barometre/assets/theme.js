@@ -106,11 +106,17 @@
 
   // The drawing of a chart whose data table is on the page says nothing more: hide it (and its
   // tick labels) from assistive technologies; the modebar's named buttons stay reachable.
+  // plotly.js also leaves an off-screen <svg> at the end of the body, where it measures text: an
+  // unnamed image to a screen reader, hidden too (RGAA 1.2).
   function hideDrawing(graph) {
     if (graph.closest("[data-chart-alternative]")) {
       graph.querySelectorAll("svg.main-svg").forEach(function (svg) {
         svg.setAttribute("aria-hidden", "true");
       });
+    }
+    var tester = document.getElementById("js-plotly-tester");
+    if (tester) {
+      tester.setAttribute("aria-hidden", "true");
     }
   }
 

@@ -186,6 +186,13 @@ def template(theme: str = "clair") -> go.layout.Template:
             },
             "xaxis": dict(axis, showgrid=False),
             "yaxis": dict(axis),
+            # Plotly derives the modebar from the transparent paper: pale icons on a half-black
+            # box, under 3:1. Its buttons are controls (RGAA 3.3): the theme's own colours.
+            "modebar": {
+                "bgcolor": colours.background,
+                "color": colours.axis,
+                "activecolor": colours.text,
+            },
         }
     )
 

@@ -113,9 +113,28 @@ def _drawings(node, label: str, out: list[str]) -> None:
     label = props.get("aria-labelledby") or label
     drawing = props.get(DRAWING)
     if drawing:
-        out.append(f'<section aria-labelledby="{escape(ID_PREFIX + label)}"><div>{drawing}')
+        out.append(
+            f'<section aria-labelledby="{escape(ID_PREFIX + label)}"><div>{prefixed(drawing)}'
+        )
         out.append("</div></section>")
     _drawings(getattr(node, "children", None), label, out)
+
+
+# An element of a drawing named by the page's heading (the map's aria-labelledby).
+DRAWING_REFERENCE = re.compile(r'\saria-labelledby="([^"]*)"')
+
+
+def prefixed(drawing: str) -> str:
+    """Return a drawing whose references to the page's ids carry the copy's prefix, as the
+    copy's own attributes do (``_attributes``): the map's group keeps its heading as name."""
+    return DRAWING_REFERENCE.sub(
+        lambda found: (
+            ' aria-labelledby="'
+            + " ".join(ID_PREFIX + part for part in found.group(1).split())
+            + '"'
+        ),
+        drawing,
+    )
 
 
 def scripts_on_demand(scripts: str, renderer: str) -> str:
@@ -179,7 +198,7 @@ def _write(node, out: list[str]) -> None:
         return
     drawing = vars(node).get(DRAWING)
     if drawing:
-        out.append(drawing)  # built and escaped by maps.svg
+        out.append(prefixed(drawing))  # built and escaped by drawings or maps.svg
     _write(getattr(node, "children", None), out)
     out.append(f"</{tag}>")
 

@@ -244,6 +244,7 @@ def chart_block(chart: Chart, heading: str = "h2") -> html.Section:
                     caption(chart),
                 ],
                 className="chart-figure mb-2",
+                **figure_role(chart),
             ),
             data_table(chart) if has_table else None,
         ],
@@ -335,6 +336,14 @@ def _checkbox(component_id: str, label: str, checked: bool, clicks: int) -> html
         n_clicks=clicks,
         **{"aria-checked": "true" if checked else "false"},
     )
+
+
+def figure_role(chart: Chart, *extra: str) -> dict[str, str]:
+    """Return the attributes that tie a chart's figure to its caption (RGAA 1.9): the role
+    ``figure`` and, as its ``aria-label``, the caption's text (summary, note, provenance, then
+    ``extra``), word for word, for the assistive technologies that do not read ``figcaption``."""
+    texts = [chart.summary, chart.note, chart.provenance, *extra]
+    return {"role": "figure", "aria-label": " ".join(t for t in texts if t)}
 
 
 def caption(chart: Chart, *extra) -> html.Figcaption:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dash import html
 
 from barometre.web import ids
-from barometre.web.layouts.common import DRAWING, caption, data_table
+from barometre.web.layouts.common import DRAWING, caption, data_table, figure_role
 from barometre.web.views import MapChart
 
 HELP = "Survolez un département ou parcourez-les avec la touche Tab pour lire sa valeur."
@@ -50,6 +50,7 @@ def map_block(chart: MapChart) -> html.Section:
                     caption(chart, html.P(chart.attribution, className="carte-attribution small")),
                 ],
                 className="chart-figure mb-2",
+                **figure_role(chart, chart.attribution),
             ),
             html.Div(data_table(chart), id=table_id),
         ],
