@@ -63,7 +63,7 @@ def evolution_figures(services) -> list[tuple[str, dict]]:
         if services.store.bounds(indicator.id) is None:
             continue
         for granularity in indicator.granularities:
-            results, _ = indicator_callbacks.update(services, indicator.id, None, None, granularity)
+            results = indicator_callbacks.update(services, indicator.id, None, None, granularity)[0]
             tree = html.Div(results)
             graphs = [c for c in tree._traverse() if getattr(c, "_type", "") == "Graph"]
             found += [(f"{indicator.id}/{granularity}", normalised(g.figure)) for g in graphs]

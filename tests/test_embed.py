@@ -342,8 +342,8 @@ def build(services, **values):
 
 def test_the_builder_gives_a_snippet_that_follows_the_rules(demo_settings):
     services = create_app(demo_settings).services
-    code, preview, message = build(services, dimension="motif", theme="auto", height=600)
-    assert message == ""
+    code, preview, message, invalid = build(services, dimension="motif", theme="auto", height=600)
+    assert message == invalid == ""
     assert preview == f"/embed/{DEMANDES}?ventilation=motif&theme=auto&hauteur=600"
     iframe, script = code.split("\n")
     assert iframe == (
@@ -362,12 +362,13 @@ def test_the_builder_says_what_is_wrong_and_gives_no_snippet(demo_settings):
         "",
         builder_callbacks.no_update,
         "«\u00a0hauteur\u00a0» doit être un nombre entier de pixels entre 200 et 3000.",
+        "hauteur",
     )
 
 
 def test_a_live_embed_keeps_following_new_data(demo_settings):
     services = create_app(demo_settings).services
-    _, preview, _ = build(services, start="2024-01-01")
+    _, preview, *_ = build(services, start="2024-01-01")
     assert preview == f"/embed/{DEMANDES}?debut=2024-01-01&granularite=mois"  # no fin pinned
 
 

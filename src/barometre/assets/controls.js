@@ -1,7 +1,8 @@
 /* Baromètre numérique — native <select>, <input> and <table> for Dash (layouts/controls.py).
  *
  * What dbc.Select and dbc.Input did, without loading dash-bootstrap-components (54 kB): the
- * controls stay native and labelled; a debounced input sends its value on Enter or on blur.
+ * controls stay native and labelled; a debounced input sends its value on Enter or on blur. A
+ * callback marks a wrong entry with aria-invalid and ties it to its message (aria-describedby).
  */
 (function () {
   "use strict";
@@ -19,6 +20,8 @@
       {
         id: props.id,
         className: props.className,
+        "aria-invalid": props["aria-invalid"],
+        "aria-describedby": props["aria-describedby"],
         value: text(props.value),
         onChange: function (event) {
           props.setProps({ value: event.target.value });
@@ -55,6 +58,8 @@
       id: props.id,
       type: props.type,
       className: props.className,
+      "aria-invalid": props["aria-invalid"],
+      "aria-describedby": props["aria-describedby"],
       min: props.min,
       max: props.max,
       step: props.step,

@@ -131,16 +131,33 @@
     return wanted;
   }
 
+  // The modebar's drag modes (Zoom, Translation) are toggle buttons whose state plotly.js shows
+  // by a class only: assistive technologies read it from aria-pressed (RGAA 7.1).
+  function pressModes(graph) {
+    graph.querySelectorAll(".modebar-btn[data-attr='dragmode']").forEach(function (button) {
+      var pressed = String(button.classList.contains("active"));
+      if (button.getAttribute("aria-pressed") !== pressed) {
+        button.setAttribute("aria-pressed", pressed);
+      }
+    });
+  }
+
   function watch(graph, wanted) {
     if (!graph.dataset.barometreWatched && typeof graph.on === "function") {
       graph.dataset.barometreWatched = "1";
       // Dash redraws with the server's (light) figure: put the chosen theme back each time.
       graph.on("plotly_afterplot", function () {
         hideDrawing(graph);
+        pressModes(graph);
         retheme(graph, pageTheme());
+      });
+      // A modebar button changes the drag mode by a relayout, without a redraw.
+      graph.on("plotly_relayout", function () {
+        pressModes(graph);
       });
     }
     hideDrawing(graph);
+    pressModes(graph);
     retheme(graph, wanted);
   }
 

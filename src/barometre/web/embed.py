@@ -127,7 +127,12 @@ def parse_options(
     bounds = services.store.bounds(indicator.id, as_of=frozen)
     if bounds is None:
         when = f" au {french.format_date(frozen)}" if frozen else ""
-        raise InvalidInput("fige", f"Aucune donnée n'était publiée pour cet indicateur{when}.")
+        # What to enter instead (RGAA 11.11): the builder shows this message under its fields.
+        raise InvalidInput(
+            "fige",
+            f"Aucune donnée n'était publiée pour cet indicateur{when}. Choisissez une date plus "
+            "récente, ou aucune pour suivre les mises à jour.",
+        )
     validated = query(
         indicator, bounds, _one(args, "debut"), _one(args, "fin"), _one(args, "granularite")
     )

@@ -11,7 +11,19 @@ from barometre.data.services import Services
 from barometre.publish.validation import InvalidInput
 from barometre.urls import Urls
 from barometre.web import embed, ids
+from barometre.web.callbacks import fields
 from barometre.web.clientside import function
+
+# The builder's fields by the embed parameter each sets (a wrong one is marked, RGAA 11.10).
+FIELDS = {
+    "debut": ids.EMBED_START,
+    "fin": ids.EMBED_END,
+    "granularite": ids.EMBED_GRANULARITY,
+    "ventilation": ids.EMBED_BREAKDOWN,
+    "theme": ids.EMBED_THEME,
+    "hauteur": ids.EMBED_HEIGHT,
+    "fige": ids.EMBED_FROZEN,
+}
 
 
 def build(
@@ -27,7 +39,8 @@ def build(
     frozen,
     today: dt.date,
 ) -> tuple:
-    """Return (snippet, preview URL, message) for the builder's options, validated as embeds."""
+    """Return (snippet, preview URL, message, parameter in error or "") for the builder's
+    options, validated as embeds."""
     args = {
         "debut": start or "",
         "fin": end or "",
@@ -38,18 +51,18 @@ def build(
         "fige": frozen or "",
     }
     if not isinstance(indicator_id, str):
-        return no_update, no_update, "Indicateur inconnu."
+        return no_update, no_update, "Indicateur inconnu.", ""
     try:
         options = embed.parse_options(services, indicator_id, args, today)
     except embed.NotFound:
-        return no_update, no_update, "Indicateur inconnu."
+        return no_update, no_update, "Indicateur inconnu.", ""
     except InvalidInput as error:
-        return "", no_update, error.message
+        return "", no_update, error.message, error.parameter
     urls = Urls(services.settings.url_prefix)
     parameters = options.parameters(args)
     code = embed.snippet(origin, urls, options, parameters)
     preview = urls.path(f"/embed/{indicator_id}", **parameters)
-    return code, preview, ""
+    return code, preview, "", ""
 
 
 def register(app, services: Services) -> None:
@@ -57,12 +70,14 @@ def register(app, services: Services) -> None:
 
     def update(opened, *values):
         origin = flask.request.host_url.rstrip("/")
-        return build(services, origin, *values, today=dt.date.today())
+        *shown, invalid = build(services, origin, *values, today=dt.date.today())
+        return *shown, *fields.states(FIELDS, invalid, ids.EMBED_MESSAGE)
 
     app.callback(
         Output(ids.EMBED_CODE, "value"),
         Output(ids.EMBED_PREVIEW, "src"),
         Output(ids.EMBED_MESSAGE, "children"),
+        *fields.outputs(FIELDS),
         # Nothing is computed, and the preview (a whole embed) is not loaded, until the dialog
         # is first opened: an indicator page must stay light for those who never embed.
         Input(ids.EMBED_OPEN, "n_clicks"),

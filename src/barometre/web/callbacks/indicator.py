@@ -8,8 +8,12 @@ from barometre.charts import french
 from barometre.data.services import Services
 from barometre.publish import validation
 from barometre.web import ids, views
+from barometre.web.callbacks import fields
 from barometre.web.clientside import function
 from barometre.web.layouts import indicator as layout
+
+# The period form's fields by the parameter each sets (a wrong one is marked, RGAA 11.10).
+FIELDS = {"debut": ids.START, "fin": ids.END, "granularite": ids.GRANULARITY}
 
 
 def update(
@@ -22,22 +26,31 @@ def update(
     event_clicks=0,
     compare_clicks=0,
 ) -> tuple:
-    """Return the new charts and message for the submitted controls (validated here).
+    """Return the new charts, the message and the parameter in error ("" when none) for the
+    submitted controls (validated here).
 
     The checkboxes' click counts say what the evolution chart shows (as assets/indicator.js
     reads them), so that a new period keeps the reader's choice.
     """
     chosen = services.catalogue.get(indicator_id) if isinstance(indicator_id, str) else None
     if chosen is None:
-        return no_update, "Indicateur inconnu."
+        return no_update, "Indicateur inconnu.", ""
     try:
         query = validation.query(chosen, services.store.bounds(chosen.id), start, end, granularity)
         query = validation.with_departement(query, services.catalogue.breakdowns, departement)
     except validation.InvalidInput as error:
-        return no_update, html.Span(error.message, className="text-danger-emphasis")
+        return (
+            no_update,
+            html.Span(error.message, className="text-danger-emphasis"),
+            error.parameter,
+        )
     display = validation.display_from_clicks(event_clicks, compare_clicks)
     charts = views.with_display(views.indicator_charts(services, query), display)
-    return layout.results(charts, services, query, display), updated_message(services, query)
+    return (
+        layout.results(charts, services, query, display),
+        updated_message(services, query),
+        "",
+    )
 
 
 def updated_message(services: Services, query) -> str:
@@ -57,9 +70,18 @@ def updated_message(services: Services, query) -> str:
 
 def register(app, services: Services) -> None:
     """Attach the indicator page's callback to ``app``."""
+
+    def changed(start, end, granularity, departement, indicator_id, events, compare):
+        # Dash passes the Inputs, then the States, in the order below.
+        results, message, invalid = update(
+            services, indicator_id, start, end, granularity, departement, events, compare
+        )
+        return results, message, *fields.states(FIELDS, invalid, ids.MESSAGE)
+
     app.callback(
         Output(ids.RESULTS, "children"),
         Output(ids.MESSAGE, "children"),
+        *fields.outputs(FIELDS),
         Input(ids.START, "value"),
         Input(ids.END, "value"),
         Input(ids.GRANULARITY, "value"),
@@ -68,12 +90,7 @@ def register(app, services: Services) -> None:
         State(ids.SHOW_EVENTS, "n_clicks"),
         State(ids.COMPARE, "n_clicks"),
         prevent_initial_call=True,
-    )(
-        # Dash passes the Inputs, then the States, in the order above.
-        lambda start, end, granularity, departement, indicator_id, events, compare: update(
-            services, indicator_id, start, end, granularity, departement, events, compare
-        )
-    )
+    )(changed)
     # The checkboxes of the evolution charts (indicator and home pages): the figures drawn are
     # changed in the browser, and a choice other than the default goes into the URL.
     app.clientside_callback(

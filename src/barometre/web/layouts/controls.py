@@ -27,8 +27,9 @@ class _Native(Component):
     def __init__(self, **props):
         self._prop_names = list(self._props)
         self.available_properties = list(self._props)
-        self._valid_wildcard_attributes = []
-        self.available_wildcard_properties = []
+        # aria-invalid and aria-describedby: a wrong entry marked and tied to its message.
+        self._valid_wildcard_attributes = ["aria-"]
+        self.available_wildcard_properties = ["aria-"]
         super().__init__(**{name: value for name, value in props.items() if value is not None})
 
 

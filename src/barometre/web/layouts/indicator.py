@@ -113,7 +113,9 @@ def share() -> html.Div:
                 id=ids.SHARE,
                 type="button",
                 className="btn btn-sm btn-outline-primary",
-                title="Copier le lien de cette page avec la période et le regroupement choisis",
+                # The title holds the visible label (RGAA 11.9.2): it describes, never renames.
+                title="Partager\u00a0: copier le lien de cette page avec la période et le "
+                "regroupement choisis",
             ),
             html.Span(id=ids.SHARE_STATUS, role="status", className="ms-2 small"),
         ],

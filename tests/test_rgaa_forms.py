@@ -1,0 +1,745 @@
+"""RGAA 4.1, theme 11 (forms) and theme 7 (scripts), criteria 11.2 to 11.13 and 7.1 to 7.4.
+
+Two halves. In-process, over every page the site serves (every page of the site map, every
+indicator in each granularity and display, every département page, every embed and the 404):
+each field, group and button is one of a reviewed inventory, labelled as reviewed, its label
+beside it; no field asks anything of the reader (11.13), no form writes anything (11.12). In
+Chromium, through the accessibility tree (Playwright's ARIA snapshots and Chromium's own tree):
+every scripted component has a name, a role and its state (7.1), works with the keyboard and a
+pointer without losing the focus (7.3), changes no context by itself (7.4), and a wrong entry is
+said in text, next to its field and tied to it (11.10, 11.11).
+
+The inventories are the review: a field, group or button that appears or changes fails these
+tests until its label, legend or name has been read and added here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+import walk
+from html_tree import Element
+
+from barometre.config import Settings
+from barometre.urls import Urls
+from barometre.web import ids
+from barometre.web.app import create_app
+from barometre.web.prerender import ID_PREFIX
+
+# -- the reviewed inventories --------------------------------------------------------------------
+
+# Every field of the site, by id: its label (RGAA 11.2, read for relevance: the builder's fields
+# sit in the modal dialog « Intégrer ce graphique », which names what they set) and its kind.
+# None asks for information about the reader (11.13): they set what a page or an embed shows.
+FIELDS = {
+    "theme-choix": ("Thème", "select"),
+    ids.START: ("Début de la période", "date"),
+    ids.END: ("Fin de la période", "date"),
+    ids.GRANULARITY: ("Regrouper par", "select"),
+    ids.DEPARTEMENT: ("Département", "select"),
+    ids.EMBED_START: ("Début de la période (vide\u00a0: depuis le début)", "date"),
+    ids.EMBED_END: ("Fin de la période (vide\u00a0: jusqu'aux dernières données)", "date"),
+    ids.EMBED_GRANULARITY: ("Regrouper par", "select"),
+    ids.EMBED_BREAKDOWN: ("Ventilation", "select"),
+    ids.EMBED_THEME: ("Thème", "select"),
+    ids.EMBED_HEIGHT: ("Hauteur minimale en pixels (200 à 3000)", "number"),
+    ids.EMBED_FROZEN: ("Figer les données au (vide\u00a0: suivre les mises à jour)", "date"),
+    ids.EMBED_CODE: ("Code à copier", "textarea"),
+}
+
+# Every group (fieldset or role="group") holding fields or checkboxes, by its legend (11.6,
+# 11.7). The period's start and end need none: each label says « de la période » (RGAA
+# glossary, « Légende », note 1).
+GROUP_LEGENDS = {"Affichage des graphiques d'évolution", "Affichage du graphique"}
+
+# Every button's name (11.9), as patterns: the explore buttons are named in their group,
+# « Parcourir le graphique « … » », which a screen reader says on entering it.
+BUTTONS = [
+    "Partager",
+    "Intégrer ce graphique",
+    "Copier le code",
+    "Fermer",
+    "Point précédent",
+    "Point suivant",
+    "Écouter",
+    "Masquer les données",
+]
+# Checkboxes (role="checkbox" on a button): named by their visible label, with their state.
+CHECKBOXES = {label for _, label in ids.DISPLAY_CHECKBOXES}
+
+# Input types and autocomplete tokens of information about the reader (HTML's autofill field
+# names, RGAA glossary « Liste des valeurs possibles pour l'attribut autocomplete »): none may
+# appear without criterion 11.13 being audited again.
+PERSONAL_TYPES = {"email", "tel", "password", "url", "file"}
+PERSONAL_WORDS = re.compile(
+    r"\b(nom|prénom|courriel|e-?mail|adresse|téléphone|code postal|naissance|identifiant"
+    r"|mot de passe|organisation|sexe|carte)\b",
+    re.IGNORECASE,
+)
+FIELD_TAGS = ("input", "select", "textarea")
+
+
+# -- reading a page -------------------------------------------------------------------------------
+
+
+def bare(identifier: str) -> str:
+    """An id of the server's copy without the copy's prefix."""
+    return identifier.removeprefix(ID_PREFIX)
+
+
+def words(text: str) -> str:
+    """Text compared as a reader hears it: case, punctuation and spacing aside (RGAA 11.2.5 and
+    11.9.2, « cas particuliers »)."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def is_field(element: Element) -> bool:
+    return element.tag in FIELD_TAGS and element.attrs.get("type") != "hidden"
+
+
+def kind(element: Element) -> str:
+    return element.attrs.get("type", "text") if element.tag == "input" else element.tag
+
+
+def is_button(element: Element) -> bool:
+    role = element.attrs.get("role")
+    if role is not None:
+        return role == "button"
+    return element.tag == "button" or (
+        element.tag == "input" and element.attrs.get("type") in ("button", "submit", "reset")
+    )
+
+
+def form_problems(document: Element) -> list[str]:
+    """What a page's fields, groups, buttons and forms break of RGAA 11.2 to 11.9, 11.12 and
+    11.13, against the reviewed inventories above."""
+    problems = []
+    labels = {
+        bare(e.attrs["for"]): e for e in document.iter() if e.tag == "label" and "for" in e.attrs
+    }
+    parents = {id(child): parent for parent in document.iter() for child in parent.children}
+    for field in document.find_all(is_field):
+        name = bare(field.attrs.get("id", ""))
+        if name not in FIELDS:
+            what = name or field.attrs
+            problems.append(f"champ {field.tag} {what} hors inventaire (11.2, 11.13)")
+            continue
+        expected, expected_kind = FIELDS[name]
+        label = labels.get(name)
+        if kind(field) != expected_kind:
+            problems.append(f"champ {name} de type {kind(field)}, pas {expected_kind} (11.13)")
+        if label is None or label.text() != expected:
+            found = label.text() if label is not None else None
+            problems.append(f"champ {name} : étiquette {found!r}, pas {expected!r} (11.2, 11.3)")
+        elif "visually-hidden" in label.classes:
+            problems.append(f"champ {name} : étiquette masquée (11.4)")
+        else:
+            # Beside its field: the label is the element just before it, in the same parent.
+            siblings = [c for c in parents[id(field)].children if isinstance(c, Element)]
+            at = siblings.index(field)
+            if at == 0 or siblings[at - 1] is not label:
+                problems.append(f"champ {name} : étiquette éloignée du champ (11.4)")
+        for attribute in ("aria-label", "aria-labelledby", "title"):
+            if attribute in field.attrs:
+                problems.append(f"champ {name} : {attribute} en plus de l'étiquette (11.2)")
+        if kind(field) in PERSONAL_TYPES or PERSONAL_WORDS.search(expected):
+            problems.append(f"champ {name} : information sur l'utilisateur (11.13)")
+        if field.attrs.get("autocomplete", "off") != "off":
+            problems.append(f"champ {name} : autocomplete {field.attrs['autocomplete']} (11.13)")
+    for group in document.find_all(
+        lambda e: e.tag == "fieldset" or e.attrs.get("role") in ("group", "radiogroup")
+    ):
+        members = group.find_all(
+            lambda e: is_field(e) or e.attrs.get("role") in ("checkbox", "radio", "switch")
+        )
+        if not members:
+            continue  # a group of buttons or links (chart tools, downloads): no fields
+        legend = group.find(lambda e: e.tag == "legend") if group.tag == "fieldset" else None
+        name = legend.text() if legend is not None else group.attrs.get("aria-label", "")
+        if name not in GROUP_LEGENDS:
+            problems.append(f"regroupement {name!r} hors inventaire ou sans légende (11.6, 11.7)")
+    for checkbox in document.find_all(lambda e: e.attrs.get("role") in ("checkbox", "radio")):
+        group = checkbox
+        while id(group) in parents and group.attrs.get("role") not in ("group", "radiogroup"):
+            group = parents[id(group)]
+        if group.attrs.get("role") not in ("group", "radiogroup"):
+            problems.append(f"case {checkbox.text()!r} hors d'un regroupement (11.5)")
+        if checkbox.text() not in CHECKBOXES:
+            problems.append(f"case {checkbox.text()!r} hors inventaire (11.2)")
+        if checkbox.attrs.get("aria-checked") not in ("true", "false"):
+            problems.append(f"case {checkbox.text()!r} sans état aria-checked (7.1)")
+    for optgroup in document.find_all(lambda e: e.tag == "optgroup"):
+        if not optgroup.attrs.get("label", "").strip():
+            problems.append("groupe d'options sans label (11.8)")
+    for button in document.find_all(is_button):
+        visible = button.text()
+        name = button.attrs.get("aria-label") or visible
+        if name not in BUTTONS:
+            problems.append(f"bouton {name!r} hors inventaire (11.9)")
+        for attribute in ("aria-label", "title"):
+            if attribute in button.attrs and words(visible) not in words(button.attrs[attribute]):
+                problems.append(
+                    f"bouton {visible!r} : {attribute} {button.attrs[attribute]!r} sans "
+                    "l'intitulé visible (11.9)"
+                )
+    # Nothing the reader enters is sent anywhere: no form has an action, a POST or a submit.
+    for form in document.find_all(lambda e: e.tag == "form" or e.attrs.get("role") == "form"):
+        if {"action", "method"} & set(form.attrs) or form.find(
+            lambda e: e.attrs.get("type") in ("submit", "image")
+        ):
+            problems.append("formulaire qui envoie des données : le critère 11.12 est à auditer")
+    return problems
+
+
+# -- the space ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(demo_settings, tmp_path_factory):
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("formulaires"), database_url=demo_settings.database_url
+    )
+    return create_app(settings).server.test_client(), Urls(settings.url_prefix)
+
+
+def every_url(client, urls: Urls) -> list[str]:
+    """Every page kind the site serves, from its own lists: the site map's pages, every indicator
+    in each granularity and display, every département page, every embed and its breakdowns,
+    the 404."""
+    sitemap = walk.copy_document(client.get(urls.path("/plan-du-site")).get_data(as_text=True))
+    found = sorted(
+        {
+            a.attrs["href"]
+            for a in sitemap.find_all(lambda e: e.tag == "a")
+            if a.attrs.get("href", "").startswith("/")
+        }
+    )
+    for indicator in walk.indicators(client, urls):
+        found += [urls.indicator(indicator.id, granularite=g) for g in indicator.granularities]
+        found += [urls.indicator(indicator.id, **d.params()) for d in walk.DISPLAYS if d.params()]
+        found += walk.departement_urls(urls, indicator)
+        found.append(urls.path(f"/embed/{indicator.id}"))
+        found += [
+            urls.path(f"/embed/{indicator.id}", ventilation=dimension)
+            for dimension in indicator.breakdowns
+        ]
+    found.append(urls.path("/page-qui-n-existe-pas"))
+    return found
+
+
+def test_every_field_group_and_button_is_labelled_as_reviewed(site):
+    """RGAA 11.2 to 11.9, 11.12, 11.13 over every page kind the site serves."""
+    client, urls = site
+    found, seen_fields, seen_buttons = {}, set(), set()
+    all_urls = every_url(client, urls)
+    for url in all_urls:
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        document = walk.copy_document(response.get_data(as_text=True))
+        problems = form_problems(document)
+        if problems:
+            found[url] = problems
+        seen_fields |= {bare(e.attrs.get("id", "")) for e in document.find_all(is_field)}
+        seen_buttons |= {e.text() for e in document.find_all(is_button)}
+    assert len(all_urls) > 300
+    assert found == {}
+    # The inventories hold nothing the site no longer has: each entry was met on some page.
+    assert seen_fields == set(FIELDS)
+    assert seen_buttons == set(BUTTONS)
+
+
+def _page(body: str) -> Element:
+    return walk.parse(f'<html lang="fr"><body>{body}</body></html>')
+
+
+LABELLED = '<div><label for="granularite">Regrouper par</label><select id="granularite"></select>'
+GROUP = (
+    '<div role="group" aria-label="Affichage des graphiques d\'évolution">'
+    '<button type="button" role="checkbox" aria-checked="true">Afficher les événements</button>'
+    "</div>"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (LABELLED + "</div>", []),
+        (GROUP, []),
+        ('<button type="button">Partager</button>', []),
+        (
+            '<label for="courriel">Courriel</label><input type="email" id="courriel">',
+            ["champ input courriel hors inventaire (11.2, 11.13)"],
+        ),
+        (
+            LABELLED.replace("Regrouper par", "Granularité") + "</div>",
+            ["champ granularite : étiquette 'Granularité', pas 'Regrouper par' (11.2, 11.3)"],
+        ),
+        (
+            LABELLED.replace("</label>", "</label><p>Aide</p>") + "</div>",
+            ["champ granularite : étiquette éloignée du champ (11.4)"],
+        ),
+        (
+            LABELLED.replace("<label", '<label class="visually-hidden"') + "</div>",
+            ["champ granularite : étiquette masquée (11.4)"],
+        ),
+        (
+            LABELLED.replace('<select id="granularite">', '<select id="granularite" title="G">')
+            + "</div>",
+            ["champ granularite : title en plus de l'étiquette (11.2)"],
+        ),
+        (
+            LABELLED.replace("<select", '<select autocomplete="name"') + "</div>",
+            ["champ granularite : autocomplete name (11.13)"],
+        ),
+        (
+            GROUP.replace(' aria-label="Affichage des graphiques d\'évolution"', ""),
+            ["regroupement '' hors inventaire ou sans légende (11.6, 11.7)"],
+        ),
+        (
+            GROUP.replace('role="group" ', ""),
+            ["case 'Afficher les événements' hors d'un regroupement (11.5)"],
+        ),
+        (
+            GROUP.replace(' aria-checked="true"', ""),
+            ["case 'Afficher les événements' sans état aria-checked (7.1)"],
+        ),
+        (
+            '<select id="departement"><optgroup><option>01</option></optgroup></select>',
+            [
+                "champ departement : étiquette None, pas 'Département' (11.2, 11.3)",
+                "groupe d'options sans label (11.8)",
+            ],
+        ),
+        (
+            '<button type="button" title="Copier le lien de cette page">Partager</button>',
+            [
+                "bouton 'Partager' : title 'Copier le lien de cette page' sans l'intitulé "
+                "visible (11.9)"
+            ],
+        ),
+        ('<button type="button">Envoyer</button>', ["bouton 'Envoyer' hors inventaire (11.9)"]),
+        (
+            '<form method="post"><button type="button">Partager</button></form>',
+            ["formulaire qui envoie des données : le critère 11.12 est à auditer"],
+        ),
+    ],
+)
+def test_the_form_checks_find_what_they_look_for(body, expected):
+    assert form_problems(_page(body)) == expected
+
+
+# -- in Chromium: the accessibility tree ----------------------------------------------------------
+
+WITH_MAP = "pre-plainte-en-ligne"
+PLAIN = "thesee-plaintes"
+# Roles that are no control of their own: the page, its regions (a table scrolled by keyboard, the
+# skip link's target), a dialog (its fields are checked), a frame (its own page is checked).
+NOT_CONTROLS = {"RootWebArea", "main", "region", "dialog", "Iframe", "combobox", "textbox"}
+NO_ROLE = {"", "generic", "none", "StaticText", "InlineTextBox", "Ignored"}
+FOCUSABLE_CONTROLS = """function () {
+  if (!(this instanceof Element)) {
+    return {shadow: false, text: "", tag: "#document", id: ""};
+  }
+  const shadow = this.getRootNode() instanceof ShadowRoot;  // a date field's parts (Chromium's)
+  return {shadow, text: shadow || this instanceof SVGElement ? "" : this.innerText || "",
+          tag: this.tagName.toLowerCase(), id: this.id};
+}"""
+
+
+def open_dash_page(page, url: str) -> None:
+    """Load a page, start Dash (conftest.reader_moves) and wait for every chart to be drawn."""
+    from deferred import draw_every_chart
+
+    page.goto(url)
+    page.wait_for_selector("#contenu h1")
+    draw_every_chart(page, timeout=60_000)
+
+
+def controls(page) -> list[dict]:
+    """Every focusable node of Chromium's accessibility tree: its role, name, description,
+    states, and the visible text of its element."""
+    cdp = page.context.new_cdp_session(page)
+    found = []
+    for node in cdp.send("Accessibility.getFullAXTree")["nodes"]:
+        states = {p["name"]: p["value"].get("value") for p in node.get("properties", [])}
+        if node.get("ignored") or not states.get("focusable") or "backendDOMNodeId" not in node:
+            continue
+        remote = cdp.send("DOM.resolveNode", {"backendNodeId": node["backendDOMNodeId"]})
+        element = cdp.send(
+            "Runtime.callFunctionOn",
+            {
+                "functionDeclaration": FOCUSABLE_CONTROLS,
+                "objectId": remote["object"]["objectId"],
+                "returnByValue": True,
+            },
+        )["result"]["value"]
+        if element["shadow"]:
+            continue
+        found.append(
+            {
+                "role": node.get("role", {}).get("value", ""),
+                "name": node.get("name", {}).get("value", ""),
+                "description": node.get("description", {}).get("value", ""),
+                "states": states,
+                **element,
+            }
+        )
+    cdp.detach()
+    return found
+
+
+def control_problems(found: list[dict]) -> list[str]:
+    """RGAA 7.1.1 and 7.1.3: each scripted or native control has a role and a name, and its name
+    holds its visible label."""
+    problems = []
+    for control in found:
+        what = f"{control['tag']}#{control['id']} ({control['role']})"
+        if control["role"] in NO_ROLE:
+            problems.append(f"{what} sans rôle (7.1)")
+        elif control["role"] in NOT_CONTROLS:
+            continue
+        if not control["name"].strip():
+            problems.append(f"{what} sans nom (7.1)")
+        elif words(control["text"]) not in words(control["name"]):
+            label = control["text"]
+            problems.append(
+                f"{what} : nom {control['name']!r} sans l'intitulé visible {label!r} (7.1)"
+            )
+    return problems
+
+
+@pytest.mark.parametrize(
+    ("found", "expected"),
+    [
+        (
+            [{"role": "button", "name": "Partager", "text": "Partager", "tag": "button", "id": ""}],
+            [],
+        ),
+        (
+            [{"role": "generic", "name": "", "text": "", "tag": "div", "id": "x"}],
+            ["div#x (generic) sans rôle (7.1)", "div#x (generic) sans nom (7.1)"],
+        ),
+        (
+            [{"role": "button", "name": "Copier", "text": "Partager", "tag": "button", "id": "p"}],
+            ["button#p (button) : nom 'Copier' sans l'intitulé visible 'Partager' (7.1)"],
+        ),
+    ],
+)
+def test_the_control_checks_find_what_they_look_for(found, expected):
+    assert control_problems(found) == expected
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", f"/indicateurs/{WITH_MAP}", f"/indicateurs/{PLAIN}", "/plan-du-site", "builder"],
+)
+def test_every_control_has_a_role_and_a_name_holding_its_label(page, live_server, path):
+    """RGAA 7.1 (and 11.2.5, 11.9.2 as Chromium computes names) once Dash has drawn the page:
+    every focusable element, scripted or not, the embed builder's dialog opened included."""
+    open_dash_page(page, live_server.url + (f"/indicateurs/{PLAIN}" if path == "builder" else path))
+    if path == "builder":
+        page.click(f"#{ids.EMBED_OPEN}")
+        page.wait_for_selector(f"#{ids.EMBED_DIALOG}[open]")
+    found = controls(page)
+    # What each page holds at least (the builder's dialog is modal: the page behind is inert).
+    expected = {"dialog", "spinbutton", "button"} if path == "builder" else {"link", "combobox"}
+    roles = {control["role"] for control in found}
+    assert expected <= roles, roles
+    assert control_problems(found) == []
+
+
+def test_an_embed_s_controls_have_a_role_and_a_name_holding_their_label(page, live_server):
+    page.goto(f"{live_server.url}/embed/{PLAIN}", wait_until="networkidle")
+    page.wait_for_selector(".embed-checks:not([hidden])")
+    found = controls(page)
+    assert {"checkbox", "button", "link"} <= {control["role"] for control in found}
+    assert control_problems(found) == []
+
+
+def focused(page) -> str:
+    """The focused element, as « tag#id » (its text when it has no id); « body » when lost."""
+    return page.evaluate(
+        "(() => { const e = document.activeElement;"
+        " return e ? e.tagName.toLowerCase() + '#' + (e.id || e.textContent.trim()) : ''; })()"
+    )
+
+
+def snapshot(page, selector: str) -> str:
+    return page.locator(selector).first.aria_snapshot()
+
+
+def test_every_scripted_component_says_its_state_and_works_by_keyboard_and_pointer(
+    page, live_server
+):
+    """RGAA 7.1 (name, role, state and its changes, read in Chromium's accessibility tree),
+    7.3.1 (keyboard and pointer) and 7.3.2 (the focus is never lost), on the indicator page with
+    the map: checkboxes, modebar, chart explorer, « Écouter », « Voir les données », « Partager »,
+    the builder's dialog, a département of the map."""
+    open_dash_page(page, f"{live_server.url}/indicateurs/{WITH_MAP}")
+    group = "[role=group][aria-label^='Affichage']"
+    # The checkboxes: Space, then a click.
+    assert 'checkbox "Afficher les événements" [checked]' in snapshot(page, group)
+    page.focus(f"#{ids.SHOW_EVENTS}")
+    page.keyboard.press("Space")
+    page.wait_for_function(
+        f"document.getElementById('{ids.SHOW_EVENTS}').getAttribute('aria-checked') === 'false'"
+    )
+    assert 'checkbox "Afficher les événements" [checked]' not in snapshot(page, group)
+    assert focused(page) == f"button#{ids.SHOW_EVENTS}"
+    page.click(f"#{ids.COMPARE}")
+    page.wait_for_function(
+        f"document.getElementById('{ids.COMPARE}').getAttribute('aria-checked') === 'true'"
+    )
+    assert 'checkbox "Comparer avec l\'année précédente" [checked]' in snapshot(page, group)
+    # The modebar's drag modes: toggle buttons whose state follows a click or Enter.
+    evolution = f"section[aria-labelledby='{WITH_MAP}-evolution-titre']"
+    page.hover(f"{evolution} .js-plotly-plot")
+    page.click(f"{evolution} .modebar-btn[data-val='pan']")
+    page.wait_for_function(
+        "document.querySelector(\".modebar-btn[data-val='pan']\")"
+        ".getAttribute('aria-pressed') === 'true'"
+    )
+    toolbar = snapshot(page, f"{evolution} .modebar")
+    assert 'button "Translation" [pressed]' in toolbar and 'button "Zoom" [pressed]' not in toolbar
+    page.focus(f"{evolution} .modebar-btn[data-val='zoom']")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.querySelector(\".modebar-btn[data-val='zoom']\")"
+        ".getAttribute('aria-pressed') === 'true'"
+    )
+    # The chart explorer: one Tab stop, named, described by its help; each step is said.
+    explorer = f"{evolution} .explore-focus"
+    assert re.search(r'application "Évolution par mois, \d+ points"', snapshot(page, evolution))
+    live = f"{evolution} [data-explore-tools] [aria-live]"
+    page.focus(explorer)
+    page.keyboard.press("End")
+    last = page.locator(live).text_content()
+    assert last, "rien n'est annoncé"
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        f"document.querySelector({live!r}).textContent !== {last!r}", timeout=5_000
+    )
+    assert focused(page).endswith("-exploration")
+    # « Point précédent » by Enter, « Point suivant » by a click: the focus stays on the button.
+    before = page.locator(live).text_content()
+    page.focus(f"{evolution} .explore-previous")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"document.querySelector({live!r}).textContent !== {before!r}")
+    assert focused(page).endswith("-precedent")
+    page.click(f"{evolution} .explore-next")
+    page.wait_for_function(f"document.querySelector({live!r}).textContent === {before!r}")
+    # « Voir les données »: a native disclosure, Enter then a click.
+    summary = f"{evolution} details.chart-data > summary"
+    page.focus(summary)
+    page.keyboard.press("Enter")
+    assert page.locator(f"{evolution} details.chart-data[open]").count() == 1
+    page.click(summary)
+    assert page.locator(f"{evolution} details.chart-data[open]").count() == 0
+    # « Partager »: the result is said in its status region, the focus stays.
+    page.focus(f"#{ids.SHARE}")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"document.getElementById('{ids.SHARE_STATUS}').textContent !== ''")
+    assert focused(page) == f"button#{ids.SHARE}"
+    # The builder: a modal dialog named by its title, opened by Enter or a click, closed by
+    # Escape or « Fermer », the focus back on the button that opened it.
+    page.focus(f"#{ids.EMBED_OPEN}")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#{ids.EMBED_DIALOG}[open]")
+    dialog = snapshot(page, f"#{ids.EMBED_DIALOG}")
+    assert dialog.startswith('- dialog "Intégrer ce graphique"'), dialog
+    assert page.evaluate(f"document.getElementById('{ids.EMBED_DIALOG}').matches(':modal')")
+    assert page.evaluate(
+        f"document.getElementById('{ids.EMBED_DIALOG}').contains(document.activeElement)"
+    )
+    page.keyboard.press("Escape")
+    page.wait_for_selector(f"#{ids.EMBED_DIALOG}:not([open])", state="attached")
+    assert focused(page) == f"button#{ids.EMBED_OPEN}"
+    page.click(f"#{ids.EMBED_OPEN}")
+    page.wait_for_selector(f"#{ids.EMBED_DIALOG}[open]")
+    page.click(f"#{ids.EMBED_CLOSE}")
+    page.wait_for_selector(f"#{ids.EMBED_DIALOG}:not([open])", state="attached")
+    assert focused(page) == f"button#{ids.EMBED_OPEN}"
+    # A département of the map, by Enter: the charts follow, the focus comes back to its shape.
+    shape = f"#{ids.MAP} a[data-departement='33']"
+    page.focus(shape)
+    page.keyboard.press("Enter")
+    page.locator(f"#{ids.MESSAGE}").filter(has_text="Gironde").wait_for()
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.getAttribute('data-departement') === '33'"
+    )
+    assert page.locator(f"#{ids.DEPARTEMENT}").input_value() == "33"
+
+
+def test_choices_change_no_context_by_themselves(page, live_server):
+    """RGAA 7.4: a choice in a select or a field redraws the charts below in place (said in the
+    status region, 7.5) and changes no context: same page, same title and main heading, the
+    focus where the reader left it, no new window."""
+    open_dash_page(page, f"{live_server.url}/indicateurs/{WITH_MAP}")
+    before = page.evaluate(
+        "({path: location.pathname, title: document.title,"
+        " h1: document.querySelector('#contenu h1').textContent})"
+    )
+    steps = [
+        (f"#{ids.GRANULARITY}", lambda: page.keyboard.press("End"), "par année"),
+        (f"#{ids.DEPARTEMENT}", lambda: page.keyboard.press("ArrowDown"), "Ain"),
+        (
+            f"#{ids.START}",
+            lambda: (page.fill(f"#{ids.START}", "2020-01-01"), page.keyboard.press("Enter")),
+            "2020",
+        ),
+        ("#theme-choix", lambda: page.keyboard.press("End"), None),
+    ]
+    for selector, act, said in steps:
+        page.focus(selector)
+        act()
+        if said:
+            page.locator(f"#{ids.MESSAGE}").filter(has_text=said).wait_for()
+        else:
+            page.wait_for_function("document.documentElement.dataset.bsTheme === 'dark'")
+        after = page.evaluate(
+            "({path: location.pathname, title: document.title,"
+            " h1: document.querySelector('#contenu h1').textContent})"
+        )
+        assert after == before, selector
+        assert page.evaluate("document.activeElement.id") == selector[1:], selector
+    assert len(page.context.pages) == 1
+
+
+def invalid_state(page, field: str) -> dict:
+    """What Chromium's accessibility tree says of a field: invalid, and its description."""
+    found = [c for c in controls(page) if c["id"] == field]
+    assert len(found) == 1, field
+    invalid = found[0]["states"].get("invalid", "false") != "false"
+    return {"invalid": invalid, "description": found[0]["description"]}
+
+
+def near(page, message: str, field: str, distance: float = 200) -> bool:
+    """Whether the message is shown within ``distance`` px below or beside its field."""
+    return page.evaluate(
+        """([message, field, distance]) => {
+        const m = document.getElementById(message).getBoundingClientRect();
+        const f = document.getElementById(field).getBoundingClientRect();
+        return m.width > 0 && m.height > 0 && m.top >= f.top - distance
+            && m.top - f.bottom <= distance;
+    }""",
+        [message, field, distance],
+    )
+
+
+@pytest.mark.parametrize(
+    ("where", "field", "entered", "said", "corrected"),
+    [
+        # The period's end before its start: the start is in error.
+        (
+            "page",
+            ids.START,
+            "2023-06-01",
+            "La date de début doit précéder la date de fin",
+            "2022-04-01",
+        ),
+        ("builder", ids.EMBED_HEIGHT, "50", "entre 200 et 3000", "400"),
+        ("builder", ids.EMBED_FROZEN, "2099-01-01", "ne peut pas être une date future", ""),
+        ("builder", ids.EMBED_FROZEN, "2001-01-01", "Choisissez une date plus récente", ""),
+    ],
+)
+def test_a_wrong_entry_is_said_in_text_tied_to_its_field(
+    page, live_server, where, field, entered, said, corrected
+):
+    """RGAA 11.10 and 11.11: a wrong entry is said in visible text next to the fields, which
+    says what is expected (the values allowed, the order of the dates); the field is marked
+    invalid and described by that text in the accessibility tree, until corrected."""
+    open_dash_page(page, f"{live_server.url}/indicateurs/{PLAIN}")
+    message = ids.MESSAGE
+    if where == "builder":
+        page.click(f"#{ids.EMBED_OPEN}")
+        page.wait_for_selector(f"#{ids.EMBED_DIALOG}[open]")
+        message = ids.EMBED_MESSAGE
+    else:
+        page.fill(f"#{ids.END}", "2022-06-01")
+        page.keyboard.press("Enter")
+        page.locator(f"#{message}").filter(has_text="mis à jour").wait_for()
+    assert invalid_state(page, field) == {"invalid": False, "description": ""}
+    page.fill(f"#{field}", entered)
+    page.keyboard.press("Enter")
+    page.locator(f"#{message}").filter(has_text=said).wait_for()
+    text = page.locator(f"#{message}").text_content()
+    assert page.get_attribute(f"#{field}", "aria-invalid") == "true"
+    assert invalid_state(page, field) == {"invalid": True, "description": text}
+    assert near(page, message, field), "message loin du champ ou invisible"
+    assert page.evaluate("document.activeElement.id") == field  # the reader stays on the field
+    page.fill(f"#{field}", corrected)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        f"document.getElementById('{field}').getAttribute('aria-invalid') === null"
+    )
+    assert invalid_state(page, field) == {"invalid": False, "description": ""}
+
+
+LABEL_BESIDE = """() => [...document.querySelectorAll('label[for]')].map(label => {
+  const field = document.getElementById(label.htmlFor);
+  if (!field || !field.checkVisibility()) { return null; }
+  const l = label.getBoundingClientRect(), f = field.getBoundingClientRect();
+  const above = l.bottom <= f.top + 1 && f.top - l.bottom <= 16
+      && l.left < f.right && f.left < l.right;
+  const left = l.right <= f.left + 1 && f.left - l.right <= 24
+      && l.top < f.bottom && f.top < l.bottom;
+  return {field: field.id, above, left};
+}).filter(Boolean)"""
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_every_label_sits_just_above_or_left_of_its_field(page, live_server, width):
+    """RGAA 11.4: each visible label is joined to its field, just above it or at its left, on a
+    phone and a desktop, on the indicator page with the map and in the embed builder."""
+    page.set_viewport_size({"width": width, "height": 900})
+    open_dash_page(page, f"{live_server.url}/indicateurs/{WITH_MAP}")
+    found = page.evaluate(LABEL_BESIDE)
+    page.click(f"#{ids.EMBED_OPEN}")
+    page.wait_for_selector(f"#{ids.EMBED_DIALOG}[open]")
+    found += [f for f in page.evaluate(LABEL_BESIDE) if f["field"].startswith("integrer-")]
+    assert {f["field"] for f in found} == set(FIELDS)
+    assert [f["field"] for f in found if not (f["above"] or f["left"])] == []
+
+
+def test_without_scripts_every_chart_keeps_its_alternatives_and_the_map_its_links(
+    browser, live_server
+):
+    """RGAA 7.2.1: with JavaScript off, the page is the server's copy: each chart drawn (SVG),
+    with its summary, data table and downloads; the map's départements are links to their
+    pages. The scripts with an alternative (plotly.js's charts, the map's choice) keep it."""
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/indicateurs/{WITH_MAP}")
+    blocks = page.locator("section.chart-block")
+    assert blocks.count() >= 3
+    for block in blocks.all():
+        assert block.locator("svg").count() >= 1
+        if block.locator(".chart-box").count():
+            assert block.locator(".chart-summary").text_content()
+            assert block.locator("table caption").count() == 1
+            assert block.locator(".chart-downloads a[href]").count() == 4
+    shapes = page.locator(f"[id$='{ids.MAP}'] a[href*='departement=']")
+    assert shapes.count() >= 101
+    context.close()
+
+
+def test_a_chart_redrawn_by_a_script_has_its_alternatives_redrawn(page, live_server):
+    """RGAA 7.2.2: when a choice redraws the evolution chart, its summary and data table follow."""
+    open_dash_page(page, f"{live_server.url}/indicateurs/{PLAIN}")
+    page.select_option(f"#{ids.GRANULARITY}", "annee")
+    page.locator(f"#{ids.MESSAGE}").filter(has_text="par année").wait_for()
+    from deferred import draw_every_chart
+
+    draw_every_chart(page)
+    block = page.locator(f"section[aria-labelledby='{PLAIN}-evolution-titre']")
+    assert "par année" in block.locator("h2").text_content()
+    assert " par an, " in block.locator(".chart-summary").text_content()
+    rows = block.locator("table tbody th").all_text_contents()
+    drawn = block.locator(".js-plotly-plot").evaluate(
+        "g => g.data.filter(t => t.meta !== 'comparaison').flatMap(t => t.x.map(String))"
+    )
+    assert len(set(rows)) == len(rows) and all(re.fullmatch(r"\d{4}( .*)?", r) for r in rows), rows
+    assert {r[:4] for r in rows} == {x[:4] for x in drawn}
