@@ -375,7 +375,8 @@ def test_the_image_checks_find_what_they_look_for(markup, expected):
 
 
 UNNAMED_IMAGE = re.compile(r"^(\s*)- img\s*$")
-NAMED_BUTTON = re.compile(r'^\s*- button "[^"]+":$')
+# A named button, with its states if any (« - button "Zoom" [pressed]: »).
+NAMED_BUTTON = re.compile(r'^\s*- button "[^"]+"( \[[a-z=" ]+\])*:$')
 
 
 def unnamed_images(snapshot: str) -> list[str]:
@@ -390,7 +391,7 @@ def unnamed_images(snapshot: str) -> list[str]:
 
 
 def test_the_unnamed_image_check_finds_them():
-    named = '- button "Zoom":\n  - img\n- img "Aucune donnée"'
+    named = '- button "Zoom":\n  - img\n- button "Zoom" [pressed]:\n  - img\n- img "Aucune donnée"'
     assert unnamed_images(named) == []
     assert unnamed_images(named + '\n- link "Plan du site"\n- img') == [
         'image sans nom après « - link "Plan du site" »'
