@@ -169,9 +169,20 @@ def _write(node, out: list[str]) -> None:
         return
     drawing = vars(node).get(DRAWING)
     if drawing:
-        out.append(drawing)  # built and escaped by maps.svg
+        out.append(_prefixed_labels(drawing))  # built and escaped by maps.svg
     _write(getattr(node, "children", None), out)
     out.append(f"</{tag}>")
+
+
+# A drawing names its title by id (the map's aria-labelledby): in the copy, with the prefix.
+LABELLED_BY = re.compile(r'(\saria-labelledby=")([^"]*)"')
+
+
+def _prefixed_labels(drawing: str) -> str:
+    return LABELLED_BY.sub(
+        lambda m: m.group(1) + " ".join(ID_PREFIX + part for part in m.group(2).split()) + '"',
+        drawing,
+    )
 
 
 def _attributes(node: Component, skip: str = "") -> str:
