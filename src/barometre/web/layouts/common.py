@@ -421,12 +421,13 @@ def key_figure_card(card: KeyFigureCard, urls: Urls) -> html.Div:
     )
 
 
-def key_figure_grid(cards: list[KeyFigureCard], urls: Urls) -> html.Div:
-    """Return the key figure cards of a family, in a responsive grid."""
-    return html.Div(
+def key_figure_grid(cards: list[KeyFigureCard], urls: Urls) -> html.Ul:
+    """Return the key figure cards of a family, in a responsive grid: a list (RGAA 9.3, a
+    series of like cards)."""
+    return html.Ul(
         [
-            html.Div(key_figure_card(card, urls), className="col-12 col-sm-6 col-lg-4 mb-3")
+            html.Li(key_figure_card(card, urls), className="col-12 col-sm-6 col-lg-4 mb-3")
             for card in cards
         ],
-        className="row",
+        className="row list-unstyled",
     )
