@@ -196,6 +196,22 @@ def test_the_page_dash_draws_is_valid_and_well_structured(page, live_server, pat
     assert nu_errors({path: markup}, tmp_path) == []
 
 
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_open_embed_builder_is_valid_and_well_structured(page, live_server, tmp_path):
+    """The same, with the embed builder's dialog open and its preview loaded."""
+    drawn_document(page, f"{live_server.url}/indicateurs/{PLAIN}")
+    page.get_by_role("button", name="Intégrer ce graphique").click()
+    page.get_by_role("dialog", name="Intégrer ce graphique").wait_for(state="visible")
+    page.wait_for_function(
+        "() => document.getElementById('integrer-code').value.includes('<iframe')"
+    )
+    markup = page.evaluate(DOCUMENT)
+    assert "<iframe" in markup
+    assert dash_problems(markup) == []
+    assert nu_errors({"constructeur": markup}, tmp_path) == []
+
+
 def test_the_dash_checks_find_plotly_s_english():
     markup = (
         '<!DOCTYPE html><html lang="fr"><head><title>A — Baromètre numérique</title></head>'
