@@ -49,8 +49,10 @@ endef
 
 # What the tests need from Debian: a browser for the browser tests, the servers the integration
 # tests start on loopback, a font so that screenshots have glyphs, and wrk, the load generator of
-# the benchmark (make bench, make bench-quick), and stress-ng, the CPU load of make test-stress.
-APT_PACKAGES := chromium redis-server postgresql nginx fonts-dejavu-core wrk stress-ng
+# the benchmark (make bench, make bench-quick), stress-ng, the CPU load of make test-stress, and
+# a Java runtime for the Nu Html Checker (vnu.jar, tests/test_rgaa_structure.py).
+APT_PACKAGES := chromium redis-server postgresql nginx fonts-dejavu-core wrk stress-ng \
+	default-jre-headless
 
 # Run apt-get as root, or through sudo otherwise.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -171,7 +173,8 @@ test-stress: system-deps $(STAMP_TEST) tests/node_modules/.package-lock.json
 snapshots: $(STAMP_TEST)
 	$(PY) tests/drawing_corpus.py
 
-# axe-core and Lighthouse for tests/test_accessibility.py, when missing or older than the lock.
+# axe-core and Lighthouse for tests/test_accessibility.py, the Nu Html Checker for
+# tests/test_rgaa_structure.py, when missing or older than the lock.
 tests/node_modules/.package-lock.json: tests/package-lock.json
 	npm ci --prefix tests --no-audit --no-fund
 

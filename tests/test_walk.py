@@ -363,13 +363,25 @@ SIMPLE = (
             _page('<input type="search" aria-label="Rechercher">'),
             ["un moteur de recherche : le critère 12.5 est à auditer"],
         ),
+        # Link purposes (6.1): words that say nothing; a name that leaves out the visible text.
+        (
+            _page('<a href="/a">En savoir plus</a>'),
+            ["lien « En savoir plus » qui ne dit pas où il mène (6.1)"],
+        ),
+        (
+            _page('<a href="/a" aria-label="Données (CSV)">Télécharger le fichier</a>'),
+            ["lien « Télécharger le fichier » nommé « Données (CSV) » (6.1)"],
+        ),
+        (_page('<a href="/a" aria-label="Demandes, valeurs (CSV)">valeurs (CSV)</a>'), []),
     ],
 )
 def test_the_walk_s_structure_checks_find_what_they_look_for(markup, expected):
     assert walk.structure_problems(markup) == expected
 
 
-LANDMARKS = '<header><a href="#contenu">Aller au contenu</a><nav></nav></header>'
+LANDMARKS = (
+    '<header><a href="#contenu">Aller au contenu</a><nav><a href="/">Accueil</a></nav></header>'
+)
 
 
 @pytest.mark.parametrize(
@@ -388,8 +400,35 @@ LANDMARKS = '<header><a href="#contenu">Aller au contenu</a><nav></nav></header>
         (LANDMARKS + '<main id="contenu"></main>', ["0 éléments footer au lieu d'un (12.6)"]),
         (
             LANDMARKS
-            + '<nav aria-label="Fil d’Ariane"></nav><main id="contenu"></main><footer></footer>',
+            + '<nav aria-label="Fil d’Ariane"><a href="/">Accueil</a></nav>'
+            + '<main id="contenu"></main><footer></footer>',
             ["2 navigations, pas toutes nommées (12.6)"],
+        ),
+        # The document's structure (9.2) and its first heading (9.1).
+        (
+            LANDMARKS.replace('<a href="/">Accueil</a></nav>', "</nav>")
+            + '<main id="contenu"></main><footer></footer>',
+            ["navigation sans lien (9.2)"],
+        ),
+        (
+            LANDMARKS + '<main id="contenu"><article><footer></footer></article></main>',
+            ["footer dans un élément article : pas celui de la page (9.2)"],
+        ),
+        (
+            LANDMARKS + '<div role="main" id="contenu"></div><main></main><footer></footer>',
+            [
+                "rôle main sur div : la structure passe par les éléments HTML (9.2)",
+                "« Aller au contenu » mène à #contenu, pas au contenu principal (12.7)",
+            ],
+        ),
+        (
+            LANDMARKS + '<main id="contenu" hidden></main><footer></footer>',
+            ["contenu principal masqué (9.2)"],
+        ),
+        (
+            LANDMARKS
+            + '<main id="contenu"><h2>Chiffres</h2><h1>Accueil</h1></main><footer></footer>',
+            ["premier titre h2 « Chiffres », avant le h1 (9.1)"],
         ),
     ],
 )
@@ -415,3 +454,80 @@ def test_the_walk_s_landmark_checks_find_what_they_look_for(body, expected):
 )
 def test_the_walk_s_presentation_check_finds_what_it_looks_for(body, expected):
     assert walk.presentation_problems(walk.parse(body)) == expected
+
+
+def _document(body: str) -> str:
+    return f'<!DOCTYPE html><html lang="fr"><body><h1>Demandes</h1>{body}</body></html>'
+
+
+CHART = '<section class="chart-block"><h2>Évolution par mois</h2>{}</section>'
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            '<p id="a">x</p><label for="a">A</label><span lang="en">Open Licence</span>'
+            '<p aria-live="polite"></p><ul><li>a</li></ul><dl><dt>a</dt><dd>b</dd></dl>'
+            + CHART.format("<table><caption>Demandes, par mois</caption></table>"),
+            [],
+        ),
+        # Valid code (8.2): ids, references, ARIA attributes and roles.
+        ('<p id="a">x</p><p id="a">y</p>', ["identifiant « a » en double (8.2)"]),
+        (
+            '<section aria-labelledby="t"></section>',
+            ["aria-labelledby sur section renvoie à « t », absent de la page (8.2)"],
+        ),
+        ('<div aria-labeledby="t"></div>', ["attribut ARIA inconnu aria-labeledby sur div (8.2)"]),
+        ('<div aria-hidden="oui"></div>', ["aria-hidden=« oui » sur div : valeur invalide (8.2)"]),
+        ('<div role="buton"></div>', ["rôle ARIA inconnu « buton » sur div (8.2)"]),
+        # Languages (8.7, 8.8) and the direction of reading (8.10).
+        ("<p>Licence Ouverte / Open Licence 2.0</p>", ['« Open Licence » sans lang="en" (8.7)']),
+        ('<p lang="en">Licence Ouverte / <span>Open Licence</span></p>', []),
+        ('<span lang="english">open data</span>', ["code de langue « english » sur span (8.8)"]),
+        ('<p dir="rtl">x</p>', ["sens de lecture dir=rtl : à auditer (8.10)"]),
+        ("<p>مرحبا</p>", ["texte écrit de droite à gauche « مرحبا » (8.10)"]),
+        # Elements for what they mean (8.9), lists (9.3), quotations (9.4).
+        ("<p></p><p><br></p>", ["paragraphe vide (8.9)", "paragraphe vide (8.9)"]),
+        ("<p>a<br> <br>b</p>", ["suite de <br> pour espacer (8.9)"]),
+        ("<h2> </h2>", ["titre h2 vide (8.9, 9.1)"]),
+        ("<ul><p>a</p></ul>", ["p directement dans une liste ul (9.3)"]),
+        ("<dl><p>a</p></dl>", ["p directement dans une liste de description (9.3)"]),
+        ("<div><li>a</li></div>", ["li hors d'une liste (9.3)"]),
+        ("<p>• Brigade numérique</p>", ["liste dessinée à la main « • Brigade numérique » (9.3)"]),
+        (
+            '<div><a href="/a">A</a><a href="/b">B</a><a href="/c">C</a></div>',
+            ["3 liens à la suite dans un div, hors d'une liste (9.3)"],
+        ),
+        ('<p><a href="/a">A</a>, <a href="/b">B</a> ou <a href="/c">C</a></p>', []),
+        ("<p>1. Ouvrir</p>", ["liste dessinée à la main « 1. Ouvrir » (9.3)"]),
+        ("<p><q>x</q></p>", ["citation (q) : le critère 9.4 est à auditer"]),
+        ("<blockquote>x</blockquote>", ["citation (blockquote) : le critère 9.4 est à auditer"]),
+        # Table titles (5.5).
+        (
+            "<table><caption>Données</caption></table>",
+            ["titre de tableau « Données » trop vague (5.5)"],
+        ),
+        (
+            "<table><caption>Demandes, par mois</caption></table>" * 2,
+            ["2 tableaux titrés « Demandes, par mois » (5.5)"],
+        ),
+        (
+            CHART.format("<table><caption>Tableau des valeurs</caption></table>"),
+            [
+                "le tableau « Tableau des valeurs » ne nomme pas le graphique "
+                "« évolution par mois » (5.5)"
+            ],
+        ),
+    ],
+)
+def test_the_walk_s_document_checks_find_what_they_look_for(body, expected):
+    assert walk.document_problems(_document(body)) == expected
+
+
+def test_the_walk_keeps_each_table_s_caption_and_cuts_the_rows_of_large_ones():
+    rows = "<tr><td>1</td></tr>" * 2_000
+    page = f'<p>a</p><table class="x"><caption>Demandes</caption>{rows}</table>'
+    assert walk.without_tables(page) == "<p>a</p><table><caption>Demandes</caption></table>"
+    small = '<table><caption>Sources</caption><tr><td><a href="/">A</a></td></tr></table>'
+    assert walk.without_tables(small) == small

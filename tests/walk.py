@@ -18,6 +18,7 @@ import time
 import traceback
 import warnings
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -228,14 +229,24 @@ def the_copy(markup: str) -> str:
     return markup[:end] if end > 0 else markup
 
 
-# Data tables hold most of a page's elements (a daily series: thousands of cells) and no drawing:
-# they are cut before the page is parsed.
+# A chart's data table holds most of a page's elements (a daily series: thousands of cells) and
+# no drawing: its rows are cut before the page is parsed, keeping its caption (RGAA 5.5 reads
+# it). A table of a few rows (the sources', with links) is parsed whole.
 TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL)
+CAPTION_ELEMENT = re.compile(r"<caption\b.*?</caption>", re.DOTALL)
+SMALL_TABLE = 20_000  # characters
+
+
+def _caption_only(table: re.Match) -> str:
+    if len(table.group(0)) <= SMALL_TABLE:
+        return table.group(0)
+    caption = CAPTION_ELEMENT.search(table.group(0))
+    return f"<table>{caption.group(0) if caption else ''}</table>"
 
 
 def without_tables(markup: str) -> str:
-    """``markup`` without its tables."""
-    return TABLE.sub("", markup)
+    """``markup`` with each large table reduced to its caption."""
+    return TABLE.sub(_caption_only, markup)
 
 
 def copy_document(markup: str) -> Element:
@@ -325,10 +336,27 @@ def presentation_problems(element: Element, in_svg: bool = False) -> list[str]:
     return problems
 
 
+# A header or footer inside these is theirs, not the page's (9.2).
+SECTIONING = {"main", "article", "aside", "nav", "section"}
+LANDMARK_ROLES = {"banner", "navigation", "main", "contentinfo"}
+
+
+def _nested_landmarks(element: Element, inside: str = "") -> list[tuple[Element, str]]:
+    """Each header and footer inside a sectioning element, with the nearest one's tag."""
+    found = []
+    for child in element.children:
+        if isinstance(child, Element):
+            if child.tag in ("header", "footer") and inside:
+                found.append((child, inside))
+            found += _nested_landmarks(child, child.tag if child.tag in SECTIONING else inside)
+    return found
+
+
 def landmark_problems(markup: str, document: Element | None = None) -> list[str]:
-    """A site page (not an embed), RGAA 12.6 and 12.7: one header and footer (one main region:
-    ``page_problems``), a navigation (several, each named: the main one, the breadcrumb); its
-    first link skips to the main region."""
+    """A site page (not an embed), RGAA 9.2, 12.6 and 12.7: one header and footer, the page's
+    (one main region, not hidden: ``page_problems``), made of HTML elements rather than roles;
+    a navigation (several, each named: the main one, the breadcrumb), each made of links; the
+    first heading is the h1 (9.1); the first link skips to the main region."""
     document = copy_document(markup) if document is None else document
     problems = [
         f"{count} éléments {tag} au lieu d'un (12.6)"
@@ -340,9 +368,29 @@ def landmark_problems(markup: str, document: Element | None = None) -> list[str]
         problems.append("aucune navigation (12.6)")
     elif len(navigations) > 1 and not all(n.attrs.get("aria-label") for n in navigations):
         problems.append(f"{len(navigations)} navigations, pas toutes nommées (12.6)")
+    problems += [
+        f"navigation {nav.attrs.get('aria-label', '')} sans lien (9.2)".replace("  ", " ")
+        for nav in navigations
+        if nav.find(lambda e: e.tag == "a" and "href" in e.attrs) is None
+    ]
+    problems += [
+        f"{inner.tag} dans un élément {outer} : pas celui de la page (9.2)"
+        for inner, outer in _nested_landmarks(document)
+    ]
+    problems += [
+        f"rôle {e.attrs['role']} sur {e.tag} : la structure passe par les éléments HTML (9.2)"
+        for e in document.find_all(lambda e: e.attrs.get("role") in LANDMARK_ROLES)
+    ]
+    headings = document.find_all(lambda e: HEADING.fullmatch(e.tag) is not None)
+    if headings and headings[0].tag != "h1":
+        problems.append(
+            f"premier titre {headings[0].tag} « {headings[0].text()} », avant le h1 (9.1)"
+        )
     first = document.find(lambda e: e.tag == "a" and "href" in e.attrs)
     target = first.attrs["href"].lstrip("#") if first is not None else ""
     main = document.find(lambda e: e.tag == "main")
+    if main is not None and "hidden" in main.attrs:
+        problems.append("contenu principal masqué (9.2)")
     if first is None or first.text() != "Aller au contenu" or main is None:
         problems.append("pas de lien « Aller au contenu » en premier (12.7)")
     elif main.attrs.get("id") != target:
@@ -363,6 +411,18 @@ def _name(element: Element) -> str:
 
 
 SAME_WINDOW = {"_self", "_parent", "_top"}
+# Link names that say nothing of where they lead (6.1): the site uses none, even where the
+# context would tell.
+GENERIC = {
+    *("ici", "cliquez ici", "en savoir plus", "lire la suite", "suite", "plus", "voir"),
+    *("voir plus", "lien", "cette page", "télécharger", "détails", "accéder", "consulter"),
+}
+
+
+def _words(text: str) -> str:
+    """``text`` as words alone, lower case: a name contains the visible text of its link
+    when their words agree (6.1.5 ignores case and punctuation)."""
+    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 def structure_problems(markup: str, document: Element | None = None) -> list[str]:
@@ -370,7 +430,9 @@ def structure_problems(markup: str, document: Element | None = None) -> list[str
     names the page by its h1 (8.5, 8.6), headings that never skip a level (9.1), every field
     labelled (11.1), every link named and, under one heading, one destination per name (6.1,
     6.2: the same words must not lead to two places in the same context), no page that
-    refreshes or redirects itself (13.1), no link that opens a new window (13.2)."""
+    refreshes or redirects itself (13.1), no link that opens a new window (13.2); no link
+    named by words that say nothing of where it leads, and none whose name leaves out its
+    visible text (6.1)."""
     document = copy_document(markup) if document is None else document
     problems = [] if DOCTYPE.match(markup) else ["type de document absent (8.1)"]
     problems += table_problems(the_copy(markup))
@@ -422,6 +484,10 @@ def structure_problems(markup: str, document: Element | None = None) -> list[str
             if not name:
                 problems.append(f"lien vers {element.attrs['href']} sans intitulé (6.2)")
                 continue
+            if _words(name) in GENERIC:
+                problems.append(f"lien « {name} » qui ne dit pas où il mène (6.1)")
+            if _words(element.text()) not in _words(name):
+                problems.append(f"lien « {element.text()} » nommé « {name} » (6.1)")
             other = destinations.setdefault((context, name), element.attrs["href"])
             if other != element.attrs["href"]:
                 problems.append(
@@ -462,6 +528,268 @@ def route_problems(body: dict) -> list[str]:
                 f"section {section['props'].get('aria-labelledby')} : {found} graphiques"
             )
     return problems
+
+
+# -- RGAA 5.5, 8.2, 8.7 to 8.10, 9.1 to 9.4: what the markup says of itself ----------------------
+
+# WAI-ARIA 1.2's states and properties, and its roles that a page may use (not the abstract
+# ones), with the graphics roles of SVG: a name outside these is a typing error (8.2).
+ARIA_ATTRIBUTES = {
+    f"aria-{name}"
+    for name in (
+        *("activedescendant", "atomic", "autocomplete", "braillelabel", "brailleroledescription"),
+        *("busy", "checked", "colcount", "colindex", "colindextext", "colspan", "controls"),
+        *("current", "describedby", "description", "details", "disabled", "dropeffect"),
+        *("errormessage", "expanded", "flowto", "grabbed", "haspopup", "hidden", "invalid"),
+        *("keyshortcuts", "label", "labelledby", "level", "live", "modal", "multiline"),
+        *("multiselectable", "orientation", "owns", "placeholder", "posinset", "pressed"),
+        *("readonly", "relevant", "required", "roledescription", "rowcount", "rowindex"),
+        *("rowindextext", "rowspan", "selected", "setsize", "sort", "valuemax", "valuemin"),
+        *("valuenow", "valuetext"),
+    )
+}
+ROLES = {
+    *("alert", "alertdialog", "application", "article", "banner", "blockquote", "button"),
+    *("caption", "cell", "checkbox", "code", "columnheader", "combobox", "complementary"),
+    *("contentinfo", "definition", "deletion", "dialog", "document", "emphasis", "feed"),
+    *("figure", "form", "generic", "grid", "gridcell", "group", "heading", "img", "insertion"),
+    *("link", "list", "listbox", "listitem", "log", "main", "mark", "marquee", "math", "menu"),
+    *("menubar", "menuitem", "menuitemcheckbox", "menuitemradio", "meter", "navigation"),
+    *("none", "note", "option", "paragraph", "presentation", "progressbar", "radio"),
+    *("radiogroup", "region", "row", "rowgroup", "rowheader", "scrollbar", "search"),
+    *("searchbox", "separator", "slider", "spinbutton", "status", "strong", "subscript"),
+    *("superscript", "switch", "tab", "table", "tablist", "tabpanel", "term", "textbox"),
+    *("time", "timer", "toolbar", "tooltip", "tree", "treegrid", "treeitem"),
+    *("graphics-document", "graphics-object", "graphics-symbol"),
+}
+TRUE_FALSE = {"true", "false"}
+ARIA_VALUES = {
+    "aria-hidden": TRUE_FALSE | {"undefined"},
+    "aria-expanded": TRUE_FALSE | {"undefined"},
+    "aria-busy": TRUE_FALSE,
+    "aria-atomic": TRUE_FALSE,
+    "aria-modal": TRUE_FALSE,
+    "aria-disabled": TRUE_FALSE,
+    "aria-checked": TRUE_FALSE | {"mixed", "undefined"},
+    "aria-pressed": TRUE_FALSE | {"mixed", "undefined"},
+    "aria-selected": TRUE_FALSE | {"undefined"},
+    "aria-live": {"off", "polite", "assertive"},
+    "aria-current": TRUE_FALSE | {"page", "step", "location", "date", "time"},
+    "aria-orientation": {"horizontal", "vertical", "undefined"},
+}
+# Attributes that name other elements by their ids.
+REFERENCES = (
+    *("aria-labelledby", "aria-describedby", "aria-controls", "aria-owns", "aria-details"),
+    *("aria-errormessage", "aria-activedescendant", "aria-flowto", "for", "headers"),
+)
+
+
+def _outside_templates(element: Element) -> Iterator[Element]:
+    """``element`` and those below it, but the content of a ``template``, which is no part of
+    the document (Dash's scripts wait in one until the reader moves, and run as copies)."""
+    yield element
+    if element.tag != "template":
+        for child in element.children:
+            if isinstance(child, Element):
+                yield from _outside_templates(child)
+
+
+def markup_problems(document: Element) -> list[str]:
+    """Code that is not valid as a machine can tell it without a validator (8.2): an id given
+    twice, an id referred to that no element has, an ARIA attribute or role that does not
+    exist or a value it does not take. The Nu Html Checker reads the sample pages in full
+    (tests/test_rgaa_structure.py)."""
+    problems = []
+    seen: set[str] = set()
+    elements = list(_outside_templates(document))
+    for element in elements:
+        identifier = element.attrs.get("id")
+        if identifier is None:
+            continue
+        if identifier in seen:
+            problems.append(f"identifiant « {identifier} » en double (8.2)")
+        seen.add(identifier)
+    for element in elements:
+        for name, value in element.attrs.items():
+            if name.startswith("aria-") and name not in ARIA_ATTRIBUTES:
+                problems.append(f"attribut ARIA inconnu {name} sur {element.tag} (8.2)")
+            elif value not in ARIA_VALUES.get(name, {value}):
+                problems.append(f"{name}=« {value} » sur {element.tag} : valeur invalide (8.2)")
+            if name in REFERENCES:
+                problems += [
+                    f"{name} sur {element.tag} renvoie à « {target} », absent de la page (8.2)"
+                    for target in value.split()
+                    if target not in seen
+                ]
+        role = element.attrs.get("role")
+        if role is not None and role not in ROLES:
+            problems.append(f"rôle ARIA inconnu « {role} » sur {element.tag} (8.2)")
+    return problems
+
+
+# The languages the site's content may be in (8.7): French, and English for the few words it
+# quotes. A code outside them is not necessarily wrong, but must be audited (8.8).
+LANGUAGES = {"fr", "en"}
+# English words the site uses, that a French voice reads wrong unless they are marked (8.7).
+ENGLISH = ("Open Licence", "Frictionless Data Package", "Last-Modified", "Retry-After")
+# Right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko…): text in them changes the
+# direction of reading (8.10).
+RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+NOT_TEXT = {"script", "style", "svg", "template"}
+
+
+def _texts(element: Element, language: str, found: list[tuple[str, str, Element]]) -> None:
+    """Each text of ``element`` with the language it is in and the element holding it."""
+    if element.tag in NOT_TEXT:
+        return
+    language = element.attrs.get("lang", language)
+    for child in element.children:
+        if isinstance(child, Element):
+            _texts(child, language, found)
+        elif child.strip():
+            found.append((child, language, element))
+
+
+def language_problems(document: Element) -> list[str]:
+    """Changes of language and direction (8.7, 8.8, 8.10): each code is one the site's
+    content is in; each English word the site uses is inside an element marked English; no
+    text changes the direction of reading, and no ``dir`` attribute (8.10 non applicable)."""
+    problems = []
+    for element in document.iter():
+        code = element.attrs.get("lang")
+        if code is not None and code not in LANGUAGES:
+            problems.append(f"code de langue « {code} » sur {element.tag} (8.8)")
+        if "dir" in element.attrs:
+            problems.append(f"sens de lecture dir={element.attrs['dir']} : à auditer (8.10)")
+    texts: list[tuple[str, str, Element]] = []
+    _texts(document, "fr", texts)
+    for text, language, _ in texts:
+        problems += [
+            f'« {words} » sans lang="en" (8.7)'
+            for words in ENGLISH
+            if words in text and language != "en"
+        ]
+        if RIGHT_TO_LEFT.search(text):
+            problems.append(f"texte écrit de droite à gauche « {text.strip()[:40]} » (8.10)")
+    return problems
+
+
+LIST_ITEM_PARENTS = {"ul", "ol", "menu"}
+# What a list may hold besides its items (scripts and templates are allowed by HTML).
+LIST_EXTRAS = {"script", "template"}
+DESCRIPTION_CHILDREN = {"dt", "dd", "div", "script", "template"}
+# A text that starts with one of these is an item of a list drawn by hand (9.3).
+BULLET = re.compile(r"\s*(?:[•◦▪▫‣∙·●○■□➢►–—*-]\s|\d+[.)]\s)")
+BLOCKS = {"p", "div", "span", "td", "dd"}
+# Links side by side are a list (a menu, a row of downloads: 9.3), unless they are in a
+# sentence or already in a list's item (or a drawing's shapes, the map's départements).
+LINK_RUN = 3
+PROSE = {"p", "li", "dd", "dt", "td", "th", "span", "svg", "g", "figcaption", "caption"}
+
+
+def _children(element: Element) -> list[Element]:
+    return [child for child in element.children if isinstance(child, Element)]
+
+
+def _significant(node: Element | str) -> bool:
+    return isinstance(node, Element) or bool(node.strip())
+
+
+def semantics_problems(document: Element) -> list[str]:
+    """Elements used for what they mean (8.9, 9.1, 9.3, 9.4): no empty paragraph (but a live
+    region, filled by what it announces) or heading,
+    no run of ``br`` for spacing; lists made of list elements and no list drawn by hand with
+    bullets; no quotation, so that 9.4 stays non applicable (one added must be audited)."""
+    problems = []
+    for element in document.iter():
+        tag = element.tag
+        children = _children(element)
+        if tag == "p" and not element.text() and all(c.tag == "br" for c in children):
+            # A live region is empty until it has something to announce.
+            if not ({"aria-live", "role"} & set(element.attrs)):
+                problems.append("paragraphe vide (8.9)")
+        elif HEADING.fullmatch(tag) and not element.text() and not _name(element):
+            problems.append(f"titre {tag} vide (8.9, 9.1)")
+        elif tag in ("ul", "ol"):
+            problems += [
+                f"{child.tag} directement dans une liste {tag} (9.3)"
+                for child in children
+                if child.tag != "li" and child.tag not in LIST_EXTRAS
+            ]
+        elif tag == "dl":
+            problems += [
+                f"{child.tag} directement dans une liste de description (9.3)"
+                for child in children
+                if child.tag not in DESCRIPTION_CHILDREN
+            ]
+        elif tag in ("q", "blockquote"):
+            problems.append(f"citation ({tag}) : le critère 9.4 est à auditer")
+        if tag in BLOCKS and element.children:
+            first = next((c for c in element.children if _significant(c)), "")
+            if isinstance(first, str) and BULLET.match(first):
+                problems.append(f"liste dessinée à la main « {first.strip()[:30]} » (9.3)")
+        significant = [c for c in element.children if _significant(c)]
+        problems += [
+            "suite de <br> pour espacer (8.9)"
+            for before, after in itertools.pairwise(significant)
+            if isinstance(before, Element)
+            and isinstance(after, Element)
+            and before.tag == after.tag == "br"
+        ]
+        links = [child for child in children if child.tag == "a"]
+        if len(links) >= LINK_RUN and tag not in PROSE:
+            problems.append(f"{len(links)} liens à la suite dans un {tag}, hors d'une liste (9.3)")
+        problems += [
+            f"{child.tag} hors d'une liste (9.3)"
+            for child in children
+            if child.tag == "li"
+            and tag not in LIST_ITEM_PARENTS
+            or child.tag in ("dt", "dd")
+            and tag not in ("dl", "div")
+        ]
+    return problems
+
+
+def caption_problems(document: Element) -> list[str]:
+    """Table titles that identify their table (5.5): each caption says something, no two
+    tables of a page share one, and the table of a chart is titled with what the chart shows
+    (its section's heading or the page's title, the indicator's name)."""
+    problems = []
+    heading = document.find(lambda e: e.tag == "h1")
+    title = heading.text() if heading else ""
+    captions: dict[str, int] = {}
+    for table in document.find_all(lambda e: e.tag == "table"):
+        caption = table.find(lambda e: e.tag == "caption")
+        text = caption.text() if caption else ""
+        if caption is not None and len(text.split()) < 2:
+            problems.append(f"titre de tableau « {text} » trop vague (5.5)")
+        captions[text] = captions.get(text, 0) + 1
+    problems += [
+        f"{count} tableaux titrés « {text} » (5.5)"
+        for text, count in captions.items()
+        if count > 1 and text
+    ]
+    for section in document.find_all(lambda e: e.tag == "section" and "chart-block" in e.classes):
+        named = section.find(lambda e: e.tag in ("h2", "h3"))
+        names = [n.lower() for n in (named.text() if named else "", title) if n]
+        for caption in section.find_all(lambda e: e.tag == "caption"):
+            if not any(name in caption.text().lower() for name in names):
+                problems.append(
+                    f"le tableau « {caption.text()} » ne nomme pas le graphique "
+                    f"« {names[0] if names else '?'} » (5.5)"
+                )
+    return problems
+
+
+def document_problems(markup: str, document: Element | None = None) -> list[str]:
+    """Every check of this section, on a page or an embed."""
+    document = copy_document(markup) if document is None else document
+    return [
+        *markup_problems(document),
+        *language_problems(document),
+        *semantics_problems(document),
+        *caption_problems(document),
+    ]
 
 
 # -- the worker ------------------------------------------------------------------------------------
@@ -548,6 +876,7 @@ def visit(job: Job) -> Outcome:
                         outcome.problems = page_problems(markup, document)
                         outcome.problems += landmark_problems(markup, document)
                     outcome.problems += structure_problems(markup, document)
+                    outcome.problems += document_problems(markup, document)
         except Exception as error:  # noqa: BLE001 - reported with the URL, as any failure
             outcome.problems.append("exception : " + _last_line(traceback.format_exception(error)))
     outcome.errors = [error_line(record) for record in keep.records]

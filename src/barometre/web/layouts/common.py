@@ -11,6 +11,7 @@ from dash import dcc, html
 from barometre.charts import drawings, exploration, figures
 from barometre.charts.model import EmptyChart
 from barometre.data.services import Services
+from barometre.publish import export
 from barometre.publish.validation import DEFAULT_DISPLAY, Display
 from barometre.urls import Urls
 from barometre.web import ids, views
@@ -142,13 +143,23 @@ def demo_notice(services: Services) -> html.Div | None:
     )
 
 
+def english(text: str, words: str) -> list:
+    """``text`` with ``words`` marked as English: a French voice reads them wrong otherwise
+    (RGAA 8.7)."""
+    before, found, after = text.partition(words)
+    return [before, html.Span(words, lang="en"), after] if found else [text]
+
+
 def colophon() -> html.Div:
     """Return what a printed page ends with: the licence and the page's address (print only)."""
     return html.Div(
         [
             html.P(
-                f"{SITE_NAME} de la Gendarmerie nationale — données publiées sous "
-                "Licence Ouverte / Open Licence 2.0."
+                [
+                    f"{SITE_NAME} de la Gendarmerie nationale — données publiées sous ",
+                    *english(export.LICENCE["title"], "Open Licence"),
+                    ".",
+                ]
             ),
             # Filled in the browser (callbacks/pages.py): the address with its query string.
             html.P(["Adresse de cette page\u00a0: ", html.Span(id=ids.PRINT_ADDRESS)]),
@@ -419,12 +430,13 @@ def key_figure_card(card: KeyFigureCard, urls: Urls) -> html.Div:
     )
 
 
-def key_figure_grid(cards: list[KeyFigureCard], urls: Urls) -> html.Div:
-    """Return the key figure cards of a family, in a responsive grid."""
-    return html.Div(
+def key_figure_grid(cards: list[KeyFigureCard], urls: Urls) -> html.Ul:
+    """Return the key figure cards of a family, in a responsive grid: a list (RGAA 9.3, a
+    series of like cards)."""
+    return html.Ul(
         [
-            html.Div(key_figure_card(card, urls), className="col-12 col-sm-6 col-lg-4 mb-3")
+            html.Li(key_figure_card(card, urls), className="col-12 col-sm-6 col-lg-4 mb-3")
             for card in cards
         ],
-        className="row",
+        className="row list-unstyled",
     )

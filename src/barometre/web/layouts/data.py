@@ -10,7 +10,7 @@ from barometre.data.services import Services
 from barometre.publish import export
 from barometre.urls import Urls
 from barometre.web import views
-from barometre.web.layouts.common import SITE_NAME, Page
+from barometre.web.layouts.common import SITE_NAME, Page, english
 
 DATA_PATH = "/donnees"
 API_PATH = "/api"
@@ -23,12 +23,17 @@ def _coverage(bounds) -> str:
     return f"du {french.format_date(bounds[0])} au {french.format_date(bounds[1])}"
 
 
+def licence_link() -> html.A:
+    """A link to the licence, named by its official name."""
+    return html.A(english(export.LICENCE["title"], "Open Licence"), href=export.LICENCE["path"])
+
+
 def data_page(services: Services) -> Page:
     """Return the « Données » page: metadata of every indicator, links, bulk download."""
     urls = Urls(services.settings.url_prefix)
     api = urls.path("/api/v1")
     threshold = services.settings.secrecy_threshold
-    licence = html.A(export.LICENCE["title"], href=export.LICENCE["path"])
+    licence = licence_link()
     entries = []
     for indicator in services.catalogue.indicators:
         bounds = views.coverage(services, indicator.id)
@@ -122,7 +127,12 @@ def data_page(services: Services) -> Page:
     return Page(title=f"Données — {SITE_NAME}", content=content)
 
 
-def _example(title: str, command: str, explanation: str) -> html.Div:
+def _header(name: str) -> html.Code:
+    """An HTTP header's name, as code and in English (RGAA 8.7)."""
+    return html.Code(name, lang="en")
+
+
+def _example(title: str, command: str, explanation: str | list) -> html.Div:
     return html.Div(
         [
             html.H3(title),
@@ -169,7 +179,7 @@ def api_page(services: Services) -> Page:
                 "Description formelle (OpenAPI 3.1)\u202f: ",
                 html.A(f"{api}/openapi.json", href=f"{api}/openapi.json"),
                 ". Données sous ",
-                html.A(export.LICENCE["title"], href=export.LICENCE["path"]),
+                licence_link(),
                 ".",
             ]
         ),
@@ -228,8 +238,13 @@ def api_page(services: Services) -> Page:
         _example(
             "Ne télécharger que si les données ont changé",
             f"curl -H 'If-None-Match: \"<ETag reçu>\"' -i '{base}/indicateurs'",
-            "Chaque réponse porte un ETag et une date Last-Modified : la réponse 304 (non modifié) "
-            "évite de retélécharger des données inchangées.",
+            [
+                "Chaque réponse porte un en-tête ",
+                _header("ETag"),
+                " et une date ",
+                _header("Last-Modified"),
+                " : la réponse 304 (non modifié) évite de retélécharger des données inchangées.",
+            ],
         ),
         html.H2("Règles"),
         html.Ul(
@@ -249,13 +264,20 @@ def api_page(services: Services) -> Page:
                     "fin précède le début) n'est pas une erreur\u00a0: la réponse est vide."
                 ),
                 html.Li(
-                    "Si les données ne peuvent pas être lues, la réponse est 503, avec l'en-tête "
-                    "Retry-After (le délai en secondes avant de réessayer)."
+                    [
+                        "Si les données ne peuvent pas être lues, la réponse est 503, avec "
+                        "l'en-tête ",
+                        _header("Retry-After"),
+                        " (le délai en secondes avant de réessayer).",
+                    ]
                 ),
                 html.Li(
-                    "Au plus 5000 lignes par réponse : au-delà, la réponse est découpée en pages ; "
-                    'l\'en-tête Link (rel="next") et le champ « liens.suivant » mènent à la '
-                    "suivante."
+                    [
+                        "Au plus 5000 lignes par réponse : au-delà, la réponse est découpée en "
+                        "pages ; l'en-tête ",
+                        _header("Link"),
+                        ' (rel="next") et le champ « liens.suivant » mènent à la suivante.',
+                    ]
                 ),
                 html.Li(
                     "Secret statistique : les ventilations sont publiées par mois clos (une "

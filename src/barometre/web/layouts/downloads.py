@@ -96,8 +96,11 @@ def downloads(
     return html.Div(
         [
             html.Span("Télécharger\u00a0:", className="me-2", **{"aria-hidden": "true"}),
-            *links,
-            *images,
+            # A row of like links is a list (RGAA 9.3): a reader hears how many there are.
+            html.Ul(
+                [html.Li(link) for link in (*links, *images)],
+                className="list-unstyled d-flex flex-wrap gap-2 mb-0",
+            ),
         ],
         className="chart-downloads d-flex flex-wrap gap-2 align-items-center mb-3",
         role="group",
