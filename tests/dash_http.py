@@ -41,8 +41,10 @@ def indicator_payload(
 ) -> dict:
     """Return the body of the indicator page's callback (``departement``: '' = France;
     checkboxes clicked as many times)."""
+    from barometre.web.callbacks.indicator import OUTPUTS
+
     return callback_payload(
-        [("resultats", "children"), ("message", "children")],
+        OUTPUTS,
         [
             ("periode-debut", "value", start),
             ("periode-fin", "value", end),

@@ -101,6 +101,7 @@ def test_the_indicator_callback_redraws_for_a_new_period_and_granularity(client)
     assert body["message"]["children"] == (
         "Graphiques mis à jour\u00a0: par mois, du 1er janvier 2020 au 31 décembre 2020."
     )
+    assert body["message-erreur"]["children"] is None  # a former error's message goes
 
 
 @pytest.mark.parametrize(
@@ -122,7 +123,9 @@ def test_bad_controls_get_a_french_message_and_keep_the_charts(
     assert response.status_code == 200
     body = response.get_json()["response"]
     assert "resultats" not in body  # the charts on screen stay as they were
-    assert message in json.dumps(body["message"], ensure_ascii=False)
+    # An error's message is an alert, and the status says nothing (RGAA 7.5).
+    assert message in json.dumps(body["message-erreur"], ensure_ascii=False)
+    assert body["message"]["children"] is None
 
 
 def test_healthz_reports_the_data_version(client, demo_store):

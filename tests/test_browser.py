@@ -171,4 +171,4 @@ def test_a_bad_period_gets_a_message(live_server, page):
     page.keyboard.press("Enter")
     # The end date, sent as its field lost the focus, gets its own answer first.
     error = "La date de début doit précéder la date de fin."
-    page.locator("#message").filter(has_text=error).wait_for()
+    page.locator("#message-erreur").filter(has_text=error).wait_for()

@@ -131,7 +131,7 @@ def test_the_indicator_callback_refuses_bad_departements_in_french(
     status, text, elapsed = post_callback(hostile_client, body)
     assert_safe(status, text, elapsed)
     assert status == 200
-    message = json.loads(text)["response"]["message"]["children"]["props"]["children"]
+    message = json.loads(text)["response"]["message-erreur"]["children"]["props"]["children"]
     assert "Département inconnu" in message or "pas ventilé par département" in message
     assert "<script>" not in text and "x" * 100 not in text  # the value is never echoed
 

@@ -652,7 +652,7 @@ def test_a_wrong_entry_is_said_in_text_tied_to_its_field(
     says what is expected (the values allowed, the order of the dates); the field is marked
     invalid and described by that text in the accessibility tree, until corrected."""
     open_dash_page(page, f"{live_server.url}/indicateurs/{PLAIN}")
-    message = ids.MESSAGE
+    message = ids.MESSAGE_ERROR
     if where == "builder":
         page.click(f"#{ids.EMBED_OPEN}")
         page.wait_for_selector(f"#{ids.EMBED_DIALOG}[open]")
@@ -660,7 +660,9 @@ def test_a_wrong_entry_is_said_in_text_tied_to_its_field(
     else:
         page.fill(f"#{ids.END}", "2022-06-01")
         page.keyboard.press("Enter")
-        page.locator(f"#{message}").filter(has_text="mis à jour").wait_for()
+        page.locator(f"#{ids.MESSAGE}").filter(has_text="mis à jour").wait_for()
+    # RGAA 7.5.2: the message that says an entry is wrong is an alert.
+    assert page.get_attribute(f"#{message}", "role") == "alert"
     assert invalid_state(page, field) == {"invalid": False, "description": ""}
     page.fill(f"#{field}", entered)
     page.keyboard.press("Enter")
@@ -669,6 +671,8 @@ def test_a_wrong_entry_is_said_in_text_tied_to_its_field(
     assert page.get_attribute(f"#{field}", "aria-invalid") == "true"
     assert invalid_state(page, field) == {"invalid": True, "description": text}
     assert near(page, message, field), "message loin du champ ou invisible"
+    if where != "builder":  # the status no longer says the former result
+        assert page.locator(f"#{ids.MESSAGE}").text_content() == ""
     assert page.evaluate("document.activeElement.id") == field  # the reader stays on the field
     page.fill(f"#{field}", corrected)
     page.keyboard.press("Enter")

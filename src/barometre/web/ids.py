@@ -12,6 +12,8 @@ END = "periode-fin"
 GRANULARITY = "granularite"
 RESULTS = "resultats"
 MESSAGE = "message"
+# A wrong entry's message: an alert, where the message above is a status (RGAA 7.5).
+MESSAGE_ERROR = "message-erreur"
 # Permalinks: what the main region shows ({pathname, search}), and « Partager ».
 PAGE_STATE = "etat-page"
 SHARE = "partager"

@@ -13,9 +13,15 @@ from dash import Output
 STATES = ("aria-invalid", "aria-describedby")
 
 
+def properties(fields: dict[str, str]) -> list[tuple[str, str]]:
+    """Return the (component id, property) of the invalid state of ``fields`` (parameter ->
+    component id), in the order of ``states``."""
+    return [(field, state) for field in fields.values() for state in STATES]
+
+
 def outputs(fields: dict[str, str]) -> list[Output]:
-    """Return the outputs of the invalid state of ``fields`` (parameter -> component id)."""
-    return [Output(field, state) for field in fields.values() for state in STATES]
+    """Return the outputs of the invalid state of ``fields``."""
+    return [Output(*pair) for pair in properties(fields)]
 
 
 def states(fields: dict[str, str], invalid: str, message_id: str) -> list:

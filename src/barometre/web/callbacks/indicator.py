@@ -14,6 +14,14 @@ from barometre.web.layouts import indicator as layout
 
 # The period form's fields by the parameter each sets (a wrong one is marked, RGAA 11.10).
 FIELDS = {"debut": ids.START, "fin": ids.END, "granularite": ids.GRANULARITY}
+# What the period form's callback sets, in order (tests/dash_http.py asks for them too): the
+# results, a status message or an error's (RGAA 7.5), the fields' invalid states.
+OUTPUTS = [
+    (ids.RESULTS, "children"),
+    (ids.MESSAGE, "children"),
+    (ids.MESSAGE_ERROR, "children"),
+    *fields.properties(FIELDS),
+]
 
 
 def update(
@@ -26,8 +34,8 @@ def update(
     event_clicks=0,
     compare_clicks=0,
 ) -> tuple:
-    """Return the new charts, the message and the parameter in error ("" when none) for the
-    submitted controls (validated here).
+    """Return the new charts, the message, and the parameter in error for the submitted
+    controls (validated here): None when they are right, "" for an error of no field.
 
     The checkboxes' click counts say what the evolution chart shows (as assets/indicator.js
     reads them), so that a new period keeps the reader's choice.
@@ -49,7 +57,7 @@ def update(
     return (
         layout.results(charts, services, query, display),
         updated_message(services, query),
-        "",
+        None,
     )
 
 
@@ -76,12 +84,11 @@ def register(app, services: Services) -> None:
         results, message, invalid = update(
             services, indicator_id, start, end, granularity, departement, events, compare
         )
-        return results, message, *fields.states(FIELDS, invalid, ids.MESSAGE)
+        said = [message, None] if invalid is None else [None, message]
+        return results, *said, *fields.states(FIELDS, invalid, ids.MESSAGE_ERROR)
 
     app.callback(
-        Output(ids.RESULTS, "children"),
-        Output(ids.MESSAGE, "children"),
-        *fields.outputs(FIELDS),
+        *(Output(*pair) for pair in OUTPUTS),
         Input(ids.START, "value"),
         Input(ids.END, "value"),
         Input(ids.GRANULARITY, "value"),

@@ -77,7 +77,8 @@ def builder(catalogue: Catalogue, indicator: Indicator, bounds: tuple[dt.date, d
                 "contenu\u00a0; sans le script, il garde la hauteur minimale."
             ),
             html.Div(fields, className="embed-builder-fields"),
-            html.P(id=ids.EMBED_MESSAGE, role="status", className="form-message"),
+            # Only ever a wrong entry's message: an alert (RGAA 7.5).
+            html.P(id=ids.EMBED_MESSAGE, role="alert", className="form-message"),
             html.H3("Aperçu", className="h5"),
             html.Iframe(
                 id=ids.EMBED_PREVIEW,

@@ -65,6 +65,8 @@ def page(
             html.Div(
                 id=ids.MESSAGE, role="status", className="form-message", **{"aria-live": "polite"}
             ),
+            # Empty until a wrong entry: an alert region must be there before what it says.
+            html.Div(id=ids.MESSAGE_ERROR, role="alert", className="form-message"),
             # data-busy-region: assets/theme.js sets aria-busy while a callback updates it.
             html.Div(
                 results(
