@@ -23,6 +23,7 @@ from walk import presentation_problems
 
 from barometre.charts import figures
 from barometre.data import catalogue as catalogue_module
+from barometre.web import ids
 
 CATALOGUE = catalogue_module.load()
 INDICATOR = "brigade-numerique-demandes"  # an evolution, flat bars (motifs) and upright (hours)
@@ -206,6 +207,9 @@ HIDDEN_KINDS = {
     # The line under the map, for sighted mouse users: the name of the département under the
     # pointer, which is its link's name (carte.js).
     ".carte-info": "la ligne sous la carte, qui répète le nom du lien du département survolé",
+    # Words shown only without style sheets: a checkbox's state, « Mise à jour… »
+    # (aria-checked, aria-busy for assistive technologies).
+    ".unstyled-only": "l'état d'une case ou « Mise à jour… », en mots pour une lecture sans styles",
     # The map's drawing: each département is a link named with its value; the legend is text.
     ".carte-svg *, .carte-svg": "le dessin de la carte, dont chaque département est un lien nommé",
 }
@@ -321,56 +325,115 @@ def test_every_text_shown_is_still_there_with_style_sheets_off(browser, live_ser
         page.context.close()
 
 
-# Information drawn by a style sheet alone (10.2): text it generates (::before, ::after) and
-# images it draws (background-image) where something is shown. KNOWN_STYLE_ONLY is what the
-# audit found (non-conformity of 10.2, docs/audit-rgaa.toml): the list must change with the site.
+# Information drawn by a style sheet (10.2): images it draws (background-image) where something
+# is shown, and checkboxes drawn by it (role="checkbox"), whose state must then be said in words
+# shown without style sheets (.unstyled-only, layouts/common.CHECKED_WORDS).
 STYLE_ONLY = """() => {
   const found = [];
   const shown = el => el.checkVisibility({visibilityProperty: true});
+  const name = el => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`;
+  const words = {true: ' (case cochée)', false: ' (case non cochée)'};
+  const said = box => {
+    const text = box.querySelector(':scope > .unstyled-only');
+    return text !== null && text.textContent === words[box.getAttribute('aria-checked')];
+  };
+  for (const box of document.querySelectorAll('[role=checkbox]:not(input)')) {
+    if (shown(box) && !said(box)) found.push(`case sans son état en mots : ${name(box)}`);
+  }
   for (const el of document.body.querySelectorAll('*')) {
-    // A select draws its own arrow without style sheets; plotly.js's drawing has its table.
-    if (!shown(el) || el.matches('select') || el.closest('.js-plotly-plot')) continue;
+    // A select draws its own arrow without style sheets; plotly.js's drawing has its table; a
+    // checkbox's tick is said in words (above).
+    if (!shown(el) || el.matches('select') || el.closest('.js-plotly-plot, [role=checkbox]')) {
+      continue;
+    }
     const image = getComputedStyle(el).backgroundImage;
     if (image && image !== 'none' && !/gradient/.test(image)) {
-      found.push(`image de fond : ${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`);
+      found.push(`image de fond : ${name(el)}`);
     }
-  }
-  // A checkbox that is not a native one: its state is drawn by the style sheet.
-  for (const el of document.querySelectorAll('[role=checkbox]:not(input)')) {
-    if (shown(el)) found.push(`case dessinée par la feuille de style : ${el.tagName.toLowerCase()}`
-      + `.${[...el.classList].join('.')}`);
   }
   return [...new Set(found)];
 }"""
 GENERATED_TEXT = re.compile(r"content:\s*\"([^\"]*\w[^\"]*)\"")
-KNOWN_STYLE_ONLY = {
-    # The tick of « Afficher les événements » and « Comparer avec l'année précédente »
-    # (role="checkbox" buttons): Bootstrap's check image; without style sheets the state is
-    # not shown (assistive technologies get aria-checked).
-    "image de fond : span.form-check-input",
-    "case dessinée par la feuille de style : button.check-toggle",
-    # The same two in an embed (embed.css draws the box and its tick from aria-checked).
-    "case dessinée par la feuille de style : button.embed-check",
-    # Over each chart while its results are updated (aria-busy for assistive technologies).
-    "barometre.css : Mise à jour\\2026",
+# Text a style sheet generates, and where it is said in words without style sheets.
+SAID_WITHOUT_STYLES = {
+    "barometre.css : Mise à jour\\2026": "la note « Mise à jour… » avant la région (theme.js)",
 }
 
 
+def test_every_text_a_style_sheet_generates_is_said_without_it():
+    found = {
+        f"{sheet.name} : {text}"
+        for sheet in STYLES
+        for text in GENERATED_TEXT.findall(sheet.read_text(encoding="utf-8"))
+    }
+    assert GENERATED_TEXT.findall('.x::after { content: "Nouveau"; }') == ["Nouveau"]
+    assert found == set(SAID_WITHOUT_STYLES)
+
+
+def _states_said(page, button: str) -> None:
+    """Press the checkbox ``button`` twice: each time its words follow its state."""
+    box = page.locator(button).first
+    for _ in range(2):
+        assert page.evaluate(STYLE_ONLY) == []
+        before = box.get_attribute("aria-checked")
+        box.click()
+        page.wait_for_function(
+            "([b, before]) => document.querySelector(b).getAttribute('aria-checked') !== before",
+            arg=[button, before],
+        )
+        page.wait_for_function(f"() => ({STYLE_ONLY})().length === 0")
+
+
 @pytest.mark.browser
-def test_what_style_sheets_alone_show_is_what_the_audit_found(browser, live_server):
-    found = set()
-    for path in (f"/indicateurs/{INDICATOR}", "/", EMBED, f"/indicateurs/{WITH_MAP}"):
-        page = open_drawn(browser, live_server.url + path)
-        try:
-            found |= set(page.evaluate(STYLE_ONLY))
-        finally:
-            page.context.close()
-    for sheet in STYLES:
-        found |= {
-            f"{sheet.name} : {text}"
-            for text in GENERATED_TEXT.findall(sheet.read_text(encoding="utf-8"))
-        }
-    assert found == KNOWN_STYLE_ONLY
+def test_what_style_sheets_draw_is_also_said_in_words(browser, live_server):
+    """10.2: the state of the display's checkboxes (their tick is drawn by style sheets) is in
+    words, on the page, in the server's copy of it and in an embed, after each press; while
+    results are updated, « Mise à jour… » (drawn over each chart) is written before them, and
+    shows once style sheets are off; no other image of a style sheet carries information."""
+    url = f"{live_server.url}/indicateurs/{INDICATOR}"
+    page = open_drawn(browser, url)
+    try:
+        _states_said(page, "#" + ids.SHOW_EVENTS)
+        note = page.locator(".busy-note .unstyled-only").first
+        assert note.text_content() == ""
+        # A callback held back: the results are being updated (aria-busy, theme.js).
+        held = []
+        page.route("**/_dash-update-component", lambda route: held.append(route))
+        page.select_option("#granularite", "annee")
+        page.wait_for_function(
+            "document.querySelector('.busy-note .unstyled-only').textContent === 'Mise à jour…'"
+        )
+        page.evaluate(STYLES_OFF)
+        assert note.is_visible()
+        page.unroute("**/_dash-update-component")
+        for route in held:
+            route.continue_()
+        page.wait_for_function(
+            "document.querySelector('.busy-note .unstyled-only').textContent === ''"
+        )
+    finally:
+        page.context.close()
+    context = browser.new_context(locale="fr-FR", bypass_csp=True)
+    try:
+        copy = context.new_page()
+        copy.route("**/_dash-component-suites/**", lambda route: route.abort())
+        copy.goto(url)
+        # The copy's checkbox flips at a press (prerendered.js) before Dash takes over: as it.
+        assert copy.evaluate(STYLE_ONLY) == []
+        copy.evaluate(
+            f"""() => {{
+                const box = document.getElementById('prerendu-{ids.SHOW_EVENTS}');
+                box.setAttribute('aria-checked', box.getAttribute('aria-checked') === 'true'
+                    ? 'false' : 'true');
+            }}"""
+        )
+        copy.wait_for_function(f"() => ({STYLE_ONLY})().length === 0")
+        embed = context.new_page()
+        embed.goto(live_server.url + EMBED)
+        _states_said(embed, "#afficher-evenements")
+        assert embed.evaluate(STYLE_ONLY) == []
+    finally:
+        context.close()
 
 
 # --- Zoom (10.4) -------------------------------------------------------------------------------

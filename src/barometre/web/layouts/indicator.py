@@ -14,7 +14,13 @@ from barometre.urls import Urls
 from barometre.web import ids, views
 from barometre.web.layouts import controls as native
 from barometre.web.layouts import downloads
-from barometre.web.layouts.common import SITE_NAME, Page, chart_block, display_options
+from barometre.web.layouts.common import (
+    SITE_NAME,
+    Page,
+    busy_note,
+    chart_block,
+    display_options,
+)
 from barometre.web.layouts.embed_builder import builder
 from barometre.web.layouts.map import map_block
 
@@ -66,6 +72,7 @@ def page(
                 id=ids.MESSAGE, role="status", className="form-message", **{"aria-live": "polite"}
             ),
             # data-busy-region: assets/theme.js sets aria-busy while a callback updates it.
+            busy_note(),
             html.Div(
                 results(
                     views.with_display(views.indicator_charts(services, query), display),
