@@ -276,9 +276,23 @@
       return best;
     }
 
+    // Whether the pointer is over the tooltip shown: it stays while the reader reads it there
+    // (WCAG 1.4.13), though the tooltip lets the pointer through to the drawing.
+    function overTip(event) {
+      if (tip.hidden) {
+        return false;
+      }
+      const shown = tip.getBoundingClientRect();
+      return event.clientX >= shown.left && event.clientX <= shown.right
+        && event.clientY >= shown.top && event.clientY <= shown.bottom;
+    }
+
     function pointer(event) {
       if (box.dataset.exploreActive) {
         return; // the keyboard's point stays where the reader put it
+      }
+      if (event.type === "pointermove" && overTip(event)) {
+        return;
       }
       const found = nearest(event);
       if (found) {
@@ -495,16 +509,34 @@
   document.addEventListener("barometre:affichage", (event) =>
     followDisplay(event.detail.search, Boolean(event.detail.copie)));
 
+  // Set on plotly.js's modebar while Échap has hidden the names of its buttons.
+  const TIPS_HIDDEN = "modebar-tips-hidden";
+
   document.addEventListener("keydown", (event) => {
-    // Tooltips shown by the pointer go with Échap (WCAG 1.4.13).
+    // Tooltips shown by the pointer go with Échap (WCAG 1.4.13), plotly.js's labels too.
     if (event.key === "Escape") {
       document.querySelectorAll(".explore-tip, .explore-marker").forEach((node) => {
         if (!node.closest("[data-explore-active]")) {
           node.hidden = true;
         }
       });
+      if (window.Plotly && window.Plotly.Fx) {
+        document.querySelectorAll(".js-plotly-plot").forEach((chart) => window.Plotly.Fx.unhover(chart));
+      }
+      // The names plotly.js's modebar shows under its buttons (CSS, barometre.css) go too,
+      // until the pointer or the focus comes to a button again.
+      document.querySelectorAll(".modebar").forEach((bar) => bar.classList.add(TIPS_HIDDEN));
     }
   });
+
+  const showModebarTips = (event) => {
+    const bar = event.target.closest && event.target.closest(".modebar");
+    if (bar && event.target.closest(".modebar-btn") !== event.relatedTarget?.closest?.(".modebar-btn")) {
+      bar.classList.remove(TIPS_HIDDEN);
+    }
+  };
+  document.addEventListener("pointerover", showModebarTips);
+  document.addEventListener("focusin", showModebarTips);
 
   scan();
   new MutationObserver(scan).observe(document.documentElement, {

@@ -256,6 +256,36 @@
   if (printMedia && printMedia.addEventListener) {
     printMedia.addEventListener("change", function (event) { setPrinting(event.matches); });
   }
+  // Without style sheets (RGAA 10.2), what they draw is said in words, in elements they hide
+  // (.unstyled-only; assistive technologies have the attributes): the state of a checkbox drawn
+  // by them (layouts/common.CHECKED_WORDS), « Mise à jour… » before results being updated.
+  var CHECKED_WORDS = { "true": " (case cochée)", "false": " (case non cochée)" };
+  var BUSY_WORDS = "Mise à jour\u2026";
+
+  function say(words, text) {
+    if (words && words.textContent !== text) {
+      words.textContent = text;
+    }
+  }
+
+  function sayStates() {
+    document.querySelectorAll("[role=checkbox] > .unstyled-only").forEach(function (words) {
+      say(words, CHECKED_WORDS[words.parentElement.getAttribute("aria-checked")] || "");
+    });
+    document.querySelectorAll(".busy-note").forEach(function (note) {
+      var region = note.nextElementSibling;
+      var busy = region !== null && region.getAttribute("aria-busy") === "true";
+      say(note.querySelector(".unstyled-only"), busy ? BUSY_WORDS : "");
+    });
+  }
+  new MutationObserver(sayStates).observe(document.body, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ["aria-checked", "aria-busy"]
+  });
+  sayStates();
+
   var scheduled = false;
   new MutationObserver(function () {
     syncBusy();

@@ -178,6 +178,10 @@ def template(theme: str = "clair") -> go.layout.Template:
             "paper_bgcolor": "rgba(0,0,0,0)",
             "plot_bgcolor": "rgba(0,0,0,0)",
             "margin": {"l": 8, "r": 8, "t": 16, "b": 8, "pad": 0},
+            # The nearest point's label, wherever the pointer is in the plot: a pointer moved
+            # onto a label keeps it (RGAA 10.13, WCAG 1.4.13), where plotly.js's 20 px reach
+            # would drop it.
+            "hoverdistance": -1,
             "hoverlabel": {
                 "bgcolor": colours.hover_background,
                 "bordercolor": colours.axis,

@@ -147,6 +147,10 @@
       var key = CHECKBOXES[box.id];
       shown[key] = !shown[key];
       box.setAttribute("aria-checked", shown[key] ? "true" : "false");
+      // The same in words, for a reader without style sheets (templates/embed.html).
+      box.querySelector(".unstyled-only").textContent = shown[key]
+        ? " (case cochée)"
+        : " (case non cochée)";
       draw();
       followDisplay();
     });

@@ -334,11 +334,32 @@ def display_options(display: Display = DEFAULT_DISPLAY) -> html.Div:
     )
 
 
+# A checkbox's state in words, for a reader without style sheets, which draw its tick (RGAA
+# 10.2); assistive technologies have aria-checked. Kept in step by theme.js and embed.js, which
+# say the same words, and written by templates/embed.html too.
+CHECKED_WORDS = {True: " (case cochée)", False: " (case non cochée)"}
+# What a region being updated (aria-busy) shows over its charts (barometre.css), in words.
+BUSY_WORDS = "Mise à jour\u2026"
+
+
+def unstyled(text: str = "", **attributes) -> html.Span:
+    """Return words shown only without style sheets (hidden from assistive technologies,
+    which have the same in an attribute)."""
+    return html.Span(text, className="unstyled-only", **{"aria-hidden": "true"}, **attributes)
+
+
+def busy_note() -> html.P:
+    """Return the place, just before a ``data-busy-region``, where theme.js writes « Mise à
+    jour… » while the region is updated, for a reader without style sheets."""
+    return html.P(unstyled(), className="busy-note mb-0")
+
+
 def _checkbox(component_id: str, label: str, checked: bool, clicks: int) -> html.Button:
     return html.Button(
         [
             html.Span(className="form-check-input", **{"aria-hidden": "true"}),
             html.Span(label, className="form-check-label"),
+            unstyled(CHECKED_WORDS[checked]),
         ],
         id=component_id,
         type="button",

@@ -13,6 +13,7 @@ from barometre.web import views
 from barometre.web.layouts.common import (
     SITE_NAME,
     Page,
+    busy_note,
     chart_block,
     display_options,
     key_figure_grid,
@@ -60,5 +61,6 @@ def page(services: Services, today: dt.date, display: Display = DEFAULT_DISPLAY)
     )
     # data-busy-region: the display options redraw every family's chart (see indicator.py).
     return Page(
-        title=SITE_NAME, content=[intro, html.Div(sections, **{"data-busy-region": "true"})]
+        title=SITE_NAME,
+        content=[intro, busy_note(), html.Div(sections, **{"data-busy-region": "true"})],
     )

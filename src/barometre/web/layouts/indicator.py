@@ -14,7 +14,13 @@ from barometre.urls import Urls
 from barometre.web import ids, views
 from barometre.web.layouts import controls as native
 from barometre.web.layouts import downloads
-from barometre.web.layouts.common import SITE_NAME, Page, chart_block, display_options
+from barometre.web.layouts.common import (
+    SITE_NAME,
+    Page,
+    busy_note,
+    chart_block,
+    display_options,
+)
 from barometre.web.layouts.embed_builder import builder
 from barometre.web.layouts.map import map_block
 
@@ -68,6 +74,7 @@ def page(
             # Empty until a wrong entry: an alert region must be there before what it says.
             html.Div(id=ids.MESSAGE_ERROR, role="alert", className="form-message"),
             # data-busy-region: assets/theme.js sets aria-busy while a callback updates it.
+            busy_note(),
             html.Div(
                 results(
                     views.with_display(views.indicator_charts(services, query), display),
