@@ -18,6 +18,8 @@ import pytest
 from conftest import hover_a_point, reader_moves
 from deferred import draw_every_chart
 from html_tree import parse
+from rgaa_sample import EMBEDS
+from rgaa_sample import PAGES as SAMPLE  # the audit's sample, as Chromium draws it
 from test_accessibility import CLIPPED, reflow_overflow
 from walk import presentation_problems
 
@@ -32,22 +34,7 @@ ASSETS = Path(__file__).parent.parent / "src" / "barometre" / "assets"
 SCRIPTS = sorted(p for p in ASSETS.rglob("*.js") if "vendor" not in p.parts)
 STYLES = sorted(p for p in ASSETS.rglob("*.css") if "vendor" not in p.parts)
 
-# The audit's sample (docs/audit-rgaa.toml), as Chromium draws it.
-SAMPLE = [
-    "/",
-    "/indicateurs",
-    "/familles/signalements",
-    f"/indicateurs/{INDICATOR}",
-    f"/indicateurs/{WITH_MAP}",
-    f"/indicateurs/{WITH_MAP}?departement=33",
-    "/donnees",
-    "/api",
-    "/a-propos-des-donnees",
-    "/accessibilite",
-    "/plan-du-site",
-    "/page-qui-n-existe-pas",
-]
-EMBED = f"/embed/{INDICATOR}"
+EMBED = EMBEDS[0]  # the sample's embed
 
 
 def open_drawn(browser, url: str, width: int = 1280, height: int = 900, **options):

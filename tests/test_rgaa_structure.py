@@ -23,6 +23,7 @@ import walk
 from conftest import reader_moves, require
 from deferred import draw_every_chart
 from html_tree import parse
+from rgaa_sample import PAGES
 
 from barometre.config import Settings
 from barometre.data import catalogue as catalogue_module
@@ -36,21 +37,8 @@ CATALOGUE = catalogue_module.load()
 WITH_DEPARTEMENTS = next(i.id for i in CATALOGUE.indicators if "departement" in i.breakdowns)
 PLAIN = next(i.id for i in CATALOGUE.indicators if "departement" not in i.breakdowns)
 
-# One page of each kind (the audit's sample, docs/audit-rgaa.toml).
-KINDS = [
-    "/",
-    "/indicateurs",
-    "/familles/signalements",
-    f"/indicateurs/{PLAIN}",
-    f"/indicateurs/{WITH_DEPARTEMENTS}",
-    f"/indicateurs/{WITH_DEPARTEMENTS}?departement=33",
-    "/donnees",
-    "/api",
-    "/a-propos-des-donnees",
-    "/accessibilite",
-    "/plan-du-site",
-    "/page-qui-n-existe-pas",
-]
+# One page of each kind: the audit's sample.
+KINDS = PAGES
 
 
 # -- the Nu Html Checker ---------------------------------------------------------------------------
