@@ -258,9 +258,8 @@
   }
   // Without style sheets (RGAA 10.2), what they draw is said in words, in elements they hide
   // (.unstyled-only; assistive technologies have the attributes): the state of a checkbox drawn
-  // by them (layouts/common.CHECKED_WORDS), « Mise à jour… » before results being updated.
-  var CHECKED_WORDS = { "true": " (case cochée)", "false": " (case non cochée)" };
-  var BUSY_WORDS = "Mise à jour\u2026";
+  // by them, « Mise à jour… » before results being updated. The words are the element's
+  // (layouts/common.checked_words, busy_note).
 
   function say(words, text) {
     if (words && words.textContent !== text) {
@@ -270,12 +269,14 @@
 
   function sayStates() {
     document.querySelectorAll("[role=checkbox] > .unstyled-only").forEach(function (words) {
-      say(words, CHECKED_WORDS[words.parentElement.getAttribute("aria-checked")] || "");
+      var checked = words.parentElement.getAttribute("aria-checked") === "true";
+      say(words, (checked ? words.dataset.coche : words.dataset.nonCoche) || "");
     });
     document.querySelectorAll(".busy-note").forEach(function (note) {
       var region = note.nextElementSibling;
       var busy = region !== null && region.getAttribute("aria-busy") === "true";
-      say(note.querySelector(".unstyled-only"), busy ? BUSY_WORDS : "");
+      var words = note.querySelector(".unstyled-only");
+      say(words, busy && words ? words.dataset.mots : "");
     });
   }
   new MutationObserver(sayStates).observe(document.body, {

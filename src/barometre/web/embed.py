@@ -40,6 +40,7 @@ from barometre.publish.validation import (
 )
 from barometre.urls import Urls
 from barometre.web import errors, ids, views
+from barometre.web.layouts.common import CHECKED_WORDS
 
 log = logging.getLogger(__name__)
 
@@ -324,6 +325,7 @@ def render(
             )
             if box_id in shown.checkboxes
         ],
+        checked_words=CHECKED_WORDS,
         full_page=full_page,
         config=_json_script(config),
         head=Markup(head),  # noqa: S704  # nosec: sharing.head_tags escapes

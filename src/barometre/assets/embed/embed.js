@@ -148,9 +148,8 @@
       shown[key] = !shown[key];
       box.setAttribute("aria-checked", shown[key] ? "true" : "false");
       // The same in words, for a reader without style sheets (templates/embed.html).
-      box.querySelector(".unstyled-only").textContent = shown[key]
-        ? " (case cochée)"
-        : " (case non cochée)";
+      var words = box.querySelector(".unstyled-only");
+      words.textContent = shown[key] ? words.dataset.coche : words.dataset.nonCoche;
       draw();
       followDisplay();
     });

@@ -335,23 +335,34 @@ def display_options(display: Display = DEFAULT_DISPLAY) -> html.Div:
 
 
 # A checkbox's state in words, for a reader without style sheets, which draw its tick (RGAA
-# 10.2); assistive technologies have aria-checked. Kept in step by theme.js and embed.js, which
-# say the same words, and written by templates/embed.html too.
+# 10.2); assistive technologies have aria-checked. theme.js and embed.js keep them in step with
+# the state, reading both from the element (``checked_words``).
 CHECKED_WORDS = {True: " (case cochée)", False: " (case non cochée)"}
 # What a region being updated (aria-busy) shows over its charts (barometre.css), in words.
 BUSY_WORDS = "Mise à jour\u2026"
 
 
-def unstyled(text: str = "", **attributes) -> html.Span:
+def unstyled(children: str = "", **attributes) -> html.Span:
     """Return words shown only without style sheets (hidden from assistive technologies,
     which have the same in an attribute)."""
-    return html.Span(text, className="unstyled-only", **{"aria-hidden": "true"}, **attributes)
+    return html.Span(
+        children=children, className="unstyled-only", **{"aria-hidden": "true"}, **attributes
+    )
+
+
+def checked_words(checked: bool) -> dict[str, str]:
+    """Return the words of a checkbox's state and, for the scripts, both states' words."""
+    return {
+        "children": CHECKED_WORDS[checked],
+        "data-coche": CHECKED_WORDS[True],
+        "data-non-coche": CHECKED_WORDS[False],
+    }
 
 
 def busy_note() -> html.P:
-    """Return the place, just before a ``data-busy-region``, where theme.js writes « Mise à
-    jour… » while the region is updated, for a reader without style sheets."""
-    return html.P(unstyled(), className="busy-note mb-0")
+    """Return the place, just before a ``data-busy-region``, where theme.js writes its words
+    (``data-mots``) while the region is updated, for a reader without style sheets."""
+    return html.P(unstyled(**{"data-mots": BUSY_WORDS}), className="busy-note mb-0")
 
 
 def _checkbox(component_id: str, label: str, checked: bool, clicks: int) -> html.Button:
@@ -359,7 +370,7 @@ def _checkbox(component_id: str, label: str, checked: bool, clicks: int) -> html
         [
             html.Span(className="form-check-input", **{"aria-hidden": "true"}),
             html.Span(label, className="form-check-label"),
-            unstyled(CHECKED_WORDS[checked]),
+            unstyled(**checked_words(checked)),
         ],
         id=component_id,
         type="button",
