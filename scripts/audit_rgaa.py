@@ -97,6 +97,8 @@ def markdown(grid: list[dict], data: dict) -> str:
         f"{counts['non conforme']} ; non applicables : {counts['non applicable']} ; "
         f"non évalués : {counts[NOT_EVALUATED]}.",
     ]
+    if data.get("reste"):
+        lines.append(f"Reste à vérifier avant tout taux de conformité : {data['reste']}")
     if counts[NOT_EVALUATED]:
         lines.append(
             "Audit en cours : tant qu'un critère n'est pas évalué, aucun taux de conformité n'est "
@@ -121,14 +123,15 @@ def markdown(grid: list[dict], data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def conformity(grid: list[dict]) -> tuple[str, float | None]:
+def conformity(grid: list[dict], left: str = "") -> tuple[str, float | None]:
     """The state of conformity the declaration must state, and the rate it rests on.
 
     The RGAA's three states: « totalement conforme » when every applicable criterion is met,
     « partiellement conforme » from 50 %, « non conforme » below or while no complete audit
-    measures every criterion (then no rate).
+    measures every criterion (then no rate): a criterion not evaluated, or what is ``left`` to
+    verify (the audit's ``reste``), leaves it incomplete.
     """
-    if any(row["verdict"] == NOT_EVALUATED for row in grid):
+    if left or any(row["verdict"] == NOT_EVALUATED for row in grid):
         return "non conforme", None
     met = sum(row["verdict"] == "conforme" for row in grid)
     failed = sum(row["verdict"] == "non conforme" for row in grid)
@@ -140,7 +143,7 @@ def conformity(grid: list[dict]) -> tuple[str, float | None]:
 
 def declaration(grid: list[dict], data: dict) -> str:
     """What the site's declaration states, as JSON (read by web/layouts/accessibility.py)."""
-    state, rate = conformity(grid)
+    state, rate = conformity(grid, data.get("reste", ""))
     counts = {v: sum(r["verdict"] == v for r in grid) for v in (*VERDICTS_ALLOWED, NOT_EVALUATED)}
     summary = {
         "date": data["date"].isoformat(),
@@ -148,6 +151,7 @@ def declaration(grid: list[dict], data: dict) -> str:
         "taux": rate,
         "criteres": len(grid),
         "decomptes": counts,
+        "reste": data.get("reste", ""),
         "echantillon": data.get("echantillon", {}),
         "non_conformes": [
             {"critere": row["number"], "intitule": row["title"], "constat": row["methode"]}

@@ -56,6 +56,8 @@ def _grid(*verdicts: str) -> list[dict]:
 )
 def test_the_state_of_conformity_follows_the_rgaa_s_three_states(verdicts, state, rate):
     assert audit_rgaa.conformity(_grid(*verdicts)) == (state, rate)
+    # What is left to verify makes the audit incomplete, whatever the verdicts.
+    assert audit_rgaa.conformity(_grid(*verdicts), "la page 404") == ("non conforme", None)
 
 
 def test_an_audit_without_its_date_is_refused(tmp_path):
@@ -140,7 +142,8 @@ def test_the_declaration_states_the_audit_s_state_rate_and_non_conformities(
         text = declaration_text(app)
         assert f"est {audit['etat']} avec" in text
         grid = audit_rgaa.rows(audit_rgaa.criteria(), audit_rgaa.audit())
-        assert audit_rgaa.conformity(grid) == (audit["etat"], audit["taux"])
+        left = audit_rgaa.audit().get("reste", "")
+        assert audit_rgaa.conformity(grid, left) == (audit["etat"], audit["taux"])
         for name, address in audit["echantillon"].items():
             assert name in text and address in text
         assert accessibility.format_date(dt.date.fromisoformat(audit["date"])) in text

@@ -66,6 +66,7 @@ NOT_ACCESSIBLE = (
 TOOLS = (
     "axe-core 4.14 (règles WCAG 2.0 et 2.1, niveaux A et AA)",
     "Lighthouse 12.2.3 (catégorie accessibilité)",
+    "Nu Html Checker 26.9.27, le validateur du W3C (validité du code)",
     "Playwright pilotant Chromium, et ses instantanés de l'arbre d'accessibilité",
     "les tests du projet, un par critère qu'une machine peut décider (grille d'audit)",
 )
@@ -88,11 +89,15 @@ def state_paragraphs(results: dict) -> list:
             "impose cet état tant qu'aucun audit complet ne mesure chacun d'eux."
         )
         evaluated = results["criteres"] - counts["non évalué"]
+        left = (
+            f"{counts['non évalué']} restent à évaluer."
+            if counts["non évalué"]
+            else f"reste à vérifier{NBSP}: {results['reste']}"
+        )
         measure = (
             f"L'audit interne en cours, mené par l'équipe du {SITE_NAME}, a évalué {evaluated} "
             f"des {results['criteres']} critères du RGAA 4.1{NBSP}: {_counted(counts)}{NBSP}; "
-            f"{counts['non évalué']} restent à évaluer. Le taux de conformité sera calculé "
-            "quand tous le seront."
+            f"{left} Le taux de conformité sera calculé quand l'audit sera complet."
         )
     else:
         why = (
