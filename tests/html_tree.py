@@ -56,6 +56,18 @@ class Element:
         return WHITESPACE.sub(" ", "".join(parts)).strip()
 
 
+    def spoken(self) -> str:
+        """Its text as assistive technologies get it: without what is ``aria-hidden``."""
+        parts: list[str] = []
+        for child in self.children:
+            if isinstance(child, Element):
+                if child.attrs.get("aria-hidden") != "true":
+                    parts.append(child.spoken())
+            else:
+                parts.append(child)
+        return WHITESPACE.sub(" ", "".join(parts)).strip()
+
+
 def has_class(name: str, tag: str | None = None) -> Callable[[Element], bool]:
     """A predicate: the element has class ``name`` (and is a ``tag``, when given)."""
     return lambda element: name in element.classes and (tag is None or element.tag == tag)

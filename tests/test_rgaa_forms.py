@@ -166,16 +166,16 @@ def form_problems(document: Element) -> list[str]:
         while id(group) in parents and group.attrs.get("role") not in ("group", "radiogroup"):
             group = parents[id(group)]
         if group.attrs.get("role") not in ("group", "radiogroup"):
-            problems.append(f"case {checkbox.text()!r} hors d'un regroupement (11.5)")
-        if checkbox.text() not in CHECKBOXES:
-            problems.append(f"case {checkbox.text()!r} hors inventaire (11.2)")
+            problems.append(f"case {checkbox.spoken()!r} hors d'un regroupement (11.5)")
+        if checkbox.spoken() not in CHECKBOXES:
+            problems.append(f"case {checkbox.spoken()!r} hors inventaire (11.2)")
         if checkbox.attrs.get("aria-checked") not in ("true", "false"):
-            problems.append(f"case {checkbox.text()!r} sans état aria-checked (7.1)")
+            problems.append(f"case {checkbox.spoken()!r} sans état aria-checked (7.1)")
     for optgroup in document.find_all(lambda e: e.tag == "optgroup"):
         if not optgroup.attrs.get("label", "").strip():
             problems.append("groupe d'options sans label (11.8)")
     for button in document.find_all(is_button):
-        visible = button.text()
+        visible = button.spoken()
         name = button.attrs.get("aria-label") or visible
         if name not in BUTTONS:
             problems.append(f"bouton {name!r} hors inventaire (11.9)")
