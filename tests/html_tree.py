@@ -55,7 +55,6 @@ class Element:
             parts.append(child.text() if isinstance(child, Element) else child)
         return WHITESPACE.sub(" ", "".join(parts)).strip()
 
-
     def spoken(self) -> str:
         """Its text as assistive technologies get it: without what is ``aria-hidden``."""
         parts: list[str] = []

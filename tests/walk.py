@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from dash_http import callback_payload, components, route_payload_for
+from forms_inventory import form_problems
 from html_tree import Element, parse
 
 from barometre.publish.validation import Display
@@ -877,6 +878,7 @@ def visit(job: Job) -> Outcome:
                         outcome.problems += landmark_problems(markup, document)
                     outcome.problems += structure_problems(markup, document)
                     outcome.problems += document_problems(markup, document)
+                    outcome.problems += form_problems(document)
         except Exception as error:  # noqa: BLE001 - reported with the URL, as any failure
             outcome.problems.append("exception : " + _last_line(traceback.format_exception(error)))
     outcome.errors = [error_line(record) for record in keep.records]
