@@ -34,8 +34,9 @@ AUDIT_RESULTS = (
     "thèmes, tableaux de données ouverts, listes déroulantes et thème utilisés.",
     "Lighthouse 12.2.3, catégorie accessibilité\u00a0: 100 sur 100 sur la page d'accueil et sur "
     "une page d'indicateur.",
-    "Parcours au clavier (Tab et Maj+Tab) de chaque page\u00a0: tous les éléments interactifs "
-    "sont atteints, ont un nom accessible et un indicateur de focus visible, sans piège.",
+    "Parcours au clavier (Tab et Maj+Tab) de l'accueil, d'une page d'indicateur et du plan du "
+    "site\u00a0: tous les éléments interactifs sont atteints, ont un nom accessible et un "
+    "indicateur de focus visible, sans piège.",
     "Chaque graphique a un résumé textuel et un tableau de données dont les valeurs sont "
     "vérifiées égales à celles du graphique.",
     "Chaque sorte de graphique (évolution, même période un an avant, département avec des "
@@ -55,7 +56,8 @@ CHART_KEYS = (
     ("Échap", "quitter le graphique (le focus passe au bouton « Point précédent »)"),
 )
 NOT_ACCESSIBLE = (
-    "Le zoom et le déplacement dans les graphiques ne se font qu'au pointeur. Alternative\u00a0: "
+    "Le déplacement dans un graphique agrandi ne se fait qu'au pointeur (le zoom a ses boutons, "
+    "atteints au clavier). Alternative\u00a0: "
     "chaque graphique se parcourt point par point au clavier et avec un lecteur d'écran (voir "
     "« Parcourir un graphique » ci-dessous), a un résumé textuel et toutes ses données dans un "
     "tableau (« Voir les données »), et ses données sont téléchargeables.",
