@@ -124,15 +124,16 @@ def _drawings(node, label: str, out: list[str]) -> None:
 DRAWING_REFERENCE = re.compile(r'\saria-labelledby="([^"]*)"')
 
 
+def prefixed_ids(value: str) -> str:
+    """Return an id, or a list of ids (``aria-labelledby``), as the copy names them."""
+    return " ".join(ID_PREFIX + part for part in value.split())
+
+
 def prefixed(drawing: str) -> str:
     """Return a drawing whose references to the page's ids carry the copy's prefix, as the
     copy's own attributes do (``_attributes``): the map's group keeps its heading as name."""
     return DRAWING_REFERENCE.sub(
-        lambda found: (
-            ' aria-labelledby="'
-            + " ".join(ID_PREFIX + part for part in found.group(1).split())
-            + '"'
-        ),
+        lambda found: ' aria-labelledby="' + prefixed_ids(found.group(1)) + '"',
         drawing,
     )
 
@@ -216,7 +217,7 @@ def _attributes(node: Component, skip: str = "") -> str:
             # element's twin by its position instead.
             continue
         if attribute in REFERENCES or attribute == "id":
-            value = " ".join(ID_PREFIX + part for part in str(value).split())
+            value = prefixed_ids(str(value))
         elif attribute == "href" and str(value).startswith("#"):
             value = "#" + ID_PREFIX + str(value)[1:]
         parts.append(f" {attribute}" if value is True else f' {attribute}="{escape(str(value))}"')
