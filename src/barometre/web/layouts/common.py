@@ -150,6 +150,11 @@ def english(text: str, words: str) -> list:
     return [before, html.Span(words, lang="en"), after] if found else [text]
 
 
+def licence_name() -> list:
+    """The data's licence by its official name, its English part marked."""
+    return english(export.LICENCE["title"], "Open Licence")
+
+
 def colophon() -> html.Div:
     """Return what a printed page ends with: the licence and the page's address (print only)."""
     return html.Div(
@@ -157,7 +162,7 @@ def colophon() -> html.Div:
             html.P(
                 [
                     f"{SITE_NAME} de la Gendarmerie nationale — données publiées sous ",
-                    *english(export.LICENCE["title"], "Open Licence"),
+                    *licence_name(),
                     ".",
                 ]
             ),

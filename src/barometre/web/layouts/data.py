@@ -10,7 +10,7 @@ from barometre.data.services import Services
 from barometre.publish import export
 from barometre.urls import Urls
 from barometre.web import views
-from barometre.web.layouts.common import SITE_NAME, Page, english
+from barometre.web.layouts.common import SITE_NAME, Page, licence_name
 
 DATA_PATH = "/donnees"
 API_PATH = "/api"
@@ -25,7 +25,7 @@ def _coverage(bounds) -> str:
 
 def licence_link() -> html.A:
     """A link to the licence, named by its official name."""
-    return html.A(english(export.LICENCE["title"], "Open Licence"), href=export.LICENCE["path"])
+    return html.A(licence_name(), href=export.LICENCE["path"])
 
 
 def data_page(services: Services) -> Page:
