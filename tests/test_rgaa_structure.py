@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import walk
-from conftest import reader_moves, require
+from conftest import require
 from deferred import draw_every_chart
 from html_tree import parse
 from rgaa_sample import PAGES
@@ -128,16 +128,10 @@ def test_every_page_kind_the_server_sends_is_valid_html(client, tmp_path):
 
 
 @pytest.fixture
-def page(browser):
-    # Playwright's waits evaluate expressions, which the site's CSP forbids (no 'unsafe-eval').
-    context = browser.new_context(
-        locale="fr-FR", viewport={"width": 1280, "height": 900}, bypass_csp=True
-    )
-    reader_moves(context)
-    page = context.new_page()
+def page(page):
+    """conftest's page (Dash started, the CSP bypassed for Playwright's waits), given longer."""
     page.set_default_timeout(TIMEOUT_MS)
-    yield page
-    context.close()
+    return page
 
 
 # plotly.js's own words, when its French locale is not applied (assets/plotly-locale-fr.js).
