@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from html.parser import HTMLParser
 
 # ASCII whitespace only: the non-breaking spaces of French typography are part of the text.
@@ -35,10 +36,21 @@ class Element:
 
     def iter(self) -> Iterator[Element]:
         """This element and every element below it, in document order."""
-        yield self
-        for child in self.children:
-            if isinstance(child, Element):
-                yield from child.iter()
+        return iter(self.descendants)
+
+    @cached_property
+    def descendants(self) -> list[Element]:
+        """This element and every element below it, in document order: listed once, as a tree
+        read from a page is not changed and is searched many times."""
+        found = []
+        stack = [self]
+        while stack:
+            element = stack.pop()
+            found.append(element)
+            stack.extend(
+                child for child in reversed(element.children) if isinstance(child, Element)
+            )
+        return found
 
     def find_all(self, match: Callable[[Element], bool]) -> list[Element]:
         """Every element below (or being) this one that ``match`` accepts."""
