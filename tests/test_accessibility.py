@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import rgaa_sample
 from colours import contrast
 from conftest import reader_moves, require
 from dash import dcc
@@ -42,16 +43,21 @@ PLAIN = next(i.id for i in CATALOGUE.indicators if "departement" not in i.breakd
 # Pages checked at every width, in both themes (the home page, an indicator page with its
 # 101 départements, the site map).
 MATRIX = ["/", f"/indicateurs/{WITH_DEPARTEMENTS}", "/plan-du-site"]
-# Every other page of the site map, plus a 404: checked at 1280 px in the light theme.
+# Every other page of the site map, plus a 404: checked at 1280 px in the light theme; the
+# pages of the audit's sample are checked in both themes by test_rgaa_sample.
 SITE_MAP = [
-    "/indicateurs",
-    *(f"/familles/{family.id}" for family in CATALOGUE.families),
-    *(f"/indicateurs/{i.id}" for i in CATALOGUE.indicators if i.id != WITH_DEPARTEMENTS),
-    "/a-propos-des-donnees",
-    "/donnees",
-    "/api",
-    "/accessibilite",
-    "/page-qui-n-existe-pas",
+    path
+    for path in (
+        "/indicateurs",
+        *(f"/familles/{family.id}" for family in CATALOGUE.families),
+        *(f"/indicateurs/{i.id}" for i in CATALOGUE.indicators if i.id != WITH_DEPARTEMENTS),
+        "/a-propos-des-donnees",
+        "/donnees",
+        "/api",
+        "/accessibilite",
+        "/page-qui-n-existe-pas",
+    )
+    if path not in rgaa_sample.PAGES
 ]
 
 
@@ -232,69 +238,6 @@ def test_tables_have_a_caption_and_scoped_headings(page, live_server):
 
 # --- Keyboard ------------------------------------------------------------------------------------
 
-KEY = (
-    "el.id || el.getAttribute('href') + '|'"
-    " + (el.getAttribute('aria-label') || el.textContent.trim()).slice(0, 40)"
-)
-FOCUSED = (
-    """() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return null;
-  const style = getComputedStyle(el);
-  const label = el.labels && el.labels.length ? el.labels[0].textContent : '';
-  return {
-    key: """
-    + KEY
-    + """,
-    tag: el.tagName,
-    name: (el.getAttribute('aria-label') || label || el.textContent || el.title || '').trim(),
-    outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
-    shadow: style.boxShadow !== 'none',
-  };
-}"""
-)
-
-FOCUSABLE = (
-    """() => [...document.querySelectorAll(
-  'a[href], button, input, select, summary, [tabindex]:not([tabindex="-1"])')]
-  .filter(el => !el.disabled && el.checkVisibility({visibilityProperty: true})
-    && !el.closest('[aria-hidden="true"]'))
-  .map(el => """
-    + KEY
-    + """)"""
-)
-
-
-@pytest.mark.parametrize("path", ["/", f"/indicateurs/{PLAIN}", "/plan-du-site"])
-def test_keyboard_reaches_everything_with_visible_focus_and_no_trap(page, live_server, path):
-    open_page(page, live_server.url + path)
-    expected = page.evaluate(FOCUSABLE)  # in document order
-    page.locator("body").focus()
-    walk = []
-    for _ in range(3 * len(expected) + 5):  # bounded: a trap cannot hang the test
-        page.keyboard.press("Tab")
-        focused = page.evaluate(FOCUSED)
-        if focused is None or (walk and focused["key"] == walk[0]["key"]):
-            break  # focus left the page or came back to the top: the walk is complete
-        if walk and focused["key"] == walk[-1]["key"]:
-            continue  # Tab moves between the day, month and year parts of a date input
-        walk.append(focused)
-    assert walk[0]["name"] == "Aller au contenu"
-    assert [f["key"] for f in walk] == expected, (
-        "ordre, éléments non atteints ou atteints deux fois"
-    )
-    assert [f["key"] for f in walk if not f["name"]] == [], "sans nom accessible"
-    assert [f["key"] for f in walk if not (f["outline"] or f["shadow"])] == [], "focus invisible"
-    # Shift+Tab walks back through the header in the reverse order.
-    page.locator("body").focus()
-    for _ in range(6):
-        page.keyboard.press("Tab")
-    back = []
-    for _ in range(5):
-        page.keyboard.press("Shift+Tab")
-        back.append(page.evaluate(FOCUSED)["key"])
-    assert back == [f["key"] for f in walk[:5]][::-1]
-
 
 def test_skip_link_moves_focus_to_the_main_region(page, live_server):
     open_page(page, f"{live_server.url}/indicateurs/{PLAIN}")
@@ -426,39 +369,6 @@ def test_lighthouse_accessibility_score_is_100(live_server, path):
     assert (report["categories"]["accessibility"]["score"], failed) == (1, [])
 
 
-# --- Either orientation of a phone (RGAA 13.9) --------------------------------------------------
-
-# A phone held upright, then on its side.
-ORIENTATIONS = {"portrait": (360, 740), "paysage": (740, 360)}
-# What a page shows: which of its headings, paragraphs, charts, tables and links are visible, and
-# those cut off at the side (a table scrolls in its own region).
-SHOWN = """() => {
-    const all = [...document.querySelectorAll('h1, h2, main p, .chart-box, table, nav a')];
-    const width = document.documentElement.clientWidth;
-    return {
-        visible: all.flatMap((e, index) => e.checkVisibility() ? [index] : []),
-        cut: all.filter(e => e.checkVisibility() && !e.closest('.table-responsive, .modebar'))
-            .filter(e => { const r = e.getBoundingClientRect();
-                return r.right > width + 1 || r.left < -1; })
-            .map(e => e.tagName + ' ' + e.textContent.slice(0, 30)),
-    };
-}"""
-
-
-@pytest.mark.parametrize("path", MATRIX)
-def test_every_page_reads_the_same_with_the_phone_upright_or_on_its_side(page, live_server, path):
-    open_page(page, live_server.url + path)
-    seen = {}
-    for name, (width, height) in ORIENTATIONS.items():
-        page.set_viewport_size({"width": width, "height": height})
-        overflow = reflow_overflow(page)
-        shown = page.evaluate(SHOWN)
-        assert (overflow, shown["cut"]) == (0, []), name
-        seen[name] = shown["visible"]
-    assert seen["portrait"] == seen["paysage"]
-    assert len(seen["portrait"]) > 5
-
-
 def test_no_style_sheet_of_the_site_depends_on_the_orientation():
     sheets = list((SOURCES / "assets").rglob("*.css"))
     assert sheets
@@ -586,37 +496,6 @@ def test_declaration_states_conformance_results_and_recourse(app, words):
 
 # --- RGAA criteria a machine can decide (issue 24) -----------------------------------------------
 
-# The colour of the focus ring and of what is behind the focused element (the first ancestor with
-# an opaque background), for RGAA 3.3 / WCAG 1.4.11: the ring must stand out at 3:1.
-FOCUS_RING = (
-    """() => {
-  // A shape of the map is focused by its colours: its fill, and its border when thick.
-  const shape = el => {
-    const path = el instanceof SVGElement ? el.querySelector('path') : null;
-    if (!path) return [];
-    const style = getComputedStyle(path);
-    return parseFloat(style.strokeWidth) >= 2 ? [style.fill, style.stroke] : [style.fill];
-  };
-  const el = document.activeElement;
-  if (!el || el === document.body) return null;
-  const style = getComputedStyle(el);
-  let behind = el.parentElement, background = 'rgb(255, 255, 255)';
-  while (behind) {
-    const colour = getComputedStyle(behind).backgroundColor;
-    if (colour !== 'transparent' && !/rgba\\(.*, 0\\)$/.test(colour)) {
-      background = colour;
-      break;
-    }
-    behind = behind.parentElement;
-  }
-  return {key: """
-    + KEY
-    + """, ring: style.outlineStyle === 'none' ? null : style.outlineColor,
-    shadow: style.boxShadow, shape: shape(el), background};
-}"""
-)
-COLOUR = re.compile(r"rgba?\([^)]*\)")
-
 
 @pytest.mark.parametrize(
     ("one", "other", "expected"),
@@ -629,88 +508,6 @@ COLOUR = re.compile(r"rgba?\([^)]*\)")
 )
 def test_contrast_is_computed_as_wcag_defines_it(one, other, expected):
     assert round(contrast(one, other), 1) == expected
-
-
-@pytest.mark.parametrize("theme", THEMES)
-@pytest.mark.parametrize("path", ["/", f"/indicateurs/{WITH_DEPARTEMENTS}"])
-def test_every_focus_ring_stands_out_at_3_to_1_in_both_themes(page, live_server, path, theme):
-    # RGAA 3.3 and 10.7: the focus of every element reached with Tab, on what is behind it.
-    open_page(page, live_server.url + path)
-    set_theme(page, theme)
-    page.locator("body").focus()
-    walk, faint = [], []
-    for _ in range(400):  # bounded: the pages hold fewer focusable elements
-        page.keyboard.press("Tab")
-        focused = page.evaluate(FOCUS_RING)
-        if focused is None or (walk and focused["key"] == walk[0]):
-            break  # left the page, or back to the top: every element was reached
-        if walk and focused["key"] == walk[-1]:
-            continue  # Tab moves between the day, month and year parts of a date input
-        walk.append(focused["key"])
-        # The outline, else a box-shadow ring (Bootstrap's way), else a map shape's colours.
-        shadow = COLOUR.search(focused["shadow"])
-        rings = [focused["ring"]] if focused["ring"] else [shadow.group(0)] if shadow else []
-        rings = rings or [colour for colour in focused["shape"] if COLOUR.match(colour)]
-        if max((contrast(ring, focused["background"]) for ring in rings), default=0) < 3:
-            faint.append(focused)
-    assert len(walk) > 20
-    assert faint == []
-
-
-# WCAG 1.4.12 (RGAA 10.12): the spacing a reader's style sheet may impose.
-TEXT_SPACING = """
-* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
-    word-spacing: 0.16em !important; }
-p { margin-bottom: 2em !important; }
-"""
-# Elements whose text is cut: they clip their overflow and hold more than they show. Visually
-# hidden text (1 px boxes for screen readers) is clipped by design.
-CLIPPED = """() => [...document.querySelectorAll('body *')].filter(el => {
-  const style = getComputedStyle(el);
-  const clips = [style.overflowX, style.overflowY].some(v => v === 'hidden' || v === 'clip');
-  if (!clips || el.clientWidth <= 1 || !el.textContent.trim()) return false;
-  if (!el.checkVisibility({visibilityProperty: true})) return false;
-  return el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1;
-}).map(el => el.tagName + '.' + el.className + ' ' + el.textContent.trim().slice(0, 40))"""
-
-
-@pytest.mark.parametrize("width", (320, 1280))
-@pytest.mark.parametrize("path", [*MATRIX, "/indicateurs", "/donnees"])
-def test_text_spacing_loses_no_content_and_needs_no_horizontal_scroll(
-    page, live_server, path, width
-):
-    page.set_viewport_size({"width": width, "height": 900})
-    open_page(page, live_server.url + path)
-    page.add_style_tag(content=TEXT_SPACING)
-    assert page.evaluate("getComputedStyle(document.body).letterSpacing") != "normal"
-    assert reflow_overflow(page) == 0
-    assert page.evaluate(CLIPPED) == []
-
-
-# Every element's transitions and animations, as computed.
-MOTION = """() => [...document.querySelectorAll('*')].filter(el => {
-  const style = getComputedStyle(el);
-  const moves = d => d.split(',').some(t => parseFloat(t) > 0);
-  return moves(style.transitionDuration) || style.animationName !== 'none';
-}).map(el => el.tagName + '.' + el.className)"""
-
-
-@pytest.mark.parametrize("path", ["/", f"/indicateurs/{PLAIN}"])
-def test_a_reader_who_asks_for_less_motion_gets_none(browser, live_server, path):
-    # RGAA 13.8 / WCAG 2.3.3: the site's transitions (Bootstrap's fields, buttons…) stop when
-    # the system asks for reduced motion; the same page without it shows they exist.
-    moving = {}
-    for motion in ("no-preference", "reduce"):
-        context = browser.new_context(bypass_csp=True, reduced_motion=motion)
-        reader_moves(context)
-        try:
-            page = context.new_page()
-            open_page(page, live_server.url + path)
-            moving[motion] = page.evaluate(MOTION)
-        finally:
-            context.close()
-    assert moving["no-preference"]
-    assert moving["reduce"] == []
 
 
 # --- Time and windows stay the reader's (RGAA 13.1, 13.2) --------------------------------------

@@ -169,17 +169,6 @@ def dash_problems(markup: str) -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.slow
-@pytest.mark.parametrize("path", [*KINDS, f"/embed/{PLAIN}", f"/embed/{WITH_DEPARTEMENTS}"])
-def test_the_page_dash_draws_is_valid_and_well_structured(page, live_server, path, tmp_path):
-    """8.2 on the generated code, and the walk's checks (5.5, 6.1, 8.7 to 8.10, 9.1 to 9.4) on
-    what Dash and plotly.js put in the page."""
-    markup = drawn_document(page, live_server.url + path)
-    assert dash_problems(markup) == []
-    assert nu_errors({path: markup}, tmp_path) == []
-
-
-@pytest.mark.browser
-@pytest.mark.slow
 def test_the_open_embed_builder_is_valid_and_well_structured(page, live_server, tmp_path):
     """The same, with the embed builder's dialog open and its preview loaded."""
     drawn_document(page, f"{live_server.url}/indicateurs/{PLAIN}")

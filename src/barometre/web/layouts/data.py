@@ -137,7 +137,14 @@ def _example(title: str, command: str, explanation: str | list) -> html.Div:
         [
             html.H3(title),
             html.P(explanation),
-            html.Pre(html.Code(command), className="code-example", tabIndex=0),
+            # Focusable to scroll it by keyboard, so a region named for a screen reader's stop.
+            html.Pre(
+                html.Code(command),
+                className="code-example",
+                tabIndex=0,
+                role="region",
+                **{"aria-label": f"Exemple\u00a0: {title}"},
+            ),
         ]
     )
 

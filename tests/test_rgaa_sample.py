@@ -1,0 +1,425 @@
+"""The audit's sample in Chromium: one visit per page and theme, every browser check (issue 24).
+
+Each page of the RGAA sample (docs/audit-rgaa.toml) and its embeds is opened once in the light
+theme and once in the dark one, drawn by Dash and plotly.js as a reader gets it, and goes through
+every check that needs a browser, in an order where none disturbs the next: what the page shows
+(10.2, 10.3, 10.5, 10.6, 10.8, 13.8) with a tooltip shown; in the light theme, the drawn document
+(8.2 and the walk's structure checks, 10.1); axe-core; images left unnamed (1.1, 1.2); controls'
+roles and names (7.1) and edges (3.3); then, with reduced motion asked for, no motion left (13.8)
+and the keyboard walk (10.7, 12.8, 12.13, the focus ring at 3:1); in the light theme, zoom at
+200 % (10.4), reflow and text spacing (10.11, 10.12), both orientations (13.9), and last, style
+sheets off (10.2, 10.3).
+
+A module fixture makes the visits and keeps what each check finds, per page; each test below
+asserts one check over the whole sample. The audit grid names these tests as the evidence for
+every page of the sample. Each check is shown finding what it looks for in the modules that
+define it (test_rgaa_presentation, test_rgaa_images, test_rgaa_forms, test_accessibility,
+test_rgaa_structure).
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from colours import contrast
+from conftest import hover_a_point
+from deferred import open_drawn
+from html_tree import parse
+from rgaa_sample import EMBEDS, PAGES
+from test_accessibility import axe, reflow_overflow
+from test_rgaa_forms import control_problems, controls
+from test_rgaa_images import control_edge_problems, unnamed_images
+from test_rgaa_presentation import (
+    LOST,
+    STYLES_OFF,
+    TEXT_SHOWN,
+    page_problems,
+    spacing_problems,
+)
+from test_rgaa_structure import DOCUMENT, dash_problems, nu_errors
+from walk import presentation_problems
+
+from barometre.data import catalogue as catalogue_module
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CATALOGUE = catalogue_module.load()
+WITH_DEPARTEMENTS = next(i.id for i in CATALOGUE.indicators if "departement" in i.breakdowns)
+# The sample's embed, and one with the map's indicator (its breakdown by département).
+VISITED = [*PAGES, *EMBEDS, f"/embed/{WITH_DEPARTEMENTS}?ventilation=departement"]
+THEMES = ("light", "dark")
+
+# An element's key: its id, else its link and name.
+KEY = (
+    "el.id || el.getAttribute('href') + '|'"
+    " + (el.getAttribute('aria-label') || el.textContent.trim()).slice(0, 40)"
+)
+# What Tab reaches, in document order: each visible, enabled focusable element.
+FOCUSABLE_ELEMENTS = """[...document.querySelectorAll(
+  'a[href], button, input, select, summary, [tabindex]:not([tabindex="-1"])')]
+  .filter(el => !el.disabled && el.checkVisibility({visibilityProperty: true})
+    && !el.closest('[aria-hidden="true"]'))"""
+FOCUSABLE = f"() => {FOCUSABLE_ELEMENTS}.map(el => {KEY})"
+COLOUR = re.compile(r"rgba?\([^)]*\)")
+# A phone held upright, then on its side (13.9).
+ORIENTATIONS = {"portrait": (360, 740), "paysage": (740, 360)}
+# What a page shows: which of its headings, paragraphs, charts, tables and links are visible, and
+# those cut off at the side (a table scrolls in its own region).
+SHOWN = """() => {
+    const all = [...document.querySelectorAll('h1, h2, main p, .chart-box, table, nav a')];
+    const width = document.documentElement.clientWidth;
+    return {
+        visible: all.flatMap((e, index) => e.checkVisibility() ? [index] : []),
+        cut: all.filter(e => e.checkVisibility() && !e.closest('.table-responsive, .modebar'))
+            .filter(e => { const r = e.getBoundingClientRect();
+                return r.right > width + 1 || r.left < -1; })
+            .map(e => e.tagName + ' ' + e.textContent.slice(0, 30)),
+    };
+}"""
+# WCAG 1.4.12 (RGAA 10.12): the spacing a reader's style sheet may impose.
+TEXT_SPACING = """
+* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+    word-spacing: 0.16em !important; }
+p { margin-bottom: 2em !important; }
+"""
+# Elements whose text is cut: they clip their overflow and hold more than they show. Visually
+# hidden text (1 px boxes for screen readers) is clipped by design.
+CLIPPED = """() => [...document.querySelectorAll('body *')].filter(el => {
+  const style = getComputedStyle(el);
+  const clips = [style.overflowX, style.overflowY].some(v => v === 'hidden' || v === 'clip');
+  if (!clips || el.clientWidth <= 1 || !el.textContent.trim()) return false;
+  if (!el.checkVisibility({visibilityProperty: true})) return false;
+  return el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1;
+}).map(el => el.tagName + '.' + el.className + ' ' + el.textContent.trim().slice(0, 40))"""
+# Every element's transitions and animations, as computed.
+MOTION = """() => [...document.querySelectorAll('*')].filter(el => {
+  const style = getComputedStyle(el);
+  const moves = d => d.split(',').some(t => parseFloat(t) > 0);
+  return moves(style.transitionDuration) || style.animationName !== 'none';
+}).map(el => el.tagName + '.' + el.className)"""
+
+# Each focused element, recorded as focus reaches it: its key (KEY), its
+# accessible name, whether a ring shows it, and the colours of that ring and of what is behind.
+RECORD_FOCUS = (
+    """() => {
+  window.focusWalk = [];
+  const shape = el => {
+    const path = el instanceof SVGElement ? el.querySelector('path') : null;
+    if (!path) return [];
+    const style = getComputedStyle(path);
+    return parseFloat(style.strokeWidth) >= 2 ? [style.fill, style.stroke] : [style.fill];
+  };
+  document.addEventListener('focusin', event => {
+    const el = event.target;
+    const style = getComputedStyle(el);
+    const label = el.labels && el.labels.length ? el.labels[0].textContent : '';
+    let behind = el.parentElement, background = 'rgb(255, 255, 255)';
+    while (behind) {
+      const colour = getComputedStyle(behind).backgroundColor;
+      if (colour !== 'transparent' && !/rgba\\(.*, 0\\)$/.test(colour)) {
+        background = colour;
+        break;
+      }
+      behind = behind.parentElement;
+    }
+    window.focusWalk.push({
+      key: """
+    + KEY
+    + """,
+      name: (el.getAttribute('aria-label') || label || el.textContent || el.title || '').trim(),
+      outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+      ring: style.outlineStyle === 'none' ? null : style.outlineColor,
+      shadow: style.boxShadow,
+      shape: shape(el),
+      background,
+    });
+  }, true);
+}"""
+)
+# The sixth element Tab reaches (FOCUSABLE's order), focused by script: where
+# a walk back with Shift+Tab starts.
+FOCUS_SIXTH = f"() => {FOCUSABLE_ELEMENTS}[5].focus()"
+ACTIVE_KEY = f"() => {{ const el = document.activeElement; return el ? {KEY} : null; }}"
+
+
+@dataclass
+class Visit:
+    """One page of the sample in one theme: what each check found wrong, by check."""
+
+    path: str
+    theme: str
+    found: dict[str, list[str]] = field(default_factory=dict)
+    markup: str = ""
+    moving: int = 0  # elements that move while the system does not ask for less motion
+
+    @property
+    def site_page(self) -> bool:
+        return not self.path.startswith("/embed/")
+
+    def check(self, name: str, run: Callable[[], list[str]]) -> None:
+        """Run a check; an exception is a finding of its own, the other checks go on."""
+        try:
+            self.found[name] = run()
+        except Exception as error:  # noqa: BLE001 - reported with the page, as any failure
+            line = traceback.format_exception_only(error)[-1].strip()
+            self.found[name] = [f"exception : {line[:300]}"]
+
+
+def keyboard_problems(page, site_page: bool) -> list[str]:
+    """Tab from the top reaches every focusable element once, in the document's order, each
+    named and shown by a ring that stands out at 3:1 from what is behind it (RGAA 3.3, 10.7,
+    12.8); no trap; Shift+Tab walks back (12.13). The page is emulated with reduced motion, so
+    that the ring is read as it ends, not mid-transition."""
+    expected = page.evaluate(FOCUSABLE)  # in document order
+    page.evaluate(RECORD_FOCUS)
+    page.locator("body").focus()
+    # A date input takes three presses (day, month, year), for one focus event.
+    dates = page.locator("input[type=date]:visible").count()
+    for _ in range(len(expected) + 2 * dates + 3):
+        page.keyboard.press("Tab")
+    walk = []
+    for focused in page.evaluate("window.focusWalk"):
+        if walk and focused["key"] == walk[0]["key"]:
+            break  # back at the top: every element was reached
+        walk.append(focused)
+    problems = []
+    keys = [f["key"] for f in walk]
+    if keys != expected:
+        missed = [key for key in expected if key not in keys]
+        extra = [key for key in keys if key not in expected]
+        problems.append(
+            f"ordre : {len(keys)} atteints sur {len(expected)} ; non atteints {missed[:5]},"
+            f" en trop ou en double {extra[:5]}"
+        )
+    if site_page and (not walk or walk[0]["name"] != "Aller au contenu"):
+        problems.append("le premier arrêt n'est pas « Aller au contenu » (12.7)")
+    problems += [f"sans nom accessible : {f['key']}" for f in walk if not f["name"]]
+    for focused in walk:
+        shadow = COLOUR.search(focused["shadow"]) if focused["shadow"] != "none" else None
+        if not (focused["outline"] or shadow or focused["shape"]):
+            problems.append(f"focus invisible : {focused['key']}")
+            continue
+        rings = [focused["ring"]] if focused["ring"] else [shadow.group(0)] if shadow else []
+        rings = rings or [colour for colour in focused["shape"] if COLOUR.match(colour)]
+        ratio = max((contrast(ring, focused["background"]) for ring in rings), default=0)
+        if ratio < 3:
+            problems.append(f"anneau de focus à {ratio:.2f}:1 : {focused['key']} (3.3)")
+    # Shift+Tab walks back through the first stops in the reverse order, from the sixth.
+    first = keys[:6]
+    page.evaluate(FOCUS_SIXTH)
+    back = []
+    for _ in first[:-1]:
+        page.keyboard.press("Shift+Tab")
+        back.append(page.evaluate(ACTIVE_KEY))
+    if back != first[:-1][::-1]:
+        problems.append(
+            f"Maj+Tab ne revient pas sur ses pas : {back} au lieu de {first[:-1][::-1]}"
+        )
+    return problems
+
+
+def motion_problems(page) -> list[str]:
+    """With reduced motion asked for, no transition or animation is left (13.8)."""
+    return [f"mouvement malgré la préférence du système : {what}" for what in page.evaluate(MOTION)]
+
+
+def whole_problems(page) -> list[str]:
+    """No horizontal scroll, no text cut (a table scrolls in its own region)."""
+    overflow = reflow_overflow(page)
+    return ([f"défilement horizontal de {overflow} px"] if overflow else []) + [
+        f"texte coupé : {cut}" for cut in page.evaluate(CLIPPED)
+    ]
+
+
+def zoom_problems(page) -> list[str]:
+    """200 % zoom of a 1 280 × 900 window (the context's scale is 2): 640 × 450 CSS px, text
+    whole and twice as large on screen (10.4)."""
+    page.set_viewport_size({"width": 640, "height": 450})
+    problems = whole_problems(page)
+    body_px = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    if body_px * page.evaluate("window.devicePixelRatio") < 2 * 16:
+        problems.append(f"texte de {body_px} px CSS : pas deux fois plus grand à l'écran")
+    return problems
+
+
+def spacing_reflow_problems(page) -> list[str]:
+    """At 320 CSS px (10.11), then with WCAG 1.4.12's spacing at 320 and 1 280 px (10.12)."""
+    page.set_viewport_size({"width": 320, "height": 900})
+    problems = [f"320 px : {line}" for line in whole_problems(page)]
+    style = page.add_style_tag(content=TEXT_SPACING)
+    if page.evaluate("getComputedStyle(document.body).letterSpacing") == "normal":
+        problems.append("les espacements imposés ne s'appliquent pas")
+    problems += [f"320 px, espacements : {line}" for line in whole_problems(page)]
+    page.set_viewport_size({"width": 1280, "height": 900})
+    problems += [f"1 280 px, espacements : {line}" for line in whole_problems(page)]
+    style.evaluate("node => node.remove()")
+    return problems
+
+
+def orientation_problems(page) -> list[str]:
+    """A phone upright, then on its side: nothing scrolls or is cut, the same is shown (13.9)."""
+    problems, seen = [], {}
+    for name, (width, height) in ORIENTATIONS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        overflow = reflow_overflow(page)
+        shown = page.evaluate(SHOWN)
+        if overflow or shown["cut"]:
+            problems.append(f"{name} : défilement {overflow} px, coupés {shown['cut'][:3]}")
+        seen[name] = shown["visible"]
+    if seen["portrait"] != seen["paysage"]:
+        problems.append("le téléphone debout et couché ne montrent pas les mêmes éléments")
+    if len(seen["portrait"]) < 3:
+        problems.append(f"trop peu d'éléments vus ({len(seen['portrait'])})")
+    return problems
+
+
+def styles_off_problems(page) -> list[str]:
+    """Each text drawn on the styled page (charts aside) is still drawn once every style sheet
+    and style attribute is gone (10.2). Leaves the page unstyled: run it last."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.evaluate("window.scrollTo(0, 0)")
+    shown = page.evaluate_handle(TEXT_SHOWN)
+    if page.evaluate("shown => shown.length", shown) <= 5:
+        return ["trop peu de textes vus pour juger"]
+    page.evaluate(STYLES_OFF)
+    page.wait_for_function("document.styleSheets.length === 0")
+    return [f"texte perdu sans styles : « {text} »" for text in page.evaluate(LOST, shown)]
+
+
+def drawn_markup_problems(visit: Visit, page) -> list[str]:
+    """The document as Dash and plotly.js leave it: the walk's structure checks (8.x, 9.x) and
+    no presentational markup or spacing (10.1). Kept for the Nu Html Checker (8.2)."""
+    visit.markup = page.evaluate(DOCUMENT)
+    text = page.evaluate("document.body.innerText")
+    for code in page.evaluate("[...document.querySelectorAll('pre')].map(p => p.innerText)"):
+        text = text.replace(code, "")  # code keeps its own spaces (the API page's examples)
+    return (
+        dash_problems(visit.markup)
+        + presentation_problems(parse(visit.markup))
+        + [f"espaces de présentation : « {s} » (10.1)" for s in spacing_problems(text)]
+    )
+
+
+def make_visit(browser, url: str, path: str, theme: str) -> Visit:
+    visit = Visit(path, theme)
+    page = open_drawn(browser, url + path, color_scheme=theme, device_scale_factor=2)
+    try:
+        drawing = page.locator(".svg-chart[data-points]")
+        if drawing.count():
+            # A tooltip shown: what a reader's pointer brings is read too.
+            hover_a_point(page, ".svg-chart[data-points]")
+        visit.check("lecture", lambda: page_problems(page))
+        if theme == "light":
+            # Before axe-core's script is put in the page: the document is the site's alone.
+            visit.check("document", lambda: drawn_markup_problems(visit, page))
+        visit.check("axe", lambda: axe(page))
+        if page.locator(".js-plotly-plot").count():
+            page.wait_for_selector("#js-plotly-tester", state="attached")
+        visit.check("images", lambda: unnamed_images(page.locator("body").aria_snapshot()))
+        visit.check("commandes", lambda: control_problems(controls(page)))
+        if page.locator(".chart-box").count():
+            page.locator(".chart-box").first.hover()  # the modebar shows
+        visit.check("bords", lambda: control_edge_problems(page))
+        page.mouse.move(0, 0)
+        visit.moving = len(page.evaluate(MOTION))
+        page.emulate_media(reduced_motion="reduce")
+        visit.check("mouvement", lambda: motion_problems(page))
+        visit.check("clavier", lambda: keyboard_problems(page, visit.site_page))
+        if theme == "light":
+            visit.check("zoom", lambda: zoom_problems(page))
+            visit.check("reflow", lambda: spacing_reflow_problems(page))
+            visit.check("orientation", lambda: orientation_problems(page))
+            visit.check("sans styles", lambda: styles_off_problems(page))
+    finally:
+        page.context.close()
+    return visit
+
+
+@pytest.fixture(scope="module")
+def visits(browser, live_server) -> list[Visit]:
+    return [
+        make_visit(browser, live_server.url, path, theme) for path in VISITED for theme in THEMES
+    ]
+
+
+def findings(visits: list[Visit], check: str) -> dict[str, list[str]]:
+    """What ``check`` found, by page and theme, for the pages where it found something; fails
+    if the check did not run on every page it is meant for."""
+    ran = [v for v in visits if check in v.found]
+    expected = len(visits) if check in EVERY_THEME else len(visits) // len(THEMES)
+    assert len(ran) == expected, f"{check} n'a pas été fait sur chaque page"
+    return {f"{v.path} ({v.theme})": v.found[check] for v in ran if v.found[check]}
+
+
+EVERY_THEME = {"lecture", "axe", "images", "commandes", "bords", "mouvement", "clavier"}
+
+
+def test_the_sample_is_visited_whole(visits):
+    assert {v.path for v in visits} == set(VISITED)
+    assert {(v.path, v.theme) for v in visits} == {(p, t) for p in VISITED for t in THEMES}
+
+
+def test_every_page_reads_without_colour_alone_motion_or_styles(visits):
+    """10.2, 10.3, 10.5, 10.6, 10.8, 13.7, 13.8 (test_rgaa_presentation.PAGE_CHECKS)."""
+    assert findings(visits, "lecture") == {}
+
+
+def test_axe_finds_no_violation_in_both_themes(visits):
+    assert findings(visits, "axe") == {}
+
+
+def test_once_drawn_no_image_is_left_unnamed(visits):
+    """1.1, 1.2: every image of Chromium's accessibility tree has a name, but the modebar's
+    icons, named by their buttons."""
+    assert findings(visits, "images") == {}
+
+
+def test_every_control_has_a_role_and_a_name_holding_its_label(visits):
+    """7.1 (and 11.2.5, 11.9.2 as Chromium computes names)."""
+    assert findings(visits, "commandes") == {}
+
+
+def test_every_control_s_edge_stands_out_at_3_to_1(visits):
+    """3.3.1: fields, selects, buttons, checkboxes, the modebar shown by hovering a chart."""
+    assert findings(visits, "bords") == {}
+
+
+def test_a_reader_who_asks_for_less_motion_gets_none(visits):
+    """13.8 / WCAG 2.3.3: the site's transitions (Bootstrap's fields, buttons…) stop when the
+    system asks for reduced motion; without it, they are there to stop."""
+    assert findings(visits, "mouvement") == {}
+    assert all(v.moving for v in visits if v.site_page)
+
+
+def test_keyboard_reaches_everything_in_order_with_a_ring_at_3_to_1(visits):
+    """10.7, 12.8, 12.13 and 3.3 for the focus ring, in both themes."""
+    assert findings(visits, "clavier") == {}
+
+
+def test_the_drawn_document_is_valid_well_structured_and_styled_apart(visits, tmp_path):
+    """8.2 on the generated code (the Nu Html Checker, once over every drawn document), the walk's
+    structure checks (5.5, 6.1, 8.7 to 8.10, 9.1 to 9.4), 10.1."""
+    assert findings(visits, "document") == {}
+    drawn = {v.path: v.markup for v in visits if v.markup}
+    assert len(drawn) == len(VISITED)
+    assert nu_errors(drawn, tmp_path) == []
+
+
+def test_text_stays_whole_at_200_percent_zoom(visits):
+    assert findings(visits, "zoom") == {}
+
+
+def test_reflow_at_320_px_and_text_spacing_lose_nothing(visits):
+    assert findings(visits, "reflow") == {}
+
+
+def test_every_page_reads_the_same_with_the_phone_upright_or_on_its_side(visits):
+    assert findings(visits, "orientation") == {}
+
+
+def test_every_text_shown_is_still_there_with_style_sheets_off(visits):
+    assert findings(visits, "sans styles") == {}
