@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from barometre.urls import Urls
 from barometre.web.callbacks.pages import render
+from barometre.web.layouts.common import footer
 from barometre.web.prerender import to_html
 
 ROOT = Path(__file__).parent.parent
@@ -26,6 +28,12 @@ def test_the_grid_covers_the_106_criteria_and_258_tests_of_the_rgaa_4_1():
     assert len(found) == 106
     assert sum(len(c["tests"]) for c in found) == 258
     assert found[0]["number"] == "1.1" and found[-1]["number"] == "13.12"
+
+
+@pytest.fixture(scope="module")
+def sample_pages() -> dict[str, str]:
+    """The sample's pages as the script reads them (over demo data of its own)."""
+    return audit_rgaa.sample_pages(audit_rgaa.audit())
 
 
 def test_the_published_grid_and_declaration_are_the_ones_the_files_give():
@@ -133,7 +141,7 @@ def declaration_text(app) -> str:
     ],
 )
 def test_the_declaration_states_the_audit_s_state_rate_and_non_conformities(
-    app, monkeypatch, results, expected, absent
+    app, monkeypatch, sample_pages, results, expected, absent
 ):
     from barometre.web.layouts import accessibility
 
@@ -141,9 +149,14 @@ def test_the_declaration_states_the_audit_s_state_rate_and_non_conformities(
     if results is None:
         text = declaration_text(app)
         assert f"est {audit['etat']} avec" in text
-        grid = audit_rgaa.rows(audit_rgaa.criteria(), audit_rgaa.audit())
-        left = audit_rgaa.audit().get("reste", "")
+        data = audit_rgaa.audit()
+        grid = audit_rgaa.rows(audit_rgaa.criteria(), data, sample_pages)
+        left = audit_rgaa.left_to_evaluate(grid, data)
         assert audit_rgaa.conformity(grid, left) == (audit["etat"], audit["taux"])
+        # Every page's footer states it too.
+        assert f"Accessibilité\u00a0: {audit['etat']}" in markup.unescape(
+            to_html(footer(Urls("/")))
+        )
         for name, address in audit["echantillon"].items():
             assert name in text and address in text
         assert accessibility.format_date(dt.date.fromisoformat(audit["date"])) in text
@@ -154,3 +167,72 @@ def test_the_declaration_states_the_audit_s_state_rate_and_non_conformities(
         assert words in text, words
     for words in absent:
         assert words not in text, words
+
+
+PAGES = {
+    "avec": '<header></header><table><caption>T</caption></table><a href="/x">x</a>',
+    "sans": "<header></header><p>Texte</p>",
+    "autre": '<main><p role="status"></p></main>',
+}
+
+
+@pytest.mark.parametrize(
+    ("objet", "expected"),
+    [
+        ("", {"avec", "sans", "autre"}),
+        ("table", {"avec"}),
+        ("a[href]", {"avec"}),
+        ("a[href=/y]", set()),
+        ("[role=status]", {"autre"}),
+        ("header, [role=status]", {"avec", "sans", "autre"}),
+    ],
+)
+def test_a_criterion_applies_to_the_pages_that_hold_its_object(objet, expected):
+    found = {
+        name for name, page in PAGES.items() if audit_rgaa.holds(audit_rgaa.elements(page), objet)
+    }
+    assert found == expected
+
+
+def test_each_page_has_its_verdict_and_what_is_not_covered_is_left_to_evaluate():
+    data = {
+        "echantillon": {"avec": "/a", "sans": "/b", "autre": "/c"},
+        "criteres": {
+            "5.4": {"verdict": "conforme", "objet": "table", "methode": "x", "preuves": []},
+            "8.3": {"verdict": "conforme", "pages": ["avec"], "methode": "x", "preuves": []},
+            "4.1": {"verdict": "non applicable", "methode": "x", "preuves": []},
+        },
+    }
+    grid = {row["number"]: row for row in audit_rgaa.rows(audit_rgaa.criteria(), data, PAGES)}
+    assert grid["5.4"]["pages"] == {
+        "avec": "conforme",
+        "sans": "non applicable",
+        "autre": "non applicable",
+    }
+    assert grid["8.3"]["pages"] == {
+        "avec": "conforme",
+        "sans": audit_rgaa.NOT_EVALUATED,
+        "autre": audit_rgaa.NOT_EVALUATED,
+    }
+    assert set(grid["4.1"]["pages"].values()) == {"non applicable"}
+    left = audit_rgaa.left_to_evaluate(list(grid.values()), data)
+    assert "8.3 (2, 3)" in left and "5.4" not in left
+    assert audit_rgaa.conformity(list(grid.values()), left) == ("non conforme", None)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('pages = ["Ailleurs"]', "pages hors de l'échantillon"),
+        ('objet = "table > td"', "objet « table > td » illisible"),
+    ],
+)
+def test_a_page_or_an_object_the_audit_cannot_read_is_refused(tmp_path, entry, message):
+    path = tmp_path / "audit.toml"
+    path.write_text(
+        'date = 2026-12-06\n[echantillon]\n"Accueil" = "/"\n[criteres."8.3"]\n'
+        f'verdict = "conforme"\nmethode = "x"\n{entry}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=message):
+        audit_rgaa.audit(path)

@@ -22,8 +22,10 @@ from rgaa_sample import EMBEDS
 from rgaa_sample import PAGES as SAMPLE  # the audit's sample, as Chromium draws it
 
 from barometre.charts import figures
+from barometre.config import Settings
 from barometre.data import catalogue as catalogue_module
 from barometre.web import ids
+from barometre.web.app import create_app
 
 CATALOGUE = catalogue_module.load()
 INDICATOR = "brigade-numerique-demandes"  # an evolution, flat bars (motifs) and upright (hours)
@@ -147,7 +149,9 @@ PAGE_CHECKS = """(hiddenKinds) => {
     ['h1', 'h2', 'h3', 'h4', 'p', 'li', 'dt', 'dd', 'summary', 'caption', 'label']
       .map(tag => `main ${tag}`).join(', ') + ', header p, footer p, footer li'
   )].filter(el => shown(el) && el.textContent.trim()
-    && !el.closest('.svg-chart, .js-plotly-plot, table, .explore-hidden, .visually-hidden'));
+    && !el.closest('.svg-chart, .js-plotly-plot, table, .explore-hidden, .visually-hidden')
+    // A modal dialog open: the page behind it is inert, the dialog is what is read.
+    && (!document.querySelector('dialog:modal') || el.closest('dialog:modal')));
   let previous = null;
   for (const el of blocks) {
     const box = el.getBoundingClientRect();
@@ -557,10 +561,11 @@ def header_of(markup: str) -> str:
     return markup[start:end].replace(' aria-current="page"', "")
 
 
-def test_every_page_has_the_main_menu_and_the_site_map_in_the_same_place(client):
+def test_every_page_has_the_main_menu_and_the_site_map_in_the_same_place(client, tmp_path):
     """12.1: each page has the main navigation menu (the families) and a link to the site map;
     12.2: the same header and menu on every page, before the main region, the site map's link in
-    the footer after it, the breadcrumb first in the main region wherever there is one."""
+    the footer after it, the breadcrumb first in the main region wherever there is one; the
+    outage page (503) has the same menu and footer."""
     pages = {path: client.get(path).get_data(as_text=True) for path in sitemap_paths(client)}
     headers = {path: header_of(markup) for path, markup in pages.items()}
     reference = headers["/"]
@@ -581,6 +586,20 @@ def test_every_page_has_the_main_menu_and_the_site_map_in_the_same_place(client)
             assert order[0].tag == "nav" and order[1].tag == "h1", path
     # The indicator pages have one.
     assert len(with_breadcrumb) >= len(CATALOGUE.indicators)
+    # The outage page, written without Dash (errors.py), has the same menu and footer.
+    outage = create_app(Settings(data_dir=tmp_path)).server.test_client().get("/indicateurs")
+    assert outage.status_code == 503
+    markup = outage.get_data(as_text=True)
+    assert menu_of(markup) == menu_of(reference)
+    order = [markup.index(tag) for tag in ("<header", "<main", "<footer")]
+    assert order == sorted(order)
+    assert 'href="/plan-du-site"' in markup[markup.index("<footer") :]
+
+
+def menu_of(markup: str) -> str:
+    """The main navigation of a page, as markup."""
+    start = markup.index('<nav aria-label="Navigation principale"')
+    return markup[start : markup.index("</nav>", start)]
 
 
 @pytest.mark.browser

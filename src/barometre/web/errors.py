@@ -17,8 +17,11 @@ from dash.exceptions import DependencyException, InvalidResourceError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from barometre.data import services
 from barometre.data.store import Store, StoreError
 from barometre.urls import Urls
+from barometre.web.layouts.common import footer, main_navigation
+from barometre.web.prerender import to_html
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +56,19 @@ PAGE = """<!DOCTYPE html>
 <link rel="stylesheet" href="{css}">
 </head>
 <body>
-<header class="site-header border-bottom"><div class="container py-3">
+<a class="skip-link" href="#contenu">Aller au contenu</a>
+<header class="site-header"><div class="container">
 <p class="mb-1"><a class="site-name" href="{home}">Baromètre numérique</a></p>
+<p class="site-owner mb-2">Gendarmerie nationale</p>
+{navigation}
 </div></header>
-<main id="contenu" class="container py-4">
+<main id="contenu" class="container py-4" tabindex="-1">
 <h1>{title}</h1>
 <p>{message}</p>
 <p><a href="{home}">Revenir à l'accueil</a> ou consulter
 <a href="{indicators}">la liste des indicateurs</a>.</p>
 </main>
+{footer}
 </body>
 </html>"""
 
@@ -80,6 +87,8 @@ def answer(status: int) -> flask.Response:
         response = flask.Response(body, status, mimetype="application/json")
     else:
         urls = Urls(prefix)
+        # The site's navigation and footer, as on every page (RGAA 12.1, 12.2): they read the
+        # catalogue, never the store, so that an outage page has them too.
         html = PAGE.format(
             title=escape(title),
             message=escape(message),
@@ -87,6 +96,8 @@ def answer(status: int) -> flask.Response:
             css=urls.path("/assets/barometre.css"),
             home=urls.path("/"),
             indicators=urls.path("/indicateurs"),
+            navigation=to_html(main_navigation(services.current(), urls)),
+            footer=to_html(footer(urls)),
         )
         response = flask.Response(html, status, mimetype="text/html")
     if status == 503:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
-from importlib import resources
 
 from dash import dcc, html
 
@@ -13,18 +10,13 @@ from barometre.charts.french import NBSP, NNBSP, format_date, format_number
 from barometre.data.services import Services
 from barometre.urls import Urls
 from barometre.web.layouts import data, sources
-from barometre.web.layouts.common import ACCESSIBILITY_PATH, SITE_NAME, SITEMAP_PATH, Page
-
-# The audit's results: its date, the state of conformity and its rate, the counts, the sample and
-# the non-conformities, as scripts/audit_rgaa.py writes them from docs/audit-rgaa.toml.
-AUDIT_FILE = "audit-rgaa.json"
-
-
-@functools.cache
-def audit() -> dict:
-    """The audit's results the declaration states."""
-    return json.loads((resources.files("barometre.web") / AUDIT_FILE).read_text(encoding="utf-8"))
-
+from barometre.web.layouts.common import (
+    ACCESSIBILITY_PATH,
+    SITE_NAME,
+    SITEMAP_PATH,
+    Page,
+    audit,
+)
 
 # What the tests replayed with every version check besides the criteria (test_accessibility.py).
 AUDIT_RESULTS = (

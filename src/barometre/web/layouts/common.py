@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from dataclasses import dataclass
+from importlib import resources
 
 from dash import dcc, html
 
@@ -54,13 +56,20 @@ def shell(services: Services) -> html.Div:
     )
 
 
-def header(services: Services, urls: Urls) -> html.Header:
-    """Return the site header: name, navigation by family, and the demo-data notice."""
+def main_navigation(services: Services, urls: Urls) -> html.Nav:
+    """Return the main navigation: the home page and each family."""
     links = [html.Li(dcc.Link("Accueil", href=urls.path("/"), className="nav-link"))]
     links += [
         html.Li(dcc.Link(family.title, href=urls.family(family.id), className="nav-link"))
         for family in services.catalogue.families
     ]
+    return html.Nav(
+        html.Ul(links, className="nav"), id=NAV_ID, **{"aria-label": "Navigation principale"}
+    )
+
+
+def header(services: Services, urls: Urls) -> html.Header:
+    """Return the site header: name, navigation by family, and the demo-data notice."""
     return html.Header(
         [
             html.Div(
@@ -74,11 +83,7 @@ def header(services: Services, urls: Urls) -> html.Header:
                     ),
                     html.P("Gendarmerie nationale", className="site-owner mb-2"),
                     theme_switch(),
-                    html.Nav(
-                        html.Ul(links, className="nav"),
-                        id=NAV_ID,
-                        **{"aria-label": "Navigation principale"},
-                    ),
+                    main_navigation(services, urls),
                 ],
                 className="container",
             ),
@@ -173,6 +178,18 @@ def colophon() -> html.Div:
     )
 
 
+# The audit's results: its date, the state of conformity and its rate, the counts, the sample and
+# the non-conformities, as scripts/audit_rgaa.py writes them from docs/audit-rgaa.toml. The
+# declaration states them; every page's footer, the state, as the RGAA requires.
+AUDIT_FILE = "audit-rgaa.json"
+
+
+@functools.cache
+def audit() -> dict:
+    """The audit's results the declaration states."""
+    return json.loads((resources.files("barometre.web") / AUDIT_FILE).read_text(encoding="utf-8"))
+
+
 def footer(urls: Urls) -> html.Footer:
     """Return the site footer."""
     return html.Footer(
@@ -201,7 +218,7 @@ def footer(urls: Urls) -> html.Footer:
                         ),
                         html.Li(
                             dcc.Link(
-                                "Accessibilité\u00a0: partiellement conforme",
+                                f"Accessibilité\u00a0: {audit()['etat']}",
                                 href=urls.path(ACCESSIBILITY_PATH),
                             ),
                             className="list-inline-item",
