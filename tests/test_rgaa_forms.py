@@ -490,42 +490,6 @@ LABEL_BESIDE = """() => [...document.querySelectorAll('label[for]')].map(label =
 }).filter(Boolean)"""
 
 
-@pytest.mark.parametrize("width", [320, 1280])
-def test_every_label_sits_just_above_or_left_of_its_field(page, live_server, width):
-    """RGAA 11.4: each visible label is joined to its field, just above it or at its left, on a
-    phone and a desktop, on the indicator page with the map and in the embed builder."""
-    page.set_viewport_size({"width": width, "height": 900})
-    open_dash_page(page, f"{live_server.url}/indicateurs/{WITH_MAP}")
-    found = page.evaluate(LABEL_BESIDE)
-    page.click(f"#{ids.EMBED_OPEN}")
-    page.wait_for_selector(f"#{ids.EMBED_DIALOG}[open]")
-    found += [f for f in page.evaluate(LABEL_BESIDE) if f["field"].startswith("integrer-")]
-    assert {f["field"] for f in found} == set(FIELDS)
-    assert [f["field"] for f in found if not (f["above"] or f["left"])] == []
-
-
-def test_without_scripts_every_chart_keeps_its_alternatives_and_the_map_its_links(
-    browser, live_server
-):
-    """RGAA 7.2.1: with JavaScript off, the page is the server's copy: each chart drawn (SVG),
-    with its summary, data table and downloads; the map's départements are links to their
-    pages. The scripts with an alternative (plotly.js's charts, the map's choice) keep it."""
-    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/indicateurs/{WITH_MAP}")
-    blocks = page.locator("section.chart-block")
-    assert blocks.count() >= 3
-    for block in blocks.all():
-        assert block.locator("svg").count() >= 1
-        if block.locator(".chart-box").count():
-            assert block.locator(".chart-summary").text_content()
-            assert block.locator("table caption").count() == 1
-            assert block.locator(".chart-downloads a[href]").count() == 4
-    shapes = page.locator(f"[id$='{ids.MAP}'] a[href*='departement=']")
-    assert shapes.count() >= 101
-    context.close()
-
-
 def test_a_chart_redrawn_by_a_script_has_its_alternatives_redrawn(page, live_server):
     """RGAA 7.2.2: when a choice redraws the evolution chart, its summary and data table follow."""
     open_dash_page(page, f"{live_server.url}/indicateurs/{PLAIN}")
