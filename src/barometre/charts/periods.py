@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -32,8 +33,9 @@ def expected_days(ts: dt.date, granularity: str) -> int:
     return 366 if calendar.isleap(ts.year) else 365
 
 
-def is_partial(row: pd.Series, granularity: str, indicator: Indicator) -> bool:
-    """Return whether a period of a daily indicator has fewer days of data than it has days."""
+def is_partial(row: pd.Series | Mapping, granularity: str, indicator: Indicator) -> bool:
+    """Return whether a period of a daily indicator has fewer days of data than it has days
+    (``row``: a frame's row, as a Series or a record)."""
     if indicator.frequency != "quotidienne" or "jours" not in row:
         return False
     return int(row["jours"]) < expected_days(row["periode"], granularity)
