@@ -73,27 +73,22 @@ def year_ago(
     shown = shown.sort_values("periode").reset_index(drop=True)
     shift = pd.Timedelta(weeks=52) if granularity == "semaine" else pd.DateOffset(years=1)
     earlier = national_rows(previous).drop_duplicates("periode", keep="last")
+    # Each period of ``earlier`` once: looked up by its start, as merging costs more.
+    before = shown["periode"] - shift
     merged = pd.DataFrame(
         {
             "periode": shown["periode"],
-            "periode_avant": shown["periode"] - shift,
-            "partiel": _partial_mask(shown, granularity, indicator),
+            "periode_avant": before,
+            "valeur_avant": before.map(
+                pd.Series(earlier["valeur"].to_numpy(), index=earlier["periode"])
+            ),
         }
-    ).merge(
-        pd.DataFrame(
-            {
-                "periode_avant": earlier["periode"],
-                "valeur_avant": earlier["valeur"],
-                "partiel_avant": _partial_mask(earlier, granularity, indicator),
-            }
-        ),
-        on="periode_avant",
-        how="left",
     )
     if indicator.aggregation == "somme":
-        incomplete = merged["partiel"] | merged["partiel_avant"].fillna(False).astype(bool)
+        partial_before = earlier.loc[_partial_mask(earlier, granularity, indicator), "periode"]
+        incomplete = _partial_mask(shown, granularity, indicator) | before.isin(partial_before)
         merged.loc[incomplete, "valeur_avant"] = float("nan")
-    return merged[["periode", "periode_avant", "valeur_avant"]]
+    return merged
 
 
 def _partial_mask(frame: pd.DataFrame, granularity: str, indicator: Indicator) -> pd.Series:
