@@ -1,13 +1,14 @@
 """RGAA 4.1, theme 1 (images) and criteria 3.1 and 3.3 (colours): what a machine can decide of
 the site's images, charts and map (issue 24).
 
-Images: every page the site map lists, every indicator's page at each granularity with all its
-series shown (events, the year-ago overlay) and with a département chosen, and every embed (each
-breakdown, both themes), requested in-process and read as served (the server's copy of the page,
-which Dash's page repeats from the same layouts). The charts are drawn twice, a server drawing that
-plotly.js later covers: both are hidden from assistive technologies when the chart's table is on
-the page, since the figure's caption (the summary) and the table give the same information in
-text; a chart without data is an image named by its message. The map is a group of named links.
+Images: the checks (tests/image_checks.py) run in the URL walk on every page and embed the site
+serves (tests/test_walk.py: every indicator's page at each granularity, display and period,
+every département, every embed the builder gives), and here on the pages of the site map and
+the 404, read as served (the server's copy of the page, which Dash's page repeats from the same
+layouts). The charts are drawn twice, a server drawing that plotly.js later covers: both are
+hidden from assistive technologies when the chart's table is on the page, since the figure's
+caption (the summary) and the table give the same information in text; a chart without data
+is an image named by its message. The map is a group of named links.
 
 Colours: series told apart without colour (dash, marker, legend) in every drawing served and in
 every plotly trace the builders make; the map's classes by name, legend and table; contrasts of
@@ -17,7 +18,6 @@ of every form control against its own, in both themes (Chromium).
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import replace
 
@@ -26,7 +26,7 @@ import walk
 from chart_data import DEMANDES, event, incomplete, national, per_member
 from colours import contrast, luminance
 from factories import MOTIF
-from html_tree import Element, parse
+from image_checks import colour_only_problems, image_problems, map_colour_problems
 from test_accessibility import open_page, set_theme
 
 from barometre.charts import build, drawings, figures, maps
@@ -39,226 +39,45 @@ from barometre.web.app import ASSETS, create_app
 from barometre.web.layouts.common import chart_block
 
 NOT_FOUND = "/page-qui-n-existe-pas"
-# Longest short alternative the RGAA recommends (glossary, « Alternative courte et concise »).
-SHORT = 80
-# Elements that are images other than SVG: none on the site (criteria 1.1 to 1.9 then concern
-# SVG drawings only, 1.8 none at all: the text of an SVG is text).
-BITMAPS = {"img", "picture", "canvas", "object", "embed", "area", "map", "image", "video"}
-FOCUSABLE = {"a", "button", "input", "select", "textarea", "summary"}
-WITHOUT_TABLE_ROWS = re.compile(r"<table\b.*?</table>", re.DOTALL)
-# What a sample's markup says of colour (and of a width no eye tells apart: 2 or 2.5 px).
-STYLE = re.compile(r'\s(style|class|stroke-width)="[^"]*"')
 
 
 # -- the pages -------------------------------------------------------------------------------
 
 
-def served(markup: str) -> Element:
-    """The server's copy of a page (an embed: all of it), each table emptied of its rows but
-    keeping their count (``data-lignes``): a daily series' table holds thousands of cells."""
-    return parse(
-        WITHOUT_TABLE_ROWS.sub(
-            lambda table: f'<table data-lignes="{table.group(0).count("<tr") - 1}"></table>',
-            walk.the_copy(markup),
-        )
-    )
-
-
-def space(client, urls: Urls) -> list[str]:
-    """Every page of the site map and the 404; each indicator at each granularity with every
-    series shown, and in one département; every embed, each breakdown, in both themes."""
-    sitemap = served(client.get(urls.path("/plan-du-site")).get_data(as_text=True))
+def sitemap_urls(client, urls: Urls) -> list[str]:
+    """Every page of the site map and the 404: the walk requests indicators' pages with their
+    parameters, and no page but an indicator's."""
+    sitemap = walk.copy_document(client.get(urls.path("/plan-du-site")).get_data(as_text=True))
     main = sitemap.find(lambda e: e.tag == "main")
     found = [urls.path("/plan-du-site"), NOT_FOUND]
     for link in main.find_all(lambda e: e.tag == "a" and e.attrs.get("href", "").startswith("/")):
         if link.attrs["href"] not in found:
             found.append(link.attrs["href"])
-    for indicator in walk.indicators(client, urls):
-        found += [
-            urls.indicator(indicator.id, granularite=g, comparer="oui")
-            for g in indicator.granularities
-        ]
-        found += walk.departement_urls(urls, indicator)[:1]
-        for dimension, theme in itertools.product(["", *indicator.breakdowns], ("", "sombre")):
-            query = {"ventilation": dimension, "theme": theme}
-            found.append(
-                urls.path(f"/embed/{indicator.id}", **{k: v for k, v in query.items() if v})
-            )
-        found.append(urls.path(f"/embed/{indicator.id}", comparer="oui"))
     return found
 
 
 @pytest.fixture(scope="module")
 def site(demo_settings):
-    """The demo site's pages as served, by URL (each requested once for the module)."""
+    """The site map's pages as served, by URL (each requested once for the module)."""
     client = create_app(demo_settings).server.test_client()
     urls = Urls(demo_settings.url_prefix)
     pages = {}
-    for url in space(client, urls):
+    for url in sitemap_urls(client, urls):
         response = client.get(url)
         assert response.status_code == (404 if url == NOT_FOUND else 200), url
         pages[url] = response.get_data(as_text=True)
     return pages
 
 
-# -- theme 1: how each image is exposed --------------------------------------------------------
-
-
-def _ancestors(root: Element) -> dict[int, list[Element]]:
-    """Each element's ancestors, nearest first, by id()."""
-    found: dict[int, list[Element]] = {}
-
-    def down(element: Element, above: list[Element]) -> None:
-        found[id(element)] = above
-        for child in element.children:
-            if isinstance(child, Element):
-                down(child, [element, *above])
-
-    down(root, [])
-    return found
-
-
-def block_text(element: Element) -> str:
-    """The text of an element as assistive technologies join it: a space between its parts."""
-    parts = [c.text() if isinstance(c, Element) else c for c in element.children]
-    return re.sub(r"[ \t\n\r\f]+", " ", " ".join(parts)).strip()
-
-
-def _hidden_problems(drawing: Element, name: str) -> list[str]:
-    """A drawing hidden from assistive technologies (RGAA 1.2.4): no alternative anywhere in
-    it (aria-label, aria-labelledby, title attribute, <title> or <desc>), nothing focusable."""
-    problems = []
-    for element in drawing.iter():
-        if element.tag in ("title", "desc") and element.text():
-            problems.append(f"{name} : élément <{element.tag}> dans un dessin masqué (1.2)")
-        for attribute in ("aria-label", "aria-labelledby", "title"):
-            if element.attrs.get(attribute):
-                problems.append(f"{name} : {attribute} dans un dessin masqué (1.2)")
-        if element.tag in FOCUSABLE or element.attrs.get("tabindex", "-1") != "-1":
-            problems.append(f"{name} : élément {element.tag} atteignable dans un dessin masqué")
-    return problems
-
-
-def _beside_problems(above: list[Element], name: str) -> list[str]:
-    """A chart's (or the map's) information in text beside it (1.6, 1.7): its figure's caption
-    holds the summary, and the table with its values comes after the figure (``above``: the
-    drawing's ancestors, nearest first)."""
-    figure = next((e for e in above if e.tag == "figure"), None)
-    caption = figure and figure.find(lambda e: e.tag == "figcaption")
-    if figure is None or caption is None or len(block_text(caption)) < 40:
-        return [f"{name} : sans résumé dans la légende de sa figure (1.6)"]
-    container = above[above.index(figure) + 1]
-    siblings = [c for c in container.children if isinstance(c, Element)]
-    after = siblings[siblings.index(figure) + 1 :]
-    tables = [
-        table
-        for element in after
-        for table in element.find_all(lambda e: e.tag == "table")
-        if "hidden" not in element.attrs
-    ]
-    if not tables or int(tables[0].attrs["data-lignes"]) < 1:
-        return [f"{name} : sans tableau de ses données après sa figure (1.6)"]
-    return []
-
-
-def _map_problems(svg: Element, ids: set[str]) -> list[str]:
-    """The map: a group named by its heading, of links each named; its other parts hidden."""
-    problems = []
-    if svg.attrs.get("role") != "group" or svg.attrs.get("aria-labelledby") not in ids:
-        problems.append("carte sans rôle group nommé par son titre (1.1)")
-    for part in svg.children:
-        if not isinstance(part, Element) or part.tag == "defs":
-            continue
-        if "carte-departements" in part.classes:
-            unnamed = [
-                a.attrs.get("data-departement", "?")
-                for a in part.children
-                if isinstance(a, Element) and not a.attrs.get("aria-label", "").strip()
-            ]
-            if unnamed:
-                problems.append(f"carte : départements sans nom {unnamed} (1.1)")
-        elif part.attrs.get("aria-hidden") != "true":
-            problems.append(f"carte : partie <{part.tag}> non masquée (1.2)")
-    return problems
-
-
-def image_problems(markup: str) -> list[str]:
-    """What RGAA theme 1 finds wrong with a page's images, read from its HTML."""
-    document = served(markup)
-    ancestry = _ancestors(document)
-    ids = {e.attrs["id"] for e in document.iter() if e.attrs.get("id")}
-    problems = []
-    if "captcha" in markup.lower():
-        problems.append("un CAPTCHA : les critères 1.4 et 1.5 sont à auditer")
-    for element in document.iter():
-        above = ancestry[id(element)]
-        if element.tag in BITMAPS or (
-            element.tag == "input" and element.attrs.get("type") == "image"
-        ):
-            problems.append(f"image <{element.tag}> : les critères 1.1 à 1.9 sont à auditer")
-        if any(
-            a.tag == "svg" or "svg-chart" in a.classes or a.attrs.get("aria-hidden") == "true"
-            for a in above
-        ):
-            continue  # inside a drawing, checked with it
-        hidden = element.attrs.get("aria-hidden") == "true"
-        label = element.attrs.get("aria-label", "").strip()
-        if "svg-chart" in element.classes:
-            name = f"dessin {element.attrs.get('class')}"
-            if hidden:
-                problems += _hidden_problems(element, name)
-                problems += _beside_problems(above, name)
-            elif element.attrs.get("role") != "img" or not label:
-                problems.append(f"{name} : ni masqué ni image nommée (1.1)")
-            elif label != element.text() or len(label) > SHORT:
-                problems.append(f"{name} : alternative « {label} » autre que son texte (1.3)")
-        elif element.attrs.get("role") == "img":
-            if not label:
-                problems.append(f"image role=img sans alternative (1.1) : {element.attrs}")
-            elif len(label) > SHORT:
-                problems.append(f"alternative de plus de {SHORT} caractères (1.3) : {label}")
-        elif element.tag == "svg" and not hidden:
-            if "carte-svg" in element.classes:
-                problems += _map_problems(element, ids) + _beside_problems(above, "carte")
-            else:
-                problems.append(
-                    f"<svg> exposé sans role=img ni alternative (1.1) : {element.attrs}"
-                )
-        elif element.tag == "figure":
-            caption = element.find(lambda e: e.tag == "figcaption")
-            if caption is None:
-                continue
-            if element.attrs.get("role") not in ("figure", "group"):
-                problems.append("figure légendée sans role figure ou group (1.9)")
-            if element.attrs.get("aria-label") != block_text(caption):
-                problems.append(
-                    f"figure dont l'aria-label « {element.attrs.get('aria-label')} » n'est pas "
-                    f"sa légende « {block_text(caption)} » (1.9)"
-                )
-    return problems
-
-
-def test_the_space_holds_every_kind_of_image(site):
-    """Every kind of drawing is in the space walked: lines with the year-ago overlay and the
-    incomplete period, bars, the map, in pages and embeds (a chart without data, which the demo
-    data never give, is checked from the layouts' markup below)."""
-    markup = "".join(site.values())
-    for mark in (
-        'class="svg-chart" aria-hidden="true"',
-        'class="carte-svg"',
-        "stroke-dasharray",  # the overlay, the incomplete period
-        'class="svg-fill svg-bars"',
-        'class="svg-legend"',
-        '<figure class="embed-figure"',
-    ):
-        assert mark in markup, mark
-    assert sum("/embed/" in url for url in site) > 13
+def images(markup: str) -> list[str]:
+    """What the image checks find wrong with a page, parsed as the walk parses it."""
+    return image_problems(markup, walk.copy_document(markup))
 
 
 def test_every_image_is_hidden_or_named_and_every_chart_is_told_in_text(site):
     """RGAA 1.1, 1.2, 1.3, 1.6, 1.9 (and 1.4, 1.5, 1.8 non applicable: no CAPTCHA, no bitmap
-    image), on every page and embed of the space."""
-    problems = {url: found for url, markup in site.items() if (found := image_problems(markup))}
+    image), on every page of the site map (the walk checks every other page and embed)."""
+    problems = {url: found for url, markup in site.items() if (found := images(markup))}
     assert not problems, "\n".join(f"{url} : {found[:3]}" for url, found in problems.items())
 
 
@@ -369,9 +188,7 @@ def _chart(drawing: str = HIDDEN, table: str = TABLE, summary: str = SUMMARY, la
     ],
 )
 def test_the_image_checks_find_what_they_look_for(markup, expected):
-    assert (
-        image_problems(f"<!DOCTYPE html><html lang='fr'><body>{markup}</body></html>") == expected
-    )
+    assert images(f"<!DOCTYPE html><html lang='fr'><body>{markup}</body></html>") == expected
 
 
 UNNAMED_IMAGE = re.compile(r"^(\s*)- img\s*$")
@@ -401,53 +218,20 @@ def test_the_unnamed_image_check_finds_them():
 # -- 3.1: no information by colour alone -------------------------------------------------------
 
 
-def _without_colour(markup: str) -> str:
-    """A drawing's markup with its colours (and the classes that carry them) and its line
-    widths taken out."""
-    return STYLE.sub("", markup)
-
-
-def colour_only_problems(markup: str) -> list[str]:
-    """Series of a served drawing told apart by colour alone (RGAA 3.1): a drawing of several
-    lines has a legend naming each, and its samples differ once their colours are taken out."""
-    problems = []
-    document = served(markup)
-    for drawing in document.find_all(lambda e: "svg-chart" in e.classes):
-        lines = drawing.find_all(lambda e: e.tag == "path" and "svg-line" in e.classes)
-        if len(lines) < 2:
-            continue
-        legend = drawing.find(lambda e: "svg-legend" in e.classes)
-        items = [] if legend is None else [i for i in legend.children if isinstance(i, Element)]
-        if len(items) != len(lines):
-            problems.append(f"{len(lines)} séries et {len(items)} entrées de légende (3.1)")
-            continue
-        names = [item.text() for item in items]
-        samples = [_without_colour(_markup(item.find(lambda e: e.tag == "svg"))) for item in items]
-        for (one, a), (other, b) in itertools.combinations(zip(names, samples, strict=True), 2):
-            if a == b:
-                problems.append(f"« {one} » et « {other} » ne diffèrent que par la couleur (3.1)")
-        if len(set(names)) != len(names):
-            problems.append(f"légende aux noms répétés {names} (3.1)")
-    return problems
-
-
-def _markup(element: Element) -> str:
-    attributes = "".join(f' {k}="{v}"' for k, v in element.attrs.items())
-    inner = "".join(_markup(c) if isinstance(c, Element) else c for c in element.children)
-    return f"<{element.tag}{attributes}>{inner}</{element.tag}>"
-
-
 def test_no_served_drawing_tells_its_series_apart_by_colour_alone(site):
+    """On every page of the site map (the walk checks every other page and embed)."""
     problems = {
-        url: found for url, markup in site.items() if (found := colour_only_problems(markup))
+        url: found
+        for url, markup in site.items()
+        if (found := colour_only_problems(walk.copy_document(markup)))
     }
     assert not problems, "\n".join(f"{url} : {found[:3]}" for url, found in problems.items())
     # The check met drawings with several series: the year-ago overlay and the current period.
     assert any(markup.count('class="svg-legend"') for markup in site.values())
 
 
-def _served_chart(chart) -> str:
-    return walk.the_copy(drawings.chart_html(chart, hidden=True))
+def _served_chart(chart):
+    return walk.copy_document(drawings.chart_html(chart, hidden=True))
 
 
 def test_the_colour_check_finds_series_told_apart_by_colour_alone():
@@ -525,38 +309,16 @@ def test_every_kind_of_line_chart_tells_its_series_apart_without_colour(theme):
         assert colour_only_problems(_served_chart(chart)) == []
 
 
-def map_colour_problems(markup: str) -> list[str]:
-    """The map's classes told otherwise than by colour (RGAA 3.1): each département's link
-    names its value (or why it has none), each kind of shape drawn has its legend entry with
-    its words, and masked or empty départements differ by a pattern or a dashed border."""
-    document = served(markup)
-    problems = []
-    for svg in document.find_all(lambda e: "carte-svg" in e.classes):
-        kinds = {}
-        for link in svg.find_all(lambda e: e.tag == "a" and "data-departement" in e.attrs):
-            kinds[_kind(link, "choisi")] = named = link.attrs.get("aria-label", "")
-            if not re.search(r"\d|" + maps.MASKED_TEXT + "|" + maps.NO_DATA_TEXT, named):
-                problems.append(f"département {link.attrs['data-departement']} sans sa valeur")
-        legend = document.find(lambda e: "carte-legende" in e.classes)
-        entries = {}
-        for item in legend.find_all(lambda e: e.tag == "li") if legend else []:
-            swatch = item.find(lambda e: "carte-pastille" in e.classes)
-            entries[_kind(swatch, "carte-pastille")] = item.text()
-        for kind in kinds:
-            if not entries.get(kind):
-                problems.append(f"classe {kind} sans entrée de légende")
-    return problems
-
-
-def _kind(element: Element, other: str) -> str:
-    """The kind of a map's shape or legend sample: its class besides ``other`` (c1…, masque…)."""
-    return " ".join(sorted(element.classes - {other}))
+def map_colours(markup: str) -> list[str]:
+    """What the map's colour check finds wrong with a page, parsed as the walk parses it."""
+    return map_colour_problems(walk.copy_document(markup))
 
 
 def test_the_map_tells_its_classes_otherwise_than_by_colour(site):
+    """On every page of the site map (the walk checks every other page)."""
     maps_seen = [url for url, markup in site.items() if 'class="carte-svg"' in markup]
     assert maps_seen
-    problems = {url: found for url in maps_seen if (found := map_colour_problems(site[url]))}
+    problems = {url: found for url in maps_seen if (found := map_colours(site[url]))}
     assert not problems, problems
     style = (ASSETS / "carte.css").read_text(encoding="utf-8")
     assert re.search(r"\.masque path \{ fill: url\(#" + maps.HATCH_ID, style)
@@ -564,8 +326,8 @@ def test_the_map_tells_its_classes_otherwise_than_by_colour(site):
     # The check finds a map whose links say nothing of their value, or a class out of legend.
     first = site[maps_seen[0]]
     unvalued = re.sub(r'aria-label="[^"]*"( data-departement)', r'aria-label="Ain"\1', first)
-    assert "département 01 sans sa valeur" in map_colour_problems(unvalued)
-    assert map_colour_problems(first.replace('class="carte-pastille c1"', 'class="carte-pastille"'))
+    assert "département 01 sans sa valeur" in map_colours(unvalued)
+    assert map_colours(first.replace('class="carte-pastille c1"', 'class="carte-pastille"'))
 
 
 # -- 3.3: contrast of graphic elements and controls --------------------------------------------
@@ -766,4 +528,4 @@ def test_a_chart_without_data_is_an_image_named_by_its_message():
     empty = views.make_chart(EmptyChart(NO_DATA), id="v", title="Évolution", summary=NO_DATA)
     markup = prerender.to_html(chart_block(empty))
     assert 'role="img"' in markup
-    assert image_problems(markup) == []
+    assert images(markup) == []

@@ -18,6 +18,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from urllib.parse import urlencode
 
+import image_checks
 import pytest
 import walk
 from html_tree import parse
@@ -272,12 +273,16 @@ GROUPS = [
 
 # ASCII test ids: pytest would print the accents escaped.
 IDS = [f"{g}-{k}".replace("é", "e") for g, k in GROUPS]
+# The kinds of drawing (image_checks.KINDS) a kind of request cannot hold: every other kind
+# must be met, so that the image checks are proven on each.
+NOT_HELD = {"page": {'<figure class="embed-figure"'}, "embed": {'class="carte-svg"'}}
 
 
 @pytest.mark.parametrize(("group", "kind"), GROUPS, ids=IDS)
 def test_every_url_answers_with_its_charts_drawn(space, pool, summary, group, kind):
     """Each URL of the group answers 200, each chart section has its drawing, nothing logged
-    at ERROR level and no warning."""
+    at ERROR level and no warning; the pages' and embeds' images pass the image checks, which
+    meet every kind of drawing they can hold."""
     urls = {"départements": space.departements, "pages": space.pages, "intégrations": space.embeds}
     jobs = [walk.Job(kind, url) for url in urls[group]]
     began = time.monotonic()
@@ -291,6 +296,9 @@ def test_every_url_answers_with_its_charts_drawn(space, pool, summary, group, ki
     )
     assert jobs
     assert not failed, walk.report(f"{group} ({kind})", outcomes)
+    if kind != "route":
+        met = {mark for outcome in outcomes for mark in outcome.kinds}
+        assert set(image_checks.KINDS) - NOT_HELD[kind] <= met, met
 
 
 def _page(body: str, title: str = "Accueil — Baromètre numérique", lang: str = "fr") -> str:
@@ -528,6 +536,8 @@ def test_the_walk_s_document_checks_find_what_they_look_for(body, expected):
 def test_the_walk_keeps_each_table_s_caption_and_cuts_the_rows_of_large_ones():
     rows = "<tr><td>1</td></tr>" * 2_000
     page = f'<p>a</p><table class="x"><caption>Demandes</caption>{rows}</table>'
-    assert walk.without_tables(page) == "<p>a</p><table><caption>Demandes</caption></table>"
+    assert walk.without_tables(page) == (
+        '<p>a</p><table data-lignes="1999"><caption>Demandes</caption></table>'
+    )
     small = '<table><caption>Sources</caption><tr><td><a href="/">A</a></td></tr></table>'
     assert walk.without_tables(small) == small

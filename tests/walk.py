@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from dash_http import callback_payload, components, route_payload_for
 from forms_inventory import form_problems
 from html_tree import Element, parse
+from image_checks import kinds_in, page_image_problems
 
 from barometre.publish.validation import Display
 from barometre.urls import Urls
@@ -242,11 +243,13 @@ def _caption_only(table: re.Match) -> str:
     if len(table.group(0)) <= SMALL_TABLE:
         return table.group(0)
     caption = CAPTION_ELEMENT.search(table.group(0))
-    return f"<table>{caption.group(0) if caption else ''}</table>"
+    # The rows under the heading row are counted: a chart's table must hold some (RGAA 1.6).
+    rows = table.group(0).count("<tr") - 1
+    return f'<table data-lignes="{rows}">{caption.group(0) if caption else ""}</table>'
 
 
 def without_tables(markup: str) -> str:
-    """``markup`` with each large table reduced to its caption."""
+    """``markup`` with each large table reduced to its caption and its count of rows."""
     return TABLE.sub(_caption_only, markup)
 
 
@@ -815,6 +818,7 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     cpu: float = 0.0  # seconds of this worker's CPU, to tell the walk's cost on a busy machine
+    kinds: list[str] = field(default_factory=list)  # the kinds of drawing met (image_checks)
 
     @property
     def failed(self) -> bool:
@@ -879,6 +883,8 @@ def visit(job: Job) -> Outcome:
                     outcome.problems += structure_problems(markup, document)
                     outcome.problems += document_problems(markup, document)
                     outcome.problems += form_problems(document)
+                    outcome.problems += page_image_problems(markup, document)
+                    outcome.kinds = kinds_in(the_copy(markup))
         except Exception as error:  # noqa: BLE001 - reported with the URL, as any failure
             outcome.problems.append("exception : " + _last_line(traceback.format_exception(error)))
     outcome.errors = [error_line(record) for record in keep.records]

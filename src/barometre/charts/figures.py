@@ -158,6 +158,10 @@ def theme_colours(theme: str) -> Theme:
 
 def template(theme: str = "clair") -> go.layout.Template:
     """Return the French plotly template of a theme (built on each call, never registered)."""
+    return go.layout.Template(layout=_template_layout(theme))
+
+
+def _template_layout(theme: str) -> dict:
     colours = theme_colours(theme)
     axis = {
         "automargin": True,
@@ -170,39 +174,39 @@ def template(theme: str = "clair") -> go.layout.Template:
         "exponentformat": "none",
         "title": {"standoff": 8},
     }
-    return go.layout.Template(
-        layout={
-            "separators": SEPARATORS,
-            "font": {"family": FONT_FAMILY, "size": 14, "color": colours.text},
-            "colorway": list(colours.colours),
-            "paper_bgcolor": "rgba(0,0,0,0)",
-            "plot_bgcolor": "rgba(0,0,0,0)",
-            "margin": {"l": 8, "r": 8, "t": 16, "b": 8, "pad": 0},
-            # The nearest point's label, wherever the pointer is in the plot: a pointer moved
-            # onto a label keeps it (RGAA 10.13, WCAG 1.4.13), where plotly.js's 20 px reach
-            # would drop it.
-            "hoverdistance": -1,
-            "hoverlabel": {
-                "bgcolor": colours.hover_background,
-                "bordercolor": colours.axis,
-                "font": {"color": colours.text},
-                "align": "left",
-            },
-            "xaxis": dict(axis, showgrid=False),
-            "yaxis": dict(axis),
-            # Plotly derives the modebar from the transparent paper: pale icons on a half-black
-            # box, under 3:1. Its buttons are controls (RGAA 3.3): the theme's own colours.
-            "modebar": {
-                "bgcolor": colours.background,
-                "color": colours.axis,
-                "activecolor": colours.text,
-            },
-        }
-    )
+    return {
+        "separators": SEPARATORS,
+        "font": {"family": FONT_FAMILY, "size": 14, "color": colours.text},
+        "colorway": list(colours.colours),
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "margin": {"l": 8, "r": 8, "t": 16, "b": 8, "pad": 0},
+        # The nearest point's label, wherever the pointer is in the plot: a pointer moved
+        # onto a label keeps it (RGAA 10.13, WCAG 1.4.13), where plotly.js's 20 px reach
+        # would drop it.
+        "hoverdistance": -1,
+        "hoverlabel": {
+            "bgcolor": colours.hover_background,
+            "bordercolor": colours.axis,
+            "font": {"color": colours.text},
+            "align": "left",
+        },
+        "xaxis": dict(axis, showgrid=False),
+        "yaxis": dict(axis),
+        # Plotly derives the modebar from the transparent paper: pale icons on a half-black
+        # box, under 3:1. Its buttons are controls (RGAA 3.3): the theme's own colours.
+        "modebar": {
+            "bgcolor": colours.background,
+            "color": colours.axis,
+            "activecolor": colours.text,
+        },
+    }
 
 
-def _layout(theme: str, **layout) -> go.Layout:
-    return go.Layout(template=template(theme), **layout)
+def _layout(theme: str, **layout) -> dict:
+    # A plain dict, validated once by the figure that takes it: a go.Layout (and its template)
+    # would be validated, then copied whole into the figure.
+    return {"template": {"layout": _template_layout(theme)}, **layout}
 
 
 def number_format(values: ValueFormat) -> str:

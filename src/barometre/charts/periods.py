@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -32,8 +33,9 @@ def expected_days(ts: dt.date, granularity: str) -> int:
     return 366 if calendar.isleap(ts.year) else 365
 
 
-def is_partial(row: pd.Series, granularity: str, indicator: Indicator) -> bool:
-    """Return whether a period of a daily indicator has fewer days of data than it has days."""
+def is_partial(row: pd.Series | Mapping, granularity: str, indicator: Indicator) -> bool:
+    """Return whether a period of a daily indicator has fewer days of data than it has days
+    (``row``: a frame's row, as a Series or a record)."""
     if indicator.frequency != "quotidienne" or "jours" not in row:
         return False
     return int(row["jours"]) < expected_days(row["periode"], granularity)
@@ -71,27 +73,22 @@ def year_ago(
     shown = shown.sort_values("periode").reset_index(drop=True)
     shift = pd.Timedelta(weeks=52) if granularity == "semaine" else pd.DateOffset(years=1)
     earlier = national_rows(previous).drop_duplicates("periode", keep="last")
+    # Each period of ``earlier`` once: looked up by its start, as merging costs more.
+    before = shown["periode"] - shift
     merged = pd.DataFrame(
         {
             "periode": shown["periode"],
-            "periode_avant": shown["periode"] - shift,
-            "partiel": _partial_mask(shown, granularity, indicator),
+            "periode_avant": before,
+            "valeur_avant": before.map(
+                pd.Series(earlier["valeur"].to_numpy(), index=earlier["periode"])
+            ),
         }
-    ).merge(
-        pd.DataFrame(
-            {
-                "periode_avant": earlier["periode"],
-                "valeur_avant": earlier["valeur"],
-                "partiel_avant": _partial_mask(earlier, granularity, indicator),
-            }
-        ),
-        on="periode_avant",
-        how="left",
     )
     if indicator.aggregation == "somme":
-        incomplete = merged["partiel"] | merged["partiel_avant"].fillna(False).astype(bool)
+        partial_before = earlier.loc[_partial_mask(earlier, granularity, indicator), "periode"]
+        incomplete = _partial_mask(shown, granularity, indicator) | before.isin(partial_before)
         merged.loc[incomplete, "valeur_avant"] = float("nan")
-    return merged[["periode", "periode_avant", "valeur_avant"]]
+    return merged
 
 
 def _partial_mask(frame: pd.DataFrame, granularity: str, indicator: Indicator) -> pd.Series:

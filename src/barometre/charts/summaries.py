@@ -285,7 +285,9 @@ def table_rows(frame: pd.DataFrame, indicator: Indicator, granularity: str) -> l
             "valeur_brute": None if is_missing(row["valeur"]) else float(row["valeur"]),
             "partiel": is_partial(row, granularity, indicator),
         }
-        for _, row in national.sort_values("periode").iterrows()
+        # Plain records: a daily series has thousands of rows, and a row as a pandas Series
+        # (iterrows) costs more than the formatting done with it.
+        for row in national.sort_values("periode").to_dict("records")
     ]
 
 
