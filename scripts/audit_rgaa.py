@@ -332,10 +332,11 @@ def csv_text(grid: list[dict], data: dict) -> str:
     return out.getvalue()
 
 
-def written() -> dict[Path, str]:
-    """Each file written, with the text the current files give."""
+def written(pages: dict[str, str] | None = None) -> dict[Path, str]:
+    """Each file written, with the text the current files give (the sample's ``pages`` read
+    again unless given)."""
     data = audit()
-    grid = rows(criteria(), data, sample_pages(data))
+    grid = rows(criteria(), data, sample_pages(data) if pages is None else pages)
     return {
         MARKDOWN: markdown(grid, data),
         CSV: csv_text(grid, data),
