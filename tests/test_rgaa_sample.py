@@ -435,6 +435,10 @@ def without_scripts_problems(browser, url: str) -> list[str]:
 def make_visit(browser, site: str, outage: str, path: str, theme: str) -> Visit:
     visit = Visit(path, theme)
     url = (outage if path == OUTAGE else site) + path.partition("#")[0]
+    if theme == "dark" and not visit.site_page:
+        # An embed is light unless its code asks otherwise (theme=sombre, or auto to follow
+        # the system): the builder's choice, not the reader's system.
+        url += ("&" if "?" in url else "?") + "theme=sombre"
     page = open_drawn(browser, url, color_scheme=theme, device_scale_factor=2)
     try:
         if path == BUILDER:
