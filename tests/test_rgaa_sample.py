@@ -135,15 +135,16 @@ RECORD_FOCUS = (
   const record = el => {
     const style = getComputedStyle(el);
     const label = el.labels && el.labels.length ? el.labels[0].textContent : '';
-    let behind = el.parentElement, background = 'rgb(255, 255, 255)';
-    while (behind) {
-      const colour = getComputedStyle(behind).backgroundColor;
-      if (colour !== 'transparent' && !/rgba\\(.*, 0\\)$/.test(colour)) {
-        background = colour;
-        break;
+    // What is behind: the first opaque background from ``node`` up.
+    const opaque = node => {
+      while (node) {
+        const colour = getComputedStyle(node).backgroundColor;
+        if (colour !== 'transparent' && !/rgba\\(.*, 0\\)$/.test(colour)) return colour;
+        node = node.parentElement;
       }
-      behind = behind.parentElement;
-    }
+      return 'rgb(255, 255, 255)';
+    };
+    const background = opaque(el.parentElement);
     window.focusWalk.push({
       key: """
     + KEY
@@ -154,6 +155,9 @@ RECORD_FOCUS = (
       shadow: style.boxShadow,
       shape: shape(el),
       background,
+      // The focused element's own text, on its own background (3.2 in the focus state).
+      text: el instanceof SVGElement || !el.textContent.trim() ? null : style.color,
+      textBackground: opaque(el),
     });
   };
   document.addEventListener('focusin', event => record(event.target), true);
@@ -249,6 +253,11 @@ def keyboard_problems(page, skip_link_first: bool) -> list[str]:
         ratio = max((contrast(ring, focused["background"]) for ring in rings), default=0)
         if ratio < 3:
             problems.append(f"anneau de focus à {ratio:.2f}:1 : {focused['key']} (3.3)")
+        if focused["text"] and contrast(focused["text"], focused["textBackground"]) < 4.5:
+            problems.append(
+                f"texte focalisé à {contrast(focused['text'], focused['textBackground']):.2f}:1"
+                f" : {focused['key']} (3.2)"
+            )
     # Shift+Tab walks back through the first stops in the reverse order, from the sixth.
     first = keys[:6]
     page.evaluate(FOCUS_NTH, len(first) - 1)
