@@ -38,10 +38,10 @@ from test_rgaa_forms import FIELDS, LABEL_BESIDE, control_problems, controls
 from test_rgaa_images import control_edge_problems, unnamed_images
 from test_rgaa_presentation import (
     LOST,
-    PRESS_STATE,
     STYLES_OFF,
     TEXT_SHOWN,
     page_problems,
+    press_changes,
     spacing_problems,
 )
 from test_rgaa_structure import DOCUMENT, dash_problems, nu_errors
@@ -398,17 +398,7 @@ def press_problems(page) -> list[str]:
     for kind, selector in PRESSED.items():
         targets = page.locator(selector)
         for index in range(min(3, targets.count())):
-            target = targets.nth(index)
-            target.scroll_into_view_if_needed()
-            box = target.bounding_box()
-            if not box:
-                continue
-            before = page.evaluate(PRESS_STATE)
-            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-            page.mouse.down()
-            page.mouse.move(box["x"] + box["width"] / 2, box["y"] - 80, steps=4)
-            page.mouse.up()
-            if page.evaluate(PRESS_STATE) != before:
+            if press_changes(page, targets.nth(index)):
                 problems.append(f"{kind} {index + 1} appuyé puis relâché ailleurs : changement")
     page.mouse.move(0, 0)
     return problems
