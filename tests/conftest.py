@@ -206,6 +206,33 @@ def hover_a_point(page, drawing: str) -> None:
     page.mouse.move(x, y)
 
 
+class HeldCallbacks:
+    """Dash's callback answers held back on ``page`` until ``release()``: the page stays in
+    its « being updated » state meanwhile. Dash adds a query string to the callback address."""
+
+    PATTERN = "**/_dash-update-component*"
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.routes = []
+        self.released = False
+        page.route(self.PATTERN, self._hold)
+
+    def _hold(self, route) -> None:
+        if self.released:
+            route.continue_()
+        else:
+            self.routes.append(route)
+
+    def release(self) -> None:
+        # A hold that caught nothing tested nothing: the address would have changed.
+        assert self.routes, "aucun appel de callback retenu : l'adresse a changé ?"
+        self.released = True
+        for route in self.routes:
+            route.continue_()
+        self.page.unroute(self.PATTERN, self._hold)
+
+
 def reader_moves(context) -> None:
     """Make every page (and frame) of a browser ``context`` start Dash once loaded."""
     context.add_init_script(FIRST_MOVE)

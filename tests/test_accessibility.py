@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import rgaa_sample
 from colours import contrast
-from conftest import reader_moves, require
+from conftest import HeldCallbacks, reader_moves, require
 from dash import dcc
 from deferred import draw_every_chart
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -406,16 +406,13 @@ def test_no_component_with_known_accessibility_defects(component):
 
 def test_results_are_marked_busy_while_a_callback_runs(page, live_server):
     open_page(page, f"{live_server.url}/indicateurs/{PLAIN}")
-    held = []
-    page.route("**/_dash-update-component", lambda route: held.append(route))  # held back
+    held = HeldCallbacks(page)
     page.select_option("#granularite", "annee")
     # Times out (fails) unless the region is marked busy while its answer is held back.
     page.wait_for_function(
         "document.getElementById('resultats').getAttribute('aria-busy') === 'true'"
     )
-    page.unroute("**/_dash-update-component")
-    for route in held:
-        route.continue_()
+    held.release()
     page.wait_for_function("!document.getElementById('resultats').hasAttribute('aria-busy')")
     assert "année" in page.locator("#resultats h2").first.text_content()
 

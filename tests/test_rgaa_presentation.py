@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import hover_a_point, reader_moves
+from conftest import HeldCallbacks, hover_a_point, reader_moves
 from deferred import open_drawn
 from html_tree import parse
 from rgaa_sample import EMBEDS
@@ -335,17 +335,14 @@ def test_what_style_sheets_draw_is_also_said_in_words(browser, live_server):
         note = page.locator(".busy-note .unstyled-only").first
         assert note.text_content() == ""
         # A callback held back: the results are being updated (aria-busy, theme.js).
-        held = []
-        page.route("**/_dash-update-component", lambda route: held.append(route))
+        held = HeldCallbacks(page)
         page.select_option("#granularite", "annee")
         page.wait_for_function(
             "document.querySelector('.busy-note .unstyled-only').textContent === 'Mise à jour…'"
         )
         page.evaluate(STYLES_OFF)
         assert note.is_visible()
-        page.unroute("**/_dash-update-component")
-        for route in held:
-            route.continue_()
+        held.release()
         page.wait_for_function(
             "document.querySelector('.busy-note .unstyled-only').textContent === ''"
         )
