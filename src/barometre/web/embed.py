@@ -202,7 +202,9 @@ def _by_theme(theme: str, chart: chart_model.Chart) -> dict:
     return {"clair": light, "sombre": dark}
 
 
-def _content(services: Services, options: Options) -> Content:
+def shown(services: Services, options: Options) -> tuple[views.Chart, str]:
+    """Return the chart an embed shows and its subtitle, without its plotly figures (what its
+    sharing tags say)."""
     q = replace(options.query, as_of=options.frozen)
     if options.breakdown is None:
         [chart] = views.with_display([views.evolution(services, q)], options.display)
@@ -212,6 +214,11 @@ def _content(services: Services, options: Options) -> Content:
     else:
         chart = views.breakdown_chart(services, q, options.breakdown.id)
         subtitle = f"{chart.title}, {french.format_span(q.start, q.end, 'jour')}"
+    return chart, subtitle
+
+
+def _content(services: Services, options: Options) -> Content:
+    chart, subtitle = shown(services, options)
     return Content(
         chart=chart,
         subtitle=subtitle,

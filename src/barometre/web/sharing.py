@@ -77,12 +77,12 @@ def nearest_embed(
                 services.catalogue.breakdowns.get(validation.DEPARTEMENT),
                 args.get("departement"),
             )
-        shown = embed.content(services, options)
+        chart, subtitle = embed.shown(services, options)
     except (embed.NotFound, InvalidInput):
         return None
     # A département's evolution is not an embed: the nation's is shared, and says so.
     where = " (France entière)" if kind == "indicateurs" and args.get("departement") else ""
-    subtitle = shown.subtitle[:1].lower() + shown.subtitle[1:]
+    subtitle = subtitle[:1].lower() + subtitle[1:]
     parameters = options.parameters(chosen)
     if kind == "embed":
         canonical = urls.path(f"/embed/{indicator_id}", **parameters)
@@ -93,7 +93,7 @@ def nearest_embed(
         options=options,
         parameters=parameters,
         title=f"{options.indicator.title}{where} — {subtitle}",
-        summary=shown.chart.summary,
+        summary=chart.summary,
         canonical=canonical,
     )
 
@@ -272,15 +272,15 @@ def picture(services: Services, shared: Shared, extension: str) -> bytes:
     theme = "sombre" if options.theme == "sombre" else "clair"
 
     def draw() -> bytes:
-        shown = embed.content(services, options)
+        chart, subtitle = embed.shown(services, options)
         caption = image.Caption(
             title=options.indicator.title,
-            period=shown.subtitle,
-            source=shown.chart.source,
-            summary=shown.chart.summary,
+            period=subtitle,
+            source=chart.source,
+            summary=chart.summary,
             demo=services.store.is_demo(),
         )
-        return _drawn(shown.chart.model, caption, theme, extension)
+        return _drawn(chart.model, caption, theme, extension)
 
     # What the image shows, not how it was asked (a height, « auto » or a date before the data
     # would each draw the same image again and keep it apart).

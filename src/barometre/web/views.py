@@ -149,6 +149,17 @@ def breakdown_title(breakdown) -> str:
 
 def breakdown_chart(services: Services, query: Query, dimension: str) -> Chart:
     """Return the chart of one breakdown's totals over the period, small counts masked."""
+    # Memoized on its own, on what it shows (not the granularity): a page and its embeds in
+    # every theme show this chart.
+    params = (query.indicator.id, query.start, query.end, query.as_of, dimension)
+    return services.memoized(
+        "breakdown",
+        (*params, dt.date.today()),
+        lambda: _breakdown_chart(services, query, dimension),
+    )
+
+
+def _breakdown_chart(services: Services, query: Query, dimension: str) -> Chart:
     indicator = query.indicator
     breakdown = services.catalogue.breakdowns[dimension]
     totals = published.breakdown(
@@ -201,6 +212,12 @@ def _departements(services: Services, query: Query):
 def evolution(services: Services, query: Query) -> Chart:
     """Return the evolution chart, national or of the chosen département, with the indicator's
     events and the same periods a year earlier (52 weeks for weeks) as a hidden overlay."""
+    # Memoized on its own: a page, its sharing tags and its embed all show this chart.
+    params = (*query.key(), dt.date.today())
+    return services.memoized("evolution", params, lambda: _evolution(services, query))
+
+
+def _evolution(services: Services, query: Query) -> Chart:
     indicator, granularity = query.indicator, query.granularity
     query_granularity = granularity
     if query.departement and secrecy.is_additive(indicator):
