@@ -3,7 +3,7 @@
 The partial plotly.js bundle is the plotly.js version of the installed plotly and is what dcc.Graph
 loads; static files go out compressed, once, with a year of cache when their URL is fingerprinted
 and a revalidation otherwise; pages and callback answers are compressed; the benchmark's report
-states every target. ``make test`` also runs ``make bench-quick`` to check the benchmark itself.
+states every target, and the committed report is the one its committed figures give.
 """
 
 from __future__ import annotations
@@ -486,6 +486,14 @@ def test_answers_are_bounded_least_recently_used_first(sizes, kept):
     for number, size in enumerate(sizes):
         answers.put(str(number), b"x" * size, [])
     assert list(answers.entries) == kept
+
+
+def test_the_committed_report_is_what_the_committed_figures_give(tmp_path):
+    """docs/performance.md is written from docs/performance.json: neither is edited by hand, and
+    report.py still reads what the benchmark wrote."""
+    figures = json.loads((ROOT / "docs" / "performance.json").read_text(encoding="utf-8"))
+    written = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+    assert report.markdown(figures) == written
 
 
 @pytest.mark.parametrize(("path", "what"), report.MEASURED_ONCE)
