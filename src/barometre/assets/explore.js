@@ -250,8 +250,6 @@
       delete box.dataset.exploreActive;
       hide();
     };
-    focus.addEventListener("focusout", leave);
-    tools.onfocusout = leave;
 
     // The pointer: the nearest point under it, on the drawing only (plotly.js has its own).
     function nearest(event) {
@@ -321,10 +319,13 @@
       node.onfocus = () => {
         place.focused = name;
       };
+      // Each part's blur, not a focusout on the group: no browser has an onfocusout property,
+      // and these buttons are Dash's, kept from drawing to drawing (properties, not listeners).
       node.onblur = (event) => {
         if (event.relatedTarget) {
           place.focused = null;
         }
+        leave(event);
       };
     });
   }
