@@ -435,12 +435,12 @@ def test_chart_tooltips_can_be_hovered_and_go_with_escape(browser, live_server):
             )
             page.keyboard.press("Escape")
             assert label.count() == 0, f"{chart} : Échap laisse l'étiquette"
-        # plotly.js's own reach (20 px) would drop a flat bar's label under the pointer: the
-        # check above sees it.
+        # The closest point within plotly.js's own reach (20 px) would drop a flat bar's label
+        # under the pointer: the check above sees it.
         section = f"section:has([id$='{INDICATOR}-motif-titre'])"
         page.evaluate(
             "s => Plotly.relayout(document.querySelector(s + ' .js-plotly-plot'),"
-            " {hoverdistance: 20})",
+            " {hovermode: 'closest', hoverdistance: 20})",
             section,
         )
         x, y = _corners(_hover_plotly(page, section))[1]

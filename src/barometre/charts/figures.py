@@ -450,5 +450,13 @@ def _bar_figure(chart: BarChart, theme: str) -> go.Figure:
         }
     return go.Figure(
         data=[trace],
-        layout=_layout(theme, showlegend=False, hovermode="closest", bargap=BAR_GAP, **layout),
+        # Along the categories, not « closest »: plotly.js then shows no label at all on a bar
+        # chart whose last bar is masked (null).
+        layout=_layout(
+            theme,
+            showlegend=False,
+            hovermode="x" if chart.upright else "y",
+            bargap=BAR_GAP,
+            **layout,
+        ),
     )
