@@ -188,6 +188,16 @@ def content(services: Services, options: Options) -> Content:
 DATA_KEYS = frozenset({"x", "y", "text", "customdata", "hovertext"})
 
 
+def _unzoomable(figure: dict) -> dict:
+    """Return a figure nothing zooms by dragging: an embed has no modebar, whose buttons would
+    zoom in single presses (RGAA 13.10); its period is its address's."""
+    layout = figure["layout"]
+    layout["dragmode"] = False
+    for axis in [name for name in layout if name.startswith(("xaxis", "yaxis"))]:
+        layout[axis] = {**layout[axis], "fixedrange": True}
+    return figure
+
+
 def _by_theme(theme: str, chart: chart_model.Chart) -> dict:
     """Return {theme: figure dict}; for « auto » the dark figure keeps only its styles.
 
@@ -195,9 +205,9 @@ def _by_theme(theme: str, chart: chart_model.Chart) -> dict:
     sent twice.
     """
     if theme != "auto":
-        return {theme: figures.plotly_figure(chart, theme).to_plotly_json()}
-    light = figures.plotly_figure(chart, "clair").to_plotly_json()
-    dark = figures.plotly_figure(chart, "sombre").to_plotly_json()
+        return {theme: _unzoomable(figures.plotly_figure(chart, theme).to_plotly_json())}
+    light = _unzoomable(figures.plotly_figure(chart, "clair").to_plotly_json())
+    dark = _unzoomable(figures.plotly_figure(chart, "sombre").to_plotly_json())
     dark["data"] = [{k: v for k, v in t.items() if k not in DATA_KEYS} for t in dark["data"]]
     return {"clair": light, "sombre": dark}
 
