@@ -32,6 +32,7 @@ from colours import contrast
 from conftest import LiveServer, hover_a_point, wait_until
 from deferred import open_drawn
 from html_tree import parse
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from rgaa_sample import EMBEDS, PAGES
 from test_accessibility import axe, reflow_overflow
 from test_rgaa_forms import FIELDS, LABEL_BESIDE, control_problems, controls
@@ -406,6 +407,131 @@ def press_problems(page) -> list[str]:
 
 # With JavaScript off, what each scripted part leaves (7.2): every chart's section keeps its
 # server drawing, summary and data table; the map, its links.
+# Each chart as a reader meets it (RGAA 4.7, 4.11, 4.12, 4.13, 10.13, 10.14, 12.11, 13.10).
+# test_explore and test_rgaa_presentation check each kind of chart in depth on one page; here,
+# every chart of every page of the sample: its group of commands names it, the keyboard walks
+# its points saying its table's rows and Échap leaves it, « Écouter » plays and stops at Entrée,
+# plotly.js's label stays under the pointer and goes with Échap, its modebar shows with its
+# buttons' names at keyboard focus, and every zoom by dragging has its buttons.
+ZOOM_BUTTONS = {"Zoom intérieur", "Zoom extérieur", "Réinitialiser les axes"}
+FIRST_ROW_CELL = """group => {
+  const place = group.closest('section') || document;
+  const cell = place.querySelector('table tbody tr > *');
+  return cell ? cell.textContent : '';
+}"""
+MODEBAR_NAME = "el => getComputedStyle(el, '::after').display"
+ZOOMABLE = """gd => ['xaxis', 'yaxis'].some(axis => gd._fullLayout[axis] &&
+  !gd._fullLayout[axis].fixedrange) && gd._fullLayout.dragmode !== false"""
+
+
+def chart_problems(page) -> list[str]:
+    """What a reader of each chart of the page, by keyboard or pointer, would miss."""
+    found = []
+    groups = page.locator("[data-explore-tools]")
+    for index in range(groups.count()):
+        group = groups.nth(index)
+        name = group.get_attribute("aria-label") or ""
+        where = name.removeprefix("Parcourir le graphique ") or f"graphique {index + 1}"
+        found += [f"{where} : {problem}" for problem in _exploration_problems(page, group, name)]
+    plots = page.locator(".js-plotly-plot")
+    for index in range(plots.count()):
+        found += [
+            f"tracé plotly.js {index + 1} : {problem}"
+            for problem in _plotly_problems(page, plots.nth(index))
+        ]
+    return found
+
+
+def _exploration_problems(page, group, name: str) -> list[str]:
+    found = []
+    if not name.startswith("Parcourir le graphique"):
+        found.append("ses commandes ne le nomment pas (4.7)")
+    explorer = group.locator("xpath=preceding-sibling::*[1]").locator("[role=application]")
+    if explorer.count() != 1:
+        return [*found, "aucun composant à parcourir au clavier (4.12)"]
+    live = group.locator("[aria-live]")
+    points = int(re.search(r"(\d+) points?$", explorer.get_attribute("aria-label")).group(1))
+    explorer.focus()
+    page.keyboard.press("Home")
+    first, row = live.text_content(), group.evaluate(FIRST_ROW_CELL)
+    if not first or not first.startswith(row):
+        found.append(f"Début dit {first!r}, son tableau commence par {row!r} (4.12, 4.13)")
+    page.keyboard.press("ArrowRight")
+    if points > 1 and live.text_content() == first:
+        found.append("la flèche droite ne dit pas le point suivant (4.12)")
+    page.keyboard.press("Escape")
+    if not page.evaluate("document.activeElement.id.endsWith('-precedent')"):
+        found.append("Échap ne rend pas le focus à « Point précédent » (4.13)")
+    tip_shown = (
+        "g => !(g.previousElementSibling.querySelector('.explore-tip') || {hidden: 1}).hidden"
+    )
+    if group.evaluate(tip_shown):
+        found.append("Échap laisse l'infobulle du point (10.13)")
+    listen = group.locator(".explore-listen")
+    listen.focus()
+    page.keyboard.press("Enter")
+    playing = listen.text_content()
+    page.keyboard.press("Enter")
+    if (playing, listen.text_content()) != ("Arrêter", "Écouter"):
+        found.append(f"« Écouter » à Entrée dit {playing!r} puis {listen.text_content()!r} (4.11)")
+    # Leaving the chart's commands gives the place back to plotly.js's chart and its pointer.
+    page.evaluate("document.activeElement.blur()")
+    return found
+
+
+def _plotly_problems(page, plot) -> list[str]:
+    found = []
+    buttons = plot.locator(".modebar-btn[data-title]")
+    names = set(buttons.evaluate_all("all => all.map(b => b.getAttribute('data-title'))"))
+    if plot.evaluate(ZOOMABLE) and not names >= ZOOM_BUTTONS:
+        missing = ", ".join(sorted(ZOOM_BUTTONS - names))
+        found.append(f"zoom en glissant sans bouton {missing} (13.10)")
+    # 10.13, 12.11: the label a pointer brings stays under it, holds nothing to reach, and goes
+    # with Échap.
+    plot.scroll_into_view_if_needed()
+    bars = plot.locator(".bars .point path")
+    target = bars.nth(bars.count() // 2) if bars.count() else plot.locator(".nsewdrag").first
+    box = target.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    label = plot.locator(".hoverlayer .hovertext, .hoverlayer .legend")
+    try:
+        label.first.wait_for(state="visible", timeout=5_000)
+    except PlaywrightTimeout:
+        found.append("le pointeur sur un point n'affiche pas son étiquette")
+    else:
+        shown = label.first.bounding_box()
+        page.mouse.move(shown["x"] + shown["width"] / 2, shown["y"] + shown["height"] / 2, steps=4)
+        if not label.count():
+            found.append("l'étiquette disparaît sous le pointeur (10.13)")
+        if plot.locator(".hoverlayer a, .hoverlayer button").count():
+            found.append("l'étiquette contient un élément à atteindre (12.11)")
+        page.keyboard.press("Escape")
+        if label.count():
+            found.append("Échap laisse l'étiquette (10.13)")
+    # 10.14, 12.11: Tab to the modebar's first button shows the modebar and the button's name.
+    page.mouse.move(0, 0)
+    if names:
+        first = buttons.first
+        first.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")
+        if not first.evaluate("el => el === document.activeElement"):
+            found.append("la barre d'outils n'est pas atteinte à la touche Tab (12.11)")
+        elif first.evaluate(MODEBAR_NAME) != "block":
+            found.append("le nom du bouton n'apparaît pas au focus (10.14)")
+        else:
+            try:
+                page.wait_for_function(
+                    "el => getComputedStyle(el.closest('.modebar-group')).opacity === '1'",
+                    arg=first.element_handle(),
+                    timeout=5_000,
+                )
+            except PlaywrightTimeout:
+                found.append("la barre d'outils n'apparaît pas au focus (10.14)")
+        page.keyboard.press("Escape")
+    return found
+
+
 WITHOUT_SCRIPTS = """() => [...document.querySelectorAll('section.chart-block')].flatMap(block => {
   const problems = [];
   const name = block.getAttribute('aria-labelledby') || block.id;
@@ -471,6 +597,8 @@ def make_visit(browser, site: str, outage: str, path: str, theme: str) -> Visit:
             visit.check("zoom", lambda: zoom_problems(page))
             visit.check("reflow", lambda: spacing_reflow_problems(page))
             visit.check("orientation", lambda: orientation_problems(page))
+            if path != BUILDER:  # modal: the charts behind take no key nor pointer
+                visit.check("graphiques", lambda: chart_problems(page))
             visit.check("sans styles", lambda: styles_off_problems(page))
     finally:
         page.context.close()
@@ -520,7 +648,7 @@ def findings(visits: list[Visit], check: str) -> str:
 
 
 # Checks not made on some visits, and why: a modal dialog takes the pointer from the page.
-VISITED_WITHOUT = {"appuis": (BUILDER,)}
+VISITED_WITHOUT = {"appuis": (BUILDER,), "graphiques": (BUILDER,)}
 EVERY_THEME = {"lecture", "axe", "images", "commandes", "bords", "mouvement", "clavier"}
 
 
@@ -601,6 +729,11 @@ def test_a_press_released_elsewhere_does_nothing(visits):
     assert findings(visits, "appuis") == ""
 
 
+def test_every_chart_is_walked_heard_hovered_and_zoomed_by_keyboard_and_pointer(visits):
+    """4.7, 4.11, 4.12, 4.13, 10.13, 10.14, 12.11, 13.10 on every chart of every page."""
+    assert findings(visits, "graphiques") == ""
+
+
 def test_every_label_sits_just_above_or_left_of_its_field(visits):
     """11.4 at 1 280 and 320 px; every field of the site's inventory was seen."""
     assert findings(visits, "étiquettes") == ""
@@ -618,6 +751,12 @@ BROKEN = {
         '<main><button aria-expanded="false" '
         "onpointerdown=\"this.setAttribute('aria-expanded', 'true')\">Ouvrir</button></main>",
         "bouton 1 appuyé puis relâché ailleurs : changement",
+    ),
+    "graphiques": (
+        '<div class="chart-box"><div role="application" aria-label="Courbe, 2 points"'
+        ' tabindex="0"></div></div><div data-explore-tools role="group" aria-label="Outils">'
+        '<p aria-live="polite"></p><button class="explore-listen">Écouter</button></div>',
+        "Outils : ses commandes ne le nomment pas (4.7)",
     ),
     "étiquettes": (
         '<label for="c">Champ</label><div style="height: 200px"></div><input id="c">',
@@ -637,6 +776,8 @@ def test_the_sample_checks_find_what_they_look_for(browser, check):
             found = page.evaluate(WITHOUT_SCRIPTS)
         elif check == "appuis":
             found = press_problems(page)
+        elif check == "graphiques":
+            found = chart_problems(page)
         else:
             found = label_problems(Visit("/", "light"), page)
     finally:
