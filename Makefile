@@ -23,9 +23,11 @@ PIP := $(PY) -m pip --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8050
 PYTEST_ARGS ?=
-# The suite on both cores (pytest-xdist), a test file a worker: module fixtures (a cluster of
-# servers, a walk's process pool) start once. PYTEST_WORKERS= runs it in one process.
-PYTEST_WORKERS ?= -n 2 --dist loadfile
+# The suite in parallel (pytest-xdist), a test file a worker: module fixtures (a cluster of
+# servers, a walk's process pool) start once. One worker more than cores: browser tests spend
+# much of their time waiting for a page, and the extra worker uses those waits (figures in
+# docs/performance.md). PYTEST_WORKERS= runs it in one process.
+PYTEST_WORKERS ?= -n $(shell echo $$(( $$(nproc) + 1 ))) --dist loadfile
 
 # The locks: every package pinned with its hashes, resolved for this Python (the Dockerfile's too).
 # run.txt is what the application needs (make run, make audit, the Docker image); test.txt adds the
