@@ -123,9 +123,19 @@ def declaration_text(app) -> str:
         # The audit's own results (scripts/audit_rgaa.py keeps them equal to the grid's).
         (None, None, None),
         (
-            {"etat": "totalement conforme", "taux": 100.0, "non_conformes": []},
-            ["est totalement conforme avec", "révèle que 100 % des critères applicables"],
-            ["en cours"],
+            {"etat": "totalement conforme", "taux": 100.0, "non_conformes": [], "reste": ""},
+            [
+                "est totalement conforme avec",
+                "révèle que 100 % des critères applicables",
+                "Non-conformités Aucune. Limites",
+            ],
+            ["en cours", "Aucune parmi les critères évalués"],
+        ),
+        # An audit in progress: « none » holds for the criteria evaluated only.
+        (
+            {"etat": "non conforme", "taux": None, "non_conformes": [], "reste": "7.3 (1)"},
+            ["Aucune parmi les critères évalués à ce jour."],
+            ["Non-conformités Aucune. Limites"],
         ),
         (
             {

@@ -51,6 +51,8 @@ from walk import presentation_problems
 from barometre.config import Settings
 from barometre.data import catalogue as catalogue_module
 from barometre.data.store import Store
+from barometre.web import ids
+from barometre.web.layouts.common import THEME_SELECT_ID
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -122,6 +124,15 @@ MOTION = """() => [...document.querySelectorAll('*')].filter(el => {
   return moves(style.transitionDuration) || style.animationName !== 'none';
 }).map(el => el.tagName + '.' + el.className)"""
 
+# What is behind a node: the first opaque background from it up.
+OPAQUE = """const opaque = node => {
+      while (node) {
+        const colour = getComputedStyle(node).backgroundColor;
+        if (colour !== 'transparent' && !/rgba\\(.*, 0\\)$/.test(colour)) return colour;
+        node = node.parentElement;
+      }
+      return 'rgb(255, 255, 255)';
+    };"""
 # Each focused element, recorded as focus reaches it: its key (KEY), its
 # accessible name, whether a ring shows it, and the colours of that ring and of what is behind.
 RECORD_FOCUS = (
@@ -136,15 +147,9 @@ RECORD_FOCUS = (
   const record = el => {
     const style = getComputedStyle(el);
     const label = el.labels && el.labels.length ? el.labels[0].textContent : '';
-    // What is behind: the first opaque background from ``node`` up.
-    const opaque = node => {
-      while (node) {
-        const colour = getComputedStyle(node).backgroundColor;
-        if (colour !== 'transparent' && !/rgba\\(.*, 0\\)$/.test(colour)) return colour;
-        node = node.parentElement;
-      }
-      return 'rgb(255, 255, 255)';
-    };
+    """
+    + OPAQUE
+    + """
     const background = opaque(el.parentElement);
     window.focusWalk.push({
       key: """
@@ -201,6 +206,59 @@ class Visit:
         except Exception as error:  # noqa: BLE001 - reported with the page, as any failure
             line = traceback.format_exception_only(error)[-1].strip()
             self.found[name] = [f"exception : {line[:300]}"]
+
+
+# One control of each look (tag, classes, its parent's classes) among those Tab reaches, with
+# text: its hover state forced through the DevTools protocol (nothing moves, nothing opens),
+# all at once, then its text read against what is behind it (3.2 in the hover state).
+MARK_HOVERED = f"""() => {{
+  const seen = new Set();
+  for (const el of {FOCUSABLE_ELEMENTS}) {{
+    const parent = el.parentElement ? el.parentElement.className : '';
+    const look = `${{el.tagName}}.${{[...el.classList].sort().join('.')}}<${{parent}}`;
+    if (el instanceof SVGElement || !el.textContent.trim() || seen.has(look)) continue;
+    seen.add(look);
+    el.setAttribute('data-survol', '');
+  }}
+}}"""
+READ_HOVERED = (
+    """() => [...document.querySelectorAll('[data-survol]')].map(el => {
+  """
+    + OPAQUE
+    + """
+  const style = getComputedStyle(el);
+  const size = parseFloat(style.fontSize);
+  el.removeAttribute('data-survol');
+  return {key: """
+    + KEY
+    + """, text: style.color, background: opaque(el),
+    large: size >= 24 || (parseInt(style.fontWeight) >= 700 && size >= 18.66)};
+})"""
+)
+
+
+def hover_problems(page) -> list[str]:
+    """The text of each kind of control, hovered, stands out at 4.5:1 (3:1 when large)."""
+    page.evaluate(MARK_HOVERED)
+    session = page.context.new_cdp_session(page)
+    try:
+        session.send("DOM.enable")
+        session.send("CSS.enable")
+        root = session.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        nodes = session.send("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-survol]"})
+        for node in nodes["nodeIds"]:
+            session.send("CSS.forcePseudoState", {"nodeId": node, "forcedPseudoClasses": ["hover"]})
+        hovered = page.evaluate(READ_HOVERED)
+        for node in nodes["nodeIds"]:
+            session.send("CSS.forcePseudoState", {"nodeId": node, "forcedPseudoClasses": []})
+    finally:
+        session.detach()
+    problems = []
+    for control in hovered:
+        ratio = contrast(control["text"], control["background"])
+        if ratio < (3 if control["large"] else 4.5):
+            problems.append(f"texte survolé à {ratio:.2f}:1 : {control['key']} (3.2)")
+    return problems
 
 
 def keyboard_problems(page, skip_link_first: bool) -> list[str]:
@@ -532,6 +590,125 @@ def _plotly_problems(page, plot) -> list[str]:
     return found
 
 
+# Each scripted component of the page as a reader uses it (RGAA 7.3, 7.4, 7.5, 11.10, 11.11):
+# test_rgaa_forms checks them in depth on the indicator page with the map; here, on every page
+# of the sample. A checkbox flips at Space and back at a click; a select changed from the
+# keyboard redraws in place and says so in the status region; a start after the data is said
+# in the alert region, tied to its field, until corrected. Each time the focus stays on the
+# component and the context is the same: address, title, main heading.
+CONTEXT = """() => ({path: location.pathname, title: document.title,
+  h1: (document.querySelector('h1') || {}).textContent})"""
+SELECTS = (ids.GRANULARITY, ids.DEPARTEMENT, THEME_SELECT_ID)
+TOO_LATE = "2099-12-31"  # after every indicator's last day
+
+
+def script_problems(page, wait_ms: int = 10_000) -> list[str]:
+    """What a reader of the page's scripted components, by keyboard or pointer, would miss;
+    ``wait_ms``: how long a callback may take to answer."""
+    found: list[str] = []
+    context = page.evaluate(CONTEXT)
+
+    def in_place(what: str, element_id: str) -> None:
+        now = page.evaluate(CONTEXT)
+        if now != context:
+            found.append(f"{what} : le contexte change ({context} puis {now}) (7.4)")
+        if page.evaluate("document.activeElement.id") != element_id:
+            found.append(f"{what} : le focus quitte la commande (7.3)")
+
+    def becomes(script: str, arg, what: str) -> bool:
+        try:
+            page.wait_for_function(script, arg=arg, timeout=wait_ms)
+        except PlaywrightTimeout:
+            found.append(what)
+            return False
+        return True
+
+    boxes = page.locator("[role=checkbox]")
+    for index in range(boxes.count()):
+        box = boxes.nth(index)
+        if not box.is_visible():
+            continue
+        box_id, state = box.get_attribute("id"), box.get_attribute("aria-checked")
+        flipped = "([id, state]) => document.getElementById(id).getAttribute('aria-checked')"
+        box.focus()
+        page.keyboard.press("Space")
+        if becomes(f"{flipped} !== state", [box_id, state], f"{box_id} : Espace sans effet (7.3)"):
+            box.click()
+            becomes(f"{flipped} === state", [box_id, state], f"{box_id} : clic sans effet (7.3)")
+        in_place(box_id, box_id)
+    status = page.locator(f"#{ids.MESSAGE}")
+    for select_id in SELECTS:
+        select = page.locator(f"#{select_id}")
+        if not select.count():
+            continue
+        said, value = status.text_content() if status.count() else "", select.input_value()
+        last = select.evaluate("s => s.selectedIndex === s.length - 1")
+        select.focus()
+        page.keyboard.press("ArrowUp" if last else "ArrowDown")
+        if select.input_value() == value:
+            found.append(f"{select_id} : la flèche ne change pas le choix (7.3)")
+        elif select_id == THEME_SELECT_ID:
+            pass  # the theme's own tests read the page's colours
+        elif status.get_attribute("role") != "status":
+            found.append(f"{select_id} : pas de région de statut (7.5)")
+        else:
+            becomes(
+                "([id, said]) => { const text = document.getElementById(id).textContent;"
+                " return text !== said && text.includes('mis à jour'); }",
+                [ids.MESSAGE, said],
+                f"{select_id} : la région de statut ne dit pas la mise à jour (7.5)",
+            )
+        in_place(select_id, select_id)
+    start = page.locator(f"#{ids.START}")
+    if start.count():
+        found += _wrong_entry_problems(page, start, wait_ms)
+        in_place(ids.START, ids.START)
+    return found
+
+
+def _wrong_entry_problems(page, field, wait_ms: int) -> list[str]:
+    """11.10, 11.11: a start after every day of data, said in the alert region in a sentence,
+    tied to the field marked invalid, until corrected."""
+    found = []
+    field_id = field.get_attribute("id")
+    alert = page.locator(f"#{ids.MESSAGE_ERROR}")
+    kept = field.input_value()
+    field.fill(TOO_LATE)
+    page.keyboard.press("Enter")
+    try:
+        page.wait_for_function(
+            "id => document.getElementById(id).textContent.trim() !== ''",
+            arg=ids.MESSAGE_ERROR,
+            timeout=wait_ms,
+        )
+    except PlaywrightTimeout:
+        return [f"{field_id} : une date après les données n'est pas signalée (11.10)"]
+    text = alert.text_content()
+    if alert.get_attribute("role") != "alert":
+        found.append(f"{field_id} : le message d'erreur n'est pas une alerte (7.5)")
+    if field.get_attribute("aria-invalid") != "true":
+        found.append(f"{field_id} : le champ n'est pas marqué invalide (11.10)")
+    described = field.evaluate(
+        "field => (field.getAttribute('aria-describedby') || '').split(' ')"
+        ".map(id => (document.getElementById(id) || {}).textContent).join(' ')"
+    )
+    if text not in described:
+        found.append(f"{field_id} : le message n'est pas lié au champ (11.10)")
+    if len(text.split()) < 4:
+        found.append(f"{field_id} : le message ne dit pas ce qui est attendu : {text!r} (11.11)")
+    field.fill(kept)
+    page.keyboard.press("Enter")
+    try:
+        page.wait_for_function(
+            "id => document.getElementById(id).getAttribute('aria-invalid') === null",
+            arg=field_id,
+            timeout=wait_ms,
+        )
+    except PlaywrightTimeout:
+        found.append(f"{field_id} : corrigé, le champ reste marqué invalide (11.10)")
+    return found
+
+
 WITHOUT_SCRIPTS = """() => [...document.querySelectorAll('section.chart-block')].flatMap(block => {
   const problems = [];
   const name = block.getAttribute('aria-labelledby') || block.id;
@@ -589,6 +766,7 @@ def make_visit(browser, site: str, outage: str, path: str, theme: str) -> Visit:
         page.emulate_media(reduced_motion="reduce")
         visit.check("mouvement", lambda: motion_problems(page))
         visit.check("clavier", lambda: keyboard_problems(page, visit.skip_link_first))
+        visit.check("survol", lambda: hover_problems(page))
         if theme == "light":
             visit.check("sans scripts", lambda: without_scripts_problems(browser, url))
             if path != BUILDER:  # modal: the page behind takes no pointer
@@ -597,8 +775,9 @@ def make_visit(browser, site: str, outage: str, path: str, theme: str) -> Visit:
             visit.check("zoom", lambda: zoom_problems(page))
             visit.check("reflow", lambda: spacing_reflow_problems(page))
             visit.check("orientation", lambda: orientation_problems(page))
-            if path != BUILDER:  # modal: the charts behind take no key nor pointer
+            if path != BUILDER:  # modal: the page behind takes no key nor pointer
                 visit.check("graphiques", lambda: chart_problems(page))
+                visit.check("scripts", lambda: script_problems(page))
             visit.check("sans styles", lambda: styles_off_problems(page))
     finally:
         page.context.close()
@@ -648,8 +827,17 @@ def findings(visits: list[Visit], check: str) -> str:
 
 
 # Checks not made on some visits, and why: a modal dialog takes the pointer from the page.
-VISITED_WITHOUT = {"appuis": (BUILDER,), "graphiques": (BUILDER,)}
-EVERY_THEME = {"lecture", "axe", "images", "commandes", "bords", "mouvement", "clavier"}
+VISITED_WITHOUT = {"appuis": (BUILDER,), "graphiques": (BUILDER,), "scripts": (BUILDER,)}
+EVERY_THEME = {
+    "lecture",
+    "axe",
+    "images",
+    "commandes",
+    "bords",
+    "mouvement",
+    "clavier",
+    "survol",
+}
 
 
 def test_the_sample_is_visited_whole(visits):
@@ -694,6 +882,11 @@ def test_keyboard_reaches_everything_in_order_with_a_ring_at_3_to_1(visits):
     assert findings(visits, "clavier") == ""
 
 
+def test_every_kind_of_control_hovered_keeps_its_text_readable(visits):
+    """3.2 in the hover state, in both themes: links, buttons, fields and summaries hovered."""
+    assert findings(visits, "survol") == ""
+
+
 def test_the_drawn_document_is_valid_well_structured_and_styled_apart(visits, tmp_path):
     """8.2 on the generated code (the Nu Html Checker, once over every drawn document), the walk's
     structure checks (5.5, 6.1, 8.7 to 8.10, 9.1 to 9.4), 10.1."""
@@ -734,6 +927,11 @@ def test_every_chart_is_walked_heard_hovered_and_zoomed_by_keyboard_and_pointer(
     assert findings(visits, "graphiques") == ""
 
 
+def test_every_scripted_component_works_in_place_by_keyboard_and_pointer(visits):
+    """7.3, 7.4, 7.5, 11.10, 11.11 on every component of every page."""
+    assert findings(visits, "scripts") == ""
+
+
 def test_every_label_sits_just_above_or_left_of_its_field(visits):
     """11.4 at 1 280 and 320 px; every field of the site's inventory was seen."""
     assert findings(visits, "étiquettes") == ""
@@ -758,6 +956,14 @@ BROKEN = {
         '<p aria-live="polite"></p><button class="explore-listen">Écouter</button></div>',
         "Outils : ses commandes ne le nomment pas (4.7)",
     ),
+    "scripts": (
+        '<button role="checkbox" id="case" aria-checked="false">Case</button>',
+        "case : Espace sans effet (7.3)",
+    ),
+    "survol": (
+        '<style>a:hover { color: #ccc; }</style><a href="#x">Lien</a>',
+        "texte survolé à 1.61:1 : #x|Lien (3.2)",
+    ),
     "étiquettes": (
         '<label for="c">Champ</label><div style="height: 200px"></div><input id="c">',
         "1280 px : étiquette loin de son champ c",
@@ -778,6 +984,10 @@ def test_the_sample_checks_find_what_they_look_for(browser, check):
             found = press_problems(page)
         elif check == "graphiques":
             found = chart_problems(page)
+        elif check == "scripts":
+            found = script_problems(page, wait_ms=500)
+        elif check == "survol":
+            found = hover_problems(page)
         else:
             found = label_problems(Visit("/", "light"), page)
     finally:

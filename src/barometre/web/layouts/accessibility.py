@@ -26,9 +26,10 @@ AUDIT_RESULTS = (
     "thèmes, tableaux de données ouverts, listes déroulantes et thème utilisés.",
     "Lighthouse 12.2.3, catégorie accessibilité\u00a0: 100 sur 100 sur la page d'accueil et sur "
     "une page d'indicateur.",
-    "Parcours au clavier (Tab et Maj+Tab) de l'accueil, d'une page d'indicateur et du plan du "
-    "site\u00a0: tous les éléments interactifs sont atteints, ont un nom accessible et un "
-    "indicateur de focus visible, sans piège.",
+    "Parcours au clavier (Tab et Maj+Tab) de chaque page vérifiée, dans les deux thèmes\u00a0: "
+    "tous les éléments interactifs sont atteints dans l'ordre de la page, ont un nom accessible "
+    "et un indicateur de focus visible, sans piège\u00a0; le texte de chaque sorte de commande "
+    "garde un contraste d'au moins 4,5:1 au focus comme au survol.",
     "Chaque graphique a un résumé textuel et un tableau de données dont les valeurs sont "
     "vérifiées égales à celles du graphique.",
     "Chaque sorte de graphique (évolution, même période un an avant, département avec des "
@@ -125,10 +126,12 @@ def unmet(results: dict) -> list:
         html.Li(f"Critère {row['critere']} ({row['intitule']}){NBSP}: {row['constat']}")
         for row in results["non_conformes"]
     ]
+    # While some criteria are left to evaluate, « none » holds for those evaluated only.
+    none_found = "Aucune parmi les critères évalués à ce jour." if results["reste"] else "Aucune."
     return [
         html.H2("Contenus non accessibles"),
         html.H3("Non-conformités"),
-        html.Ul(failures) if failures else html.P("Aucune parmi les critères évalués à ce jour."),
+        html.Ul(failures) if failures else html.P(none_found),
         html.H3("Limites et alternatives"),
         html.Ul([html.Li(item) for item in NOT_ACCESSIBLE]),
         html.H3("Dérogations pour charge disproportionnée"),
