@@ -382,11 +382,18 @@ def reader(browser):
 
 
 def held_back(page, url: str) -> list:
-    """Open ``url`` in ``page`` with Dash's renderer held back: continue the route to go on."""
+    """Open ``url`` in ``page`` with Dash's renderer held back: ``let_go`` to go on."""
     held: list = []
     page.route("**/dash_renderer*.js", lambda route: held.append(route))
     page.goto(url)
     return held
+
+
+def let_go(page, held: list) -> None:
+    """Let Dash's renderer held back by ``held_back`` arrive, once its request is made (the
+    route's handler runs while Playwright is called: ``evaluate`` gives it the turn)."""
+    assert wait_until(lambda: page.evaluate("true") and held)
+    held[0].continue_()
 
 
 @pytest.mark.browser
@@ -456,7 +463,7 @@ def test_what_the_reader_did_before_dash_is_carried_over(live_server, reader):
     page.focus(f"#prerendu-{ids.GRANULARITY}")
     assert page.locator("#prerendu").count() == 1  # all that happened before Dash
     assert len(held) == 1  # the focus on the select started Dash
-    held[0].continue_()
+    let_go(page, held)
     page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
     assert page.eval_on_selector(f"#{ids.GRANULARITY}", "s => s.value") == chosen
     assert page.evaluate("document.activeElement.id") == ids.GRANULARITY
@@ -517,8 +524,7 @@ def test_a_display_checkbox_answers_before_dash_with_the_server_s_drawing(
     assert wait_until(lambda: page.locator("[aria-busy]").count() == 0)
     assert page.locator("#prerendu").count() == 1 and "comparer" not in page.url
     # Dash then takes over with the same choice, which it writes into the address.
-    assert wait_until(lambda: page.evaluate("true") and held)
-    held[0].continue_()
+    let_go(page, held)
     page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
     assert page.get_attribute(f"#{ids.COMPARE}", "aria-checked") == "true"
     page.wait_for_url("**comparer=oui**", timeout=20_000)
@@ -540,8 +546,7 @@ def test_the_focus_stays_where_the_keyboard_left_it_outside_the_page_region(live
     focused += " return [e.closest('#react-entry-point') !== null, e.textContent]; }"
     assert page.evaluate(focused) == [False, "Accueil"]
     start_dash(page)  # as a press on a control would, the focus staying where it is
-    assert wait_until(lambda: page.evaluate("true") and held)
-    held[0].continue_()
+    let_go(page, held)
     page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
     assert page.evaluate(focused) == [True, "Accueil"]
     page.keyboard.press("Tab")
@@ -570,8 +575,7 @@ def test_a_date_typed_before_dash_is_applied_and_a_half_typed_one_is_waited_for(
     start = f"#prerendu-{ids.START}"
     page.focus(start)  # starts Dash (held back)
     page.keyboard.type("0315")  # two parts of the date (their order follows the browser's language)
-    assert wait_until(lambda: page.evaluate("true") and held)
-    held[0].continue_()
+    let_go(page, held)
     # fixed wait: the reader types while Dash is ready
     page.wait_for_timeout(3000)  # Dash is ready by now, but the reader is typing
     assert page.locator("#prerendu").count() == 1
@@ -593,7 +597,7 @@ def test_a_button_pressed_before_dash_keeps_the_focus_through_the_redraw(live_se
     button = page.locator(f"#prerendu-{ids.SHARE}")
     button.focus()
     page.keyboard.press("Enter")
-    held[0].continue_()
+    let_go(page, held)
     page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
     page.get_by_role("heading", name="Évolution par année").wait_for(timeout=20_000)
     page.wait_for_function("document.activeElement.closest('#react-entry-point') !== null")
@@ -720,8 +724,7 @@ def test_the_skip_link_followed_before_dash_leaves_dash_s_anchor_in_the_address(
     # A loaded machine tells Playwright of the new address a little later: wait for it.
     page.wait_for_url("**#prerendu-contenu", timeout=20_000)
     start_dash(page)
-    assert wait_until(lambda: page.evaluate("true") and held)
-    held[0].continue_()
+    let_go(page, held)
     page.locator("#prerendu").wait_for(state="detached", timeout=20_000)
     page.wait_for_url("**#contenu", timeout=20_000)
 
