@@ -206,6 +206,13 @@ def hover_a_point(page, drawing: str) -> None:
     page.mouse.move(x, y)
 
 
+def let_go(page, held: list) -> None:
+    """Let the first request held by a route that appends to ``held`` go on, once it is made
+    (the route's handler runs while Playwright is called: ``evaluate`` gives it the turn)."""
+    assert wait_until(lambda: page.evaluate("true") and held)
+    held[0].continue_()
+
+
 class HeldCallbacks:
     """Dash's callback answers held back on ``page`` until ``release()``: the page stays in
     its « being updated » state meanwhile. Dash adds a query string to the callback address."""

@@ -25,10 +25,10 @@ from conftest import (
     LiveServer,
     free_port,
     hover_a_point,
+    let_go,
     reader_moves,
     require,
     start_dash,
-    wait_until,
 )
 
 from barometre.charts import french
@@ -759,8 +759,7 @@ def test_a_checkbox_pressed_while_the_scripts_arrive_waits_for_all_of_them(sites
         page.wait_for_function("() => window.Plotly !== undefined")
         page.get_by_role("checkbox", name="Afficher les événements").click()
         assert errors == [] and page.locator("#graphique .svg-chart").count() == 1
-        assert wait_until(lambda: page.evaluate("true") and held)  # display.js was asked for
-        held[0].continue_()
+        let_go(page, held)
         page.wait_for_selector("#graphique .main-svg", timeout=20_000)
         overlay = "() => document.getElementById('graphique').data.some("
         overlay += "t => t.name === 'Même période, un an avant' && t.visible !== false)"

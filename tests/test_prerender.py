@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from conftest import hover_a_point, start_dash, wait_until
+from conftest import hover_a_point, let_go, start_dash, wait_until
 from dash import dcc, html
 from dash_http import components
 from html_tree import Element, parse
@@ -387,13 +387,6 @@ def held_back(page, url: str) -> list:
     page.route("**/dash_renderer*.js", lambda route: held.append(route))
     page.goto(url)
     return held
-
-
-def let_go(page, held: list) -> None:
-    """Let Dash's renderer held back by ``held_back`` arrive, once its request is made (the
-    route's handler runs while Playwright is called: ``evaluate`` gives it the turn)."""
-    assert wait_until(lambda: page.evaluate("true") and held)
-    held[0].continue_()
 
 
 @pytest.mark.browser

@@ -39,8 +39,11 @@ from test_rgaa_forms import FIELDS, LABEL_BESIDE, control_problems, controls
 from test_rgaa_images import control_edge_problems, unnamed_images
 from test_rgaa_presentation import (
     LOST,
+    PLOTLY_LABEL,
     STYLES_OFF,
     TEXT_SHOWN,
+    TIP,
+    ZOOM_BUTTONS,
     page_problems,
     press_changes,
     spacing_problems,
@@ -471,13 +474,11 @@ def press_problems(page) -> list[str]:
 # its points saying its table's rows and Échap leaves it, « Écouter » plays and stops at Entrée,
 # plotly.js's label stays under the pointer and goes with Échap, its modebar shows with its
 # buttons' names at keyboard focus, and every zoom by dragging has its buttons.
-ZOOM_BUTTONS = {"Zoom intérieur", "Zoom extérieur", "Réinitialiser les axes"}
 FIRST_ROW_CELL = """group => {
   const place = group.closest('section') || document;
   const cell = place.querySelector('table tbody tr > *');
   return cell ? cell.textContent : '';
 }"""
-MODEBAR_NAME = "el => getComputedStyle(el, '::after').display"
 ZOOMABLE = """gd => ['xaxis', 'yaxis'].some(axis => gd._fullLayout[axis] &&
   !gd._fullLayout[axis].fixedrange) && gd._fullLayout.dragmode !== false"""
 
@@ -551,7 +552,7 @@ def _plotly_problems(page, plot) -> list[str]:
     target = bars.nth(bars.count() // 2) if bars.count() else plot.locator(".nsewdrag").first
     box = target.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    label = plot.locator(".hoverlayer .hovertext, .hoverlayer .legend")
+    label = plot.locator(PLOTLY_LABEL)
     try:
         label.first.wait_for(state="visible", timeout=5_000)
     except PlaywrightTimeout:
@@ -575,7 +576,7 @@ def _plotly_problems(page, plot) -> list[str]:
         page.keyboard.press("Tab")
         if not first.evaluate("el => el === document.activeElement"):
             found.append("la barre d'outils n'est pas atteinte à la touche Tab (12.11)")
-        elif first.evaluate(MODEBAR_NAME) != "block":
+        elif first.evaluate(TIP) != "block":
             found.append("le nom du bouton n'apparaît pas au focus (10.14)")
         else:
             try:
