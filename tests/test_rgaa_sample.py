@@ -664,6 +664,12 @@ def script_problems(page, wait_ms: int = 10_000) -> list[str]:
     if start.count():
         found += _wrong_entry_problems(page, start, wait_ms)
         in_place(ids.START, ids.START)
+    # The last change's redraw ends before the next check reads the page.
+    becomes(
+        "() => !document.querySelector('[aria-busy=true], [data-dash-is-loading=true]')",
+        None,
+        "la page reste en cours de mise à jour (7.5)",
+    )
     return found
 
 
