@@ -57,6 +57,17 @@ def empty_store(settings: Settings, the_catalogue) -> Store:
     store.close()
 
 
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the day the store stamps its loads and publications with: ``clock(day)``."""
+    from barometre.data.store import updates
+
+    def set_day(day: dt.date) -> None:
+        monkeypatch.setattr(updates, "_now", lambda: f"{day.isoformat()}T10:00:00+00:00")
+
+    return set_day
+
+
 @pytest.fixture(scope="session")
 def demo_settings(tmp_path_factory, the_catalogue) -> Settings:
     """Settings over a session-wide demo database. Tests must not write to it."""

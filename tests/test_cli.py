@@ -19,7 +19,7 @@ def run(tmp_path):
 def test_init_creates_then_leaves_the_schema(run):
     first = run("init")
     assert first.exit_code == 0, first.output
-    assert "migrations appliquées : [1, 2]" in first.output
+    assert "migrations appliquées : [1, 2, 3]" in first.output
     second = run("init")
     assert second.exit_code == 0 and "schéma déjà à jour" in second.output
 

@@ -382,7 +382,7 @@ def observations(days: pd.DatetimeIndex, value: float) -> pd.DataFrame:
     )
 
 
-def test_the_store_gives_values_as_published_at_the_end_of_a_day(store_url, the_catalogue):
+def test_the_store_gives_values_as_published_at_the_end_of_a_day(store_url, the_catalogue, clock):
     """On SQLite and PostgreSQL: later corrections are undone, later dates are left out."""
     store = Store(store_url)
     store.init_schema()
@@ -391,7 +391,9 @@ def test_the_store_gives_values_as_published_at_the_end_of_a_day(store_url, the_
     today = dt.date.today()
     as_of = today - dt.timedelta(days=1)
     days = pd.date_range(end=as_of, periods=4, freq="D")
+    clock(as_of)
     store.apply(observations(days, 10.0), kind="ingestion", source="envoi")
+    clock(today)
     store.apply(observations(days[-2:], 20.0), kind="ingestion", source="correction 1")
     store.apply(observations(days[-1:], 30.0), kind="ingestion", source="correction 2")
     store.apply(observations(pd.DatetimeIndex([today]), 40.0), kind="ingestion", source="suite")
@@ -409,7 +411,9 @@ def test_the_store_gives_values_as_published_at_the_end_of_a_day(store_url, the_
         store.close()
 
 
-def test_a_frozen_embed_keeps_its_values_when_data_is_corrected_and_added(tmp_path, the_catalogue):
+def test_a_frozen_embed_keeps_its_values_when_data_is_corrected_and_added(
+    tmp_path, the_catalogue, clock
+):
     """New data after the date of a frozen embed changes the live embed only."""
     settings = Settings(data_dir=tmp_path)
     store = Store(settings.database_url)
@@ -418,6 +422,7 @@ def test_a_frozen_embed_keeps_its_values_when_data_is_corrected_and_added(tmp_pa
     today = dt.date.today()
     frozen = today - dt.timedelta(days=1)
     published = pd.date_range(end=frozen, periods=3, freq="D")
+    clock(frozen)
     store.apply(observations(published, 100.0), kind="ingestion", source="premier envoi")
     client = create_app(settings).server.test_client()
     live_query = "?granularite=jour"
@@ -426,6 +431,7 @@ def test_a_frozen_embed_keeps_its_values_when_data_is_corrected_and_added(tmp_pa
     assert values(get(client, frozen_query)[1]) == ["100"] * 3
 
     # Today: the last published day is corrected and a new day is added.
+    clock(today)
     store.apply(observations(published[-1:], 250.0), kind="ingestion", source="correction")
     store.apply(observations(pd.DatetimeIndex([today]), 300.0), kind="ingestion", source="suite")
     store.close()

@@ -132,7 +132,7 @@ def load(path, store, the_catalogue, settings, **options):
 def value(store, indicator, dimension, member, date):
     frame = store._read(
         "SELECT value FROM observations WHERE indicator = ? AND dimension = ? AND member = ?"
-        " AND date = ?",
+        " AND date = ? AND replaced_in IS NULL",
         (indicator, dimension, member, date),
     )
     return None if frame.empty else float(frame["value"].iloc[0])
@@ -210,8 +210,8 @@ def test_a_correction_replaces_the_value_and_keeps_the_old_one(
     report = load(fixed, empty_store, the_catalogue, settings, source="THESEE")
     assert (report.summary.added, report.summary.corrected) == (0, 1)
     assert value(empty_store, "thesee-plaintes", "", "", "2024-03-01") == 311
-    revision = empty_store._read("SELECT old_value, new_value FROM revisions")
-    assert revision.values.tolist() == [[310.0, 311.0]]
+    changes = empty_store.changes(empty_store.last_publication())
+    assert changes[["old", "new"]].values.tolist() == [[310.0, 311.0]]
     assert empty_store.updates()["source"].iloc[0] == "THESEE"
 
 

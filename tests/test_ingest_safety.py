@@ -134,7 +134,7 @@ def snapshot(store: Store) -> tuple:
         store._scalar("SELECT COUNT(*) FROM updates"),
         store._scalar(
             "SELECT value FROM observations WHERE indicator = 'pre-plainte-en-ligne'"
-            " AND dimension = '' AND date = ?",
+            " AND dimension = '' AND date = ? AND replaced_in IS NULL",
             (DAY,),
         ),
     )

@@ -140,18 +140,23 @@ def test_a_stock_breakdown_takes_each_members_last_value(empty_store, the_catalo
     assert dict(zip(parts["membre"], parts["valeur"], strict=True)) == {"tiktok": 6, "x": 110}
 
 
-def test_a_write_adds_corrects_and_leaves_unchanged_then_logs_revisions(empty_store, the_catalogue):
+def test_a_write_adds_corrects_and_leaves_unchanged_then_keeps_the_replaced_value(
+    empty_store, the_catalogue
+):
     indicator = the_catalogue.indicator("brigade-numerique-demandes")
     first = empty_store.apply(rows(indicator.id, [1, 2, 3]), kind="ingestion", source="a.csv")
     assert (first.added, first.corrected, first.unchanged) == (3, 0, 0)
     second = empty_store.apply(rows(indicator.id, [1, 5, 3, 4]), kind="ingestion", source="b.csv")
     assert (second.added, second.corrected, second.unchanged) == (1, 1, 2)
     assert second.data_version == first.data_version + 1
-    revision = empty_store._read(
-        "SELECT date, old_value, new_value, u.source FROM revisions r"
-        " JOIN updates u ON u.id = r.update_id"
-    )
-    assert list(revision.itertuples(index=False, name=None)) == [("2024-01-02", 2.0, 5.0, "b.csv")]
+    changes = empty_store.changes(2).fillna(0)
+    assert list(changes[["date", "old", "new"]].itertuples(index=False, name=None)) == [
+        ("2024-01-02", 2.0, 5.0),
+        ("2024-01-04", 0.0, 4.0),
+    ]
+    latest = empty_store.publications().iloc[0]
+    assert (latest["number"], latest["motive"], latest["rows_added"]) == (2, "b.csv", 1)
+    assert latest["rows_corrected"] == 1
 
 
 def test_the_data_version_changes_only_when_data_changes(empty_store):
@@ -201,15 +206,17 @@ def test_a_read_past_the_time_limit_is_interrupted(empty_store, the_catalogue):
     slow.close()
 
 
-def test_values_as_published_at_the_end_of_a_day(empty_store, the_catalogue):
+def test_values_as_published_at_the_end_of_a_day(empty_store, the_catalogue, clock):
     indicator = the_catalogue.indicator("brigade-numerique-demandes")
-    yesterday = dt.date.today() - dt.timedelta(days=1)
+    today = dt.date.today()
+    yesterday = today - dt.timedelta(days=1)
     first = yesterday - dt.timedelta(days=3)
+    clock(yesterday)
     empty_store.apply(rows(indicator.id, [1, 2, 3, 4], start=first), kind="ingestion", source="a")
+    clock(today)
     empty_store.apply(
         rows(indicator.id, [1, 9, 3, 4, 5], start=first), kind="ingestion", source="b"
     )
-    today = dt.date.today()
     frozen = empty_store.series(indicator, first, today, "jour", as_of=yesterday)
     current = empty_store.series(indicator, first, today, "jour")
     assert frozen["valeur"].tolist() == [1, 2, 3, 4]

@@ -23,7 +23,7 @@ import pandas as pd
 from barometre.data import demo_shapes as shapes
 from barometre.data.catalogue import Catalogue, Indicator
 from barometre.data.demo_calibration import DEPARTEMENTS, CalibrationError, Params, Plan
-from barometre.data.store import OBSERVATION_COLUMNS, Store, UpdateSummary
+from barometre.data.store import OBSERVATION_COLUMNS, HistoricalLoad, Store, UpdateSummary
 
 # The demo's interface: callers (the CLI, the sources page) need only this module.
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "DemoRefused",
     "generate",
     "geography",
+    "history",
     "install",
     "notes",
 ]
@@ -70,7 +71,11 @@ def generate(catalogue: Catalogue, end: dt.date, seed: int = 2018) -> pd.DataFra
 def install(
     store: Store, catalogue: Catalogue, *, today: dt.date, force: bool = False, seed: int = 2018
 ) -> UpdateSummary:
-    """Replace the store's observations with the demo set up to yesterday; refuse over real data."""
+    """Replace the store's observations with the demo set up to yesterday; refuse over real data.
+
+    The set is published as a store fed every month would have been (``history``), so that
+    frozen embeds, the « Révisions » and the public log of updates have a past to show.
+    """
     if store.has_real_data() and not force:
         raise DemoRefused(
             "La base contient des données réelles (au moins une ingestion) : les données de "
@@ -78,9 +83,79 @@ def install(
         )
     # Generate first: a calibration error must leave the store as it was.
     frame = generate(catalogue, today - dt.timedelta(days=1), seed)
+    loads = history(frame, catalogue, today)
     store.clear_observations()
     store.sync_catalogue(catalogue)
-    return store.apply(frame, kind="demo", source=DEMO_SOURCE)
+    return store.apply_history(loads, kind="demo", source=DEMO_SOURCE)
+
+
+# The day of the month and the hour (UTC) the demo's monthly publications are made.
+PUBLICATION_DAY, PUBLICATION_TIME = 3, "07:00:00+00:00"
+# Published months, counted back from the last one, in which an export counted a day twice,
+# corrected in the next month's publication.
+DOUBLED_MONTHS_BACK = (7, 3)
+DOUBLED_DAY = 12
+
+
+def history(frame: pd.DataFrame, catalogue: Catalogue, today: dt.date) -> list[HistoricalLoad]:
+    """Split the demo set into the publications of a store loaded on the 3rd of every month.
+
+    Each closed month is published on the 3rd of the next (07:00 UTC); the days since are
+    published now. Twice, a day of a count is first published doubled (a duplicated export,
+    every breakdown with it, so the sums still agree) and corrected the next month.
+    """
+    months = pd.to_datetime(frame["date"]).dt.to_period("M")
+    loads, open_rows = [], []
+    schedule = []
+    for month, rows in frame.groupby(months, sort=True):
+        published = (month + 1).start_time.date().replace(day=PUBLICATION_DAY)
+        if published < today:
+            schedule.append((month, published, rows))
+        else:
+            open_rows.append(rows)
+    counts = [i for i in catalogue.indicators if i.aggregation == "somme" and i.breakdowns]
+    doubled = {
+        len(schedule) - back: counts[n % len(counts)].id
+        for n, back in enumerate(DOUBLED_MONTHS_BACK)
+        if counts and back < len(schedule)
+    }
+    for position, (month, published, rows) in enumerate(schedule):
+        motive = f"Chiffres de {month.strftime('%m/%Y')}"
+        if position in doubled:
+            rows = _doubled(rows, doubled[position], month)
+        if position - 1 in doubled:
+            fixed = _day_rows(schedule[position - 1][2], doubled[position - 1], month - 1)
+            rows = pd.concat([rows, fixed], ignore_index=True)
+            day = dt.date(month.year, month.month, 1) - dt.timedelta(days=1)
+            motive += (
+                f" ; correction du {DOUBLED_DAY:02d}/{day.strftime('%m/%Y')}"
+                f" ({doubled[position - 1]}) : journée comptée deux fois dans l'envoi précédent"
+            )
+        at = f"{published.isoformat()}T{PUBLICATION_TIME}"
+        loads.append(HistoricalLoad(rows, motive, at))
+    if open_rows:
+        last = today - dt.timedelta(days=1)
+        loads.append(
+            HistoricalLoad(
+                pd.concat(open_rows, ignore_index=True),
+                f"Chiffres jusqu'au {last.strftime('%d/%m/%Y')}",
+                dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            )
+        )
+    return loads
+
+
+def _day_rows(rows: pd.DataFrame, indicator_id: str, month) -> pd.DataFrame:
+    day = dt.date(month.year, month.month, DOUBLED_DAY).isoformat()
+    dates = pd.to_datetime(rows["date"]).dt.strftime("%Y-%m-%d")
+    return rows[(rows["indicator"] == indicator_id) & (dates == day)]
+
+
+def _doubled(rows: pd.DataFrame, indicator_id: str, month) -> pd.DataFrame:
+    rows = rows.copy()
+    day = _day_rows(rows, indicator_id, month)
+    rows.loc[day.index, "value"] = day["value"] * 2
+    return rows
 
 
 def notes(catalogue: Catalogue) -> list[str]:

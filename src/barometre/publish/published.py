@@ -4,7 +4,8 @@ Every way out reads breakdowns here (pages, embeds, API, CSV, data package):
 
 - the grid (``grid``): each closed month × member of an additive figure, masked by
   ``secrecy.mask_row``; a month revised later keeps every cell masked in an earlier version
-  (``_versions``), so comparing versions gives no masked cell back;
+  (``_versions``: every publication that corrected it), so comparing versions gives no masked
+  cell back;
 - a breakdown over any period is the sum of the grid's cells over the closed months it touches
   (``breakdown``): a member is shown only when all its cells are published, so a masked cell never
   enters a published sum; what is not shown is one « non diffusé » figure (the exact total minus
@@ -29,23 +30,23 @@ TOTAL_ATTR = "total_exact"
 THRESHOLD_ATTR = "seuil_secret"
 PERIOD_ATTR = "periode_publiee"
 UNDISCLOSED_ATTR = "non_diffuse"
-DAY = dt.timedelta(days=1)
 ROW_TOTAL = "total_ligne"  # a month's exact total over all members (published: the national one)
 
 
-def _reference(as_of: dt.date | None, today: dt.date | None) -> dt.date:
-    return as_of if as_of is not None else (today or dt.date.today())
+def _reference(services, as_of, today: dt.date | None) -> dt.date:
+    """Return the day months are closed at: the day of the publication read, or today."""
+    if as_of is None:
+        return today or dt.date.today()
+    return services.store.publication_day(as_of) or today or dt.date.today()
 
 
-def grid(
-    services, indicator, dimension: str, as_of: dt.date | None = None, today=None
-) -> pd.DataFrame:
+def grid(services, indicator, dimension: str, as_of=None, today=None) -> pd.DataFrame:
     """Return the published grid: one row per closed month and member, masked.
 
     Columns ``periode`` (first day of the month), ``membre``, ``valeur`` (NaN where masked),
     ``jours`` and ``masque``. Memoized on the data version.
     """
-    reference = _reference(as_of, today)
+    reference = _reference(services, as_of, today)
     params = (indicator.id, dimension, as_of, reference, services.settings.secrecy_threshold)
     return services.memoized(
         "published-grid",
@@ -98,13 +99,13 @@ def _with_row_totals(cells: pd.DataFrame) -> pd.DataFrame:
     return cells.assign(**{ROW_TOTAL: cells.groupby("periode")["valeur"].transform("sum")})
 
 
-def _checkpoints(store, indicator, dimension, as_of, reference) -> list[dt.date | None]:
-    """Return the states to publish in order: around each correction, then the one read."""
-    days = set()
-    for day in store.revision_days(indicator.id, dimension):
-        days |= {day - DAY, day}
-    ordered: list[dt.date | None] = sorted(d for d in days if d < reference)
-    return [*ordered, as_of]
+def _checkpoints(store, indicator, dimension, as_of) -> list:
+    """Return the publications to mask in order: around each correction, then the one read."""
+    read = store.last_publication() if as_of is None else store.publication_as_of(as_of)
+    numbers = set()
+    for number in store.correcting_publications(indicator.id, dimension):
+        numbers |= {number - 1, number}
+    return [*sorted(n for n in numbers if 0 < n < read), as_of]
 
 
 def _versions(services, indicator, dimension, codes, as_of, reference) -> pd.DataFrame:
@@ -117,8 +118,9 @@ def _versions(services, indicator, dimension, codes, as_of, reference) -> pd.Dat
     position = {code: i for i, code in enumerate(codes)}
     masks: dict[pd.Timestamp, frozenset[str]] = {}
     cells = pd.DataFrame()
-    for checkpoint in _checkpoints(store, indicator, dimension, as_of, reference):
-        seen = checkpoint if checkpoint is not None else reference
+    checkpoints = _checkpoints(store, indicator, dimension, as_of)
+    for i, checkpoint in enumerate(checkpoints):
+        seen = reference if i == len(checkpoints) - 1 else store.publication_day(checkpoint)
         cells = _cells(services, indicator, dimension, checkpoint, seen)
         # One row per month, one column per member of the catalogue (absent members are 0).
         table = (
@@ -163,7 +165,7 @@ def period(
         return (start, end)
     bounds = _bounds(services, indicator, dimension, as_of)
     last = bounds[1] if bounds else None
-    return grids.snapped(start, end, _reference(as_of, today), last)
+    return grids.snapped(start, end, _reference(services, as_of, today), last)
 
 
 def breakdown(

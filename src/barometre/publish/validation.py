@@ -27,8 +27,9 @@ class Query:
     granularity: str
     # A département code ('' for all of France) when the indicator has that breakdown.
     departement: str = ""
-    # The data as they were published on that day (a frozen embed), or ``None`` for today's.
-    as_of: dt.date | None = None
+    # The data of a past publication: a day (a frozen embed: the last publication of that day)
+    # or a publication's number; ``None`` for the current one.
+    as_of: dt.date | int | None = None
 
     def key(self) -> tuple:
         """Return what identifies the query, in plain values (cache keys, log lines)."""

@@ -11,9 +11,10 @@ The modules, each one concern of ``Store``:
 - ``dialects``: SQLite and PostgreSQL, and ``dialect_for(url)``;
 - ``connection``: per-thread connections, time limits, transactions and snapshots;
 - ``schema``: migrations (packaged under ``barometre/data/sql/<dialect>/``), the catalogue table;
-- ``updates``: the update log, revisions' days and the data version;
-- ``reads``: bounds, status, series and breakdowns (as published at a date);
-- ``writes``: upserts of observations, logged as one update;
+- ``updates``: the update log (the loads) and the data version;
+- ``publications``: which publication was public when, what each changed, what the draft holds;
+- ``reads``: bounds, status, series and breakdowns (of any publication);
+- ``writes``: loads into the draft, publications and roll-backs;
 - ``backups``: backups and restorations of a SQLite store (SQLite's online backup API).
 """
 
@@ -29,22 +30,34 @@ from barometre.data.store.dialects import (
     dialect_for,
 )
 from barometre.data.store.errors import FULL, READ_ONLY, DiskError, QueryTimeout, StoreError
+from barometre.data.store.publications import AsOf
 from barometre.data.store.reads import Reads
 from barometre.data.store.schema import Schema
 from barometre.data.store.updates import UpdateSummary
-from barometre.data.store.writes import OBSERVATION_COLUMNS, WRITE_BATCH, Writes
+from barometre.data.store.writes import (
+    OBSERVATION_COLUMNS,
+    WRITE_BATCH,
+    HistoricalLoad,
+    NothingToPublish,
+    PublicationSummary,
+    Writes,
+)
 
 __all__ = [
     "DIALECTS",
     "FILE_CHECK_SECONDS",
     "FULL",
+    "HistoricalLoad",
     "OBSERVATION_COLUMNS",
     "READ_ONLY",
     "READ_SNAPSHOT",
     "WRITE_BATCH",
+    "AsOf",
     "BackupError",
     "DiskError",
+    "NothingToPublish",
     "PostgreSQLDialect",
+    "PublicationSummary",
     "QueryTimeout",
     "SQLiteDialect",
     "Store",

@@ -18,6 +18,14 @@ from barometre.data.store.errors import FULL, READ_ONLY, DiskError, StoreError
 # WAL mode keeps its snapshot from the first read; PostgreSQL needs REPEATABLE READ for that).
 READ_SNAPSHOT = {"sqlite": "BEGIN", "postgresql": "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"}
 
+# Where a load's rows land first, to be compared with the public state in SQL.
+INCOMING_TABLE = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS incoming_observations"
+    " (indicator TEXT, dimension TEXT, member TEXT, date TEXT,"
+    " value DOUBLE PRECISION, weight DOUBLE PRECISION,"
+    " PRIMARY KEY (indicator, dimension, member, date))"
+)
+
 
 class SQLiteDialect:
     """SQLite: one file, WAL journal so that readers never wait for a writer."""
@@ -104,9 +112,15 @@ class SQLiteDialect:
         """Start a write transaction that takes the write lock at once."""
         connection.execute("BEGIN IMMEDIATE")
 
-    def write_observations(self, connection, upsert: str, rows) -> None:
-        """Upsert observation rows with the prepared ``upsert`` statement."""
-        connection.executemany(upsert, rows)
+    def write_incoming(self, connection, rows) -> None:
+        """Add rows (indicator, dimension, member, date, value, weight) to the temporary table
+        ``incoming_observations`` (created if needed; the caller empties it)."""
+        connection.execute(INCOMING_TABLE)
+        connection.executemany(
+            "INSERT INTO incoming_observations (indicator, dimension, member, date, value,"
+            " weight) VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
 
     def has_table(self, connection, name: str) -> bool:
         """Return whether the table ``name`` exists."""
@@ -212,18 +226,13 @@ class PostgreSQLDialect:
         connection.execute("SET LOCAL statement_timeout = 0")
         connection.execute(f"SELECT pg_advisory_xact_lock({self.WRITE_LOCK})")
 
-    def write_observations(self, connection, upsert: str, rows) -> None:
-        """Upsert observation rows: COPY into a temporary table, then one INSERT … SELECT.
+    def write_incoming(self, connection, rows) -> None:
+        """Add rows to the temporary table ``incoming_observations``, with COPY.
 
-        Row-by-row upserts pay a round trip per row, far too slow for the demo's rows; COPY
-        streams them all at once (docs/performance.md). ``upsert`` (the row-by-row statement) is
-        not needed here.
+        Row-by-row inserts pay a round trip per row, far too slow for the demo's rows; COPY
+        streams them all at once (docs/performance.md).
         """
-        connection.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS incoming_observations"
-            " (indicator TEXT, dimension TEXT, member TEXT, date TEXT,"
-            " value DOUBLE PRECISION, weight DOUBLE PRECISION) ON COMMIT DROP"
-        )
+        connection.execute(INCOMING_TABLE + " ON COMMIT DROP")
         with (
             connection.raw.cursor() as cursor,
             cursor.copy(
@@ -233,13 +242,6 @@ class PostgreSQLDialect:
         ):
             for row in rows:
                 copy.write_row(row)
-        connection.execute(
-            "INSERT INTO observations (indicator, dimension, member, date, value, weight)"
-            " SELECT indicator, dimension, member, date, value, weight FROM incoming_observations"
-            " ON CONFLICT (indicator, dimension, member, date)"
-            " DO UPDATE SET value = excluded.value, weight = excluded.weight"
-        )
-        connection.execute("TRUNCATE incoming_observations")
 
     def has_table(self, connection, name: str) -> bool:
         """Return whether the table ``name`` exists in the connection's schema."""

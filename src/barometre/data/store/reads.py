@@ -1,4 +1,4 @@
-"""Reads of the observations: bounds, status, series and breakdowns, as published at a date."""
+"""Reads of the observations: bounds, status, series and breakdowns, of any publication."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import datetime as dt
 import pandas as pd
 
 from barometre.data.catalogue import Indicator
-from barometre.data.store.connection import Connections
+from barometre.data.store.publications import AsOf, Publications
 
 
-class Reads(Connections):
+class Reads(Publications):
     """Read observations, aggregated by the indicator's rule; every input is a bound parameter."""
 
     def has_observations(self) -> bool:
@@ -18,23 +18,21 @@ class Reads(Connections):
         return self._scalar("SELECT 1 FROM observations LIMIT 1") is not None
 
     def bounds(
-        self, indicator_id: str, as_of: dt.date | None = None, dimension: str = ""
+        self, indicator_id: str, as_of: AsOf = None, dimension: str = ""
     ) -> tuple[dt.date, dt.date] | None:
         """Return the first and last dates of an indicator's national series, or ``None``.
 
-        ``as_of`` keeps the dates that could have been published by the end of that day;
-        ``dimension`` gives the dates of that breakdown instead of the national series.
+        ``as_of`` reads a past publication (see ``_published``); ``dimension`` gives the dates
+        of that breakdown instead of the national series.
         """
         # A breakdown's rows are all its members; the national series is the one empty member.
         national = " AND member = ''" if not dimension else ""
+        source, params = self._published(as_of)
         sql = (
-            "SELECT MIN(date), MAX(date) FROM observations"  # noqa: S608  # nosec: fixed text
+            f"SELECT MIN(date), MAX(date) FROM {source}"  # noqa: S608  # nosec: fixed text
             f" WHERE indicator = ? AND dimension = ?{national}"
         )
-        params: tuple = (indicator_id, dimension)
-        if as_of is not None:
-            sql += " AND date <= ?"
-            params += (as_of.isoformat(),)
+        params += (indicator_id, dimension)
         with self._driver_errors():
             row = self._connection().execute(self.dialect.prepare(sql), params).fetchone()
         if row is None or row[0] is None:
@@ -46,10 +44,12 @@ class Reads(Connections):
         return self._read(
             "SELECT i.id AS indicateur, MIN(o.date) AS premiere_date, MAX(o.date) AS derniere_date,"
             " COUNT(o.date) AS observations,"
-            " (SELECT MAX(u.at) FROM updates u"
-            "   WHERE ',' || u.indicators || ',' LIKE '%,' || i.id || ',%') AS derniere_mise_a_jour"
+            " (SELECT MAX(p.at) FROM publication_changes c"
+            "   JOIN publications p ON p.number = c.publication WHERE c.indicator = i.id)"
+            " AS derniere_mise_a_jour"
             " FROM indicators i LEFT JOIN observations o"
             "   ON o.indicator = i.id AND o.dimension = '' AND o.member = ''"
+            "   AND o.replaced_in IS NULL"
             " GROUP BY i.id ORDER BY i.id"
         )
 
@@ -60,7 +60,7 @@ class Reads(Connections):
         end: dt.date,
         granularity: str,
         dimension: str = "",
-        as_of: dt.date | None = None,
+        as_of: AsOf = None,
     ) -> pd.DataFrame:
         """Return the indicator aggregated per period (and per member of ``dimension``).
 
@@ -79,7 +79,7 @@ class Reads(Connections):
         dimension: str,
         start: dt.date,
         end: dt.date,
-        as_of: dt.date | None = None,
+        as_of: AsOf = None,
     ) -> pd.DataFrame:
         """Return the indicator per member of ``dimension`` over the whole period.
 
@@ -95,12 +95,12 @@ class Reads(Connections):
         start: dt.date,
         end: dt.date,
         dimension: str,
-        as_of: dt.date | None = None,
+        as_of: AsOf = None,
     ) -> pd.DataFrame:
         # ``period`` and ``value`` come from fixed tables of SQL fragments, never from input;
         # every value from a request is a bound parameter.
         where = "indicator = ? AND dimension = ? AND date >= ? AND date <= ?"
-        source, params = self._published(indicator.id, dimension, as_of)
+        source, params = self._published(as_of)
         params += (indicator.id, dimension, start.isoformat(), end.isoformat())
         # PostgreSQL refuses a constant in GROUP BY: the whole-period read groups by member only.
         groups = "member" if period == "''" else f"{period}, member"
@@ -130,32 +130,27 @@ class Reads(Connections):
         frame["jours"] = frame["jours"].astype(int)
         return frame
 
-    def _published(
-        self, indicator_id: str, dimension: str, as_of: dt.date | None
-    ) -> tuple[str, tuple]:
-        """Return the observations as published at the end of ``as_of`` (SQL source, params).
+    def _published(self, as_of: AsOf) -> tuple[str, tuple]:
+        """Return the observations of a publication as an SQL source and its parameters.
 
-        A frozen embed must keep showing what an article was written about: dates after
-        ``as_of`` cannot have been published yet, and a value corrected by a later update is
-        replaced by the old value of the first such revision. Limit: the update log does not
-        record which update added a row, so a late back-fill of dates before ``as_of`` shows.
-        Weights are not kept in revisions: a corrected weighted mean keeps its new weight.
+        ``None`` is the current publication; an ``int`` is that publication's number; a date is
+        the last publication made by the end of that day (UTC), without the dates after it (a
+        store migrated from before publications counts its earlier loads as published then).
         """
+        columns = "indicator, dimension, member, date, value, weight"
         if as_of is None:
-            return "observations", ()
+            return (
+                f"(SELECT {columns} FROM observations"  # noqa: S608  # nosec: fixed text
+                " WHERE replaced_in IS NULL) published",
+                (),
+            )
+        number = self.publication_as_of(as_of)
         sql = (
-            "(SELECT o.indicator, o.dimension, o.member, o.date,"
-            " COALESCE(late.old_value, o.value) AS value, o.weight"
-            " FROM observations o LEFT JOIN ("
-            "  SELECT r.indicator, r.dimension, r.member, r.date, r.old_value,"
-            "  ROW_NUMBER() OVER (PARTITION BY r.indicator, r.dimension, r.member, r.date"
-            "   ORDER BY r.update_id) AS rang"
-            "  FROM revisions r JOIN updates u ON u.id = r.update_id"
-            "  WHERE u.at >= ? AND r.indicator = ? AND r.dimension = ?) late"
-            " ON late.rang = 1 AND late.indicator = o.indicator"
-            " AND late.dimension = o.dimension AND late.member = o.member AND late.date = o.date"
-            " WHERE o.date <= ?) published"
+            f"(SELECT {columns} FROM observations"  # noqa: S608  # nosec: fixed text
+            " WHERE added_in <= ? AND (replaced_in IS NULL OR replaced_in > ?)"
         )
-        # updates.at is an ISO timestamp in UTC: the next day's date sorts after the whole day.
-        next_day = (as_of + dt.timedelta(days=1)).isoformat()
-        return sql, (next_day, indicator_id, dimension, as_of.isoformat())
+        params: tuple = (number, number)
+        if isinstance(as_of, dt.date):
+            sql += " AND date <= ?"
+            params += (as_of.isoformat(),)
+        return sql + ") published", params

@@ -1,4 +1,4 @@
-"""The update log and the data version: what each committed write did, and when."""
+"""The update log and the data version: what each load did, and when the public saw it."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class UpdateSummary:
 
 
 class UpdateLog(Connections):
-    """Read and write the update log, the revisions it explains and the data version."""
+    """Read and write the update log (the loads) and the data version."""
 
     def data_version(self) -> int:
         """Return a number that changes with every committed write (0 before any data)."""
@@ -50,28 +50,16 @@ class UpdateLog(Connections):
         return self.content() == "demo"
 
     def last_update(self) -> str | None:
-        """Return the ISO timestamp of the last committed write, or ``None``."""
-        return self._scalar("SELECT MAX(at) FROM updates")
+        """Return the ISO timestamp of the last publication, or ``None``."""
+        return self._scalar("SELECT MAX(at) FROM publications")
 
     def last_update_of(self, indicator_id: str) -> str | None:
-        """Return the ISO timestamp of the last committed write that touched an indicator."""
+        """Return the ISO timestamp of the last publication that changed an indicator."""
         return self._scalar(
-            "SELECT MAX(at) FROM updates WHERE ',' || indicators || ',' LIKE ?",
-            (f"%,{indicator_id},%",),
+            "SELECT MAX(p.at) FROM publication_changes c"
+            " JOIN publications p ON p.number = c.publication WHERE c.indicator = ?",
+            (indicator_id,),
         )
-
-    def revision_days(self, indicator_id: str, dimension: str) -> list[dt.date]:
-        """Return the days (UTC) of the updates that corrected values of a breakdown, in order.
-
-        The published layer rebuilds every version of a closed month from them (``as_of``).
-        """
-        frame = self._read(
-            "SELECT DISTINCT substr(u.at, 1, 10) AS jour FROM revisions r"
-            " JOIN updates u ON u.id = r.update_id"
-            " WHERE r.indicator = ? AND r.dimension = ? ORDER BY jour",
-            (indicator_id, dimension),
-        )
-        return [dt.date.fromisoformat(day) for day in frame["jour"]]
 
     def updates(self, limit: int = 50) -> pd.DataFrame:
         """Return the most recent entries of the update log."""
@@ -95,13 +83,16 @@ class UpdateLog(Connections):
         )
         return None if frame.empty else frame.iloc[0].to_dict()
 
-    def _log(self, connection, *, kind, source, content_hash, counts, indicators) -> int:
+    def _log(
+        self, connection, *, kind, source, content_hash, counts, indicators, loaded_by, at=None
+    ) -> int:
         cursor = connection.execute(
             self.dialect.prepare(
                 "INSERT INTO updates (at, kind, source, content_hash, rows_added, rows_corrected,"
-                " rows_unchanged, indicators) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+                " rows_unchanged, indicators, loaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING id"
             ),
-            (_now(), kind, source, content_hash, *counts, ",".join(indicators)),
+            (at or _now(), kind, source, content_hash, *counts, ",".join(indicators), loaded_by),
         )
         return int(cursor.fetchone()[0])
 
