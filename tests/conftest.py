@@ -8,6 +8,7 @@ Named variants in the spirit of Datasette's ``tests/fixtures.py``: ``empty_store
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import shutil
 import subprocess
@@ -69,16 +70,35 @@ def clock(monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def demo_settings(tmp_path_factory, the_catalogue) -> Settings:
-    """Settings over a session-wide demo database. Tests must not write to it."""
+def demo_settings(tmp_path_factory, the_catalogue, worker_id) -> Settings:
+    """Settings over a session-wide demo database. Tests must not write to it.
+
+    With several workers, the first one to get here builds the database in the run's shared
+    folder while the others wait on a lock; each then reads its own copy.
+    """
+    settings = Settings(data_dir=tmp_path_factory.mktemp("demo"))
+    if worker_id == "master":
+        _install_demo(settings.database_url, the_catalogue)
+        return settings
+    shared = tmp_path_factory.getbasetemp().parent / "demo-partagee"
+    shared.mkdir(exist_ok=True)
+    with open(shared / "verrou", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        built = shared / "barometre.sqlite3"
+        if not (shared / "prete").exists():
+            _install_demo(f"sqlite:///{built}", the_catalogue)
+            (shared / "prete").touch()
+    shutil.copy2(built, settings.data_dir / "barometre.sqlite3")
+    return settings
+
+
+def _install_demo(url: str, the_catalogue) -> None:
     from barometre.data import demo
 
-    settings = Settings(data_dir=tmp_path_factory.mktemp("demo"))
-    store = Store(settings.database_url)
+    store = Store(url)
     store.init_schema()
     demo.install(store, the_catalogue, today=DEMO_TODAY)
     store.close()
-    return settings
 
 
 @pytest.fixture(scope="session")

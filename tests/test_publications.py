@@ -199,3 +199,23 @@ def test_a_store_from_before_publications_keeps_every_value_it_had(store_url, th
         assert len(state(store)) == 3
     finally:
         store.close()
+
+
+def test_a_late_row_of_a_month_already_published_is_a_revision(store, clock):
+    """Secrecy masks around revisions: corrections and late rows of a published month."""
+    january = pd.concat([frame({0: 5}, "departement", "01"), frame({1: 7}, "departement", "02")])
+    clock(dt.date(2024, 1, 20))
+    store.apply(frame({0: 1}, "departement", "01"), kind="ingestion", source="en cours")
+    clock(dt.date(2024, 2, 3))
+    store.apply(january, kind="ingestion", source="janvier")
+    clock(dt.date(2024, 3, 3))
+    late = pd.concat([frame({31: 4}, "departement", "01"), frame({2: 9}, "departement", "03")])
+    store.apply(late, kind="ingestion", source="fevrier et un retard")
+    clock(dt.date(2024, 4, 3))
+    store.apply(frame({0: 6}, "departement", "01"), kind="ingestion", source="correction")
+    # January was open at publication 1 and first published closed by 2; February is new in 3.
+    assert store.revisions(DEMANDES, "departement") == [
+        (3, dt.date(2024, 1, 1)),
+        (4, dt.date(2024, 1, 1)),
+    ]
+    assert store.revisions(DEMANDES, "") == []

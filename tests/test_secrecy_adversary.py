@@ -131,6 +131,14 @@ def _revise(rows, changes: dict) -> list[tuple]:
         revised.append(
             (indicator, dimension, member, day, changes.get((dimension, member, day), value))
         )
+    # A key not there before is a late row: a département missing from the first file.
+    known = {(d, m, day) for _, d, m, day, _ in rows}
+    for (dimension, member, day), value in changes.items():
+        if (dimension, member, day) not in known:
+            revised.append((HARD, dimension, member, day, value))
+            if ("", "", day) not in known:
+                known.add(("", "", day))
+                revised.append((HARD, "", "", day, 0.0))
     totals = defaultdict(float)
     for _, dimension, _, day, value in revised:
         if dimension == "departement":
@@ -159,7 +167,16 @@ def hard_services(settings, empty_store, the_catalogue, monkeypatch):
     later = {("departement", "2A", april): 1.0, ("departement", "03", april): 9.0}
     # May's small count grows out of secrecy with late reports, nothing else changes: 02,
     # unchanged, must stay masked, or May's first version gives 01 back.
-    grown = {("departement", "01", MONTHS[4].isoformat()): 7.0}
+    # It grows by a late row on another day of the month (a back-fill, no value replaced),
+    # and June, published whole, gets late reports from a département absent until then.
+    mid_may, june = MONTHS[4].replace(day=15).isoformat(), MONTHS[5].isoformat()
+    grown = {
+        ("departement", "01", mid_may): 4.0,
+        ("type-personne", "personne-physique", mid_may): 4.0,
+        ("departement", "19", june): 2.0,
+        ("departement", "2B", june): 4.0,
+        ("departement", "10", june): 3.0,
+    }
     second = _revise(rows, masks)
     third = _revise(second, later)
     versions = [rows, second, third, _revise(third, grown)]
@@ -388,14 +405,31 @@ def _add_breakdown(adversary, version, months, frame, codes) -> None:
     adversary.add(version, months, hidden, rest)
 
 
+def _shown_before(adversary: Adversary, version, month, member) -> bool:
+    value = adversary.truth.get((version, month, member), 0.0)
+    return any(
+        earlier < version
+        and member not in hidden
+        and adversary.truth.get((earlier, month, member), 0.0) == value
+        for (earlier, shown_month), hidden in adversary.masks.items()
+        if shown_month == month
+    )
+
+
 def _too_narrow(adversary: Adversary, members: int) -> list:
     """Return the masked cells whose interval is narrower than the threshold (or than the row
-    total, when the whole row of ``members`` members is masked)."""
+    total, when the whole row of ``members`` members is masked).
+
+    A cell an earlier version showed, with the same value, is no secret: masking it later
+    (as a secondary cell of a revised month) hides nothing, and it is left out.
+    """
     totals: dict[tuple, float] = defaultdict(float)
     for (version, month, _), value in adversary.truth.items():
         totals[(version, month)] += value
     narrow = []
     for (version, month, member), (low, high) in adversary.intervals().items():
+        if _shown_before(adversary, version, month, member):
+            continue
         low, high = math.ceil(low - 1e-6), math.floor(high + 1e-6)  # counts are integers
         whole = len(adversary.masks[(version, month)]) >= members
         need = min(T, totals[(version, month)]) if whole else T

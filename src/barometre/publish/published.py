@@ -69,14 +69,19 @@ def _grid(services, indicator, dimension, as_of, reference) -> pd.DataFrame:
     return _hide(cells, counts.loc[counts["masque"], ["periode", "membre"]])
 
 
-def _cells(services, indicator, dimension, as_of, reference) -> pd.DataFrame:
-    """Return the closed months' cells as stored at ``as_of`` (unmasked)."""
+def _cells(services, indicator, dimension, as_of, reference, within=None) -> pd.DataFrame:
+    """Return the closed months' cells as stored at ``as_of`` (unmasked).
+
+    ``within``: only these months (first days), if given.
+    """
     store = services.store
     bounds = _bounds(services, indicator, dimension, as_of)
     columns = ["periode", "membre", "valeur", "jours"]
     if bounds is None:
         return pd.DataFrame(columns=columns)
     months = grids.closed_months(bounds[0], bounds[1], reference, bounds[1])
+    if within is not None:
+        months = [month for month in months if month in within]
     if not months:
         return pd.DataFrame(columns=columns)
     frame = store.series(
@@ -99,13 +104,20 @@ def _with_row_totals(cells: pd.DataFrame) -> pd.DataFrame:
     return cells.assign(**{ROW_TOTAL: cells.groupby("periode")["valeur"].transform("sum")})
 
 
-def _checkpoints(store, indicator, dimension, as_of) -> list:
-    """Return the publications to mask in order: around each correction, then the one read."""
+def _checkpoints(store, indicator, dimension, as_of) -> tuple[list, set[dt.date]]:
+    """Return the earlier publications to mask, in order, and the months they revised.
+
+    Around each revision (a correction, or a late row of a month already published closed),
+    the state before and after it; a month never revised reads the same in every state, so
+    only the revised months are read in earlier ones.
+    """
     read = store.last_publication() if as_of is None else store.publication_as_of(as_of)
-    numbers = set()
-    for number in store.correcting_publications(indicator.id, dimension):
-        numbers |= {number - 1, number}
-    return [*sorted(n for n in numbers if 0 < n < read), as_of]
+    numbers, months = set(), set()
+    for number, month in store.revisions(indicator.id, dimension):
+        if number <= read:
+            numbers |= {number - 1, number}
+            months.add(month)
+    return sorted(n for n in numbers if 0 < n < read), months
 
 
 def _versions(services, indicator, dimension, codes, as_of, reference) -> pd.DataFrame:
@@ -118,10 +130,10 @@ def _versions(services, indicator, dimension, codes, as_of, reference) -> pd.Dat
     position = {code: i for i, code in enumerate(codes)}
     masks: dict[pd.Timestamp, frozenset[str]] = {}
     cells = pd.DataFrame()
-    checkpoints = _checkpoints(store, indicator, dimension, as_of)
-    for i, checkpoint in enumerate(checkpoints):
-        seen = reference if i == len(checkpoints) - 1 else store.publication_day(checkpoint)
-        cells = _cells(services, indicator, dimension, checkpoint, seen)
+    earlier, revised = _checkpoints(store, indicator, dimension, as_of)
+    states = [(n, store.publication_day(n), revised) for n in earlier]
+    for checkpoint, seen, within in [*states, (as_of, reference, None)]:
+        cells = _cells(services, indicator, dimension, checkpoint, seen, within)
         # One row per month, one column per member of the catalogue (absent members are 0).
         table = (
             cells.pivot_table(index="periode", columns="membre", values="valeur", aggfunc="sum")

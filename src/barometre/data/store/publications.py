@@ -27,6 +27,10 @@ CHANGES = (
 )
 
 
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
 class Publications(Connections):
     """Read the publication log, the changes of a publication and of the draft."""
 
@@ -110,14 +114,27 @@ class Publications(Connections):
             " FROM updates WHERE publication IS NULL ORDER BY id"
         )
 
-    def correcting_publications(self, indicator_id: str, dimension: str) -> list[int]:
-        """Return the publications that replaced or removed values of a breakdown, in order."""
-        frame = self._read(
-            "SELECT DISTINCT replaced_in FROM observations WHERE replaced_in IS NOT NULL"
-            " AND indicator = ? AND dimension = ? ORDER BY replaced_in",
+    def revisions(self, indicator_id: str, dimension: str) -> list[tuple[int, dt.date]]:
+        """Return the (publication, month) pairs where a publication changed a month of a
+        breakdown that an earlier publication, made after the month ended, had published.
+
+        Months are their first days; in publication order. Secrecy masks each such month in
+        every state around the revision.
+        """
+        touched = self._read(
+            "SELECT publication, month FROM publication_months"
+            " WHERE indicator = ? AND dimension = ? ORDER BY publication, month",
             (indicator_id, dimension),
         )
-        return [int(n) for n in frame["replaced_in"]]
+        days = self._read("SELECT number, at FROM publications ORDER BY number")
+        made = list(zip(days["number"], days["at"].str[:10], strict=True))
+        revised = []
+        for number, month in touched.itertuples(index=False, name=None):
+            first = dt.date.fromisoformat(f"{month}-01")
+            after_end = _next_month(first).isoformat()
+            if any(earlier < number and day >= after_end for earlier, day in made):
+                revised.append((int(number), first))
+        return revised
 
     @staticmethod
     def _typed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -183,6 +183,14 @@ class Writes(UpdateLog):
                 ),
                 (new, number, number, new),
             )
+            connection.execute(
+                self.dialect.prepare(
+                    "INSERT INTO publication_months (publication, indicator, dimension, month)"
+                    " SELECT DISTINCT ?, indicator, dimension, substr(date, 1, 7)"
+                    " FROM observations WHERE added_in = ? OR replaced_in = ?"
+                ),
+                (new, new, new),
+            )
             counts = connection.execute(
                 self.dialect.prepare(
                     "SELECT indicator, SUM(CASE WHEN old IS NULL THEN 1 ELSE 0 END),"  # noqa: S608
@@ -205,7 +213,12 @@ class Writes(UpdateLog):
     def clear_observations(self) -> None:
         """Delete every observation, publication and draft (before regenerating demo data)."""
         with self._transaction() as connection:
-            for table in ("draft_observations", "observations", "publication_changes"):
+            for table in (
+                "draft_observations",
+                "observations",
+                "publication_changes",
+                "publication_months",
+            ):
                 connection.execute(f"DELETE FROM {table}")  # noqa: S608  # nosec: fixed names
             connection.execute("DELETE FROM publications")
             connection.execute("UPDATE updates SET publication = 0")
@@ -321,6 +334,13 @@ class Writes(UpdateLog):
             loaded_by=", ".join(row[0] for row in loaders),
             flags=flags,
             at=at,
+        )
+        connection.execute(
+            self.dialect.prepare(
+                "INSERT INTO publication_months (publication, indicator, dimension, month)"
+                f" SELECT DISTINCT ?, d.indicator, d.dimension, substr(d.date, 1, 7){against}"
+            ),
+            (number,),
         )
         connection.execute(
             self.dialect.prepare(

@@ -27,6 +27,16 @@ CREATE TABLE publication_changes (
     PRIMARY KEY (publication, indicator)
 );
 
+-- The months of each breakdown a publication changed: secrecy masks a month revised after it
+-- was first published in every state around the revision, and finds them here.
+CREATE TABLE publication_months (
+    publication INTEGER NOT NULL,
+    indicator TEXT NOT NULL,
+    dimension TEXT NOT NULL,
+    month TEXT NOT NULL,
+    PRIMARY KEY (indicator, dimension, month, publication)
+);
+
 -- The loads not yet published: the rows that differ from the public state.
 CREATE TABLE draft_observations (
     indicator TEXT NOT NULL,
@@ -88,3 +98,7 @@ DROP TABLE observations;
 DROP TABLE revisions;
 ALTER TABLE versioned_observations RENAME TO observations;
 CREATE INDEX observations_replaced ON observations (replaced_in) WHERE replaced_in IS NOT NULL;
+INSERT INTO publication_months (publication, indicator, dimension, month)
+SELECT added_in, indicator, dimension, substr(date, 1, 7) FROM observations
+UNION SELECT replaced_in, indicator, dimension, substr(date, 1, 7) FROM observations
+WHERE replaced_in IS NOT NULL;
