@@ -81,14 +81,14 @@ def main(rows: int) -> None:
         ingest.validate(parsed, cat, FAR, path.name, 50)
         stages["validation"] = time.perf_counter() - t
         t = time.perf_counter()
-        report = ingest.ingest_file(path, store, cat, settings, today=FAR)
+        report = ingest.ingest_file(path, store, cat, settings, today=FAR, publish=True)
         total = time.perf_counter() - t
         assert report.status == "charge", report.errors
         for stage, seconds in stages.items():
             print(f"{stage:<28} {seconds:6.2f} s  {count / seconds:>12,.0f} lignes/s")
         print(f"{'chargement complet':<28} {total:6.2f} s  {count / total:>12,.0f} lignes/s")
         t = time.perf_counter()
-        again = ingest.ingest_file(path, store, cat, settings, today=FAR)
+        again = ingest.ingest_file(path, store, cat, settings, today=FAR, publish=True)
         print(
             f"{'même fichier (déjà chargé)':<28} {time.perf_counter() - t:6.2f} s  ({again.status})"
         )

@@ -59,7 +59,7 @@ def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
 def load(data_dir: Path, tmp_path: Path, year: int, days: int) -> None:
     source = tmp_path / f"observations-{year}.csv"
     source.write_text(observations_csv(year, days), encoding="utf-8")
-    loaded = run(data_dir, "ingest", str(source))
+    loaded = run(data_dir, "ingest", "--publier", str(source))
     assert loaded.returncode == 0, loaded.stderr
 
 
@@ -153,7 +153,9 @@ def test_a_backup_taken_while_a_load_writes_is_one_consistent_state(store_dir, t
     big.write_text(observations_csv(2014, 1800), encoding="utf-8")  # before 2019: all new
     before = data_version(store_dir)
     loaded = []
-    loading = threading.Thread(target=lambda: loaded.append(run(store_dir, "ingest", str(big))))
+    loading = threading.Thread(
+        target=lambda: loaded.append(run(store_dir, "ingest", "--publier", str(big)))
+    )
     loading.start()
     copies = []
     while loading.is_alive() or not copies:
@@ -273,11 +275,11 @@ def test_a_broken_store_disk_stops_with_a_french_message_and_keeps_the_store(
     assert disk.run("init").returncode == 0
     load_into = tmp_path / "premier.csv"
     load_into.write_text(observations_csv(2019, 30), encoding="utf-8")
-    assert disk.run("ingest", str(load_into)).returncode == 0
+    assert disk.run("ingest", "--publier", str(load_into)).returncode == 0
     backup = tmp_path / "sauvegarde.sqlite3"
     assert disk.run("sauvegarde", str(backup)).returncode == 0
     load_into.write_text(observations_csv(2021, 30), encoding="utf-8")
-    assert disk.run("ingest", str(load_into)).returncode == 0
+    assert disk.run("ingest", "--publier", str(load_into)).returncode == 0
     arguments = {"restauration": [str(backup)], "demo": ["--force"], "init": []}[command]
     if command == "init":  # a migration to apply: init has something to write
         with closing(sqlite3.connect(disk.path / "barometre.sqlite3")) as connection:
@@ -331,7 +333,7 @@ def test_postgresql_backup_and_restore_bring_the_figures_back_with_a_higher_vers
     for year, days in ((2019, 60), (2021, 30)):
         source = tmp_path / f"{year}.csv"
         source.write_text(observations_csv(year, days), encoding="utf-8")
-        assert barometre(on_postgresql, "ingest", str(source)).returncode == 0, year
+        assert barometre(on_postgresql, "ingest", "--publier", str(source)).returncode == 0, year
         if year == 2019:
             at_dump = figures()
             saved = barometre(on_postgresql, "sauvegarde", str(dump))

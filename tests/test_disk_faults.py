@@ -171,14 +171,18 @@ def test_a_broken_disk_fails_cleanly_and_the_retry_succeeds(
     assert disk.run("init").returncode == 0
     first = tmp_path / "premier.csv"
     first.write_text(observations_csv(2019, FIRST_DAYS), encoding="utf-8")
-    assert disk.run("ingest", str(first)).returncode == 0
+    assert disk.run("ingest", "--publier", str(first)).returncode == 0
     before = contents(disk.path)
     drop = tmp_path / "depot"
     drop.mkdir()
     incoming = drop / "observations.csv"
     incoming.write_text(observations_csv(2020, BIG_DAYS), encoding="utf-8")
     digest = hashlib.sha256(incoming.read_bytes()).hexdigest()
-    command = ["ingest", "--dossier", str(drop)] if mode == "dossier" else ["ingest", str(incoming)]
+    command = (
+        ["ingest", "--dossier", str(drop)]
+        if mode == "dossier"
+        else ["ingest", "--publier", str(incoming)]
+    )
 
     disk.break_(fault)
     try:

@@ -126,6 +126,8 @@ def fingerprint(settings: Settings) -> str:
 
 
 def load(path, store, the_catalogue, settings, **options):
+    """Load and publish a file: these tests are about loading (the draft: test_publishing_cli)."""
+    options.setdefault("publish", True)
     return ingest.ingest_file(path, store, the_catalogue, settings, today=TODAY, **options)
 
 
@@ -237,7 +239,7 @@ def run(tmp_path):
 
 
 def test_the_command_reports_a_summary_and_fails_on_a_bad_file(run):
-    good = run("ingest", str(DATA / "bons" / "projet.csv"))
+    good = run("ingest", "--publier", str(DATA / "bons" / "projet.csv"))
     assert good.exit_code == 0, good.output
     assert "Format détecté" not in good.output  # said once, in lower case, per file
     assert "format détecté : CSV du projet" in good.output
@@ -317,7 +319,7 @@ def test_an_indicator_is_late_after_one_period_of_grace(frequency, age_in_days, 
 
 
 def test_status_flags_late_indicators(run):
-    run("ingest", str(DATA / "bons" / "api.json"))  # thesee-plaintes, March 2024: long ago
+    run("ingest", "--publier", str(DATA / "bons" / "api.json"))  # thesee-plaintes, long ago
     result = run("status")
     assert result.exit_code == 0
     line = next(x for x in result.output.splitlines() if x.startswith("thesee-plaintes "))
@@ -335,7 +337,11 @@ def test_each_indicator_knows_its_own_last_update(empty_store, the_catalogue, se
 
 def test_a_matomo_export_feeds_the_indicator_chosen(run, tmp_path):
     result = run(
-        "ingest", str(DATA / "bons" / "matomo-visites.json"), "--indicateur", "recrutement-visites"
+        "ingest",
+        "--publier",
+        str(DATA / "bons" / "matomo-visites.json"),
+        "--indicateur",
+        "recrutement-visites",
     )
     assert result.exit_code == 0, result.output
     assert "→ indicateur « recrutement-visites »" in result.output

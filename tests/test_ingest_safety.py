@@ -107,7 +107,7 @@ def small_store(tmp_path, the_catalogue):
 
 def run_ingest(settings: Settings, path: Path, **options) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "barometre", "ingest", str(path)],
+        [sys.executable, "-m", "barometre", "ingest", "--publier", str(path)],
         env={**os.environ, "BAROMETRE_DATA_DIR": str(settings.data_dir)},
         capture_output=True,
         text=True,
@@ -119,7 +119,7 @@ def run_ingest(settings: Settings, path: Path, **options) -> subprocess.Complete
 
 def start_ingest(settings: Settings, path: Path) -> subprocess.Popen:
     return subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "barometre", "ingest", str(path)],
+        [sys.executable, "-m", "barometre", "ingest", "--publier", str(path)],
         env={**os.environ, "BAROMETRE_DATA_DIR": str(settings.data_dir)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -274,7 +274,7 @@ def test_barometre_ingest_on_postgresql_is_served_by_both_instances(cluster, tmp
         "BAROMETRE_DATABASE_URL": cluster["store"].url,
     }
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "barometre", "ingest", str(csv)],
+        [sys.executable, "-m", "barometre", "ingest", "--publier", str(csv)],
         env=env,
         capture_output=True,
         text=True,

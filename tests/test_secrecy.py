@@ -146,7 +146,9 @@ def site_with_small_counts(tmp_path, the_catalogue, content=SMALL_FILE, **settin
     store.sync_catalogue(the_catalogue)
     path = tmp_path / "petits.csv"
     path.write_text(content)
-    report = ingest.ingest_file(path, store, the_catalogue, settings, today=dt.date(2026, 1, 1))
+    report = ingest.ingest_file(
+        path, store, the_catalogue, settings, today=dt.date(2026, 1, 1), publish=True
+    )
     assert report.status == "charge", report.errors
     return store, create_app(settings).server.test_client()
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import getpass
 import json
 import logging
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -38,6 +41,11 @@ class Context:
         if self._store is None:
             self._store = Store(self.settings.database_url)
         return self._store
+
+    def close(self) -> None:
+        """Close the store's connection, if the command opened one."""
+        if self._store is not None:
+            self._store.close()
 
 
 def fail(message: str) -> None:
@@ -72,6 +80,7 @@ def main(ctx: click.Context) -> None:
         ctx.obj = Context()
     except ValueError as error:
         fail(str(error))
+    ctx.call_on_close(ctx.obj.close)
 
 
 @main.command()
@@ -126,6 +135,7 @@ def status(ctx: Context) -> None:
     click.echo(f"Base : {ctx.settings.database_url}")
     click.echo(f"Contenu : {content} — version des données {version}")
     click.echo(_last_operation(ctx.store))
+    click.echo(_publication_state(ctx.store))
     from barometre.data.ingest import is_late
 
     today = dt.date.today()
@@ -155,6 +165,33 @@ def _last_operation(store: Store) -> str:
             row = last.iloc[0]
             said.append(f"{noun} le {row['at']} : {row['file']} (version {row['data_version']})")
     return (" ; ".join(said) or "Aucune sauvegarde inscrite (barometre sauvegarde FICHIER)") + "."
+
+
+def _publication_state(store: Store) -> str:
+    """Return the status line of the public state and of the draft waiting for review."""
+    from barometre.review.text import count, moment
+
+    try:
+        last = store.publications(limit=1)
+        loads = store.draft_loads()
+        rows = store.draft_size()
+    except StoreError:
+        return "Publications : journal illisible."
+    public = (
+        f"Publication en cours : n° {last['number'].iloc[0]} du {moment(last['at'].iloc[0])}"
+        if not last.empty
+        else "Aucune publication"
+    )
+    if loads.empty and not rows:
+        return f"{public} ; brouillon vide."
+    people = sorted({who for who in loads["loaded_by"] if who})
+    return (
+        f"{public} ; BROUILLON EN ATTENTE : {count(rows, 'ligne')} à publier, "
+        f"{count(len(loads), 'chargement')}"
+        + (f" de {', '.join(people)}" if people else "")
+        + " — relisez-le (barometre revue), puis publiez-le (barometre publier) ou abandonnez-le"
+        " (barometre abandon)."
+    )
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -236,6 +273,12 @@ def serve(ctx: Context, host: str, port: int, workers: int, timeout: int) -> Non
     show_default=True,
     help="Indicateur alimenté par un export Matomo.",
 )
+@click.option(
+    "--publier",
+    is_flag=True,
+    help="Publie aussitôt, sans passer par la revue du brouillon (l'ancien comportement).",
+)
+@click.option("--motif", default="", help="Avec --publier : pourquoi, pour le journal public.")
 @click.pass_obj
 def ingest(
     ctx: Context,
@@ -244,12 +287,23 @@ def ingest(
     dry_run: bool,
     dossier: Path | None,
     indicateur: str,
+    publier: bool,
+    motif: str,
 ) -> None:
-    """Charge des fichiers d'observations (CSV, CSV tableur, JSON, export Matomo)."""
+    """Charge des fichiers d'observations (CSV, CSV tableur, JSON, export Matomo) dans le
+    brouillon, à relire (barometre revue) puis publier (barometre publier) ; --publier publie
+    aussitôt. Le dossier de dépôt publie aussitôt, sauf BAROMETRE_DROP_REVIEW=true."""
     from barometre.data import ingest as ingest_module
 
     if not files and dossier is None:
         fail("indiquez au moins un fichier ou --dossier DOSSIER.")
+    # An existing cron job on the drop folder keeps publishing unless the operator asks for review.
+    publish = publier or (dossier is not None and not ctx.settings.drop_review)
+    if motif and not publish:
+        fail(
+            "--motif accompagne --publier ; sans lui, le chargement va au brouillon et le motif "
+            "se donne à la publication : barometre publier --motif « … »."
+        )
     if dossier is not None and not dossier.is_dir():
         fail(f"le dossier {dossier} n'existe pas.")
     if ctx.catalogue.get(indicateur) is None:
@@ -258,8 +312,9 @@ def ingest(
         ctx.store.data_version()
         with ingest_module.lock(ctx.settings.data_dir):
             paths = list(files) + (ingest_module.pending(dossier) if dossier else [])
+            load = {"publish": publish, "loaded_by": _user(), "motive": motif}
             reports = [
-                _ingest_one(ctx, path, source, dry_run, indicateur, dossier is not None)
+                _ingest_one(ctx, path, source, dry_run, indicateur, dossier is not None, load)
                 for path in paths
             ]
     except DiskError as error:
@@ -267,11 +322,28 @@ def ingest(
     except (StoreError, ingest_module.Busy) as error:
         fail(str(error))
     _ingest_summary(ctx, reports, dry_run)
+    if any(r.summary is not None and not r.published for r in reports):
+        click.echo(
+            "Ces chiffres sont dans le brouillon : rien n'est encore public. Relisez-les avec "
+            "« barometre revue » (--html revue.html pour le rapport et ses graphiques), puis "
+            'publiez-les avec « barometre publier --motif "…" », ou retirez-les avec '
+            "« barometre abandon »."
+        )
     if any(not r.ok for r in reports):
         sys.exit(1)
 
 
-def _ingest_one(ctx: Context, path: Path, source: str, dry_run: bool, indicator: str, drop: bool):
+def _user() -> str:
+    """Return the name of the system user running the command (a record, not an identity)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name and no passwd entry, as in some containers
+        return ""
+
+
+def _ingest_one(
+    ctx: Context, path: Path, source: str, dry_run: bool, indicator: str, drop: bool, load: dict
+):
     from barometre.data import ingest as ingest_module
 
     tty = sys.stdout.isatty()
@@ -316,22 +388,25 @@ def _ingest_one(ctx: Context, path: Path, source: str, dry_run: bool, indicator:
         matomo_indicator=indicator,
         log=click.echo,
         progress=progress,
+        **load,
     )
     if bar is not None:
         bar.__exit__(None, None, None)
     elapsed = time.monotonic() - started
     if report.status == "deja-charge":
         previous = report.previous or {}
+        where = "dans le brouillon" if previous.get("publication") is None else "publié"
         click.echo(
-            f"{path.name} : déjà chargé, rien à faire (mise à jour n° {previous.get('id', '?')}"
-            f" du {previous.get('at', '?')})."
+            f"{path.name} : déjà chargé, rien à faire ({where} ; chargement n° "
+            f"{previous.get('id', '?')} du {previous.get('at', '?')})."
         )
     elif report.status == "essai":
         click.echo(f"{path.name} : valide, {report.rows} lignes — essai, rien n'est écrit.")
     elif report.status == "charge":
         s = report.summary
+        where = "chargé et publié" if report.published else "chargé dans le brouillon"
         click.echo(
-            f"{path.name} : chargé en {elapsed:.1f} s — {s.added} ajoutées, {s.corrected} "
+            f"{path.name} : {where} en {elapsed:.1f} s — {s.added} ajoutées, {s.corrected} "
             f"corrigées, {s.unchanged} inchangées ; version des données {s.data_version}."
         )
     else:
@@ -434,3 +509,143 @@ def restore_command(ctx: Context, fichier: Path) -> None:
     except (StoreError, ingest_module.Busy) as error:
         fail(str(error))
     click.echo(f"Sauvegarde {fichier} restaurée : version des données {version}.")
+
+
+# -- publications: review the draft, publish it, list, roll back, discard --------------------------
+
+
+@main.command("revue")
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Écrit aussi le rapport en HTML (autonome : graphiques avant/après de chaque série "
+    "signalée) dans ce fichier.",
+)
+@click.pass_obj
+def review_command(ctx: Context, html_file: Path | None) -> None:
+    """Relit le brouillon : ce que sa publication changerait, et les anomalies relevées."""
+    from barometre.review import draft, page, text
+
+    today = dt.date.today()
+    try:
+        found = draft.review(ctx.store, ctx.catalogue, today)
+    except StoreError as error:
+        fail(str(error))
+    for line in text.review_lines(found):
+        click.echo(line)
+    if html_file is not None:
+        try:
+            page.write(found, ctx.catalogue, today, html_file)
+        except OSError as error:
+            fail(f"rapport {html_file} impossible à écrire ({error.strerror}).")
+        click.echo(f"Rapport écrit : {html_file}")
+
+
+@main.command("publier")
+@click.option("--motif", default="", help="Pourquoi : inscrit au journal public des publications.")
+@click.pass_obj
+def publish_command(ctx: Context, motif: str) -> None:
+    """Rend public le brouillon, d'un coup : une nouvelle publication numérotée."""
+    from barometre.review import draft, text
+
+    user = _user()
+    # No load may change the draft between its review and its publication.
+    with _writing(ctx, "barometre publier", "publication_impossible"):
+        found = draft.review(ctx.store, ctx.catalogue, dt.date.today())
+        if found.empty:
+            fail(
+                "le brouillon est vide : rien à publier (chargez d'abord un fichier avec "
+                "barometre ingest)."
+            )
+        loaders = sorted({who for who in found.loads["loaded_by"] if who})
+        if ctx.settings.separate_publisher and user in loaders:
+            fail(
+                f"BAROMETRE_SEPARATE_PUBLISHER est activé et le brouillon a été chargé par "
+                f"{user} : une autre personne doit le relire et le publier. Le brouillon est "
+                "gardé tel quel."
+            )
+        summary = ctx.store.publish(by=user, motive=motif, flags=len(found.findings))
+    flags = len(found.findings)
+    click.echo(
+        f"Publication n° {summary.number} faite"
+        + (f" par {user}" if user else "")
+        + f" : {text.changed_rows(summary.added, summary.corrected, summary.removed)} ;"
+        f" version des données {summary.data_version}"
+        + (f" ; revue : {text.count(flags, 'signalement inscrit')}." if flags else ".")
+    )
+
+
+@main.command("publications")
+@click.option("--nombre", type=click.IntRange(1), help="N'affiche que les N dernières.")
+@click.pass_obj
+def publications_command(ctx: Context, nombre: int | None) -> None:
+    """Liste les publications, la plus récente d'abord."""
+    from barometre.review import text
+
+    try:
+        listed = ctx.store.publications(limit=nombre)
+    except StoreError as error:
+        fail(str(error))
+    for line in text.publication_lines(listed):
+        click.echo(line)
+
+
+@main.command("retour")
+@click.argument("numero", type=int)
+@click.option("--motif", default="", help="Pourquoi : inscrit au journal public des publications.")
+@click.pass_obj
+def roll_back_command(ctx: Context, numero: int, motif: str) -> None:
+    """Rend publique à nouveau la publication NUMERO, d'un coup : une nouvelle publication."""
+    from barometre.review import text
+
+    with _writing(ctx, "barometre retour", "retour_impossible"):
+        current = ctx.store.publications(limit=1)
+        if not current.empty and numero in (current["number"].iloc[0], current["restores"].iloc[0]):
+            fail(f"la publication n° {numero} est déjà l'état public : rien à faire.")
+        summary = ctx.store.roll_back(numero, by=_user(), motive=motif)
+        waiting = not ctx.store.draft_loads().empty
+    click.echo(
+        f"Publication n° {summary.number} : l'état de la publication n° {numero} est de nouveau "
+        f"public ({text.changed_rows(summary.added, summary.corrected, summary.removed)}) ;"
+        f" version des données {summary.data_version}."
+    )
+    if waiting:
+        click.echo(
+            "Attention : un brouillon est en attente ; il s'appliquerait sur l'état rétabli. "
+            "Relisez-le (barometre revue) avant de le publier, ou abandonnez-le "
+            "(barometre abandon)."
+        )
+
+
+@main.command("abandon")
+@click.pass_obj
+def discard_command(ctx: Context) -> None:
+    """Abandonne le brouillon (un mauvais fichier relevé à la revue) ; rien de public ne change."""
+    from barometre.review import text
+
+    with _writing(ctx, "barometre abandon", "abandon_impossible"):
+        loads = ctx.store.draft_loads()
+        if loads.empty:
+            fail("le brouillon est déjà vide : rien à abandonner.")
+        dropped = ctx.store.discard_draft()
+    click.echo(
+        f"Brouillon abandonné : {text.count(dropped, 'ligne')} et "
+        f"{text.count(len(loads), 'chargement')} écartés ; les chiffres publics n'ont pas changé. "
+        "Chargez le bon fichier avec barometre ingest (un fichier écarté peut être rechargé)."
+    )
+
+
+@contextlib.contextmanager
+def _writing(ctx: Context, command: str, event: str) -> Iterator[None]:
+    """Hold the lock of the loads while a command changes the draft or the public state, and
+    end on the store's errors in French (a full or read-only disk logged as one JSON line)."""
+    from barometre.data import ingest as ingest_module
+
+    try:
+        with ingest_module.lock(ctx.settings.data_dir):
+            yield
+    except DiskError as error:
+        fail_on_disk(error, command, event)
+    except (StoreError, ingest_module.Busy) as error:
+        fail(str(error))

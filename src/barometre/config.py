@@ -70,6 +70,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Nombre maximal d'erreurs listées par fichier refusé (barometre ingest).",
     ),
     Setting(
+        "drop_review",
+        "false",
+        "true : les fichiers du dossier de dépôt (barometre ingest --dossier) vont au brouillon, "
+        "publié après relecture (barometre revue, barometre publier) ; false : publiés aussitôt.",
+    ),
+    Setting(
+        "separate_publisher",
+        "false",
+        "true : barometre publier refuse de publier un brouillon chargé par le même utilisateur "
+        "(nom de l'utilisateur du système, inscrit pour la traçabilité : ce n'est pas un contrôle "
+        "d'accès).",
+    ),
+    Setting(
         "frame_ancestors",
         "'self' https://www.gendarmerie.interieur.gouv.fr",
         "Sites autorisés à intégrer les pages /embed/ dans un cadre (directive CSP "
@@ -132,6 +145,8 @@ class Settings:
     secrecy_threshold: int = int(_DEFAULTS["secrecy_threshold"])
     max_file_mb: int = int(_DEFAULTS["max_file_mb"])
     max_errors: int = int(_DEFAULTS["max_errors"])
+    drop_review: bool = False
+    separate_publisher: bool = False
     frame_ancestors: str = _DEFAULTS["frame_ancestors"]
     hsts: bool = False
     trusted_proxies: int = int(_DEFAULTS["trusted_proxies"])

@@ -1,8 +1,10 @@
-"""Loading files into the store: read, validate, guard against personal data, apply atomically.
+"""Loading files into the store: read, validate, guard against personal data, load atomically.
 
-Every check runs before anything is written; a file is applied in one transaction (``Store.apply``)
-or not at all, and a file already loaded (same bytes, same SHA-256) is recognised and left alone.
-Errors are French sentences naming the file, the line, the column, the value and what is expected.
+Every check runs before anything is written; a file is loaded in one transaction or not at all:
+into the draft (``Store.stage``), which the public sees only once it is reviewed and published,
+or, when asked, published at once (``Store.apply``). A file already loaded (same bytes, same
+SHA-256), public or in the draft, is recognised and left alone. Errors are French sentences
+naming the file, the line, the column, the value and what is expected.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class FileReport:
     rejected: int = 0
     summary: UpdateSummary | None = None
     previous: dict | None = None
+    published: bool = False  # loaded and published at once, not left in the draft
 
     @property
     def ok(self) -> bool:
@@ -331,8 +334,13 @@ def ingest_file(
     matomo_indicator: str = "site-institutionnel-visites",
     log: Callable[[str], None] = lambda _: None,
     progress: Callable[[int, int], None] | None = None,
+    publish: bool = False,
+    loaded_by: str = "",
+    motive: str = "",
 ) -> FileReport:
-    """Read, check and load one file; return what happened. Writes nothing unless all is valid."""
+    """Read, check and load one file into the draft, or with ``publish`` publish it at once
+    (``motive``: why, for the public log); return what happened. Writes nothing unless all is
+    valid. ``loaded_by``: who runs the load, recorded for traceability."""
     report = FileReport(path=path)
     name = path.name
     try:
@@ -395,14 +403,18 @@ def ingest_file(
     total = len(observations)
     if progress is not None:
         progress(0, total)
-    report.summary = store.apply(
-        observations,
-        kind="ingestion",
-        source=source or name,
-        content_hash=content_hash,
-        progress=(lambda n: progress(n, total)) if progress else None,
-    )
-    report.status = "charge"
+    options = {
+        "kind": "ingestion",
+        "source": source or name,
+        "content_hash": content_hash,
+        "loaded_by": loaded_by,
+        "progress": (lambda n: progress(n, total)) if progress else None,
+    }
+    if publish:
+        report.summary = store.apply(observations, motive=motive, **options)
+    else:
+        report.summary = store.stage(observations, **options)
+    report.status, report.published = "charge", publish
     return report
 
 

@@ -74,14 +74,22 @@ class UpdateLog(Connections):
         return bool(self._scalar("SELECT COUNT(*) FROM updates WHERE kind = 'ingestion'"))
 
     def update_by_hash(self, content_hash: str) -> dict | None:
-        """Return the first committed update of a file with this content hash (id, at, source)."""
+        """Return the first load of a file with this content hash that is public or in the
+        draft (id, at, source, publication: ``None`` while in the draft); a load whose draft was
+        discarded does not count, so that the same file can be loaded again."""
         if not content_hash:
             return None
         frame = self._read(
-            "SELECT id, at, source FROM updates WHERE content_hash = ? ORDER BY id LIMIT 1",
+            "SELECT id, at, source, publication FROM updates WHERE content_hash = ?"
+            " AND (publication IS NULL OR publication <> 0) ORDER BY id LIMIT 1",
             (content_hash,),
         )
-        return None if frame.empty else frame.iloc[0].to_dict()
+        if frame.empty:
+            return None
+        found = frame.iloc[0].to_dict()
+        number = found["publication"]
+        found["publication"] = None if pd.isna(number) else int(number)
+        return found
 
     def _log(
         self, connection, *, kind, source, content_hash, counts, indicators, loaded_by, at=None

@@ -210,6 +210,28 @@ class Writes(UpdateLog):
             connection.execute("UPDATE updates SET publication = 0 WHERE publication IS NULL")
         return size
 
+    def draft_size(self) -> int:
+        """Return how many rows the draft would change in the public state."""
+        return int(self._scalar("SELECT COUNT(*) FROM draft_observations"))
+
+    def observation_rows(
+        self, indicator_id: str, start: str, end: str, *, draft: bool = False
+    ) -> pd.DataFrame:
+        """Return an indicator's rows between two ISO days, every breakdown, unaggregated: the
+        public ones, or with ``draft`` those of the draft (the review lays them over the public).
+
+        Columns: dimension, member, date, value, weight.
+        """
+        source = (
+            "draft_observations WHERE" if draft else "observations WHERE replaced_in IS NULL AND"
+        )
+        frame = self._read(
+            f"SELECT dimension, member, date, value, weight FROM {source}"  # noqa: S608  # nosec: fixed text
+            " indicator = ? AND date >= ? AND date <= ? ORDER BY dimension, member, date",
+            (indicator_id, start, end),
+        )
+        return frame.astype({"value": float, "weight": float})
+
     def clear_observations(self) -> None:
         """Delete every observation, publication and draft (before regenerating demo data)."""
         with self._transaction() as connection:

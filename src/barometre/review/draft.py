@@ -1,0 +1,104 @@
+"""Review the draft: read it and the public state from the store, summarise, run the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from barometre.data.catalogue import Catalogue, Indicator
+from barometre.data.store import Store
+from barometre.review import anomalies
+from barometre.review.anomalies import Finding, Names
+from barometre.review.tables import Tables
+
+# The rules look back 48 months from the first changed month (36 months of residuals, each over
+# the 12 months before it) and 4 weeks past the last changed day (the weekday baseline).
+MONTHS_BACK = anomalies.MONTH_HISTORY + anomalies.MONTH_BASELINE
+DAYS_AFTER = 7 * anomalies.WEEKS_AROUND
+EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One corrected row, as an example: the series' French name, the day, old and new."""
+
+    series: str
+    date: dt.date
+    old: float
+    new: float
+
+
+@dataclass(frozen=True)
+class IndicatorChanges:
+    """What publishing the draft would change in one indicator."""
+
+    indicator: Indicator
+    added: int
+    corrected: int
+    removed: int
+    first: dt.date
+    last: dt.date
+    examples: tuple[Correction, ...]
+
+
+@dataclass(frozen=True)
+class Review:
+    """The draft's changes per indicator, the findings of the rules, and the tables they read
+    (the report draws from them)."""
+
+    changes: tuple[IndicatorChanges, ...]
+    findings: tuple[Finding, ...]
+    tables: dict[str, Tables]
+    loads: pd.DataFrame
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+
+def review(store: Store, catalogue: Catalogue, today: dt.date) -> Review:
+    """Return the review of the store's draft against its current public state."""
+    with store.snapshot():
+        changed = store.draft_changes()
+        loads = store.draft_loads()
+        changed["date"] = pd.to_datetime(changed["date"])
+        summaries, findings, tables = [], [], {}
+        for indicator in catalogue.indicators:
+            rows = changed[changed["indicator"] == indicator.id].drop(columns="indicator")
+            if rows.empty:
+                continue
+            summaries.append(_summary(indicator, rows, Names(indicator, catalogue.breakdowns)))
+            tables[indicator.id] = _tables(store, indicator, rows)
+            findings += anomalies.check(tables[indicator.id], catalogue.breakdowns, today)
+    return Review(tuple(summaries), tuple(findings), tables, loads)
+
+
+def _tables(store: Store, indicator: Indicator, changed: pd.DataFrame) -> Tables:
+    first, last = changed["date"].min(), changed["date"].max()
+    start = (first.to_period("M") - MONTHS_BACK).start_time
+    end = max(last + pd.Timedelta(days=DAYS_AFTER), last.to_period("M").end_time)
+    span = (start.date().isoformat(), end.date().isoformat())
+    public = store.observation_rows(indicator.id, *span)
+    draft = store.observation_rows(indicator.id, *span, draft=True)
+    return Tables.build(indicator, public, draft, changed)
+
+
+def _summary(indicator: Indicator, rows: pd.DataFrame, names: Names) -> IndicatorChanges:
+    corrected = rows[rows["old"].notna() & rows["new"].notna()]
+    # The examples a reviewer should see first: the largest corrections, relative to the old.
+    ratio = (corrected["new"] - corrected["old"]) / corrected["old"].where(corrected["old"] != 0)
+    largest = corrected.assign(ratio=ratio.abs().fillna(float("inf"))).nlargest(EXAMPLES, "ratio")
+    return IndicatorChanges(
+        indicator=indicator,
+        added=int(rows["old"].isna().sum()),
+        corrected=len(corrected),
+        removed=int(rows["new"].isna().sum()),
+        first=rows["date"].min().date(),
+        last=rows["date"].max().date(),
+        examples=tuple(
+            Correction(names.series((r.dimension, r.member)), r.date.date(), r.old, r.new)
+            for r in largest.itertuples()
+        ),
+    )
