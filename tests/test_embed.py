@@ -443,6 +443,29 @@ def test_a_frozen_embed_keeps_its_values_when_data_is_corrected_and_added(
     assert f"données au {french.format_date(frozen)}" in html
 
 
+def test_a_frozen_embed_leaves_out_a_late_figure_of_a_day_before_it(settings, empty_store, clock):
+    """A day missing on the frozen day, loaded and published after it: the frozen embed shows
+    what was public on its day (the day missing, the year without it), the live one shows it."""
+    store = empty_store
+    today = dt.date.today()
+    frozen = today - dt.timedelta(days=1)
+    days = pd.date_range(end=frozen, periods=4, freq="D")
+    late = days[1]
+    clock(frozen)
+    store.apply(observations(days.delete(1), 100.0), kind="ingestion", source="premier envoi")
+    clock(today)
+    store.apply(observations(pd.DatetimeIndex([late]), 70.0), kind="ingestion", source="tardif")
+    client = create_app(settings).server.test_client()
+    period = f"debut={days[0].date().isoformat()}&fin={frozen.isoformat()}"
+    live, then = f"?{period}&granularite=jour", f"?{period}&granularite=jour&fige={frozen}"
+    assert values(get(client, live)[1]) == ["100", "70", "100", "100"]
+    assert values(get(client, then)[1]) == ["100"] * 3
+    # Per year (the days' year or years), the late figure is in the live sum only.
+    yearly = f"?{period}&granularite=annee"
+    assert sum(map(float, values(get(client, yearly)[1]))) == 370
+    assert sum(map(float, values(get(client, f"{yearly}&fige={frozen}")[1]))) == 300
+
+
 # -- in a browser, on another origin ---------------------------------------------------------
 
 

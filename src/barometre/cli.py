@@ -444,20 +444,36 @@ def _ingest_summary(ctx: Context, reports: list, dry_run: bool) -> None:
 
 @main.command("export")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--au",
+    "as_of",
+    metavar="AAAA-MM-JJ|N",
+    help="Les chiffres tels que publiés ce jour-là, ou par la publication n° N"
+    " (défaut : la publication en cours).",
+)
 @click.pass_obj
-def export_command(ctx: Context, directory: Path) -> None:
+def export_command(ctx: Context, directory: Path, as_of: str | None) -> None:
     """Écrit le paquet de données (Frictionless : datapackage.json et CSV) dans DIRECTORY."""
-    from barometre.publish import export
+    from barometre.publish import export, validation
 
     try:
         services = export.offline_services(ctx.settings, ctx.catalogue, ctx.store)
-        target = export.write_package(services, directory)
+        read = validation.as_of(ctx.store, as_of, dt.date.today())
+        target = export.write_package(services, directory, read)
+        publication = export.publication(services, read)
+    except validation.InvalidInput as error:
+        fail(error.message)
     except DiskError as error:
         fail_on_disk(error, "barometre export", "export_impossible")
     except StoreError as error:
         fail(str(error))
     files = len(list((directory / "donnees").glob("*.csv")))
-    click.echo(f"Paquet de données écrit : {target} ({files} fichiers CSV).")
+    which = (
+        f", publication n° {publication.number} du {publication.day:%d/%m/%Y}"
+        if publication
+        else ""
+    )
+    click.echo(f"Paquet de données écrit : {target} ({files} fichiers CSV{which}).")
 
 
 @main.command("sauvegarde")

@@ -7,6 +7,10 @@ Conventions for re-users (documented on the page « API » and in ``openapi.json
 - at most ``MAX_PAGE_SIZE`` rows per answer: larger answers are paginated (``page``,
   ``par_page``), with the next and previous pages in a ``Link`` header (and in the JSON body);
 - ``ETag`` and ``Last-Modified`` allow revalidation (304), ``Cache-Control: public``;
+- ``au=AAAA-MM-JJ`` or ``au=N`` reads the figures as published on that day or by publication N,
+  on every endpoint that gives figures; each says which publication it read (``publication`` in
+  JSON, headers ``Barometre-Publication`` and ``Barometre-Publication-Date``); a past
+  publication never changes, so its answers are cached long (``PAST_MAX_AGE``);
 - CORS is open for GET (public data), and no cookie is ever set.
 """
 
@@ -21,12 +25,17 @@ import flask
 
 from barometre.data import services
 from barometre.data.catalogue import GRANULARITIES, Indicator
+from barometre.data.store import AsOf
 from barometre.publish import export, grid, openapi, published, secrecy, validation
 from barometre.urls import Urls
 
 MAX_PAGE_SIZE = 5000
 MAX_PAGE = 100_000
 MAX_AGE = 300
+# What a past publication published never changes; the site around it may, with a new version.
+PAST_MAX_AGE = 30 * 86400
+PUBLICATION_HEADER = "Barometre-Publication"
+PUBLICATION_DATE_HEADER = "Barometre-Publication-Date"
 BREAKDOWN_GRANULARITY_MESSAGE = (
     "Les ventilations sont publiées par mois clos, jamais plus finement (secret statistique)"
     "\u00a0: « granularite » doit valoir mois ou annee avec une ventilation."
@@ -54,9 +63,11 @@ def blueprint(prefix: str) -> flask.Blueprint:
     @api.get("/indicateurs")
     def catalogue():
         shared = services.current()
+        as_of = _as_of(shared)
         body = {
             "licence": export.LICENCE["title"],
             "licence_url": export.LICENCE["path"],
+            "publication": _publication(shared, as_of),
             "indicateurs": [
                 {
                     "identifiant": i.id,
@@ -64,20 +75,22 @@ def blueprint(prefix: str) -> flask.Blueprint:
                     "famille": i.family,
                     "unite": i.unit,
                     "ventilations": list(i.breakdowns),
-                    "liens": _links(api_path, urls, i),
+                    "liens": _links(api_path, urls, i, as_of),
                 }
                 for i in shared.catalogue.indicators
             ],
         }
-        return _json(body)
+        return _json(body, as_of=as_of)
 
     @api.get("/indicateurs/<identifier>")
     def metadata(identifier: str):
         shared = services.current()
         indicator = _indicator(shared, identifier)
-        body = export.indicator_metadata(shared, indicator)
-        body["liens"] = _links(api_path, urls, indicator)
-        return _json(body)
+        as_of = _as_of(shared)
+        body = export.indicator_metadata(shared, indicator, as_of)
+        body["publication"] = _publication(shared, as_of)
+        body["liens"] = _links(api_path, urls, indicator, as_of)
+        return _json(body, as_of=as_of)
 
     @api.get("/indicateurs/<identifier>/observations")
     def observations(identifier: str):
@@ -110,10 +123,12 @@ def blueprint(prefix: str) -> flask.Blueprint:
     @api.get("/paquet.zip")
     def package():
         shared = services.current()
-        path = export.package_zip(shared)
+        as_of = _as_of(shared)
+        path = export.package_zip(shared, as_of)
         response = flask.Response(path.read_bytes(), mimetype="application/zip")
-        response.headers["Content-Disposition"] = 'attachment; filename="barometre-donnees.zip"'
-        return _conditional(response)
+        name = "barometre-donnees" + _file_suffix(as_of)
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.zip"'
+        return _conditional(response, as_of)
 
     @api.errorhandler(ApiError)
     def api_error(error: ApiError):
@@ -126,11 +141,17 @@ def blueprint(prefix: str) -> flask.Blueprint:
     def invalid(error: validation.InvalidInput):
         return api_error(ApiError(400, error.message, error.parameter))
 
+    @api.errorhandler(validation.UnknownPublication)
+    def unknown_publication(error: validation.UnknownPublication):
+        return api_error(ApiError(404, error.message, error.parameter))
+
     @api.after_request
     def open_data_headers(response: flask.Response) -> flask.Response:
         # Public data: any site may read it from a browser, with GET only and no credentials.
         response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Link"
+        response.headers["Access-Control-Expose-Headers"] = (
+            f"ETag, Last-Modified, Link, {PUBLICATION_HEADER}, {PUBLICATION_DATE_HEADER}"
+        )
         if flask.request.method == "OPTIONS":
             response.headers["Access-Control-Allow-Methods"] = "GET, HEAD"
             response.headers["Access-Control-Allow-Headers"] = (
@@ -138,7 +159,8 @@ def blueprint(prefix: str) -> flask.Blueprint:
             )
             response.headers["Access-Control-Max-Age"] = "86400"
         if response.status_code in (200, 304):
-            response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
+            # A past publication's answer has set its own (``_conditional``).
+            response.headers.setdefault("Cache-Control", f"public, max-age={MAX_AGE}")
         else:
             response.headers["Cache-Control"] = "no-store"
         response.vary.add("Accept")
@@ -159,7 +181,8 @@ def _observations(identifier: str, fmt: str, api_path) -> flask.Response:
     shared = services.current()
     indicator = _indicator(shared, identifier)
     dimension = _dimension(shared, indicator, _arg("ventilation"), in_path=False)
-    query = _query(shared, indicator, _arg("granularite"))
+    as_of = _as_of(shared)
+    query = _query(shared, indicator, _arg("granularite"), as_of)
     code = _departement(shared, indicator, _arg("departement"))
     if code and dimension not in ("", validation.DEPARTEMENT):
         # The values of one département are published without any other breakdown.
@@ -190,6 +213,7 @@ def _observations(identifier: str, fmt: str, api_path) -> flask.Response:
         "ventilation": dimension,
         "departement": query.departement,
         "par_page": size if size != MAX_PAGE_SIZE else None,
+        "au": export.as_of_text(as_of),
     }
     suffix = ".csv" if fmt == CSV else ""
     base = f"indicateurs/{indicator.id}/observations{suffix}"
@@ -199,11 +223,13 @@ def _observations(identifier: str, fmt: str, api_path) -> flask.Response:
     if page > 1:
         links["precedent"] = api_path(base, **params, page=page - 1)
     if fmt == CSV:
-        response = _csv(chunk, shared, f"{indicator.id}{'-' + dimension if dimension else ''}")
+        name = f"{indicator.id}{'-' + dimension if dimension else ''}"
+        response = _csv(chunk, shared, name, as_of)
     else:
         response = _json(
             {
                 "indicateur": indicator.id,
+                "publication": _publication(shared, as_of),
                 "unite": indicator.unit,
                 "agregation": indicator.aggregation,
                 "debut": query.start.isoformat(),
@@ -214,7 +240,8 @@ def _observations(identifier: str, fmt: str, api_path) -> flask.Response:
                 "pagination": {"page": page, "par_page": size, "total": total, "pages": pages},
                 "liens": links,
                 "observations": export.to_records(chunk),
-            }
+            },
+            as_of=as_of,
         )
     rels = {"suivant": "next", "precedent": "prev"}
     if links:
@@ -226,16 +253,18 @@ def _totals(identifier: str, dimension: str, fmt: str) -> flask.Response:
     shared = services.current()
     indicator = _indicator(shared, identifier)
     dimension = _dimension(shared, indicator, dimension, in_path=True)
-    query = _query(shared, indicator, None)
-    frame = export.totals(shared, indicator, dimension, query.start, query.end)
+    as_of = _as_of(shared)
+    query = _query(shared, indicator, None, as_of)
+    frame = export.totals(shared, indicator, dimension, query.start, query.end, as_of)
     if fmt == CSV:
-        return _csv(frame, shared, f"{indicator.id}-{dimension}-total")
+        return _csv(frame, shared, f"{indicator.id}-{dimension}-total", as_of)
     # The period the breakdown is published for: the closed months the request touches.
     snapped = frame.attrs.get(published.PERIOD_ATTR, (query.start, query.end))
     undisclosed = frame.attrs.get(published.UNDISCLOSED_ATTR) or {}
     return _json(
         {
             "indicateur": indicator.id,
+            "publication": _publication(shared, as_of),
             "unite": indicator.unit,
             "ventilation": dimension,
             "debut": snapped[0].isoformat() if snapped else None,
@@ -247,7 +276,8 @@ def _totals(identifier: str, dimension: str, fmt: str) -> flask.Response:
                 "non_diffuse": export.number(undisclosed.get("valeur", 0.0)),
             },
             "repartition": export.to_records(frame),
-        }
+        },
+        as_of=as_of,
     )
 
 
@@ -271,8 +301,9 @@ def _arg(name: str) -> str | None:
     return value
 
 
-def _query(shared, indicator: Indicator, granularity: str | None) -> validation.Query:
-    """Return the validated period and granularity; a period without data reads no row."""
+def _query(shared, indicator: Indicator, granularity: str | None, as_of: AsOf) -> validation.Query:
+    """Return the validated period and granularity of the publication ``as_of``; a period
+    without data reads no row (the default period is that publication's)."""
     # A granularity of the document that this indicator lacks names no series (404); any other
     # value is malformed, and validation.query says so (400).
     if granularity in GRANULARITIES and granularity not in indicator.granularities:
@@ -283,9 +314,25 @@ def _query(shared, indicator: Indicator, granularity: str | None) -> validation.
             f" {allowed}.",
             "granularite",
         )
-    bounds = shared.store.bounds(indicator.id)
+    bounds = shared.store.bounds(indicator.id, as_of=as_of)
     args = (_arg("debut"), _arg("fin"), granularity)
-    return validation.query(indicator, bounds, *args, empty=True)
+    return replace(validation.query(indicator, bounds, *args, empty=True), as_of=as_of)
+
+
+def _as_of(shared) -> AsOf:
+    """Return the publication « au » asks for (``None``: the current one); 400 when malformed,
+    404 when it names no publication."""
+    return validation.as_of(shared.store, _arg(validation.AS_OF), dt.date.today())
+
+
+def _publication(shared, as_of: AsOf) -> dict | None:
+    read = export.publication(shared, as_of)
+    return read.fields() if read else None
+
+
+def _file_suffix(as_of: AsOf) -> str:
+    """Return what a downloaded file's name says of a past publication ('' for the current)."""
+    return "" if as_of is None else f"-au-{export.as_of_text(as_of)}"
 
 
 def _dimension(shared, indicator: Indicator, value: str | None, in_path: bool) -> str:
@@ -331,46 +378,61 @@ def _wanted_format() -> str:
     return CSV if best == CSV else JSON
 
 
-def _links(api_path, urls: Urls, indicator: Indicator) -> dict:
-    base = f"indicateurs/{indicator.id}"
+def _links(api_path, urls: Urls, indicator: Indicator, as_of: AsOf = None) -> dict:
+    base, au = f"indicateurs/{indicator.id}", export.as_of_text(as_of)
     return {
-        "metadonnees": api_path(base),
-        "observations": api_path(base + "/observations"),
-        "observations_csv": api_path(base + "/observations.csv"),
+        "metadonnees": api_path(base, au=au),
+        "observations": api_path(base + "/observations", au=au),
+        "observations_csv": api_path(base + "/observations.csv", au=au),
         "page": urls.indicator(indicator.id),
     }
 
 
-def _json(body: dict, mimetype: str = JSON) -> flask.Response:
+def _json(body: dict, mimetype: str = JSON, as_of: AsOf = None) -> flask.Response:
     response = flask.Response(json.dumps(body, ensure_ascii=False), mimetype=mimetype)
-    return _conditional(response)
+    return _conditional(response, as_of)
 
 
-def _csv(frame, shared, name: str) -> flask.Response:
+def _csv(frame, shared, name: str, as_of: AsOf = None) -> flask.Response:
     text = export.to_csv(frame, shared.settings.secrecy_threshold)
     response = flask.Response(text, mimetype=CSV)
     response.headers["Content-Type"] = "text/csv; charset=utf-8; header=present"
-    response.headers["Content-Disposition"] = f'inline; filename="{name}.csv"'
-    return _conditional(response)
+    response.headers["Content-Disposition"] = f'inline; filename="{name}{_file_suffix(as_of)}.csv"'
+    return _conditional(response, as_of)
 
 
-def _conditional(response: flask.Response) -> flask.Response:
-    """Add ETag (data version + request) and Last-Modified; answer 304 when they match."""
+def _conditional(response: flask.Response, as_of: AsOf = None) -> flask.Response:
+    """Name the publication read, add ETag and Last-Modified; answer 304 when they match.
+
+    The current publication's answers change with the data version; a past one's never do:
+    its ETag is that publication's, its Last-Modified when it was made, and it is cached long.
+    """
     shared = services.current()
     request = flask.request
+    read = export.publication(shared, as_of)
+    if read is not None:
+        response.headers[PUBLICATION_HEADER] = str(read.number)
+        response.headers[PUBLICATION_DATE_HEADER] = read.day.isoformat()
+    past = read is not None and _is_past(as_of)
+    version = [shared.context, read.number, read.at] if past else shared.store.data_version()
     key = json.dumps(
-        [
-            shared.store.data_version(),
-            request.path,
-            sorted(request.args.items(multi=True)),
-            response.mimetype,
-        ]
+        [version, request.path, sorted(request.args.items(multi=True)), response.mimetype]
     )
     response.set_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
-    last = shared.store.last_update()
+    last = read.at if past else shared.store.last_update()
     if last:
         moment = dt.datetime.fromisoformat(last)
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=dt.UTC)
         response.last_modified = moment.replace(microsecond=0)
+    if past:
+        response.headers["Cache-Control"] = f"public, max-age={PAST_MAX_AGE}"
     return response.make_conditional(request)
+
+
+def _is_past(as_of: AsOf) -> bool:
+    """Return whether what ``as_of`` reads can no longer change: a publication's number, or a
+    day that is over (publications are dated in UTC: one may still come today)."""
+    if isinstance(as_of, dt.date):
+        return as_of < dt.datetime.now(dt.UTC).date()
+    return as_of is not None

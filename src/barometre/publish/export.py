@@ -22,13 +22,14 @@ import shutil
 import tempfile
 import zipfile
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from barometre.data.catalogue import Catalogue, Indicator
 from barometre.data.services import Services
-from barometre.data.store import DiskError
+from barometre.data.store import AsOf, DiskError
 from barometre.publish import published, secrecy
 from barometre.publish.validation import Query
 
@@ -46,6 +47,8 @@ FREQUENCIES = {
     for f, code in (("quotidienne", "DAILY"), ("hebdomadaire", "WEEKLY"), ("mensuelle", "MONTHLY"))
 }
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Zips of past publications kept beside the current one (each asked for once, then cached).
+PAST_PACKAGES_KEPT = 16
 # Breakdowns are published per closed month (the grid of ``publish.grid``), never finer.
 PACKAGE_BREAKDOWN_GRANULARITY = "mois"
 
@@ -80,18 +83,11 @@ def observations(
     Columns: ``date`` (ISO text), then with a breakdown ``membre``, ``libelle``, then ``valeur``,
     ``jours`` and with a breakdown ``masque``. Memoized on the query and the data version.
     ``member`` keeps that member's rows only. A breakdown is published per closed month at the
-    finest (a day or a week is read as its month): see ``publish.published.series``.
+    finest (a day or a week is read as its month): see ``publish.published.series``. The values
+    are those of the publication ``query.as_of`` (the current one when ``None``).
     """
     # Today is in the key: a month closes at midnight without any new data.
-    params = (
-        query.indicator.id,
-        query.start,
-        query.end,
-        query.granularity,
-        dimension,
-        member,
-        dt.date.today(),
-    )
+    params = (*query.key(), dimension, member, dt.date.today())
     return services.memoized(
         "export-observations", params, lambda: _observations(services, query, dimension, member)
     )
@@ -102,26 +98,41 @@ def _observations(services: Services, query: Query, dimension: str, member: str)
     if dimension:
         # Breakdowns come from the published grid only (closed months, masked once).
         frame = published.series(
-            services, indicator, dimension, query.start, query.end, query.granularity, member
+            services,
+            indicator,
+            dimension,
+            query.start,
+            query.end,
+            query.granularity,
+            member,
+            as_of=query.as_of,
         )
     else:
-        frame = store.series(indicator, query.start, query.end, query.granularity)
+        frame = store.series(
+            indicator, query.start, query.end, query.granularity, as_of=query.as_of
+        )
     frame = frame.assign(date=frame["periode"].dt.strftime("%Y-%m-%d"))
     return _shape(services.catalogue, frame, dimension, ["date"])
 
 
 def totals(
-    services: Services, indicator: Indicator, dimension: str, start: dt.date, end: dt.date
+    services: Services,
+    indicator: Indicator,
+    dimension: str,
+    start: dt.date,
+    end: dt.date,
+    as_of: AsOf = None,
 ) -> pd.DataFrame:
     """Return an indicator per member of ``dimension`` over a period (a breakdown chart's data).
 
     Columns ``membre``, ``libelle``, ``valeur``, ``jours``, ``masque``; as published
-    (``published.breakdown``: snapped to closed months, masked), its ``attrs`` kept.
+    (``published.breakdown``: snapped to closed months, masked) in the publication ``as_of``,
+    its ``attrs`` kept.
     """
-    params = (indicator.id, dimension, start, end, dt.date.today())
+    params = (indicator.id, dimension, start, end, as_of, dt.date.today())
 
     def compute() -> pd.DataFrame:
-        frame = published.breakdown(services, indicator, dimension, start, end)
+        frame = published.breakdown(services, indicator, dimension, start, end, as_of=as_of)
         shaped = _shape(services.catalogue, frame, dimension, [])
         shaped.attrs = dict(frame.attrs)
         return shaped
@@ -212,10 +223,11 @@ def to_records(frame: pd.DataFrame) -> list[dict]:
 # -- metadata ----------------------------------------------------------------------------------
 
 
-def indicator_metadata(services: Services, indicator: Indicator) -> dict:
-    """Return an indicator's public metadata with French field names."""
+def indicator_metadata(services: Services, indicator: Indicator, as_of: AsOf = None) -> dict:
+    """Return an indicator's public metadata with French field names, its coverage and last
+    update those of the publication ``as_of`` (the current one for ``None``)."""
     catalogue, store = services.catalogue, services.store
-    bounds = store.bounds(indicator.id)
+    bounds = store.bounds(indicator.id, as_of=as_of)
     return {
         "identifiant": indicator.id,
         "titre": indicator.title,
@@ -243,11 +255,54 @@ def indicator_metadata(services: Services, indicator: Indicator) -> dict:
         "couverture": (
             {"debut": bounds[0].isoformat(), "fin": bounds[1].isoformat()} if bounds else None
         ),
-        "derniere_mise_a_jour": store.last_update_of(indicator.id),
+        "derniere_mise_a_jour": _last_change(services, indicator, as_of),
         "licence": LICENCE["title"],
         "licence_url": LICENCE["path"],
         "secret_statistique": secrecy.applies_to(indicator),
     }
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A publication as answers and packages name it: its number and when it was made."""
+
+    number: int
+    at: str  # ISO timestamp, UTC
+
+    @property
+    def day(self) -> dt.date:
+        """Return the day it was made (UTC)."""
+        return dt.date.fromisoformat(self.at[:10])
+
+    def fields(self) -> dict:
+        """Return what an answer says of it: « numero », « date » (AAAA-MM-JJ, UTC)."""
+        return {"numero": self.number, "date": self.day.isoformat()}
+
+
+def publication(services: Services, as_of: AsOf = None) -> Publication | None:
+    """Return the publication read at ``as_of`` (the current one for ``None``), ``None``
+    before the first."""
+    store = services.store
+    number = store.last_publication() if as_of is None else store.publication_as_of(as_of)
+    made = _publications(services).set_index("number")["at"]
+    return Publication(number, str(made[number])) if number in made.index else None
+
+
+def _publications(services: Services) -> pd.DataFrame:
+    """Return the publication log (memoized on the data version: every request names one)."""
+    return services.memoized("publications", (), services.store.publications)
+
+
+def _last_change(services: Services, indicator: Indicator, as_of: AsOf) -> str | None:
+    """Return when the last publication up to ``as_of`` that changed ``indicator`` was made."""
+    read = publication(services, as_of)
+    if read is None:
+        return None
+    changes = services.store.publication_changes(indicator.id)
+    changed = changes.loc[changes["publication"] <= read.number, "publication"]
+    log = _publications(services)
+    made = log.loc[log["number"].isin(changed), "at"]
+    return str(made.max()) if len(made) else None
 
 
 def table_schema(columns: list[str], threshold: int) -> dict:
@@ -270,11 +325,12 @@ def table_schema(columns: list[str], threshold: int) -> dict:
 # -- data package ------------------------------------------------------------------------------
 
 
-def write_package(services: Services, directory: Path) -> Path:
+def write_package(services: Services, directory: Path, as_of: AsOf = None) -> Path:
     """Write the complete Frictionless Data Package in ``directory``; return datapackage.json.
 
     One CSV of the daily national series per indicator, one CSV per indicator and breakdown
-    (closed months, as published), and ``datapackage.json`` describing every column.
+    (closed months, as published), and ``datapackage.json`` describing every column and naming
+    the publication: the current one, or the one read at ``as_of``.
 
     The package is written whole in a hidden folder inside ``directory``, then its files are
     moved in place (renames on the same disk): a full or read-only disk (``DiskError``) leaves
@@ -283,7 +339,7 @@ def write_package(services: Services, directory: Path) -> Path:
     partial = directory / PARTIAL_FOLDER
     try:
         shutil.rmtree(partial, ignore_errors=True)
-        _write_package_into(services, partial)
+        _write_package_into(services, partial, as_of)
         for written in sorted(partial.rglob("*")):
             if written.is_file():
                 moved = directory / written.relative_to(partial)
@@ -296,19 +352,19 @@ def write_package(services: Services, directory: Path) -> Path:
     return directory / "datapackage.json"
 
 
-def _write_package_into(services: Services, directory: Path) -> None:
+def _write_package_into(services: Services, directory: Path, as_of: AsOf) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "donnees").mkdir(exist_ok=True)
     threshold = services.settings.secrecy_threshold
     resources = []
     for indicator in services.catalogue.indicators:
-        bounds = services.store.bounds(indicator.id)
+        bounds = services.store.bounds(indicator.id, as_of=as_of)
         if bounds is None:
             continue
         parts = [("", "jour")] + [(d, PACKAGE_BREAKDOWN_GRANULARITY) for d in indicator.breakdowns]
         for dimension, granularity in parts:
             granularity = granularity if granularity in indicator.granularities else "jour"
-            query = Query(indicator, bounds[0], bounds[1], granularity)
+            query = Query(indicator, bounds[0], bounds[1], granularity, as_of=as_of)
             frame = observations(services, query, dimension)
             name = indicator.id + (f"--{dimension}" if dimension else "")
             path = f"donnees/{name}.csv"
@@ -335,6 +391,7 @@ def _write_package_into(services: Services, directory: Path) -> None:
                     "schema": table_schema(list(frame.columns), threshold),
                 }
             )
+    read = publication(services, as_of)
     descriptor = {
         "profile": "tabular-data-package",
         "name": "barometre-numerique-gendarmerie",
@@ -343,7 +400,9 @@ def _write_package_into(services: Services, directory: Path) -> None:
         " Les ventilations sont publiées par mois clos ; les effectifs inférieurs à"
         f" {threshold}, et ceux qui permettraient de les retrouver, sont masqués (secret"
         " statistique) et écrits « " + secrecy.label(threshold) + " » (non diffusé).",
-        "version": str(services.store.data_version()),
+        # The figures' version is their publication's number: what « au » asks for again.
+        "version": str(read.number if read else 0),
+        **({"publication": read.fields()} if read else {}),
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "licenses": [LICENCE],
         "resources": resources,
@@ -353,17 +412,20 @@ def _write_package_into(services: Services, directory: Path) -> None:
     )
 
 
-def package_zip(services: Services) -> Path:
-    """Return the zip of the data package for the current data version, built once per version."""
+def package_zip(services: Services, as_of: AsOf = None) -> Path:
+    """Return the zip of the data package of the publication read at ``as_of`` (the current
+    one for ``None``), built once per data version and ``as_of``."""
     version = services.store.data_version()
     folder = Path(services.settings.data_dir) / "exports"
-    target = folder / f"barometre-donnees-v{version}.zip"
+    current = f"barometre-donnees-v{version}"
+    label = "" if as_of is None else f"-au-{as_of_text(as_of)}"
+    target = folder / f"{current}{label}.zip"
     if target.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder) as work:
         build = Path(work) / "paquet"
-        write_package(services, build)
+        write_package(services, build, as_of)
         partial = Path(work) / target.name
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(build.rglob("*")):
@@ -371,10 +433,31 @@ def package_zip(services: Services) -> Path:
                     archive.write(path, path.relative_to(build).as_posix())
         # Moved only once complete: a concurrent request never serves half a zip.
         partial.replace(target)
-    for stale in folder.glob("barometre-donnees-v*.zip"):
-        if stale != target:
-            stale.unlink(missing_ok=True)  # older data versions are never served again
+    past = []
+    for built in folder.glob("barometre-donnees-v*.zip"):
+        if not built.name.startswith((f"{current}.", f"{current}-")):
+            built.unlink(missing_ok=True)  # older data versions are never served again
+        elif built.name != f"{current}.zip":
+            past.append(built)
+    # Any day can be asked for: the past packages kept are bounded, the oldest built go first.
+    past.sort(key=_built_at, reverse=True)
+    for built in past[PAST_PACKAGES_KEPT:]:
+        built.unlink(missing_ok=True)
     return target
+
+
+def _built_at(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:  # removed meanwhile by another request's clean-up
+        return 0
+
+
+def as_of_text(as_of: AsOf) -> str | None:
+    """Return ``as_of`` as « au » writes it (AAAA-MM-JJ or a number; ``None``: the current)."""
+    if as_of is None:
+        return None
+    return as_of.isoformat() if isinstance(as_of, dt.date) else str(as_of)
 
 
 # -- DCAT --------------------------------------------------------------------------------------

@@ -8,11 +8,20 @@ from barometre.data.catalogue import GRANULARITIES, Catalogue
 ERROR = {"$ref": "#/components/responses/Erreur"}
 NOT_FOUND = {"$ref": "#/components/responses/Introuvable"}
 NO_SERIES = {"$ref": "#/components/responses/SerieIntrouvable"}
+NO_PUBLICATION = {"$ref": "#/components/responses/PublicationIntrouvable"}
 UNAVAILABLE = {"$ref": "#/components/responses/Indisponible"}
 NOT_MODIFIED = {"description": "Non modifié depuis la version indiquée (ETag ou date)."}
 VALIDATORS = {
     "ETag": {"schema": {"type": "string"}},
     "Last-Modified": {"schema": {"type": "string"}},
+    "Barometre-Publication": {
+        "description": "Numéro de la publication dont viennent les chiffres.",
+        "schema": {"type": "integer"},
+    },
+    "Barometre-Publication-Date": {
+        "description": "Jour (UTC) de cette publication.",
+        "schema": {"type": "string", "format": "date"},
+    },
 }
 # What an answer for a period without data is: as every other answer, its list is just empty.
 EMPTY_PERIOD = (
@@ -59,8 +68,21 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
         "Dernier jour de la période (AAAA-MM-JJ) ; défaut : dernières données." + EMPTY_PERIOD,
         {"type": "string", "format": "date"},
     )
+    au = _param(
+        "au",
+        "query",
+        "Les chiffres tels que publiés : un jour (AAAA-MM-JJ, la dernière publication faite ce"
+        " jour-là ou avant, avec les seuls mois clos ce jour-là) ou un numéro de publication ;"
+        " défaut : la publication en cours. La réponse dit laquelle (« publication » en JSON,"
+        " en-têtes Barometre-Publication et Barometre-Publication-Date) et ses liens gardent"
+        " « au ». Une publication passée ne change plus : ses réponses se gardent longtemps"
+        " en cache. 404 pour un jour futur ou antérieur à la première publication, ou un"
+        " numéro inconnu (le message dit la date de la première publication ou les numéros).",
+        {"oneOf": [{"type": "string", "format": "date"}, {"type": "integer", "minimum": 1}]},
+    )
     series_params = [
         identifier,
+        au,
         debut,
         fin,
         _param(
@@ -135,11 +157,16 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
         return {**response, "headers": {**response["headers"], "Link": link}}
 
     paths = {
-        "/indicateurs": get("Catalogue des indicateurs", [], {"200": ok("Catalogue")}, "catalogue"),
+        "/indicateurs": get(
+            "Catalogue des indicateurs",
+            [au],
+            {"200": ok("Catalogue"), "400": ERROR, "404": NO_PUBLICATION},
+            "catalogue",
+        ),
         "/indicateurs/{identifiant}": get(
             "Métadonnées d'un indicateur",
-            [identifier],
-            {"200": ok("Indicateur"), "404": NOT_FOUND},
+            [identifier, au],
+            {"200": ok("Indicateur"), "400": ERROR, "404": NOT_FOUND},
             "indicateur",
         ),
         "/indicateurs/{identifiant}/observations": get(
@@ -156,13 +183,13 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
         ),
         "/indicateurs/{identifiant}/ventilations/{ventilation}": get(
             "Répartition d'un indicateur sur une période",
-            [identifier, dimension, debut, fin],
+            [identifier, dimension, au, debut, fin],
             {"200": ok("Repartition", csv=True), "400": ERROR, "404": NO_SERIES},
             "repartition",
         ),
         "/indicateurs/{identifiant}/ventilations/{ventilation}.csv": get(
             "Répartition d'un indicateur sur une période, en CSV",
-            [identifier, dimension, debut, fin],
+            [identifier, dimension, au, debut, fin],
             {"200": csv_only, "400": ERROR, "404": NO_SERIES},
             "repartitionCsv",
         ),
@@ -179,12 +206,16 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
         ),
         "/paquet.zip": get(
             "Paquet de données Frictionless complet (zip)",
-            [],
+            [au],
             {
                 "200": {
-                    "description": "Archive zip : datapackage.json et fichiers CSV.",
+                    "description": "Archive zip : datapackage.json (dont « publication » : numéro"
+                    " et date de la publication lue) et fichiers CSV.",
+                    "headers": VALIDATORS,
                     "content": {"application/zip": {"schema": {}}},
-                }
+                },
+                "400": ERROR,
+                "404": NO_PUBLICATION,
             },
             "paquet",
         ),
@@ -202,6 +233,11 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
     }
     string, nullable_string = {"type": "string"}, {"type": ["string", "null"]}
     links = {"type": "object", "additionalProperties": {"type": "string"}}
+    publication = {
+        "type": ["object", "null"],
+        "description": "La publication dont viennent les chiffres (null avant la première).",
+        "properties": {"numero": {"type": "integer"}, "date": {"type": "string", "format": "date"}},
+    }
     schemas = {
         "Erreur": {
             "type": "object",
@@ -214,6 +250,7 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
             "properties": {
                 "licence": string,
                 "licence_url": string,
+                "publication": publication,
                 "indicateurs": {
                     "type": "array",
                     "items": {
@@ -272,6 +309,7 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
                 "licence": string,
                 "licence_url": string,
                 "secret_statistique": {"type": "boolean"},
+                "publication": publication,
                 "liens": links,
             },
         },
@@ -292,6 +330,7 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
             "required": ["indicateur", "pagination", "observations"],
             "properties": {
                 "indicateur": string,
+                "publication": publication,
                 "unite": string,
                 "agregation": string,
                 "debut": string,
@@ -317,6 +356,7 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
             "required": ["indicateur", "ventilation", "repartition"],
             "properties": {
                 "indicateur": string,
+                "publication": publication,
                 "unite": string,
                 "ventilation": string,
                 "debut": nullable_string,
@@ -358,7 +398,8 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
             " l'en-tête Link). Les effectifs faibles des ventilations sont masqués (secret"
             " statistique) : valeur null et masque vrai en JSON, « n.d. » en CSV. Les ventilations"
             " des sommes sont publiées par mois clos (période ramenée aux mois clos qu'elle"
-            " touche ; jour ou semaine refusés).",
+            " touche ; jour ou semaine refusés). Tout chiffre se relit tel que publié un jour"
+            " passé ou par une publication donnée (« au »).",
             "license": {
                 "name": "Licence Ouverte / Open Licence 2.0",
                 "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence",
@@ -374,11 +415,19 @@ def document(catalogue: Catalogue, server_url: str) -> dict:
                     " liste) : le message dit lequel et comment le corriger.",
                     "content": error_content,
                 },
-                "Introuvable": {"description": "Indicateur inconnu.", "content": error_content},
+                "Introuvable": {
+                    "description": "Indicateur inconnu, ou « au » ne désigne aucune publication.",
+                    "content": error_content,
+                },
+                "PublicationIntrouvable": {
+                    "description": "« au » ne désigne aucune publication : jour futur ou"
+                    " antérieur à la première publication, ou numéro inconnu.",
+                    "content": error_content,
+                },
                 "SerieIntrouvable": {
                     "description": "Cette série n'existe pas : indicateur inconnu, ou ventilation,"
                     " département ou granularité que l'indicateur n'a pas, ou page au-delà de la"
-                    " dernière.",
+                    " dernière, ou « au » ne désigne aucune publication.",
                     "content": error_content,
                 },
                 "Indisponible": {

@@ -17,6 +17,11 @@ class InvalidInput(ValueError):
         self.message = message
 
 
+class UnknownPublication(InvalidInput):
+    """A well-formed « au » that names no publication: none yet at that date, or no such
+    number (a resource that does not exist, not a malformed request)."""
+
+
 @dataclass(frozen=True)
 class Query:
     """A validated request for one indicator's series."""
@@ -168,3 +173,58 @@ def with_departement(query: Query, breakdowns: dict, value: object) -> Query:
     """Return ``query`` restricted to the département ``value`` (validated; '' = France)."""
     code = departement(query.indicator, breakdowns.get(DEPARTEMENT), value)
     return replace(query, departement=code)
+
+
+AS_OF = "au"
+
+
+def as_of(store, value: object, today: dt.date, parameter: str = AS_OF) -> dt.date | int | None:
+    """Return the publication ``value`` asks for: a day (AAAA-MM-JJ: the last publication made
+    by its end), a publication number, or ``None`` (the current one) when it is empty.
+
+    ``InvalidInput`` when ``value`` is malformed; ``UnknownPublication`` when it names no
+    publication (a future day, a day before the first publication, a number out of range).
+    """
+    if value in (None, ""):
+        return None
+    name = f"«\u00a0{parameter}\u00a0»"
+    if not isinstance(value, str) or not value.isascii():
+        raise InvalidInput(parameter, _AS_OF_FORMAT.format(name=name))
+    last = store.last_publication()
+    if value.isdigit():
+        # Twelve digits at most are read: a longer number is out of range all the same.
+        number = int(value[-12:]) if len(value.lstrip("0")) <= 12 else 0
+        if last == 0:
+            raise UnknownPublication(parameter, _NO_PUBLICATION.format(name=name))
+        if not 1 <= number <= last:
+            raise UnknownPublication(
+                parameter,
+                f"{name}\u00a0: aucune publication ne porte ce numéro\u00a0; les publications"
+                f" sont numérotées de 1 à {last}.",
+            )
+        return number
+    if len(value) != 10 or not (value[4] == value[7] == "-" and value.replace("-", "").isdigit()):
+        raise InvalidInput(parameter, _AS_OF_FORMAT.format(name=name))
+    day = parse_date(value, parameter)
+    if day > today:
+        raise UnknownPublication(
+            parameter,
+            f"{name}\u00a0: le {day:%d/%m/%Y} est une date future\u00a0; choisissez une date"
+            f" jusqu'au {today:%d/%m/%Y}.",
+        )
+    if last == 0:
+        raise UnknownPublication(parameter, _NO_PUBLICATION.format(name=name))
+    if store.publication_as_of(day) == 0:
+        first = store.publication_day(1)
+        raise UnknownPublication(
+            parameter,
+            f"{name}\u00a0: rien n'était publié le {day:%d/%m/%Y}\u00a0; la première"
+            f" publication date du {first:%d/%m/%Y}, choisissez une date à partir de celle-ci.",
+        )
+    return day
+
+
+_AS_OF_FORMAT = (
+    "{name} doit être une date au format AAAA-MM-JJ ou un numéro de publication (1, 2…)."
+)
+_NO_PUBLICATION = "Aucune publication n'a encore été faite\u00a0: retirez {name}."
