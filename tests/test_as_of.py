@@ -476,15 +476,6 @@ def test_every_past_state_is_masked_by_the_published_layer(settings, the_catalog
                     assert masked, "every state of the history has a masked cell"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="published._checkpoints keeps the masks of the publications that replaced rows"
-    " (store.correcting_publications), not of those that added rows to a month already"
-    " published: the late back-fill (publication 3) adds département 05 to January, whose"
-    " masks are then chosen afresh and show 04, masked by publications 1 and 2 (01 = total"
-    " minus the cells shown). A store read of those publications is missing.",
-)
 def test_no_cell_masked_in_a_past_state_is_shown_in_a_later_one(settings, the_catalogue, clock):
     """A cell masked once stays masked: shown later, it would give back what it protected."""
     with publications(settings.database_url, settings.data_dir, the_catalogue, clock, []) as (

@@ -350,8 +350,9 @@ def _collect(services, indicator, dimension, days, runs=every_run) -> Adversary:
     truth, masks, readers = {}, {}, {}
     for version in days:
         grid = published.grid(services, indicator, dimension, as_of=version)
+        last_day = store.publication_day(version)
         cells = store.series(
-            indicator, dt.date(2000, 1, 1), version, "mois", dimension, as_of=version
+            indicator, dt.date(2000, 1, 1), last_day, "mois", dimension, as_of=version
         )
         for row in cells.itertuples():
             truth[(version, row.periode.date(), row.membre)] = float(row.valeur)
@@ -464,11 +465,14 @@ def _demo_breakdowns():
 def test_a_linear_program_narrows_no_masked_cell_of_the_demo_data(
     demo_store, demo_settings, the_catalogue, indicator_id, dimension
 ):
-    from conftest import DEMO_TODAY
-
+    """Over every state the demo's publications gave: the current one, and before and after
+    each revision (the states between are the current one's months, fewer)."""
     services = Services(demo_settings, the_catalogue, demo_store, SimpleCache(threshold=100_000))
     indicator = the_catalogue.indicator(indicator_id)
-    adversary = _collect(services, indicator, dimension, [DEMO_TODAY], some_runs)
+    versions = {demo_store.last_publication()}
+    for number, _ in demo_store.revisions(indicator_id, dimension):
+        versions |= {number - 1, number}
+    adversary = _collect(services, indicator, dimension, sorted(versions), some_runs)
     assert _too_narrow(adversary, len(services.catalogue.breakdowns[dimension].codes)) == []
 
 
