@@ -26,6 +26,7 @@ NAV_ID = "navigation-principale"
 THEME_SELECT_ID = "theme-choix"
 ACCESSIBILITY_PATH = "/accessibilite"
 SITEMAP_PATH = "/plan-du-site"
+JOURNAL_PATH = "/journal"
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,10 @@ def footer(urls: Urls) -> html.Footer:
                             dcc.Link(
                                 "À propos des données", href=urls.path("/a-propos-des-donnees")
                             ),
+                            className="list-inline-item",
+                        ),
+                        html.Li(
+                            dcc.Link("Journal des mises à jour", href=urls.path(JOURNAL_PATH)),
                             className="list-inline-item",
                         ),
                         html.Li(
