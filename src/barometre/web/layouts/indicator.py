@@ -236,7 +236,7 @@ def revisions_block(services: Services, indicator: Indicator) -> html.Section | 
                     ".",
                 ]
             ),
-            table_region(table, "Tableau", "revisions-table"),
+            table_region(table, "Tableau", "data-table revisions-table"),
         ],
         className="revisions mt-4",
         **{"aria-labelledby": "revisions"},

@@ -43,7 +43,7 @@ def page(services: Services, year: int | None = None) -> Page:
     if not model.entries:
         content.append(html.P("Aucune publication pour l'instant."))
     for year_shown, shown in model.groups:
-        content.append(html.H2(f"Publications de {year_shown}"))
+        content.append(html.H2(f"Publications de {year_shown}", className="journal-year"))
         content += [entry_block(entry, urls) for entry in shown]
     return Page(title=f"{model.heading} — {SITE_NAME}", content=content)
 
@@ -75,7 +75,10 @@ def years_navigation(model: JournalPage, urls: Urls) -> html.Nav:
         for year, text, href in choices
     ]
     return html.Nav(
-        html.Ul(items, className="list-inline mb-0"),
+        [
+            html.Span(f"Pages du journal{NBSP}:", className="me-2"),
+            html.Ul(items, className="list-inline d-inline mb-0"),
+        ],
         className="journal-years mb-3",
         **{"aria-label": "Pages du journal"},
     )
@@ -83,7 +86,7 @@ def years_navigation(model: JournalPage, urls: Urls) -> html.Nav:
 
 def entry_block(entry: Entry, urls: Urls) -> html.Article:
     """Return one publication: heading, roll-back, motive, correction, counts per indicator."""
-    parts: list = [html.H3(entry.heading, id=entry.anchor)]
+    parts: list = [html.H3(entry.heading, id=entry.anchor, className="h5")]
     if entry.restored and entry.restores_year is not None:
         target = urls.path(entry_path(entry.restores, entry.restores_year))
         parts.append(html.P(html.A(entry.restored, href=target), className="journal-retour"))
