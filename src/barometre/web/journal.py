@@ -204,12 +204,12 @@ def _entries(services: Services) -> tuple[Entry, ...]:
     order = {indicator.id: k for k, indicator in enumerate(catalogue.indicators)}
     by_publication: dict[int, list[Change]] = {}
     for row in changes.itertuples():
-        listed = catalogue.get(row.indicator) is not None
+        known = catalogue.get(row.indicator)
         by_publication.setdefault(int(row.publication), []).append(
             Change(
                 indicator_id=row.indicator,
-                title=catalogue.indicator(row.indicator).title if listed else row.indicator,
-                listed=listed,
+                title=known.title if known else row.indicator,
+                listed=known is not None,
                 added=int(row.rows_added),
                 corrected=int(row.rows_corrected),
                 removed=int(row.rows_removed),
@@ -340,14 +340,15 @@ def entry_html(services: Services, entry: Entry) -> str:
 def atom_document(services: Services) -> bytes:
     """Return the Atom 1.0 feed of the ``RECENT`` most recent publications."""
     recent = entries(services)[:RECENT]
-    ET.register_namespace("", ATOM)
 
     def child(parent: ET.Element, tag: str, text: str | None = None, **attributes: str):
-        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
+        element = ET.SubElement(parent, tag, attributes)
         element.text = text
         return element
 
-    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "fr"})
+    # Names without a namespace, the root declaring Atom's as the default: ElementTree would
+    # otherwise need a prefix registered process-wide.
+    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "fr"})
     child(feed, "id", _absolute(services, PATH))
     child(feed, "title", f"{TITLE} — {SITE_NAME}")
     child(feed, "subtitle", DESCRIPTION)
