@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import walk
+from conftest import wait_until
 from dash_http import route_payload
 from html_tree import Element, parse
 from test_publications import frame
@@ -374,3 +375,32 @@ def test_the_feeds_are_503_while_the_store_cannot_be_read(tmp_path):
     client = create_app(Settings(data_dir=tmp_path / "vide")).server.test_client()
     for path in ("/journal.json", "/journal.atom", "/journal"):
         assert client.get(path).status_code == 503, path
+
+
+@pytest.mark.browser
+def test_an_address_to_a_publication_shows_it_before_dash_has_started(
+    live_server, browser, demo_store
+):
+    """The server's copy names the entry « prerendu-publication-N »: prerendered.js scrolls the
+    address's « #publication-N » into view all the same, on load and when the fragment changes."""
+    log = demo_store.publications()
+    # Two publications of the same year, far enough apart that each needs a scroll of its own.
+    years = log["at"].map(lambda at: dt.datetime.fromisoformat(at).astimezone(PARIS).year)
+    year = int(years.iloc[RECENT])
+    numbers = log.loc[years == year, "number"].tolist()
+    later, earlier = numbers[1], numbers[-1]
+    context = browser.new_context(locale="fr-FR", viewport={"width": 320, "height": 700})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/journal/{year}#publication-{later}")
+
+        def at_the_top(number: int) -> bool:
+            box = page.locator(f"#prerendu-publication-{number}").bounding_box()
+            return box is not None and 0 <= box["y"] < 100
+
+        assert wait_until(lambda: at_the_top(later)), page.evaluate("window.scrollY")
+        page.evaluate(f"window.location.hash = 'publication-{earlier}'")
+        assert wait_until(lambda: at_the_top(earlier)), page.evaluate("window.scrollY")
+        assert page.locator("#prerendu").count() == 1  # still the copy: Dash never started
+    finally:
+        context.close()
