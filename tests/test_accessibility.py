@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import rgaa_sample
 from colours import contrast
-from conftest import HeldCallbacks, reader_moves, require
+from conftest import DEMO_TODAY, HeldCallbacks, reader_moves, require
 from dash import dcc
 from deferred import draw_every_chart
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -52,6 +52,8 @@ SITE_MAP = [
         *(f"/familles/{family.id}" for family in CATALOGUE.families),
         *(f"/indicateurs/{i.id}" for i in CATALOGUE.indicators if i.id != WITH_DEPARTEMENTS),
         "/a-propos-des-donnees",
+        "/journal",
+        f"/journal/{DEMO_TODAY.year}",  # a year with corrections
         "/donnees",
         "/api",
         "/accessibilite",
@@ -452,7 +454,7 @@ def test_sitemap_lists_every_page_from_the_catalogue(app):
 
     page = render(app.services, "/plan-du-site", "", dt.date(2026, 11, 14))
     hrefs = [href for item in page.content for href in links(item)]
-    expected = {"/", "/indicateurs", "/a-propos-des-donnees", "/donnees", "/api"}
+    expected = {"/", "/indicateurs", "/a-propos-des-donnees", "/journal", "/donnees", "/api"}
     expected |= {"/accessibilite", "/plan-du-site"}
     expected |= {f"/familles/{family.id}" for family in CATALOGUE.families}
     expected |= {f"/indicateurs/{indicator.id}" for indicator in CATALOGUE.indicators}

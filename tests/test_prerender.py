@@ -109,7 +109,14 @@ def visible_texts(tree) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/indicateurs/brigade-numerique-demandes", "/familles/recrutement", "/nulle-part"]
+    "path",
+    [
+        "/",
+        "/indicateurs/brigade-numerique-demandes",
+        "/familles/recrutement",
+        "/journal",
+        "/nulle-part",
+    ],
 )
 def test_the_index_carries_the_text_dash_renders(client, path):
     content, title = route(client, path)

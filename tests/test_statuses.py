@@ -19,11 +19,16 @@ from barometre.publish.validation import DEPARTEMENT
 from barometre.web import answers
 from barometre.web.callbacks import pages
 from barometre.web.layouts import data, sources
-from barometre.web.layouts.common import ACCESSIBILITY_PATH, NAV_ID, SITEMAP_PATH
+from barometre.web.layouts.common import (
+    ACCESSIBILITY_PATH,
+    JOURNAL_PATH,
+    NAV_ID,
+    SITEMAP_PATH,
+)
 from barometre.web.prerender import ID_PREFIX
 
 UPDATE = "/_dash-update-component"
-FIXED = ["/", "/indicateurs", sources.PATH, ACCESSIBILITY_PATH, SITEMAP_PATH]
+FIXED = ["/", "/indicateurs", sources.PATH, ACCESSIBILITY_PATH, SITEMAP_PATH, JOURNAL_PATH]
 FIXED += [data.DATA_PATH, data.API_PATH]
 
 
@@ -55,6 +60,8 @@ def unknown_pages(catalogue) -> list[tuple[str, str]]:
         ("/familles/famille-inconnue", ""),
         ("/familles", ""),
         ("/a/b/c", ""),
+        ("/journal/deux-mille", ""),
+        ("/journal/2026/1", ""),
         *(
             (f"/indicateurs/{i}", f"?departement={code}")
             for i in with_departement
@@ -99,6 +106,8 @@ KINDS = [
     ("/indicateurs/indicateur-inconnu", "", 404),
     ("/familles/signalements", "", 200),
     ("/familles/famille-inconnue", "", 404),
+    ("/journal/2026", "", 200),
+    ("/journal/02026", "", 404),
     # A small département, whose last periods are masked (it was a 500).
     ("/indicateurs/perceval-signalements", "?departement=971", 200),
     ("/indicateurs/perceval-signalements", "?departement=20", 404),

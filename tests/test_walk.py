@@ -4,7 +4,8 @@ Over the session's demo database, in-process: every département of the map for 
 that has them (default parameters, the map's own links); every indicator × granularity × display
 × period (whole range, one month, one day, no data, the incomplete current period alone, a day
 whose breakdown is wholly masked); every embed URL the builder gives (indicator × breakdown ×
-granularity × theme × frozen or live). Pages are requested twice: their URL (the server's copy)
+granularity × theme × frozen or live); every page of the journal of updates (its most recent
+publications, each year's). Pages are requested twice: their URL (the server's copy)
 and the routing callback for that URL (what Dash shows). Two worker processes, each with its own
 ``create_app``, share the list: the walk is CPU-bound and the machine has two cores; the lists are
 never sampled. Each group fails once, listing every failing URL with its first ERROR line.
@@ -17,6 +18,7 @@ import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import image_checks
 import pytest
@@ -91,6 +93,7 @@ class Space:
         self.departements: list[str] = []
         self.pages: list[str] = []
         self.embeds: list[str] = []
+        self.journal = journal_urls(client, urls)
         self.builder_failures: list[str] = []
         self.builder_offers: dict[str, dict[str, list[str]]] = {}
         builder = walk.builder_callback(client.get(urls.path("/_dash-dependencies")).get_json())
@@ -172,6 +175,16 @@ class Space:
                 ]
 
 
+def journal_urls(client, urls: Urls) -> list[str]:
+    """The journal's pages: its first, and every page its navigation links to (each year)."""
+    first = urls.path("/journal")
+    page = walk.copy_document(client.get(first).get_data(as_text=True))
+    nav = page.find(lambda e: e.tag == "nav" and e.attrs.get("aria-label") == "Pages du journal")
+    return list(
+        dict.fromkeys([first, *(a.attrs["href"] for a in nav.find_all(lambda e: e.tag == "a"))])
+    )
+
+
 @pytest.fixture(scope="module")
 def space(walk_client, walk_settings, the_catalogue, summary) -> Space:
     store = Store(walk_settings.database_url, read_timeout_ms=READ_TIMEOUT_MS)
@@ -198,6 +211,19 @@ def test_the_space_is_the_whole_catalogue(space, the_catalogue):
     with_map = [i for i in space.indicators if "departement" in i.breakdowns]
     assert with_map, "aucun indicateur n'a de carte des départements"
     assert len(space.departements) == len(set(space.departements)) == 101 * len(with_map)
+
+
+def test_the_journal_s_pages_cover_every_year_of_publications(space, walk_settings):
+    """Each year in which a publication was made (Paris time) has its page in the walk."""
+    store = Store(walk_settings.database_url)
+    try:
+        stamps = store.publications()["at"]
+    finally:
+        store.close()
+    paris = ZoneInfo("Europe/Paris")
+    years = {dt.datetime.fromisoformat(at).astimezone(paris).year for at in stamps}
+    assert len(years) > 10
+    assert set(space.journal) == {"/journal", *(f"/journal/{year}" for year in years)}
     for indicator in space.indicators:
         offers = space.builder_offers[indicator.id]
         assert offers["granularite"] == list(indicator.granularities)
@@ -268,6 +294,8 @@ GROUPS = [
     ("pages", "page"),
     ("pages", "route"),
     ("intégrations", "embed"),
+    ("journal", "page"),
+    ("journal", "route"),
 ]
 
 
@@ -283,8 +311,15 @@ def test_every_url_answers_with_its_charts_drawn(space, pool, summary, group, ki
     """Each URL of the group answers 200, each chart section has its drawing, nothing logged
     at ERROR level and no warning; the pages' and embeds' images pass the image checks, which
     meet every kind of drawing they can hold."""
-    urls = {"départements": space.departements, "pages": space.pages, "intégrations": space.embeds}
-    jobs = [walk.Job(kind, url) for url in urls[group]]
+    urls = {
+        "départements": space.departements,
+        "pages": space.pages,
+        "intégrations": space.embeds,
+        "journal": space.journal,
+    }
+    # The journal's pages have no chart: every other check holds for them.
+    charted = group != "journal"
+    jobs = [walk.Job(kind, url, charted) for url in urls[group]]
     began = time.monotonic()
     outcomes = list(pool.map(walk.visit, jobs, chunksize=4))
     elapsed = time.monotonic() - began
@@ -296,7 +331,7 @@ def test_every_url_answers_with_its_charts_drawn(space, pool, summary, group, ki
     )
     assert jobs
     assert not failed, walk.report(f"{group} ({kind})", outcomes)
-    if kind != "route":
+    if kind != "route" and charted:
         met = {mark for outcome in outcomes for mark in outcome.kinds}
         assert set(image_checks.KINDS) - NOT_HELD[kind] <= met, met
 

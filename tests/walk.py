@@ -259,9 +259,10 @@ def copy_document(markup: str) -> Element:
     return parse(without_tables(the_copy(markup)))
 
 
-def page_problems(markup: str, document: Element | None = None) -> list[str]:
-    """What is wrong with a page's drawn charts: each chart section holds exactly one drawing;
-    and the copy, which Dash's page replaces whole, has one ``h1`` and one ``main``."""
+def page_problems(markup: str, document: Element | None = None, charts: bool = True) -> list[str]:
+    """What is wrong with a page's drawn charts: each chart section holds exactly one drawing
+    (a page of ``charts`` has some); and the copy, which Dash's page replaces whole, has one
+    ``h1`` and one ``main``."""
     document = copy_document(markup) if document is None else document
     problems = [
         f"{count} éléments {tag} dans la copie du serveur au lieu d'un"
@@ -270,7 +271,7 @@ def page_problems(markup: str, document: Element | None = None) -> list[str]:
     ]
     sections = document.find_all(lambda e: e.tag == "section" and "chart-block" in e.classes)
     if not sections:
-        return [*problems, "aucune section de graphique"]
+        return [*problems, "aucune section de graphique"] if charts else problems
     drawn = 0
     for section in sections:
         heading = section.find(lambda e: e.tag in ("h2", "h3"))
@@ -510,9 +511,10 @@ def embed_problems(markup: str, document: Element | None = None) -> list[str]:
     return [problem] if problem else []
 
 
-def route_problems(body: dict) -> list[str]:
-    """What is wrong with the routing callback's page: each chart section holds one chart
-    (a ``dcc.Graph``, or the map's drawing carried in ``data-svg``)."""
+def route_problems(body: dict, charts: bool = True) -> list[str]:
+    """What is wrong with the routing callback's page: one h1; each chart section holds one
+    chart (a ``dcc.Graph``, or the map's drawing carried in ``data-svg``), and a page of
+    ``charts`` has some."""
     tree = [value for output in body.get("response", {}).values() for value in output.values()]
     sections = [
         s for s in components(tree, "Section") if "chart-block" in s["props"].get("className", "")
@@ -520,7 +522,7 @@ def route_problems(body: dict) -> list[str]:
     headings = len(components(tree, "H1"))
     problems = [] if headings == 1 else [f"{headings} titres h1 dans la page de Dash au lieu d'un"]
     if not sections:
-        return [*problems, "aucune section de graphique"]
+        return [*problems, "aucune section de graphique"] if charts else problems
     for section in sections:
         # A chart is a dcc.Graph (its box also carries the drawing in data-svg, for the
         # keyboard); the map is a drawing carried in data-svg alone.
@@ -802,10 +804,11 @@ def document_problems(markup: str, document: Element | None = None) -> list[str]
 @dataclass(frozen=True)
 class Job:
     """One request of the walk: ``kind`` is "page" (GET, the copy), "route" (the routing
-    callback for that URL) or "embed" (GET)."""
+    callback for that URL) or "embed" (GET); a page without ``charts`` has none to check."""
 
     kind: str
     url: str
+    charts: bool = True
 
 
 @dataclass
@@ -871,14 +874,14 @@ def visit(job: Job) -> Outcome:
             outcome.status = response.status_code
             if outcome.status == 200:
                 if job.kind == "route":
-                    outcome.problems = route_problems(response.get_json())
+                    outcome.problems = route_problems(response.get_json(), job.charts)
                 else:
                     markup = response.get_data(as_text=True)
                     document = copy_document(markup)
                     if job.kind == "embed":
                         outcome.problems = embed_problems(markup, document)
                     else:
-                        outcome.problems = page_problems(markup, document)
+                        outcome.problems = page_problems(markup, document, job.charts)
                         outcome.problems += landmark_problems(markup, document)
                     outcome.problems += structure_problems(markup, document)
                     outcome.problems += document_problems(markup, document)

@@ -44,6 +44,26 @@
     return;
   }
   var PREFIX = copy.dataset.prefix;
+
+  // An address's fragment names an element of the page (/journal/2026#publication-12), whose id
+  // in the copy carries the prefix: the browser found nothing to scroll to, this finds it.
+  function showFragment() {
+    var name = "";
+    try {
+      name = decodeURIComponent(window.location.hash.slice(1));
+    } catch (error) {
+      return; // not an id the site writes
+    }
+    if (!name || !copy.isConnected || document.getElementById(name)) {
+      return;
+    }
+    var target = document.getElementById(PREFIX + name);
+    if (target) {
+      target.scrollIntoView();
+    }
+  }
+  showFragment();
+  window.addEventListener("hashchange", showFragment);
   var later = document.getElementById(copy.dataset.scripts);
   var pressed = [];
   var started = false;

@@ -23,6 +23,7 @@ from barometre.web import (
     clientside,
     embed,
     errors,
+    journal,
     prerender,
     security,
     sharing,
@@ -108,6 +109,8 @@ class BarometreDash(dash.Dash):
                     flask.request.query_string.decode(errors="replace"),
                     dt.date.today(),
                 )
+                if journal.is_journal(self.services, flask.request.path):
+                    kwargs["metas"] += journal.head_links(self.services)
             kwargs["app_entry"] = prerender.page_html(self.services, page) + kwargs["app_entry"]
             kwargs["scripts"] = prerender.scripts_on_demand(kwargs["scripts"], kwargs["renderer"])
             kwargs["renderer"] = ""
@@ -167,6 +170,7 @@ def create_app(settings: Settings | None = None) -> BarometreDash:
     _add_routes(app.server, app.services)
     embed.register(app.server, app.services, sharing.page_head)
     sharing.register(app.server, app.services)
+    journal.register(app.server, app.services)
     api.register(app.server, settings.url_prefix)
     # Before static.register: the answers kept in memory are the compressed ones.
     answers.register(app.server, app.services)

@@ -51,7 +51,7 @@ COMPRESSIBLE = {
 # Pages and data answers (HTML, layout, callback answers, API) are made per request: compressed per
 # request too, at a fast level: what it saves on the wire must not be lost again on the CPU
 # (docs/performance.md). The ones asked again are kept at the best level (answers.py).
-DYNAMIC = {"text/html", "application/json", "text/csv"}
+DYNAMIC = {"text/html", "application/json", "text/csv", "application/atom+xml"}
 FAVICON = Path(__file__).parent.parent / "assets" / "favicon.ico"
 # Below this size a compressed answer saves less than its headers cost.
 MIN_SIZE = 512

@@ -32,6 +32,11 @@ DEPARTEMENT_TOP = 15
 DEPARTEMENT = "departement"
 
 
+class NoSuchPage(LookupError):
+    """The page an address names does not exist, which only the store could tell (a year of
+    the journal without publications): the router answers it as any unknown page, a 404."""
+
+
 class Provenance:
     """What every chart and map says under it: its source and how recent its data are."""
 

@@ -114,6 +114,20 @@ class Publications(Connections):
             " FROM updates WHERE publication IS NULL ORDER BY id"
         )
 
+    def national_versions(self, indicator_id: str) -> pd.DataFrame:
+        """Return every value ever published of an indicator's national series, as its day,
+        the publication that added it and the one that replaced it (NaN: still current).
+
+        Columns: date, added_in, replaced_in; no value (the series are read by ``series``).
+        """
+        frame = self._read(
+            "SELECT date, added_in, replaced_in FROM observations"
+            " WHERE indicator = ? AND dimension = '' AND member = '' ORDER BY date, added_in",
+            (indicator_id,),
+        )
+        frame["replaced_in"] = frame["replaced_in"].astype(float)
+        return frame
+
     def revisions(self, indicator_id: str, dimension: str) -> list[tuple[int, dt.date]]:
         """Return the (publication, month) pairs where a publication changed a month of a
         breakdown that an earlier publication, made after the month ended, had published.

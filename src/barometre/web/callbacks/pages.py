@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from urllib.parse import parse_qs
@@ -14,9 +15,18 @@ from barometre.data.services import Services
 from barometre.data.store import StoreError
 from barometre.publish import validation
 from barometre.urls import Urls
-from barometre.web import answers, ids
+from barometre.web import answers, ids, views
 from barometre.web.clientside import function
-from barometre.web.layouts import accessibility, data, errors, family, home, indicator, sources
+from barometre.web.layouts import (
+    accessibility,
+    data,
+    errors,
+    family,
+    home,
+    indicator,
+    journal,
+    sources,
+)
 from barometre.web.layouts.common import ACCESSIBILITY_PATH, SITEMAP_PATH, Page
 
 log = logging.getLogger(__name__)
@@ -24,6 +34,8 @@ log = logging.getLogger(__name__)
 
 # What a page request's HTTP status says: the page exists, it does not, or the store is down.
 FOUND, NOT_FOUND, UNAVAILABLE = 200, 404, 503
+# A year of the journal, as its pages' addresses write it (never with a sign or leading zero).
+YEAR = re.compile(r"[1-9][0-9]{3}")
 
 
 def find(
@@ -32,7 +44,9 @@ def find(
     """Return the builder of the page a URL names, or None when no page has that address.
 
     Deciding costs no store read: the status of any URL is known before its page is built, and
-    the page shown is always the one the status announces (``answer``).
+    the page shown is always the one the status announces (``answer``). One exception: whether a
+    year of the journal has publications only the store knows; its builder raises
+    ``views.NoSuchPage`` when it has none, which ``answer`` turns into the 404 page.
     """
     path = Urls(services.settings.url_prefix).strip(pathname)
     params = _params(search)
@@ -44,6 +58,7 @@ def find(
         SITEMAP_PATH: lambda today: accessibility.sitemap(services),
         data.DATA_PATH: lambda today: data.data_page(services),
         data.API_PATH: lambda today: data.api_page(services),
+        journal.PATH: lambda today: journal.page(services),
     }
     if path in fixed:
         return fixed[path]
@@ -62,6 +77,8 @@ def find(
         return lambda today: _indicator_page(services, chosen, code, params)
     if kind == "familles" and identifier in {f.id for f in catalogue.families}:
         return lambda today: family.page(services, identifier, today)
+    if kind == journal.PATH.strip("/") and YEAR.fullmatch(identifier):
+        return lambda today: journal.page(services, int(identifier))
     return None
 
 
@@ -71,10 +88,13 @@ def answer(
     """Return the page for a URL and its HTTP status (« Page introuvable » and 404 for an
     unknown one, the « indisponible » page and 503 while the store cannot be read)."""
     build = find(services, pathname, search)
+    not_found = errors.not_found(Urls(services.settings.url_prefix)), NOT_FOUND
     if build is None:
-        return errors.not_found(Urls(services.settings.url_prefix)), NOT_FOUND
+        return not_found
     try:
         return build(today), FOUND
+    except views.NoSuchPage:
+        return not_found
     except StoreError as error:
         log.error("base indisponible : %s", error)
         # The page says so now; the same request must be answered afresh once the store is back.
@@ -88,7 +108,8 @@ def render(services: Services, pathname: str | None, search: str | None, today: 
 
 
 def status(services: Services, pathname: str | None, search: str | None) -> int:
-    """Return the status a page request for this URL gets while the store can be read."""
+    """Return the status a page request for this URL gets while the store can be read, as the
+    router decides it (a year of the journal without publications is a 404 only once built)."""
     return NOT_FOUND if find(services, pathname, search) is None else FOUND
 
 

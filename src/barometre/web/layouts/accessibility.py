@@ -9,7 +9,7 @@ from dash import dcc, html
 from barometre.charts.french import NBSP, NNBSP, format_date, format_number
 from barometre.data.services import Services
 from barometre.urls import Urls
-from barometre.web.layouts import data, sources
+from barometre.web.layouts import data, journal, sources
 from barometre.web.layouts.common import (
     ACCESSIBILITY_PATH,
     SITE_NAME,
@@ -282,6 +282,7 @@ def sitemap(services: Services) -> Page:
                     ]
                 ),
                 html.Li(dcc.Link("À propos des données", href=urls.path(sources.PATH))),
+                html.Li(dcc.Link("Journal des mises à jour", href=urls.path(journal.PATH))),
                 html.Li(dcc.Link("Données et téléchargements", href=urls.path(data.DATA_PATH))),
                 html.Li(dcc.Link("API", href=urls.path(data.API_PATH))),
                 html.Li(

@@ -18,6 +18,7 @@ from barometre.publish.validation import DEFAULT_DISPLAY, Display
 from barometre.urls import Urls
 from barometre.web import ids, views
 from barometre.web.layouts import controls as native
+from barometre.web.tables import DataTable
 from barometre.web.views import Chart, KeyFigureCard
 
 SITE_NAME = "Baromètre numérique"
@@ -26,6 +27,7 @@ NAV_ID = "navigation-principale"
 THEME_SELECT_ID = "theme-choix"
 ACCESSIBILITY_PATH = "/accessibilite"
 SITEMAP_PATH = "/plan-du-site"
+JOURNAL_PATH = "/journal"
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,10 @@ def footer(urls: Urls) -> html.Footer:
                             dcc.Link(
                                 "À propos des données", href=urls.path("/a-propos-des-donnees")
                             ),
+                            className="list-inline-item",
+                        ),
+                        html.Li(
+                            dcc.Link("Journal des mises à jour", href=urls.path(JOURNAL_PATH)),
                             className="list-inline-item",
                         ),
                         html.Li(
@@ -430,24 +436,29 @@ def provenance(chart: Chart) -> html.P | None:
 
 def data_table(chart: Chart) -> html.Details:
     """Return the chart's full data as an HTML table behind a native « Voir les données »."""
-    table = chart.table
     return html.Details(
         [
             html.Summary("Voir les données", className="data-toggle"),
-            html.Div(
-                native.Table(
-                    table.caption,
-                    list(table.columns),
-                    [list(row) for row in table.rows],
-                    className="table table-sm table-striped data-table",
-                ),
-                className="table-responsive",
-                tabIndex="0",
-                role="region",
-                **{"aria-label": f"Données\u00a0: {table.caption}"},
-            ),
+            table_region(chart.table, "Données", "table-striped data-table"),
         ],
         className="chart-data",
+    )
+
+
+def table_region(table: DataTable, kind: str, classes: str) -> html.Div:
+    """Return a table in a region that scrolls sideways on a narrow screen, focusable to scroll
+    it by keyboard, and so named for a screen reader's stop (« Données : <caption> »)."""
+    return html.Div(
+        native.Table(
+            table.caption,
+            list(table.columns),
+            [list(row) for row in table.rows],
+            className=f"table table-sm {classes}",
+        ),
+        className="table-responsive",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": f"{kind}\u00a0: {table.caption}"},
     )
 
 

@@ -10,6 +10,7 @@ from barometre.data.services import Services
 from barometre.publish import export
 from barometre.urls import Urls
 from barometre.web import views
+from barometre.web.layouts import journal
 from barometre.web.layouts.common import SITE_NAME, Page, licence_name
 
 DATA_PATH = "/donnees"
@@ -303,5 +304,6 @@ def api_page(services: Services) -> Page:
                 ),
             ]
         ),
+        *journal.api_section(urls),
     ]
     return Page(title=f"API des données — {SITE_NAME}", content=content)

@@ -11,15 +11,17 @@ from barometre.data.catalogue import GRANULARITY_LABELS, Indicator
 from barometre.data.services import Services
 from barometre.publish.validation import DEFAULT_DISPLAY, Display, Query
 from barometre.urls import Urls
-from barometre.web import ids, views
+from barometre.web import ids, revisions, views
 from barometre.web.layouts import controls as native
 from barometre.web.layouts import downloads
 from barometre.web.layouts.common import (
+    JOURNAL_PATH,
     SITE_NAME,
     Page,
     busy_note,
     chart_block,
     display_options,
+    table_region,
 )
 from barometre.web.layouts.embed_builder import builder
 from barometre.web.layouts.map import map_block
@@ -86,6 +88,7 @@ def page(
                 **{"data-busy-region": "true"},
             ),
             *builder(services.catalogue, indicator, bounds),
+            revisions_block(services, indicator),
         ]
     content.append(about(services, indicator, bounds))
     return Page(title=f"{indicator.title} — {SITE_NAME}", content=content)
@@ -209,6 +212,35 @@ def departement_map(services: Services, query: Query, display: Display) -> list:
 
     chart = views.departement_map(services, query, href)
     return [] if chart is None else [map_block(chart)]
+
+
+def revisions_block(services: Services, indicator: Indicator) -> html.Section | None:
+    """Return « Révisions »: the national monthly values corrected since their first
+    publication (revisions.py), or nothing when none was."""
+    found = revisions.revisions(services, indicator)
+    if not found:
+        return None
+    urls = Urls(services.settings.url_prefix)
+    table = revisions.table(indicator, found)
+    return html.Section(
+        [
+            html.H2("Révisions", id="revisions"),
+            html.P(
+                [
+                    "Les mois dont la valeur nationale a changé depuis sa première publication, "
+                    "celle qui a suivi la fin du mois\u00a0: la valeur publiée d'abord, la valeur "
+                    "actuelle et la publication qui l'a corrigée. Les répartitions corrigées "
+                    "suivent la règle du secret statistique et ne sont pas détaillées ici. "
+                    "Chaque publication est décrite dans le ",
+                    dcc.Link("journal des mises à jour", href=urls.path(JOURNAL_PATH)),
+                    ".",
+                ]
+            ),
+            table_region(table, "Tableau", "data-table revisions-table"),
+        ],
+        className="revisions mt-4",
+        **{"aria-labelledby": "revisions"},
+    )
 
 
 def about(services: Services, indicator: Indicator, bounds) -> html.Section:

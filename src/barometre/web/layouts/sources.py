@@ -12,7 +12,7 @@ from barometre.data import demo, geographies
 from barometre.data.services import Services
 from barometre.urls import Urls
 from barometre.web import views
-from barometre.web.layouts.common import SITE_NAME, Page
+from barometre.web.layouts.common import JOURNAL_PATH, SITE_NAME, Page
 
 PATH = "/a-propos-des-donnees"
 TITLE = "À propos des données"
@@ -191,9 +191,15 @@ def page(services: Services) -> Page:
         ),
         html.H2("Corrections", id="corrections"),
         html.P(
-            "Un chiffre peut être corrigé par un envoi ultérieur : la nouvelle valeur remplace "
-            "l'ancienne et la correction (ancienne valeur, nouvelle valeur, date, fichier) est "
-            "conservée dans le journal des mises à jour."
+            [
+                f"Un chiffre peut être corrigé par une publication ultérieure{NBSP}: la nouvelle "
+                "valeur remplace l'ancienne, qui reste conservée. Chaque publication, son motif "
+                "et ce qu'elle a ajouté, corrigé ou retiré sont décrits dans le ",
+                dcc.Link("journal des mises à jour", href=urls.path(JOURNAL_PATH)),
+                f"{NBSP}; la page d'un indicateur montre, dans «\u00a0Révisions\u00a0», ses "
+                "valeurs nationales mensuelles telles que publiées d'abord et telles qu'elles "
+                "sont aujourd'hui.",
+            ]
         ),
     ]
     return Page(title=f"{TITLE} — {SITE_NAME}", content=content)
