@@ -409,6 +409,8 @@ def test_install_fills_an_empty_store_with_the_demo_set(store):
     assert summary.added == len(demo.generate(SMALL, TODAY - dt.timedelta(days=1)))
     assert store.is_demo()
     assert set(store.updates()["source"]) == {demo.DEMO_SOURCE}
+    # A backup is restored only if SQLite finds the store intact: it must, from the start.
+    assert store._scalar("PRAGMA integrity_check") == "ok"
     assert store.bounds("brigade-numerique-demandes") == (
         dt.date(2018, 2, 27),
         dt.date(2020, 5, 31),

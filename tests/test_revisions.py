@@ -188,7 +188,8 @@ def test_the_demo_s_two_corrected_days_are_its_only_revisions(
         )
         assert len(replaced) == 1, replaced  # one day of one indicator's national series
         indicator, day = replaced.iloc[0]
-        assert f"({indicator})" in row["motive"]
+        title = demo_store._scalar("SELECT title FROM indicators WHERE id = ?", (indicator,))
+        assert f"({title})" in row["motive"]
         month = dt.date.fromisoformat(day).replace(day=1)
         next_month = (month + dt.timedelta(days=31)).replace(day=1).isoformat()
         first = int(log[log["at"] >= next_month].index.min())

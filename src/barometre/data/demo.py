@@ -115,21 +115,22 @@ def history(frame: pd.DataFrame, catalogue: Catalogue, today: dt.date) -> list[H
             open_rows.append(rows)
     counts = [i for i in catalogue.indicators if i.aggregation == "somme" and i.breakdowns]
     doubled = {
-        len(schedule) - back: counts[n % len(counts)].id
+        len(schedule) - back: counts[n % len(counts)]
         for n, back in enumerate(DOUBLED_MONTHS_BACK)
         if counts and back < len(schedule)
     }
     for position, (month, published, rows) in enumerate(schedule):
         motive = f"Chiffres de {month.strftime('%m/%Y')}"
         if position in doubled:
-            rows = _doubled(rows, doubled[position], month)
+            rows = _doubled(rows, doubled[position].id, month)
         if position - 1 in doubled:
-            fixed = _day_rows(schedule[position - 1][2], doubled[position - 1], month - 1)
+            fixed = _day_rows(schedule[position - 1][2], doubled[position - 1].id, month - 1)
             rows = pd.concat([rows, fixed], ignore_index=True)
             day = dt.date(month.year, month.month, 1) - dt.timedelta(days=1)
             motive += (
-                f" ; correction du {DOUBLED_DAY:02d}/{day.strftime('%m/%Y')}"
-                f" ({doubled[position - 1]}) : journée comptée deux fois dans l'envoi précédent"
+                f"\u00a0; correction du {DOUBLED_DAY:02d}/{day.strftime('%m/%Y')}"
+                f" ({doubled[position - 1].title})\u00a0: journée comptée deux fois dans"
+                " l'envoi précédent"
             )
         at = f"{published.isoformat()}T{PUBLICATION_TIME}"
         loads.append(HistoricalLoad(rows, motive, at))

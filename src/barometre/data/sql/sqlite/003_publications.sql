@@ -29,11 +29,12 @@ CREATE TABLE publication_changes (
 
 -- The months of each breakdown a publication changed: secrecy masks a month revised after it
 -- was first published in every state around the revision, and finds them here.
+-- (Columns in the key's order: SQLite's integrity check misreads a key in another order.)
 CREATE TABLE publication_months (
-    publication INTEGER NOT NULL,
     indicator TEXT NOT NULL,
     dimension TEXT NOT NULL,
     month TEXT NOT NULL,
+    publication INTEGER NOT NULL,
     PRIMARY KEY (indicator, dimension, month, publication)
 ) WITHOUT ROWID;
 
