@@ -1,11 +1,13 @@
 """Scale of data: the demo volume (1×) and synthetic multiples (10×, 100×) of it.
 
-A multiple k copies every indicator's observations (national and every breakdown, all 101
-départements) k − 1 times under new indicator ids (``<id>-x<n>``), straight in SQLite: this is a
-benchmark fixture, not a way to write data (the application writes only through ``Store.apply``).
-Each copy reads one real indicator by its primary key and appends it in key order, so building
-100× (≈ 134 M rows) takes minutes, linear in the factor; the multiplied store is kept in a folder
-(``tmp/bench-volume`` by default) and reused while the demo's content is the same.
+A multiple k copies every indicator (its observations, national and every breakdown, all 101
+départements, with the publications that added and replaced each row, and its line of every
+publication's changes) k − 1 times under new indicator ids (``<id>-x<n>``), straight in SQLite:
+this is a benchmark fixture, not a way to write data (the application writes only through the
+store's ``stage`` and ``publish``). Each copy reads one real indicator by its primary key and
+appends it in key order, so building 100× (≈ 134 M rows) takes minutes, linear in the factor;
+the multiplied store is kept in a folder (``tmp/bench-volume`` by default) and reused while the
+demo's content is the same.
 The measured query is the one the pages make: the national monthly series of a real indicator,
 uncached (``Store.series``), repeated.
 """
@@ -25,6 +27,12 @@ from barometre.data.store import Store
 
 DATABASE = "barometre.sqlite3"
 STAMP = "copie.json"
+# The tables that hold rows per indicator, and the column naming it: what a copy copies.
+INDICATOR_TABLES = (
+    ("indicators", "id"),
+    ("observations", "indicator"),
+    ("publication_changes", "indicator"),
+)
 
 
 def fingerprint(database: Path) -> list:
@@ -51,24 +59,31 @@ def multiply(database: Path, factor: int) -> None:
                 "SELECT id FROM indicators WHERE id NOT LIKE '%-x%' ORDER BY id"
             )
         ]
+        copies = [_copy(connection, table, key) for table, key in INDICATOR_TABLES]
         for copy in range(1, factor):
             suffix = f"-x{copy}"
             connection.execute("BEGIN")
-            connection.execute(
-                "INSERT INTO indicators SELECT id || ?, family, title, unit, aggregation,"
-                " start_date, frequency FROM indicators WHERE id NOT LIKE '%-x%'",
-                (suffix,),
-            )
             for indicator in originals:
-                connection.execute(
-                    "INSERT INTO observations SELECT ?, dimension, member, date, value, weight"
-                    " FROM observations WHERE indicator = ?",
-                    (indicator + suffix, indicator),
-                )
+                for statement in copies:
+                    connection.execute(statement, (indicator + suffix, indicator))
             connection.execute("COMMIT")
         connection.execute("PRAGMA journal_mode = WAL")
     finally:
         connection.close()
+
+
+def _copy(connection: sqlite3.Connection, table: str, key: str) -> str:
+    """Return the statement copying ``table``'s rows of one indicator (parameters: copy, original).
+
+    Every column is copied, listed from the schema, so that a column a migration adds (as the
+    publications added ``added_in`` and ``replaced_in``) is never left out of the copies.
+    """
+    columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
+    values = ", ".join("?" if column == key else column for column in columns)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)})"  # noqa: S608 - names from the schema
+        f" SELECT {values} FROM {table} WHERE {key} = ?"
+    )
 
 
 def prepare(demo_dir: Path, target: Path, factor: int) -> tuple[float, bool]:
