@@ -204,6 +204,23 @@ def test_a_copy_reads_as_its_original_in_every_state_and_in_the_log_of_changes(
     store.close()
 
 
+def test_the_reads_are_timed_in_each_state_and_reach_the_rows_by_the_primary_key(published):
+    figures = scale.read_timings(published, repetitions=1)
+    versions = figures["versions"]
+    assert (versions["publications"], versions["publication"]) == (4, 2)
+    assert versions["date"] == DAYS[1].isoformat()
+    for read in ("serie", "ventilation"):
+        assert set(versions[read]) == {"actuelle", "publication", "date"}
+        assert {state: timing["mesures"] for state, timing in versions[read].items()} == {
+            "actuelle": 1,
+            "publication": 1,
+            "date": 1,
+        }
+        assert set(versions["plans"][read].values()) == {
+            "SEARCH observations USING PRIMARY KEY (indicator=? AND dimension=?)"
+        }
+
+
 def test_the_soak_never_asks_an_uncached_request_twice_and_mixes_every_kind():
     traffic = soak.Traffic()
     warm_up = traffic.warm_up(400)
