@@ -15,6 +15,7 @@ import gzip
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,7 @@ import brotli
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from barometre.config import Settings  # noqa: E402
 from barometre.web import static  # noqa: E402
 from benchmarks import (  # noqa: E402
     first_move,
@@ -281,6 +283,9 @@ def measure_scale(
         figures["base_reprise"] = reused
         if factor == 1:
             figures["installation_demo_s"] = round(demo_s, 1)
+        # A kept store's folder keeps the file cache of its last run: a worker would serve the
+        # pages from it without computing them, and hold less than the first one did.
+        shutil.rmtree(Settings(data_dir=target).cache_dir, ignore_errors=True)
         with servers.barometre(target, workers=1) as server:
             # The pages a visitor opens, so that the worker holds what it holds in production.
             for path in ("/", f"/indicateurs/{INDICATOR}", f"/api/v1/indicateurs/{INDICATOR}"):
@@ -306,8 +311,6 @@ def measure_soak(
     The quick run gives each worker a 1 MB answers cache, which a few seconds fill: it checks
     the machinery, its figures say nothing of the default's.
     """
-    from barometre.config import Settings
-
     answers_mb = 1 if quick else Settings().answers_mb
     env = {"BAROMETRE_ANSWERS_MB": str(answers_mb)}
     results = {}
