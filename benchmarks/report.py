@@ -56,7 +56,10 @@ NOTES = {
     "volume": (
         "Volume : la série nationale mensuelle est calculée par une requête indexée (clé primaire "
         "indicator, dimension, member, date) ; son temps croît avec le nombre de jours, pas avec "
-        "le nombre d'indicateurs. Le p95 sur une machine chargée dépasse parfois le p50 de loin."
+        "le nombre d'indicateurs. Le p95 sur une machine chargée dépasse parfois le p50 de loin. "
+        "Une lecture telle que publiée suit le même plan (clé primaire, filtre de version sur "
+        "les lignes parcourues) : plus de 2× l'actuelle viendrait d'un autre plan (voir le plan "
+        "rapporté) ou d'une mesure perturbée (voir la charge)."
     ),
 }
 
@@ -250,6 +253,7 @@ def rows(result: dict) -> list[tuple[str, str, str, str, bool | None, str]]:
                 "",
             )
         )
+        out += versioned_rows(factor, figure)
     for setup, figure in result.get("endurance", {}).items():
         growth = figure["croissance_memoire"]
         out.append(
@@ -265,6 +269,88 @@ def rows(result: dict) -> list[tuple[str, str, str, str, bool | None, str]]:
                 "",
             )
         )
+    return out
+
+
+# The reads timed in each state of the data (benchmarks/scale.py): what each reads.
+VERSIONED_READS = {
+    "serie": "série nationale mensuelle",
+    "ventilation": "ventilation par département sur un an",
+}
+# A read as published earlier may cost this much more than the current read.
+VERSIONED_LIMIT = 2
+
+
+def _ratios(versions: dict, read: str) -> dict[str, float]:
+    """Return a read's ratios as published earlier (by number, by date) to current, at p50."""
+    timings = versions[read]
+    return {
+        state: timings[state]["p50_ms"] / timings["actuelle"]["p50_ms"]
+        for state in ("publication", "date")
+    }
+
+
+def _states(versions: dict, read: str) -> str:
+    """Return a read's timings in each state, the earlier ones with their ratio to the current."""
+    timings, ratios = versions[read], _ratios(versions, read)
+    names = {
+        "actuelle": "actuelle",
+        "publication": f"n° {versions['publication']}",
+        "date": f"au {versions['date']}",
+    }
+    return " ; ".join(
+        f"{name} p50 {_num(timings[state]['p50_ms'], 1)} ms, "
+        f"p95 {_num(timings[state]['p95_ms'], 1)} ms"
+        + (f" (×{_num(ratios[state], 2)})" if state in ratios else "")
+        for state, name in names.items()
+    )
+
+
+def versioned_rows(factor: str, figure: dict) -> list[tuple[str, str, str, str, bool | None, str]]:
+    """The rows of the reads as published earlier beside the current ones, and of their plan."""
+    versions = figure.get("versions")
+    if versions is None:  # measured before publications
+        return []
+    out = []
+    if "installation_demo_s" in figure:
+        out.append(
+            (
+                "volume",
+                f"{factor} : installation de la démonstration (`barometre demo`, "
+                f"{versions['publications']} publications)",
+                "indiqué",
+                f"{_num(figure['installation_demo_s'], 1)} s",
+                None,
+                "",
+            )
+        )
+    for read, label in VERSIONED_READS.items():
+        out.append(
+            (
+                "volume",
+                f"{factor} : {label} sans cache, telle que publiée et actuelle, sur ce que "
+                f"la publication n° {versions['publication']} contient",
+                f"≤ {VERSIONED_LIMIT}× l'actuelle",
+                _states(versions, read),
+                max(_ratios(versions, read).values()) <= VERSIONED_LIMIT,
+                "",
+            )
+        )
+    plans = versions["plans"]
+    out.append(
+        (
+            "volume",
+            f"{factor} : plan des lectures telles que publiées (EXPLAIN QUERY PLAN)",
+            "clé primaire, comme l'actuelle",
+            " ; ".join(sorted({plan for by_state in plans.values() for plan in by_state.values()})),
+            all(
+                plan == by_state["actuelle"] and "USING PRIMARY KEY" in plan
+                for by_state in plans.values()
+                for plan in by_state.values()
+            ),
+            "",
+        )
+    )
     return out
 
 
@@ -502,8 +588,9 @@ def volume(figures: dict) -> list[str]:
         "",
         "1× est le jeu de démonstration (tous les indicateurs, toutes les ventilations, "
         "dont les 101 départements) ; 10× et 100× y ajoutent des indicateurs fictifs "
-        "(copies lues par clé primaire et ajoutées dans l'ordre de la clé : une préparation "
-        "linéaire), ce qui multiplie les lignes sans changer la série interrogée. Les bases "
+        "(copies lues par clé primaire et ajoutées dans l'ordre de la clé, avec les "
+        "publications qui ont ajouté et remplacé chaque ligne : une préparation linéaire), "
+        "ce qui multiplie les lignes sans changer la série interrogée. Les bases "
         "multipliées sont gardées dans `tmp/bench-volume` et reprises tant que la "
         "démonstration est la même. 100× (≈ 134 millions de lignes, ≈ 8,7 Go, ≈ 5 min de "
         "préparation) se mesure à part : `benchmarks/run.py --volume-only --scale 100` ; "
@@ -518,6 +605,11 @@ def volume(figures: dict) -> list[str]:
             if figure.get("base_reprise")
             else (f"préparation {_num(figure['preparation_s'], 1)} s")
         )
+        if "installation_demo_s" in figure:
+            prepared += (
+                f", démonstration installée en {_num(figure['installation_demo_s'], 1)} s "
+                f"(`barometre demo`, {figure['versions']['publications']} publications)"
+            )
         lines.append(
             f"- {factor} : {_num(figure['lignes'])} lignes ({figure['periode']}), "
             f"base {_num(figure['fichier_mo'], 1)} Mo, série p50 "
@@ -525,6 +617,7 @@ def volume(figures: dict) -> list[str]:
             f"{_num(figure['serie_p95_ms'], 1)} ms, processus "
             f"{_num(figure['rss_worker_mo'], 1)} Mo, {prepared}, charge "
             f"{_num(figure.get('charge_1min'), 1)}"
+            + (f", mesuré le {figure['date'][:10]}" if "date" in figure else "")
         )
     first = figures.get("1x")
     for factor, figure in figures.items():
@@ -536,6 +629,66 @@ def volume(figures: dict) -> list[str]:
                 f"×{_num(figure['serie_p50_ms'] / first['serie_p50_ms'], 1)}, processus "
                 f"×{_num(figure['rss_worker_mo'] / first['rss_worker_mo'], 2)}"
             )
+    return lines + versioned(figures)
+
+
+def versioned(figures: dict) -> list[str]:
+    """Return the section of the reads as published earlier: what they cost, and why."""
+    measured = {factor: figure for factor, figure in figures.items() if "versions" in figure}
+    if not measured:
+        return []
+    ratios = [
+        ratio
+        for figure in measured.values()
+        for read in VERSIONED_READS
+        for ratio in _ratios(figure["versions"], read).values()
+    ]
+    lines = [
+        "",
+        "### Lectures telles que publiées",
+        "",
+        "Chaque ligne des observations porte la publication qui l'a ajoutée (`added_in`) et "
+        "celle qui l'a remplacée (`replaced_in`) : lire les chiffres « tels que publiés à la "
+        "publication N » (ou « le jour D », la dernière publication faite avant la fin de ce "
+        "jour) est une "
+        "seule requête, la même recherche par clé primaire que la lecture actuelle, filtrée par "
+        "`added_in <= N AND (replaced_in IS NULL OR replaced_in > N)` au lieu de "
+        "`replaced_in IS NULL` (et `date <= D` pour un jour). Les trois lectures sont mesurées "
+        "sur ce que la publication du milieu de l'historique contient en entier (la série "
+        "sur ses dates, la ventilation sur leur dernière année), chacune à son tour : "
+        "elles lisent les mêmes lignes et donnent les mêmes points. "
+        "`benchmarks/run.py --volume-only --scale 1,10` les mesure seules.",
+        "",
+        f"Coût : une lecture telle que publiée prend de ×{_num(min(ratios), 2)} à "
+        f"×{_num(max(ratios), 2)} le temps de la lecture actuelle (p50, pour la cible "
+        f"≤ {VERSIONED_LIMIT}×). Le filtre s'évalue pendant le même parcours de la clé, sur "
+        "les lignes qu'il donne : une publication passée se lit dans les mêmes lignes que "
+        "l'actuelle, et en garde moins. Quand le plan ne restreint que "
+        "`(indicator=? AND dimension=?)`, la ventilation d'une année parcourt toutes les dates "
+        "de la ventilation, dans les trois lectures : la clé (indicateur, ventilation, membre, "
+        "date) ne restreint les dates qu'à membre donné.",
+        "",
+    ]
+    for factor, figure in measured.items():
+        versions = figure["versions"]
+        lines.append(
+            f"- {factor} ({versions['publications']} publications) : "
+            + " ; ".join(
+                f"{label} : {_states(versions, read)}" for read, label in VERSIONED_READS.items()
+            )
+        )
+        for read, by_state in versions["plans"].items():
+            plans = (
+                f"les trois : `{by_state['actuelle']}`"
+                if len(set(by_state.values())) == 1
+                else " ; ".join(f"{state} : `{plan}`" for state, plan in by_state.items())
+            )
+            lines.append(f"  - plan, {VERSIONED_READS[read]}, {plans}")
+    lines += [
+        f"- {factor} : mesuré avant les publications, sans lectures telles que publiées"
+        for factor in figures
+        if factor not in measured
+    ]
     return lines
 
 

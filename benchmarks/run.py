@@ -15,6 +15,7 @@ import gzip
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,7 @@ import brotli
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from barometre.config import Settings  # noqa: E402
 from barometre.web import static  # noqa: E402
 from benchmarks import (  # noqa: E402
     first_move,
@@ -63,14 +65,16 @@ def machine() -> dict:
     }
 
 
-def demo_store(folder: Path, quick: bool) -> Path:
-    """Create a data folder with the demo data set (the 1× volume)."""
+def demo_store(folder: Path) -> tuple[Path, float]:
+    """Create a data folder with the demo data set (the 1× volume); return it and the seconds
+    that ``barometre demo`` took (the install of every monthly publication)."""
     data_dir = folder / "demo"
     env = {**os.environ, "BAROMETRE_DATA_DIR": str(data_dir)}
     barometre = [sys.executable, "-m", "barometre"]
     subprocess.run([*barometre, "init"], env=env, check=True, capture_output=True)  # noqa: S603
+    started = time.perf_counter()
     subprocess.run([*barometre, "demo"], env=env, check=True, capture_output=True)  # noqa: S603
-    return data_dir
+    return data_dir, time.perf_counter() - started
 
 
 def pages(app: servers.Server, base: servers.Server) -> dict[str, str]:
@@ -261,8 +265,11 @@ def measure_lighthouse(app: servers.Server, base: servers.Server) -> dict:
     }
 
 
-def measure_scale(demo_dir: Path, folder: Path, factors: list[int], quick: bool) -> dict:
-    """Store size, uncached series time and one worker's memory at each multiple of the demo.
+def measure_scale(
+    demo_dir: Path, folder: Path, factors: list[int], quick: bool, demo_s: float
+) -> dict:
+    """Store size, uncached reads (current and as published earlier) and one worker's memory
+    at each multiple of the demo; at 1×, the seconds ``demo_s`` its install took.
 
     The multiplied stores are kept in ``folder`` and reused by the next run with the same demo.
     """
@@ -271,9 +278,14 @@ def measure_scale(demo_dir: Path, folder: Path, factors: list[int], quick: bool)
         target = folder / f"x{factor}"
         print(f"  {factor}× : préparation…", flush=True)
         preparation, reused = scale.prepare(demo_dir, target, factor)
-        figures = scale.series_timings(target, 3 if quick else 10)
+        figures = scale.read_timings(target, 3 if quick else 10)
         figures["preparation_s"] = round(preparation, 1)
         figures["base_reprise"] = reused
+        if factor == 1:
+            figures["installation_demo_s"] = round(demo_s, 1)
+        # A kept store's folder keeps the file cache of its last run: a worker would serve the
+        # pages from it without computing them, and hold less than the first one did.
+        shutil.rmtree(Settings(data_dir=target).cache_dir, ignore_errors=True)
         with servers.barometre(target, workers=1) as server:
             # The pages a visitor opens, so that the worker holds what it holds in production.
             for path in ("/", f"/indicateurs/{INDICATOR}", f"/api/v1/indicateurs/{INDICATOR}"):
@@ -299,8 +311,6 @@ def measure_soak(
     The quick run gives each worker a 1 MB answers cache, which a few seconds fill: it checks
     the machinery, its figures say nothing of the default's.
     """
-    from barometre.config import Settings
-
     answers_mb = 1 if quick else Settings().answers_mb
     env = {"BAROMETRE_ANSWERS_MB": str(answers_mb)}
     results = {}
@@ -418,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="barometre-bench-") as scratch:
         folder = Path(scratch)
         print("données de démonstration…", flush=True)
-        demo_dir = demo_store(folder, quick)
+        demo_dir, demo_s = demo_store(folder)
         if (
             arguments.volume_only
             or arguments.server_only
@@ -430,7 +440,7 @@ def main(argv: list[str] | None = None) -> int:
             if previous.exists():
                 result = json.loads(previous.read_text(encoding="utf-8"))
             if arguments.volume_only:
-                volume = measure_scale(demo_dir, arguments.volume_dir, factors, quick)
+                volume = measure_scale(demo_dir, arguments.volume_dir, factors, quick, demo_s)
                 result["volume"] = {**result.get("volume", {}), **volume}
             elif arguments.gestures_only:
                 with (
@@ -497,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
                 pages(app, base), repeats=1 if quick else GESTURE_REPEATS
             )
         print("volume de données…", flush=True)
-        result["volume"] = measure_scale(demo_dir, arguments.volume_dir, factors, quick)
+        result["volume"] = measure_scale(demo_dir, arguments.volume_dir, factors, quick, demo_s)
         result["volume"].update(carried_over(previous, result["volume"]))
         print("endurance…", flush=True)
         result["endurance"] = measure_soak(demo_dir, folder, quick)

@@ -1,9 +1,11 @@
 """The benchmark's own tools, on small inputs: the wrk load generator counts what it should, and
-the data volume multiplies a store linearly and reuses it. (Figures are never asserted here: see
-benchmarks/run.py and docs/performance.md.)"""
+the data volume multiplies a store linearly, every publication with it, and reuses it. (Figures
+are never asserted here: see benchmarks/run.py and docs/performance.md.)"""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
 import sqlite3
 import threading
@@ -14,6 +16,7 @@ import pandas as pd
 import pytest
 from conftest import require
 
+from barometre.data.store import Store
 from benchmarks import first_move, lighthouse, load, scale, soak
 
 ANSWERS = {"/attendu": (200, b"attendu"), "/autre": (200, b"autre"), "/absent": (404, b"non")}
@@ -100,38 +103,122 @@ def observation_count(database: Path) -> int:
         return connection.execute("SELECT count(*) FROM observations").fetchone()[0]
 
 
-def test_a_multiple_copies_every_indicator_and_is_reused_while_the_demo_is_the_same(
-    tmp_path, settings, empty_store
-):
-    days = pd.date_range("2025-01-01", "2025-01-10", freq="D")
-    frame = pd.DataFrame(
-        {
-            "indicator": "brigade-numerique-demandes",
-            "dimension": "",
-            "member": "",
-            "date": days,
-            "value": 3.0,
-        }
+INDICATOR = "pre-plainte-en-ligne"
+BREAKDOWN = "departement"
+# The days the test store publishes on, in order: the earlier states the copies must keep.
+DAYS = [dt.date(2025, 2, 3), dt.date(2025, 3, 3), dt.date(2025, 4, 3), dt.date(2025, 5, 3)]
+
+
+def observations(days, value: float) -> pd.DataFrame:
+    """Return the national series and its split between two départements, over ``days``."""
+    parts = [
+        pd.DataFrame(
+            {
+                "indicator": INDICATOR,
+                "dimension": dimension,
+                "member": member,
+                "date": days,
+                "value": value * share,
+            }
+        )
+        for dimension, member, share in (
+            ("", "", 1),
+            (BREAKDOWN, "01", 0.25),
+            (BREAKDOWN, "02", 0.75),
+        )
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+@pytest.fixture
+def published(settings, empty_store, clock) -> Path:
+    """A data folder whose store went through every kind of publication: figures added, then
+    corrected and extended, a roll back to the first, then published again."""
+    january = pd.date_range("2025-01-01", "2025-01-31", freq="D")
+    february = pd.date_range("2025-02-01", "2025-02-28", freq="D")
+    clock(DAYS[0])
+    empty_store.apply(observations(january, 4.0), kind="ingestion", source="janvier.csv")
+    clock(DAYS[1])
+    empty_store.apply(
+        pd.concat([observations(january[10:12], 8.0), observations(february, 2.0)]),
+        kind="ingestion",
+        source="fevrier.csv",
     )
-    empty_store.apply(frame, kind="ingestion", source="essai.csv")
+    clock(DAYS[2])
+    empty_store.roll_back(1, by="essai", motive="envoi de février erroné")
+    clock(DAYS[3])
+    empty_store.apply(observations(february, 3.0), kind="ingestion", source="fevrier-bis.csv")
     empty_store.close()
-    demo_dir = settings.data_dir
+    return settings.data_dir
+
+
+def test_a_multiple_copies_every_indicator_and_is_reused_while_the_demo_is_the_same(
+    tmp_path, published, empty_store
+):
     target = tmp_path / "x3"
-    _, reused = scale.prepare(demo_dir, target, 3)
+    rows = observation_count(published / scale.DATABASE)
+    _, reused = scale.prepare(published, target, 3)
     assert not reused
-    assert observation_count(target / scale.DATABASE) == 3 * len(days)
+    assert observation_count(target / scale.DATABASE) == 3 * rows
     with sqlite3.connect(target / scale.DATABASE) as connection:
-        rows = connection.execute("SELECT DISTINCT indicator FROM observations")
-        copies = {row[0] for row in rows}
-    assert copies == {
-        "brigade-numerique-demandes",
-        "brigade-numerique-demandes-x1",
-        "brigade-numerique-demandes-x2",
-    }
-    assert scale.prepare(demo_dir, target, 3)[1]  # same demo: reused
-    empty_store.apply(frame.assign(value=4.0), kind="ingestion", source="autre.csv")
+        copies = {
+            row[0] for row in connection.execute("SELECT DISTINCT indicator FROM observations")
+        }
+    assert copies == {INDICATOR, f"{INDICATOR}-x1", f"{INDICATOR}-x2"}
+    assert scale.prepare(published, target, 3)[1]  # same demo: reused
+    empty_store.apply(observations(DAYS[:1], 9.0), kind="ingestion", source="autre.csv")
     empty_store.close()
-    assert not scale.prepare(demo_dir, target, 3)[1]  # another demo: built again
+    assert not scale.prepare(published, target, 3)[1]  # another demo: built again
+
+
+def as_of_values(store: Store, indicator, as_of) -> list:
+    """Return every read of an indicator in one state: its national series and breakdown."""
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 2, 28)
+    return [
+        store.series(indicator, start, end, "jour", dimension, as_of=as_of).to_dict("records")
+        for dimension in ("", BREAKDOWN)
+    ]
+
+
+def test_a_copy_reads_as_its_original_in_every_state_and_in_the_log_of_changes(
+    tmp_path, published, the_catalogue
+):
+    target = tmp_path / "x2"
+    scale.prepare(published, target, 2)
+    store = Store(f"sqlite:///{target / scale.DATABASE}")
+    original = the_catalogue.get(INDICATOR)
+    copy = dataclasses.replace(original, id=f"{INDICATOR}-x1")
+    states = [None, *range(1, store.last_publication() + 1), *DAYS]
+    assert store.last_publication() == len(DAYS)
+    for as_of in states:
+        assert as_of_values(store, copy, as_of) == as_of_values(store, original, as_of), as_of
+    # Each publication differs from the one before: a copy whose versions were lost or mixed
+    # cannot read as its original in every one.
+    assert all(
+        as_of_values(store, original, n) != as_of_values(store, original, n + 1)
+        for n in range(1, len(DAYS))
+    )
+    changes = store.publication_changes(copy.id)
+    assert changes.assign(indicator=INDICATOR).equals(store.publication_changes(INDICATOR))
+    assert store.last_update_of(copy.id) == store.last_update_of(INDICATOR) is not None
+    store.close()
+
+
+def test_the_reads_are_timed_in_each_state_and_reach_the_rows_by_the_primary_key(published):
+    figures = scale.read_timings(published, repetitions=1)
+    versions = figures["versions"]
+    assert (versions["publications"], versions["publication"]) == (4, 2)
+    assert versions["date"] == DAYS[1].isoformat()
+    for read in ("serie", "ventilation"):
+        assert set(versions[read]) == {"actuelle", "publication", "date"}
+        assert {state: timing["mesures"] for state, timing in versions[read].items()} == {
+            "actuelle": 1,
+            "publication": 1,
+            "date": 1,
+        }
+        assert set(versions["plans"][read].values()) == {
+            "SEARCH observations USING PRIMARY KEY (indicator=? AND dimension=?)"
+        }
 
 
 def test_the_soak_never_asks_an_uncached_request_twice_and_mixes_every_kind():

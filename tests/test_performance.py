@@ -649,3 +649,83 @@ GESTURES = {
 )
 def test_the_report_states_the_gestures_targets_beside_dash(expected):
     assert expected in report.markdown({**FAKE, "gestes": GESTURES})
+
+
+PRIMARY_KEY = "SEARCH observations USING PRIMARY KEY (indicator=? AND dimension=?)"
+
+
+def timings(current: float, by_number: float, by_date: float) -> dict:
+    return {
+        state: {"p50_ms": p50, "p95_ms": p50 + 1, "mesures": 30}
+        for state, p50 in (("actuelle", current), ("publication", by_number), ("date", by_date))
+    }
+
+
+def versioned_volume(series: dict, breakdown: dict, breakdown_plan: str) -> dict:
+    return {
+        **FAKE["volume"]["1x"],
+        "installation_demo_s": 16.24,
+        "versions": {
+            "publications": 166,
+            "publication": 83,
+            "date": "2020-02-03",
+            "serie": series,
+            "ventilation": breakdown,
+            "plans": {
+                "serie": dict.fromkeys(("actuelle", "publication", "date"), PRIMARY_KEY),
+                "ventilation": {
+                    "actuelle": PRIMARY_KEY,
+                    "publication": breakdown_plan,
+                    "date": PRIMARY_KEY,
+                },
+            },
+        },
+    }
+
+
+VERSIONED = {
+    "volume": {
+        # One form of the series over 2×, the breakdown at 2× exactly, a plan that differs.
+        "1x": versioned_volume(
+            timings(2.0, 2.2, 4.2), timings(40.0, 80.0, 30.0), "SCAN observations"
+        ),
+        "10x": versioned_volume(timings(2.0, 2.0, 2.1), timings(40.0, 36.0, 38.0), PRIMARY_KEY),
+        "100x": FAKE["volume"]["1x"],
+    }
+}
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "| volume | 1x : série nationale mensuelle sans cache, telle que publiée et actuelle, sur "
+        "ce que la publication n° 83 contient | ≤ 2× l'actuelle | actuelle p50 2,0 ms, p95 3,0 ms"
+        " ; n° 83 p50 2,2 ms, p95 3,2 ms (×1,10) ; au 2020-02-03 p50 4,2 ms, p95 5,2 ms (×2,10) "
+        "| **non** |",
+        "| volume | 1x : ventilation par département sur un an sans cache, telle que publiée et "
+        "actuelle, sur ce que la publication n° 83 contient | ≤ 2× l'actuelle | actuelle p50 "
+        "40,0 ms, p95 41,0 ms ; n° 83 p50 80,0 ms, p95 81,0 ms (×2,00) ; au 2020-02-03 p50 "
+        "30,0 ms, p95 31,0 ms (×0,75) | oui |",
+        "| volume | 1x : plan des lectures telles que publiées (EXPLAIN QUERY PLAN) | clé "
+        f"primaire, comme l'actuelle | SCAN observations ; {PRIMARY_KEY} | **non** |",
+        "| volume | 10x : plan des lectures telles que publiées (EXPLAIN QUERY PLAN) | clé "
+        f"primaire, comme l'actuelle | {PRIMARY_KEY} | oui |",
+        "| volume | 1x : installation de la démonstration (`barometre demo`, 166 publications) | "
+        "indiqué | 16,2 s | — |",
+        "démonstration installée en 16,2 s (`barometre demo`, 166 publications)",
+        "Coût : une lecture telle que publiée prend de ×0,75 à ×2,10 le temps de la lecture "
+        "actuelle (p50, pour la cible ≤ 2×).",
+        "  - plan, série nationale mensuelle, les trois : "
+        "`SEARCH observations USING PRIMARY KEY (indicator=? AND dimension=?)`",
+        "  - plan, ventilation par département sur un an, actuelle : "
+        f"`{PRIMARY_KEY}` ; publication : `SCAN observations` ; date : `{PRIMARY_KEY}`",
+        "- 100x : mesuré avant les publications, sans lectures telles que publiées",
+    ],
+)
+def test_the_report_states_the_versioned_reads_beside_the_current_ones(expected):
+    assert expected in report.markdown({**FAKE, **VERSIONED})
+
+
+def test_a_volume_measured_before_publications_has_no_versioned_reads():
+    written = report.markdown(FAKE)
+    assert "telle que publiée" not in written and "### Lectures telles que publiées" not in written
