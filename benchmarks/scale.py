@@ -41,6 +41,7 @@ INDICATOR_TABLES = (
     ("indicators", "id"),
     ("observations", "indicator"),
     ("publication_changes", "indicator"),
+    ("publication_months", "indicator"),
 )
 
 
