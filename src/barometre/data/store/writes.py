@@ -193,7 +193,7 @@ class Writes(UpdateLog):
             )
             counts = connection.execute(
                 self.dialect.prepare(
-                    "SELECT indicator, SUM(CASE WHEN old IS NULL THEN 1 ELSE 0 END),"  # noqa: S608
+                    "SELECT indicator, SUM(CASE WHEN old IS NULL THEN 1 ELSE 0 END),"  # noqa: S608  # nosec: fixed text
                     " SUM(CASE WHEN old <> new THEN 1 ELSE 0 END),"
                     " SUM(CASE WHEN new IS NULL THEN 1 ELSE 0 END)"
                     f" FROM ({CHANGES}) AS changes GROUP BY indicator ORDER BY indicator"
@@ -366,7 +366,7 @@ class Writes(UpdateLog):
         )
         connection.execute(
             self.dialect.prepare(
-                "UPDATE observations SET replaced_in = ? WHERE replaced_in IS NULL"  # noqa: S608
+                "UPDATE observations SET replaced_in = ? WHERE replaced_in IS NULL"  # noqa: S608  # nosec: fixed text
                 " AND (indicator, dimension, member, date) IN ("
                 f" SELECT d.indicator, d.dimension, d.member, d.date{against})"
             ),
