@@ -39,6 +39,25 @@ def require(condition: bool, what: str) -> None:
     pytest.skip(f"{what} n'est pas disponible.")
 
 
+# The longest modules, first: with --dist loadfile a worker runs a whole module, and a long one
+# handed out last would run alone at the end while the other workers wait.
+LONGEST_FIRST = (
+    "test_rgaa_sample.py",
+    "test_accessibility.py",
+    "test_walk.py",
+    "test_prerender.py",
+    "test_api.py",
+    "test_chart_points.py",
+    "test_rgaa_presentation.py",
+    "test_embed.py",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    rank = {name: position for position, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 @pytest.fixture(scope="session")
 def the_catalogue() -> catalogue.Catalogue:
     return catalogue.load()
