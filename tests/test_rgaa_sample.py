@@ -398,6 +398,11 @@ def styles_off_problems(page) -> list[str]:
     and style attribute is gone (10.2). Leaves the page unstyled: run it last."""
     page.set_viewport_size({"width": 1280, "height": 900})
     page.evaluate("window.scrollTo(0, 0)")
+    # A redraw the resize starts would replace the texts read before it: read them at rest.
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[aria-busy=true], [data-dash-is-loading=true]')"
+    )
     shown = page.evaluate_handle(TEXT_SHOWN)
     if page.evaluate("shown => shown.length", shown) <= 5:
         return ["trop peu de textes vus pour juger"]
