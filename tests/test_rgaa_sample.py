@@ -399,7 +399,7 @@ def styles_off_problems(page) -> list[str]:
     page.set_viewport_size({"width": 1280, "height": 900})
     page.evaluate("window.scrollTo(0, 0)")
     # A redraw the resize starts would replace the texts read before it: read them at rest.
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(300)  # fixed wait: a redraw the resize starts is not busy at once
     page.wait_for_function(
         "() => !document.querySelector('[aria-busy=true], [data-dash-is-loading=true]')"
     )
