@@ -308,12 +308,9 @@ class Writes(UpdateLog):
     def _keep_in_draft(self, connection) -> None:
         """Move the load's rows into the draft: those that differ from the public state."""
         connection.execute(
-            "INSERT INTO draft_observations (indicator, dimension, member, date, value, weight)"
-            " SELECT i.indicator, i.dimension, i.member, i.date, i.value, i.weight"
-            " FROM incoming_observations i LEFT JOIN observations o"
-            " ON o.indicator = i.indicator AND o.dimension = i.dimension"
-            " AND o.member = i.member AND o.date = i.date AND o.replaced_in IS NULL"
-            " WHERE o.value IS NULL OR o.value <> i.value OR o.weight <> i.weight"
+            "INSERT INTO draft_observations (indicator, dimension, member, date, value, weight)"  # noqa: S608  # nosec: fixed text
+            " SELECT d.indicator, d.dimension, d.member, d.date, d.value, d.weight"
+            f"{_against_public('incoming_observations')}"
             " ON CONFLICT (indicator, dimension, member, date)"
             " DO UPDATE SET value = excluded.value, weight = excluded.weight"
         )
