@@ -398,7 +398,9 @@ def test_an_address_to_a_publication_shows_it_before_dash_has_started(
 
         def at_the_top(number: int) -> bool:
             box = page.locator(f"#prerendu-publication-{number}").bounding_box()
-            return box is not None and 0 <= box["y"] < 100
+            # Layout is in fractions of a pixel and a scroll may stop on a whole one: an entry
+            # brought to the top can sit a fraction above it.
+            return box is not None and -1 < box["y"] < 100
 
         assert wait_until(lambda: at_the_top(later)), page.evaluate("window.scrollY")
         page.evaluate(f"window.location.hash = 'publication-{earlier}'")
