@@ -84,11 +84,33 @@ def _cells(services, indicator, dimension, as_of, reference, within=None) -> pd.
         months = [month for month in months if month in within]
     if not months:
         return pd.DataFrame(columns=columns)
-    frame = store.series(
-        indicator, months[0], grids.month_end(months[-1]), "mois", dimension, as_of=as_of
-    )
+    if within is None:
+        frame = store.series(
+            indicator, months[0], grids.month_end(months[-1]), "mois", dimension, as_of=as_of
+        )
+    else:
+        # A few revised months, often years apart: each run of them is read on its own, by
+        # member, rather than every date between the first and the last.
+        codes = services.catalogue.breakdowns[dimension].codes
+        frame = pd.concat(
+            store.series(
+                indicator, run[0], grids.month_end(run[-1]), "mois", dimension, as_of, codes
+            )
+            for run in _runs(months)
+        )
     closed = pd.to_datetime(pd.Series(months))
     return frame[frame["periode"].isin(closed)][columns].reset_index(drop=True)
+
+
+def _runs(months: list[dt.date]) -> list[list[dt.date]]:
+    """Return consecutive months (first days, in order) grouped in runs."""
+    runs: list[list[dt.date]] = []
+    for month in months:
+        if runs and grids.month_end(runs[-1][-1]) + dt.timedelta(days=1) == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return runs
 
 
 def _bounds(services, indicator, dimension, as_of):

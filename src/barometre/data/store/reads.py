@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -61,15 +62,18 @@ class Reads(Publications):
         granularity: str,
         dimension: str = "",
         as_of: AsOf = None,
+        members: Sequence[str] = (),
     ) -> pd.DataFrame:
         """Return the indicator aggregated per period (and per member of ``dimension``).
 
         Columns: ``periode`` (first day of the period), ``membre`` ('' for the national total),
         ``valeur`` (aggregated by the indicator's rule) and ``jours`` (days with data).
         ``as_of`` gives the values as published at the end of that day (see ``_published``).
+        ``members``: only these members; named, they let a short period use the whole primary
+        key (one range of dates per member) instead of reading every date of the breakdown.
         """
         period = self.dialect.period(granularity)
-        frame = self._aggregate(indicator, period, start, end, dimension, as_of)
+        frame = self._aggregate(indicator, period, start, end, dimension, as_of, members)
         frame["periode"] = pd.to_datetime(frame["periode"])
         return frame
 
@@ -96,12 +100,16 @@ class Reads(Publications):
         end: dt.date,
         dimension: str,
         as_of: AsOf = None,
+        members: Sequence[str] = (),
     ) -> pd.DataFrame:
         # ``period`` and ``value`` come from fixed tables of SQL fragments, never from input;
         # every value from a request is a bound parameter.
         where = "indicator = ? AND dimension = ? AND date >= ? AND date <= ?"
         source, params = self._published(as_of)
         params += (indicator.id, dimension, start.isoformat(), end.isoformat())
+        if members:
+            where += f" AND member IN ({', '.join('?' * len(members))})"
+            params += tuple(members)
         # PostgreSQL refuses a constant in GROUP BY: the whole-period read groups by member only.
         groups = "member" if period == "''" else f"{period}, member"
         if indicator.aggregation == "dernier":
