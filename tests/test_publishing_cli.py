@@ -108,7 +108,7 @@ def test_stage_review_publish_roll_back(setup, the_catalogue, history):
     assert reviewed.exit_code == 0, reviewed.output
     assert "Valeur inhabituelle — Plaintes pour escroquerie en ligne (THESEE)" in reviewed.output
     assert f"Rapport écrit : {report}" in reviewed.output
-    flags = len(draft.review(store, the_catalogue, dt.date.today()).findings)
+    flags = len(draft.review(store, the_catalogue, dt.date.today(), 5).findings)
     assert flags > 0
     assert_report(report.read_text(encoding="utf-8"))
 

@@ -313,6 +313,8 @@ def ingest(
         with ingest_module.lock(ctx.settings.data_dir):
             paths = list(files) + (ingest_module.pending(dossier) if dossier else [])
             load = {"publish": publish, "loaded_by": _user(), "motive": motif}
+            if publish:
+                load["withhold"] = lambda: _given_away(ctx)
             reports = [
                 _ingest_one(ctx, path, source, dry_run, indicateur, dossier is not None, load)
                 for path in paths
@@ -322,15 +324,28 @@ def ingest(
     except (StoreError, ingest_module.Busy) as error:
         fail(str(error))
     _ingest_summary(ctx, reports, dry_run)
-    if any(r.summary is not None and not r.published for r in reports):
+    if any(r.withheld for r in reports):
+        from barometre.review import text
+
+        click.echo(text.DISCLOSURE_NEXT_STEPS, err=True)
+    elif any(r.summary is not None and not r.published for r in reports):
         click.echo(
             "Ces chiffres sont dans le brouillon : rien n'est encore public. Relisez-les avec "
             "« barometre revue » (--html revue.html pour le rapport et ses graphiques), puis "
             'publiez-les avec « barometre publier --motif "…" », ou retirez-les avec '
             "« barometre abandon »."
         )
-    if any(not r.ok for r in reports):
+    if any(not r.ok or r.withheld for r in reports):
         sys.exit(1)
+
+
+def _given_away(ctx: Context) -> list[str]:
+    """Return the review's « Secret statistique par différence » findings on the draft: an
+    automatic publication (--publier, the drop folder) waits for them to be dealt with."""
+    from barometre.review import draft
+
+    found = draft.disclosures(ctx.store, ctx.catalogue, ctx.settings.secrecy_threshold)
+    return [finding.message for finding in found]
 
 
 def _user() -> str:
@@ -413,6 +428,10 @@ def _ingest_one(
         for error in report.errors:
             click.echo(error, err=True)
         click.echo(f"{path.name} : REFUSÉ, rien n'a été écrit.", err=True)
+    if report.withheld:
+        for message in report.withheld:
+            click.echo(f"  - {message}", err=True)
+        click.echo(f"{path.name} : chargé dans le brouillon, NON PUBLIÉ (ci-dessus).", err=True)
     if drop and not dry_run:
         target = ingest_module.file_away(report, path.parent)
         click.echo(f"{path.name} → {target.parent.name}/")
@@ -545,7 +564,7 @@ def review_command(ctx: Context, html_file: Path | None) -> None:
 
     today = dt.date.today()
     try:
-        found = draft.review(ctx.store, ctx.catalogue, today)
+        found = draft.review(ctx.store, ctx.catalogue, today, ctx.settings.secrecy_threshold)
     except StoreError as error:
         fail(str(error))
     for line in text.review_lines(found):
@@ -560,15 +579,23 @@ def review_command(ctx: Context, html_file: Path | None) -> None:
 
 @main.command("publier")
 @click.option("--motif", default="", help="Pourquoi : inscrit au journal public des publications.")
+@click.option(
+    "--malgre-secret",
+    "despite_secrecy",
+    is_flag=True,
+    help="Publie même si la revue relève un « Secret statistique par différence » (à éviter : "
+    "le chiffre masqué se lirait dans l'écart des totaux).",
+)
 @click.pass_obj
-def publish_command(ctx: Context, motif: str) -> None:
+def publish_command(ctx: Context, motif: str, despite_secrecy: bool) -> None:
     """Rend public le brouillon, d'un coup : une nouvelle publication numérotée."""
-    from barometre.review import draft, text
+    from barometre.review import disclosure, draft, text
 
     user = _user()
     # No load may change the draft between its review and its publication.
     with _writing(ctx, "barometre publier", "publication_impossible"):
-        found = draft.review(ctx.store, ctx.catalogue, dt.date.today())
+        threshold = ctx.settings.secrecy_threshold
+        found = draft.review(ctx.store, ctx.catalogue, dt.date.today(), threshold)
         if found.empty:
             fail(
                 "le brouillon est vide : rien à publier (chargez d'abord un fichier avec "
@@ -581,6 +608,9 @@ def publish_command(ctx: Context, motif: str) -> None:
                 f"{user} : une autre personne doit le relire et le publier. Le brouillon est "
                 "gardé tel quel."
             )
+        given_away = [f for f in found.findings if f.rule == disclosure.RULE]
+        if given_away and not despite_secrecy:
+            _refuse_disclosure(given_away)
         summary = ctx.store.publish(by=user, motive=motif, flags=len(found.findings))
     flags = len(found.findings)
     click.echo(
@@ -590,6 +620,14 @@ def publish_command(ctx: Context, motif: str) -> None:
         f" version des données {summary.data_version}"
         + (f" ; revue : {text.count(flags, 'signalement inscrit')}." if flags else ".")
     )
+
+
+def _refuse_disclosure(findings: list) -> None:
+    from barometre.review import text
+
+    for finding in findings:
+        click.echo(f"  - {finding.message}", err=True)
+    fail(f"brouillon gardé tel quel. {text.DISCLOSURE_NEXT_STEPS}")
 
 
 @main.command("publications")

@@ -10,6 +10,7 @@ naming the file, the line, the column, the value and what is expected.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import difflib
 import fcntl
@@ -50,6 +51,7 @@ class FileReport:
     summary: UpdateSummary | None = None
     previous: dict | None = None
     published: bool = False  # loaded and published at once, not left in the draft
+    withheld: list[str] = field(default_factory=list)  # why a publication asked was not made
 
     @property
     def ok(self) -> bool:
@@ -337,10 +339,15 @@ def ingest_file(
     publish: bool = False,
     loaded_by: str = "",
     motive: str = "",
+    withhold: Callable[[], list[str]] | None = None,
 ) -> FileReport:
     """Read, check and load one file into the draft, or with ``publish`` publish it at once
     (``motive``: why, for the public log); return what happened. Writes nothing unless all is
-    valid. ``loaded_by``: who runs the load, recorded for traceability."""
+    valid. ``loaded_by``: who runs the load, recorded for traceability.
+
+    ``withhold``: asked, with ``publish``, once the file is in the draft: the reasons (French)
+    not to publish the draft; any keeps it there, unpublished (``FileReport.withheld``).
+    """
     report = FileReport(path=path)
     name = path.name
     try:
@@ -410,11 +417,18 @@ def ingest_file(
         "loaded_by": loaded_by,
         "progress": (lambda n: progress(n, total)) if progress else None,
     }
-    if publish:
+    if publish and withhold is None:
         report.summary = store.apply(observations, motive=motive, **options)
     else:
         report.summary = store.stage(observations, **options)
-    report.status, report.published = "charge", publish
+    if publish and withhold is not None:
+        report.withheld = withhold()
+        if not report.withheld and store.draft_size():
+            published = store.publish(by=loaded_by, motive=motive or options["source"])
+            report.summary = dataclasses.replace(
+                report.summary, data_version=published.data_version
+            )
+    report.status, report.published = "charge", publish and not report.withheld
     return report
 
 

@@ -60,6 +60,7 @@ RULES = {
     "stopped": "Série interrompue",
     "shares": "Répartition bouleversée",
     "correction": "Correction d'un chiffre ancien",
+    "secret": "Secret statistique par différence",  # review.disclosure: it blocks a publication
 }
 
 

@@ -9,7 +9,8 @@ import pandas as pd
 
 from barometre.data.catalogue import Catalogue, Indicator
 from barometre.data.store import Store
-from barometre.review import anomalies
+from barometre.publish import secrecy
+from barometre.review import anomalies, disclosure
 from barometre.review.anomalies import Finding, Names
 from barometre.review.tables import Tables
 
@@ -58,27 +59,83 @@ class Review:
         return not self.changes
 
 
-def review(store: Store, catalogue: Catalogue, today: dt.date) -> Review:
-    """Return the review of the store's draft against its current public state."""
+def review(store: Store, catalogue: Catalogue, today: dt.date, threshold: int) -> Review:
+    """Return the review of the store's draft against its current public state.
+
+    ``threshold``: the secrecy threshold (``Settings.secrecy_threshold``).
+    """
     with store.snapshot():
-        changed = store.draft_changes()
+        changed = _draft_changes(store)
         loads = store.draft_loads()
-        changed["date"] = pd.to_datetime(changed["date"])
+        published_on = store.publication_day(None)
         summaries, findings, tables = [], [], {}
         for indicator in catalogue.indicators:
             rows = changed[changed["indicator"] == indicator.id].drop(columns="indicator")
             if rows.empty:
                 continue
             summaries.append(_summary(indicator, rows, Names(indicator, catalogue.breakdowns)))
-            tables[indicator.id] = _tables(store, indicator, rows)
-            findings += anomalies.check(tables[indicator.id], catalogue.breakdowns, today)
+            tables[indicator.id] = built = _tables(store, indicator, rows)
+            findings += anomalies.check(built, catalogue.breakdowns, today)
+            findings += _given_away(store, catalogue, built, threshold, published_on)
     return Review(tuple(summaries), tuple(findings), tables, loads)
 
 
-def _tables(store: Store, indicator: Indicator, changed: pd.DataFrame) -> Tables:
+def disclosures(store: Store, catalogue: Catalogue, threshold: int) -> list[Finding]:
+    """Return what publishing the draft would give away of masked cells (``disclosure``).
+
+    Reads only the months the draft changes: the check before an automatic publication.
+    """
+    with store.snapshot():
+        changed = _draft_changes(store)
+        published_on = store.publication_day(None)
+        found = []
+        for indicator in catalogue.indicators:
+            rows = changed[changed["indicator"] == indicator.id].drop(columns="indicator")
+            if rows.empty or not indicator.breakdowns:
+                continue
+            built = _tables(store, indicator, rows, months_back=0, days_after=0)
+            found += _given_away(store, catalogue, built, threshold, published_on)
+    return found
+
+
+def _given_away(store, catalogue, built: Tables, threshold: int, published_on) -> list[Finding]:
+    """Run ``disclosure.check`` on one indicator's tables, with the masks of its breakdowns."""
+    indicator, counts = built.indicator, {}
+    for dimension in indicator.breakdowns:
+        if secrecy.applies_to(indicator):
+            counts[dimension] = built
+        elif (other := secrecy.companion(catalogue, indicator, dimension)) is not None:
+            counts[dimension] = _tables(store, other, built.changed, months_back=0, days_after=0)
+    if not counts:
+        return []
+    last_public = _last_public(store, indicator)
+    return disclosure.check(
+        built, catalogue.breakdowns, threshold, published_on, last_public, counts
+    )
+
+
+def _draft_changes(store: Store) -> pd.DataFrame:
+    changed = store.draft_changes()
+    changed["date"] = pd.to_datetime(changed["date"])
+    return changed
+
+
+def _last_public(store: Store, indicator: Indicator) -> dict[str, dt.date | None]:
+    """Return each breakdown's last day of public data, as the published layer reads it."""
+    spans = {name: store.bounds(indicator.id, dimension=name) for name in indicator.breakdowns}
+    return {name: span[1] if span else None for name, span in spans.items()}
+
+
+def _tables(
+    store: Store,
+    indicator: Indicator,
+    changed: pd.DataFrame,
+    months_back: int = MONTHS_BACK,
+    days_after: int = DAYS_AFTER,
+) -> Tables:
     first, last = changed["date"].min(), changed["date"].max()
-    start = (first.to_period("M") - MONTHS_BACK).start_time
-    end = max(last + pd.Timedelta(days=DAYS_AFTER), last.to_period("M").end_time)
+    start = (first.to_period("M") - months_back).start_time
+    end = max(last + pd.Timedelta(days=days_after), last.to_period("M").end_time)
     span = (start.date().isoformat(), end.date().isoformat())
     public = store.observation_rows(indicator.id, *span)
     draft = store.observation_rows(indicator.id, *span, draft=True)

@@ -37,7 +37,7 @@ from barometre.data.catalogue import Catalogue, Indicator
 from barometre.review.anomalies import RULES, Finding, Names, share_distances, spaced
 from barometre.review.draft import IndicatorChanges, Review
 from barometre.review.tables import Tables
-from barometre.review.text import count, moment
+from barometre.review.text import count, disclosure_steps, moment
 
 CHARTED = 8  # flagged series drawn per indicator; the table lists every finding
 HEIGHT = 300
@@ -98,6 +98,7 @@ def render(review: Review, catalogue: Catalogue, today: dt.date) -> str:
         review=review,
         sections=sections,
         rules=RULES,
+        disclosure_steps=spaced(disclosure_steps(review)),
         charted=CHARTED,
         styles=Markup(_styles()),  # noqa: S704  # nosec: the package's own stylesheet
         count=count,

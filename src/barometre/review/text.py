@@ -11,6 +11,7 @@ import pandas as pd
 
 from barometre.charts import french
 from barometre.charts.french import NBSP
+from barometre.review import disclosure
 from barometre.review.anomalies import RULES, spaced
 from barometre.review.draft import Review
 
@@ -20,6 +21,13 @@ KINDS = {"publication": "publication", "reprise": "reprise des données d'avant 
 NEXT_STEPS = (
     'Ensuite : publiez avec « barometre publier --motif "…" », ou abandonnez le brouillon avec '
     "« barometre abandon » (puis chargez le bon fichier)."
+)
+# When the review finds a « Secret statistique par différence »: no publication without a choice.
+DISCLOSURE_NEXT_STEPS = (
+    "La publication est refusée tant que le brouillon donnerait des chiffres masqués par le "
+    "secret statistique : abandonnez-le (« barometre abandon ») et rechargez les fichiers sans "
+    "ces lignes, ou, si ces chiffres peuvent être rendus publics, publiez avec « barometre "
+    'publier --malgre-secret --motif "…" ».'
 )
 
 
@@ -79,7 +87,14 @@ def _review_lines(review: Review) -> Iterator[str]:
                 f"{french.format_value(example.new, change.indicator)}"
             )
     yield from _finding_lines(review)
-    yield NEXT_STEPS
+    yield disclosure_steps(review) or NEXT_STEPS
+
+
+def disclosure_steps(review: Review) -> str:
+    """Return what to do when the review finds a « Secret statistique par différence », or
+    ``""``."""
+    given_away = any(finding.rule == disclosure.RULE for finding in review.findings)
+    return DISCLOSURE_NEXT_STEPS if given_away else ""
 
 
 def _finding_lines(review: Review) -> Iterator[str]:

@@ -1,0 +1,104 @@
+"""The secrecy check of a draft: a revision that two publications' totals would give away.
+
+A month of a breakdown published closed shows its small counts masked beside the exact national
+total, so the masked cells' sum is public: the total minus the cells shown. If publishing the
+draft changes exactly one masked cell of such a month, anyone who subtracts the two publications
+reads that cell's change, and its new value when the cell was shown before. The plain case is a
+late département alone in its month: absent (0, shown) in the first file, 2 in the next, masked
+then, and the national total up by 2. Two or more masked cells changed give away only their sum,
+which one publication already does.
+
+The masks compared are ``secrecy.mask_row`` of the month before and after the draft, the later
+forced by the earlier, as the published layer forces each version by the one before. An amount
+is masked where its count is (``secrecy.companion``): its masks are its count's, its changes its
+own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import pandas as pd
+
+from barometre.charts import french
+from barometre.data.catalogue import Breakdown
+from barometre.publish import grid as grids
+from barometre.publish import secrecy
+from barometre.review.anomalies import Finding, Names
+from barometre.review.tables import Tables
+
+RULE = "secret"
+
+
+def check(
+    tables: Tables,
+    breakdowns: Mapping[str, Breakdown],
+    threshold: int,
+    published_on: dt.date | None,
+    last_public: Mapping[str, dt.date | None],
+    counts: Mapping[str, Tables],
+) -> list[Finding]:
+    """Return the masked cells whose revision the draft would give away, one per month.
+
+    ``published_on``: the day of the public state's publication (``None``: nothing public yet);
+    ``last_public``: per breakdown, its last day of public data (the grid's closed months);
+    ``counts``: per breakdown, the tables of the count whose masks apply (``tables`` itself for
+    a count; none: the breakdown is not masked).
+    """
+    indicator = tables.indicator
+    if published_on is None or tables.changed.empty:
+        return []
+    names = Names(indicator, breakdowns)
+    changed = tables.changed[tables.changed["dimension"].isin(list(counts))]
+    months = changed.assign(month=changed["date"].dt.to_period("M"))
+    found = []
+    for dimension, month in months[["dimension", "month"]].drop_duplicates().itertuples(False):
+        first = month.start_time.date()
+        if not grids.is_closed(first, published_on, last_public.get(dimension)):
+            continue  # not public yet: the draft publishes it for the first time
+        codes = list(breakdowns[dimension].codes)
+        before = _row(tables.before_months, month, dimension, codes)
+        after = _row(tables.after_months, month, dimension, codes)
+        masks = counts[dimension]
+        hidden_before = secrecy.mask_row(
+            _row(masks.before_months, month, dimension, codes), threshold
+        )
+        hidden_after = secrecy.mask_row(
+            _row(masks.after_months, month, dimension, codes), threshold, hidden_before
+        )
+        moved = sorted(i for i in hidden_after if before[i] != after[i])
+        if len(moved) != 1:
+            continue
+        cell = moved[0]
+        old, new = before[cell], after[cell]
+        shown = "affiché" if cell not in hidden_before else "masqué"
+        found.append(
+            names.finding(
+                RULE,
+                (dimension, codes[cell]),
+                "mois",
+                month.start_time,
+                month.end_time,
+                new,
+                (old, old),
+                abs(new - old),
+                f"{french.format_period(first, 'mois')}, mois déjà publié clos : "
+                f"{names.value(old)} ({shown}) → {names.value(new)} (masqué), seul chiffre "
+                "masqué du mois à changer ; l'écart entre les totaux nationaux des deux "
+                "publications le donnerait.",
+            )
+        )
+    return found
+
+
+def _row(months: pd.DataFrame, month: pd.Period, dimension: str, codes: list[str]) -> list[float]:
+    """Return a month's counts of every member of a breakdown, absent members as 0."""
+    if month not in months.index:
+        return [0.0] * len(codes)
+    values = months.loc[month]
+    return [_count(values.get((dimension, code))) for code in codes]
+
+
+def _count(value) -> float:
+    return 0.0 if value is None or pd.isna(value) else float(value)
