@@ -9,11 +9,13 @@ real PostgreSQL server.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from scipy.optimize import linprog
 
 from barometre.cli import main
 from barometre.data import catalogue as catalogue_module
@@ -108,7 +110,8 @@ def test_a_lone_late_small_count_is_found_in_every_breakdown(september, indicato
 @pytest.mark.parametrize(("indicator", "breakdown"), COUNTED, ids=named)
 def test_what_a_revision_cannot_give_away_is_not_found(september, indicator, breakdown):
     first, second = (smallest(september, indicator, breakdown, rank) for rank in (0, 1))
-    # Two masked cells changed: the totals give their sum only, as one publication already does.
+    # Two masked cells changed: the totals give their sum only, here no narrower than the
+    # threshold.
     assert findings(september, indicator, breakdown, {first: (15, 2), second: (16, 3)}) == []
     # A late count shown as it is: nothing masked changed.
     assert findings(september, indicator, breakdown, {first: (15, 50)}) == []
@@ -117,6 +120,18 @@ def test_what_a_revision_cannot_give_away_is_not_found(september, indicator, bre
         findings(september, indicator, breakdown, {first: (15, 2)}, None, dt.date(2026, 9, 20))
         == []
     )
+
+
+@pytest.mark.parametrize(("indicator", "breakdown"), COUNTED, ids=named)
+def test_late_small_counts_whose_sum_is_under_the_threshold_are_found(
+    september, indicator, breakdown
+):
+    """Two members absent from the first file, 2 and 2 in the late one: the totals give their
+    sum, 4, and so bound each of them by 4."""
+    first, second = (smallest(september, indicator, breakdown, rank) for rank in (0, 1))
+    found = findings(september, indicator, breakdown, {first: (15, 2), second: (16, 2)})
+    assert sorted(f.member for f in found) == sorted([first, second])
+    assert all("leur somme (4" in f.message for f in found)
 
 
 @pytest.mark.parametrize(("indicator", "breakdown"), COUNTED[:1], ids=named)
@@ -169,6 +184,78 @@ def test_an_amount_corrected_alone_where_its_count_is_masked_is_found(
     )
     # Where its count is shown, an amount is shown: its correction gives nothing away.
     assert check(built, breakdown, PUBLISHED_ON, {breakdown: built}) == []
+
+
+# -- the rule against an adversary --------------------------------------------------------------
+
+
+def narrowed(before, after, hidden_before, hidden_after) -> list[int]:
+    """Return the cells masked after a revision that a linear program over the two publications
+    bounds more narrowly than the threshold (or the row's total, when smaller).
+
+    Its unknowns are every cell of both versions, at least 0; its constraints are what the two
+    publications show (cells shown, totals) and, stronger than anyone outside can know, a cell
+    not changed by the revision is one unknown. A cell shown before with the same value is no
+    secret, and is left out.
+    """
+    size = len(before)
+    rows, values = [], []
+
+    def equal(coefficients: dict[int, float], value: float) -> None:
+        row = [0.0] * (2 * size)
+        for position, coefficient in coefficients.items():
+            row[position] = coefficient
+        rows.append(row)
+        values.append(value)
+
+    equal(dict.fromkeys(range(size), 1.0), sum(before))
+    equal(dict.fromkeys(range(size, 2 * size), 1.0), sum(after))
+    for i in range(size):
+        if i not in hidden_before:
+            equal({i: 1.0}, before[i])
+        if i not in hidden_after:
+            equal({size + i: 1.0}, after[i])
+        if before[i] == after[i]:
+            equal({i: 1.0, size + i: -1.0}, 0.0)
+    found = []
+    for i in sorted(hidden_after):
+        if i not in hidden_before and before[i] == after[i]:
+            continue
+        ends = []
+        for sign in (1.0, -1.0):
+            objective = [0.0] * (2 * size)
+            objective[size + i] = sign
+            result = linprog(objective, A_eq=rows, b_eq=values, method="highs")
+            ends.append(sign * result.fun)
+        if ends[1] - ends[0] < min(THRESHOLD, sum(after)) - 1e-9:
+            found.append(i)
+    return found
+
+
+def test_every_revision_a_linear_program_narrows_is_found_by_the_rule():
+    """Random revisions of a month (late members, corrections up and down, one to three cells of
+    three to seven): whenever a linear program over the two publications narrows a masked cell,
+    the rule finds the month. Rows whose total is under the threshold are the documented limit
+    (docs/ingestion.md): one publication alone already bounds their cells by that total."""
+    chance = random.Random(2026)
+    narrowed_and_found = 0
+    for _ in range(1500):
+        size = chance.randint(3, 7)
+        before = [
+            float(chance.choice([0, 0, 1, 2, 3, 4, 6, 9, 12, 20, 35, 60])) for _ in range(size)
+        ]
+        after = list(before)
+        for i in chance.sample(range(size), chance.randint(1, 3)):
+            after[i] = max(0.0, after[i] + chance.choice([-3, -2, -1, 1, 2, 3, 5, 10]))
+        if after == before or min(sum(before), sum(after)) < THRESHOLD:
+            continue
+        hidden_before = secrecy.mask_row(before, THRESHOLD)
+        hidden_after = secrecy.mask_row(after, THRESHOLD, hidden_before)
+        found = disclosure.revealed(before, after, hidden_before, hidden_after, THRESHOLD)
+        cells = narrowed(before, after, hidden_before, hidden_after)
+        assert not cells or found, (before, after, cells)
+        narrowed_and_found += bool(cells)
+    assert narrowed_and_found > 50  # the adversary had something to find
 
 
 def test_the_rule_is_named_in_the_reviews_rules():

@@ -5,8 +5,10 @@ total, so the masked cells' sum is public: the total minus the cells shown. If p
 draft changes exactly one masked cell of such a month, anyone who subtracts the two publications
 reads that cell's change, and its new value when the cell was shown before. The plain case is a
 late département alone in its month: absent (0, shown) in the first file, 2 in the next, masked
-then, and the national total up by 2. Two or more masked cells changed give away only their sum,
-which one publication already does.
+then, and the national total up by 2. Two or more masked cells changed give away only the sum of
+their changes; when they were all shown before, that is the sum of their new values, which bounds
+each of them, and gives them away when it is under the threshold (``revealed``).
+``tests/test_disclosure.py`` holds the rule against a linear-programming adversary.
 
 The masks compared are ``secrecy.mask_row`` of the month before and after the draft, the later
 forced by the earlier, as the published layer forces each version by the one before. An amount
@@ -67,29 +69,59 @@ def check(
         hidden_after = secrecy.mask_row(
             _row(masks.after_months, month, dimension, codes), threshold, hidden_before
         )
-        moved = sorted(i for i in hidden_after if before[i] != after[i])
-        if len(moved) != 1:
-            continue
-        cell = moved[0]
-        old, new = before[cell], after[cell]
-        shown = "affiché" if cell not in hidden_before else "masqué"
-        found.append(
-            names.finding(
-                RULE,
-                (dimension, codes[cell]),
-                "mois",
-                month.start_time,
-                month.end_time,
-                new,
-                (old, old),
-                abs(new - old),
-                f"{french.format_period(first, 'mois')}, mois déjà publié clos : "
-                f"{names.value(old)} ({shown}) → {names.value(new)} (masqué), seul chiffre "
-                "masqué du mois à changer ; l'écart entre les totaux nationaux des deux "
-                "publications le donnerait.",
+        small = threshold if masks is tables else None  # an amount's sum is not a count
+        moved = revealed(before, after, hidden_before, hidden_after, small)
+        for cell in moved:
+            old, new = before[cell], after[cell]
+            shown = "affiché" if cell not in hidden_before else "masqué"
+            if len(moved) == 1:
+                why = "seul chiffre masqué du mois à changer"
+            else:
+                others = ", ".join(names.member((dimension, codes[i])) for i in moved if i != cell)
+                why = (
+                    f"changé avec {others}, tous affichés avant : leur somme "
+                    f"({names.value(sum(after[i] for i in moved))}) est sous le seuil"
+                )
+            found.append(
+                names.finding(
+                    RULE,
+                    (dimension, codes[cell]),
+                    "mois",
+                    month.start_time,
+                    month.end_time,
+                    new,
+                    (old, old),
+                    abs(new - old),
+                    f"{french.format_period(first, 'mois')}, mois déjà publié clos : "
+                    f"{names.value(old)} ({shown}) → {names.value(new)} (masqué), {why} ; "
+                    "l'écart entre les totaux nationaux des deux publications le donnerait.",
+                )
             )
-        )
     return found
+
+
+def revealed(
+    before: list[float],
+    after: list[float],
+    hidden_before: frozenset[int],
+    hidden_after: frozenset[int],
+    threshold: int | None,
+) -> list[int]:
+    """Return the cells of a month masked after a revision that the difference of the two
+    publications' totals gives away (positions, in order), or none.
+
+    The difference gives the sum of the changes of the cells masked after; those not changed
+    are no unknown to whoever assumes so. One cell changed: its change, and its value if it was
+    shown before. Several, all shown before: the sum of their new values, each one at most that
+    sum, which gives them away when it is under ``threshold`` (``None``: not a count).
+    """
+    moved = sorted(i for i in hidden_after if before[i] != after[i])
+    if len(moved) == 1:
+        return moved
+    all_shown = moved and not set(moved) & hidden_before
+    if all_shown and threshold is not None and sum(after[i] for i in moved) < threshold:
+        return moved
+    return []
 
 
 def _row(months: pd.DataFrame, month: pd.Period, dimension: str, codes: list[str]) -> list[float]:
