@@ -314,7 +314,7 @@ def ingest(
             paths = list(files) + (ingest_module.pending(dossier) if dossier else [])
             load = {"publish": publish, "loaded_by": _user(), "motive": motif}
             if publish:
-                load["withhold"] = lambda: _given_away(ctx)
+                load["withhold"] = lambda: _disclosure_reasons(ctx)
             reports = [
                 _ingest_one(ctx, path, source, dry_run, indicateur, dossier is not None, load)
                 for path in paths
@@ -339,7 +339,7 @@ def ingest(
         sys.exit(1)
 
 
-def _given_away(ctx: Context) -> list[str]:
+def _disclosure_reasons(ctx: Context) -> list[str]:
     """Return the review's « Secret statistique par différence » findings on the draft: an
     automatic publication (--publier, the drop folder) waits for them to be dealt with."""
     from barometre.review import draft
@@ -589,7 +589,7 @@ def review_command(ctx: Context, html_file: Path | None) -> None:
 @click.pass_obj
 def publish_command(ctx: Context, motif: str, despite_secrecy: bool) -> None:
     """Rend public le brouillon, d'un coup : une nouvelle publication numérotée."""
-    from barometre.review import disclosure, draft, text
+    from barometre.review import draft, text
 
     user = _user()
     # No load may change the draft between its review and its publication.
@@ -608,9 +608,8 @@ def publish_command(ctx: Context, motif: str, despite_secrecy: bool) -> None:
                 f"{user} : une autre personne doit le relire et le publier. Le brouillon est "
                 "gardé tel quel."
             )
-        given_away = [f for f in found.findings if f.rule == disclosure.RULE]
-        if given_away and not despite_secrecy:
-            _refuse_disclosure(given_away)
+        if found.disclosures and not despite_secrecy:
+            _refuse_disclosure(found.disclosures)
         summary = ctx.store.publish(by=user, motive=motif, flags=len(found.findings))
     flags = len(found.findings)
     click.echo(
@@ -622,7 +621,7 @@ def publish_command(ctx: Context, motif: str, despite_secrecy: bool) -> None:
     )
 
 
-def _refuse_disclosure(findings: list) -> None:
+def _refuse_disclosure(findings: tuple) -> None:
     from barometre.review import text
 
     for finding in findings:

@@ -421,9 +421,8 @@ def ingest_file(
         report.summary = store.apply(observations, motive=motive, **options)
     else:
         report.summary = store.stage(observations, **options)
-    if publish and withhold is not None:
-        report.withheld = withhold()
-        if not report.withheld and store.draft_size():
+        report.withheld = withhold() if publish else []
+        if publish and not report.withheld and store.draft_size():
             published = store.publish(by=loaded_by, motive=motive or options["source"])
             report.summary = dataclasses.replace(
                 report.summary, data_version=published.data_version

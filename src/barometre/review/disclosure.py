@@ -41,7 +41,7 @@ def check(
     last_public: Mapping[str, dt.date | None],
     counts: Mapping[str, Tables],
 ) -> list[Finding]:
-    """Return the masked cells whose revision the draft would give away, one per month.
+    """Return a finding for each masked cell whose revision the draft would give away.
 
     ``published_on``: the day of the public state's publication (``None``: nothing public yet);
     ``last_public``: per breakdown, its last day of public data (the grid's closed months);
@@ -69,7 +69,7 @@ def check(
         hidden_after = secrecy.mask_row(
             _row(masks.after_months, month, dimension, codes), threshold, hidden_before
         )
-        small = threshold if masks is tables else None  # an amount's sum is not a count
+        small = threshold if secrecy.applies_to(indicator) else None  # an amount is no count
         moved = revealed(before, after, hidden_before, hidden_after, small)
         for cell in moved:
             old, new = before[cell], after[cell]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
@@ -58,6 +59,11 @@ class Review:
     def empty(self) -> bool:
         return not self.changes
 
+    @property
+    def disclosures(self) -> tuple[Finding, ...]:
+        """The findings that block a publication: « Secret statistique par différence »."""
+        return tuple(finding for finding in self.findings if finding.rule == disclosure.RULE)
+
 
 def review(store: Store, catalogue: Catalogue, today: dt.date, threshold: int) -> Review:
     """Return the review of the store's draft against its current public state.
@@ -69,10 +75,7 @@ def review(store: Store, catalogue: Catalogue, today: dt.date, threshold: int) -
         loads = store.draft_loads()
         published_on = store.publication_day(None)
         summaries, findings, tables = [], [], {}
-        for indicator in catalogue.indicators:
-            rows = changed[changed["indicator"] == indicator.id].drop(columns="indicator")
-            if rows.empty:
-                continue
+        for indicator, rows in _by_indicator(changed, catalogue):
             summaries.append(_summary(indicator, rows, Names(indicator, catalogue.breakdowns)))
             tables[indicator.id] = built = _tables(store, indicator, rows)
             findings += anomalies.check(built, catalogue.breakdowns, today)
@@ -89,23 +92,34 @@ def disclosures(store: Store, catalogue: Catalogue, threshold: int) -> list[Find
         changed = _draft_changes(store)
         published_on = store.publication_day(None)
         found = []
-        for indicator in catalogue.indicators:
-            rows = changed[changed["indicator"] == indicator.id].drop(columns="indicator")
-            if rows.empty or not indicator.breakdowns:
-                continue
-            built = _tables(store, indicator, rows, months_back=0, days_after=0)
-            found += _given_away(store, catalogue, built, threshold, published_on)
+        for indicator, rows in _by_indicator(changed, catalogue):
+            if indicator.breakdowns:
+                built = _tables(store, indicator, rows, months_back=0, days_after=0)
+                found += _given_away(store, catalogue, built, threshold, published_on)
     return found
+
+
+def _by_indicator(changed: pd.DataFrame, catalogue: Catalogue) -> Iterator[tuple]:
+    """Yield each indicator the draft changes, in the catalogue's order, with its rows."""
+    for indicator in catalogue.indicators:
+        rows = changed[changed["indicator"] == indicator.id].drop(columns="indicator")
+        if not rows.empty:
+            yield indicator, rows
 
 
 def _given_away(store, catalogue, built: Tables, threshold: int, published_on) -> list[Finding]:
     """Run ``disclosure.check`` on one indicator's tables, with the masks of its breakdowns."""
-    indicator, counts = built.indicator, {}
+    indicator, counts, companions = built.indicator, {}, {}
     for dimension in indicator.breakdowns:
         if secrecy.applies_to(indicator):
             counts[dimension] = built
         elif (other := secrecy.companion(catalogue, indicator, dimension)) is not None:
-            counts[dimension] = _tables(store, other, built.changed, months_back=0, days_after=0)
+            # One count's tables hold all its breakdowns: read once for all that follow it.
+            if other.id not in companions:
+                companions[other.id] = _tables(
+                    store, other, built.changed, months_back=0, days_after=0
+                )
+            counts[dimension] = companions[other.id]
     if not counts:
         return []
     last_public = _last_public(store, indicator)

@@ -11,7 +11,6 @@ import pandas as pd
 
 from barometre.charts import french
 from barometre.charts.french import NBSP
-from barometre.review import disclosure
 from barometre.review.anomalies import RULES, spaced
 from barometre.review.draft import Review
 
@@ -93,8 +92,7 @@ def _review_lines(review: Review) -> Iterator[str]:
 def disclosure_steps(review: Review) -> str:
     """Return what to do when the review finds a « Secret statistique par différence », or
     ``""``."""
-    given_away = any(finding.rule == disclosure.RULE for finding in review.findings)
-    return DISCLOSURE_NEXT_STEPS if given_away else ""
+    return DISCLOSURE_NEXT_STEPS if review.disclosures else ""
 
 
 def _finding_lines(review: Review) -> Iterator[str]:
