@@ -189,6 +189,45 @@ def assert_report(page: str) -> None:
         assert panel.find(lambda e: "alternative" in e.classes).text().startswith("Courbe")
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_report_reflows_and_its_tables_scroll_in_named_regions(
+    the_catalogue, history, tmp_path, settings, browser, width
+):
+    """RGAA 10.11: at 320 px the page has no horizontal scroll; a wider table scrolls in its own
+    region, which the keyboard reaches and a screen reader names by the table's caption."""
+    store = published_store(settings.database_url, the_catalogue, history)
+    run = Operator(settings.database_url, tmp_path / "donnees")
+    assert run("alice", "ingest", str(october_file(history, tmp_path / "o.csv"))).exit_code == 0
+    report = tmp_path / "revue.html"
+    assert run("bruno", "revue", "--html", str(report)).exit_code == 0
+    store.close()
+    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(report.as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        regions = page.evaluate(
+            """[...document.querySelectorAll('table')].map(table => {
+                const region = table.parentElement;
+                const name = document.getElementById(region.getAttribute('aria-labelledby'));
+                return [region.getAttribute('role'), region.tabIndex,
+                        name === table.querySelector('caption')];
+            })"""
+        )
+        assert len(regions) >= 3 and all(r == ["region", 0, True] for r in regions), regions
+        focused = []
+        for _ in regions:
+            page.keyboard.press("Tab")
+            while page.evaluate("document.activeElement.tagName") == "A":
+                page.keyboard.press("Tab")
+            held = "document.activeElement.querySelector('caption') !== null"
+            focused.append(page.evaluate(held))
+        assert all(focused), focused
+    finally:
+        context.close()
+
+
 # -- who may publish -------------------------------------------------------------------------------
 
 
